@@ -1,0 +1,47 @@
+/*
+ * The KAML-D portal backend: Backstage core plugins plus the KAML-D plugins and modules.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+// identity: guest in development (app-config.yaml), OIDC when configured (production)
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
+
+// permissions: KAML-D's own policy (no allow-all)
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(import('@kaml-d/plugin-permission-backend-module-kaml-d'));
+
+// catalog
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// scaffolder
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+
+// search: Lunr (built in) unless a search engine module below finds its configuration
+backend.add(import('@backstage/plugin-search-backend'));
+backend.add(import('./modules/searchEngine'));
+backend.add(import('@backstage/plugin-search-backend-module-elasticsearch'));
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
+// kubernetes
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// user settings, notifications and signals
+backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
+// KAML-D
+backend.add(import('@kaml-d/plugin-kaml-d-backend'));
+
+backend.start();

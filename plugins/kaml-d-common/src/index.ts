@@ -1,0 +1,9 @@
+/**
+ * Shared code of the KAML-D plugins: kinds, schemas, validators, annotations, permissions and
+ * the types of the KAML-D HTTP API.
+ *
+ * @packageDocumentation
+ */
+
+export * from './permissions';
+export * from './api';

@@ -1,0 +1,91 @@
+import {
+  createPermission,
+  ResourcePermission,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+
+/**
+ * Resource type of KAML-D permissions that target a catalog entity (a Dataset or a Model).
+ * The same as the catalog's, so the catalog's conditional rules (is owner, has annotation, …)
+ * apply to them.
+ *
+ * @public
+ */
+export const KAML_D_ENTITY_RESOURCE_TYPE = RESOURCE_TYPE_CATALOG_ENTITY;
+
+/** Read the first rows, schema and profile of a dataset. @public */
+export const datasetPreviewPermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'kaml-d.dataset.preview',
+    attributes: { action: 'read' },
+    resourceType: KAML_D_ENTITY_RESOURCE_TYPE,
+  });
+
+/** Run read-only SQL over a dataset. @public */
+export const datasetQueryPermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'kaml-d.dataset.query',
+    attributes: { action: 'read' },
+    resourceType: KAML_D_ENTITY_RESOURCE_TYPE,
+  });
+
+/** Upload a new dataset or new files into one. @public */
+export const datasetUploadPermission: BasicPermission = createPermission({
+  name: 'kaml-d.dataset.upload',
+  attributes: { action: 'create' },
+});
+
+/** Restore a dataset snapshot as the current state. @public */
+export const datasetSnapshotRestorePermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'kaml-d.dataset.snapshot.restore',
+    attributes: { action: 'update' },
+    resourceType: KAML_D_ENTITY_RESOURCE_TYPE,
+  });
+
+/** Launch a training run for a model. @public */
+export const modelTrainPermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'kaml-d.model.train',
+    attributes: { action: 'create' },
+    resourceType: KAML_D_ENTITY_RESOURCE_TYPE,
+  });
+
+/** Deploy a model version. @public */
+export const modelDeployPermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'kaml-d.model.deploy',
+    attributes: { action: 'create' },
+    resourceType: KAML_D_ENTITY_RESOURCE_TYPE,
+  });
+
+/** Move an alias (champion, challenger, …) to a model version. @public */
+export const modelVersionPromotePermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'kaml-d.model.version.promote',
+    attributes: { action: 'update' },
+    resourceType: KAML_D_ENTITY_RESOURCE_TYPE,
+  });
+
+/** Read and export the KAML-D audit log. @public */
+export const auditReadPermission: BasicPermission = createPermission({
+  name: 'kaml-d.audit.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Every permission KAML-D defines.
+ *
+ * @public
+ */
+export const kamlDPermissions = [
+  datasetPreviewPermission,
+  datasetQueryPermission,
+  datasetUploadPermission,
+  datasetSnapshotRestorePermission,
+  modelTrainPermission,
+  modelDeployPermission,
+  modelVersionPromotePermission,
+  auditReadPermission,
+];

@@ -1,0 +1,3 @@
+export { kamlDApiRef } from './KamlDApi';
+export type { KamlDApi } from './KamlDApi';
+export { KamlDClient } from './KamlDClient';

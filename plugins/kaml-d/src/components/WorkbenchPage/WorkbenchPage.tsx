@@ -1,0 +1,81 @@
+import {
+  Content,
+  ContentHeader,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StatusError,
+  StatusOK,
+  SupportButton,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { DependencyHealth } from '@kaml-d/plugin-kaml-d-common';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import { kamlDApiRef } from '../../api';
+
+const dependencyColumns: TableColumn<DependencyHealth>[] = [
+  { title: 'Dependency', field: 'name' },
+  { title: 'Kind', field: 'kind' },
+  {
+    title: 'Status',
+    field: 'status',
+    render: d =>
+      d.status === 'up' ? (
+        <StatusOK>up</StatusOK>
+      ) : (
+        <StatusError>down</StatusError>
+      ),
+  },
+  { title: 'Detail', field: 'message' },
+];
+
+/** The platform's state as the backend sees it: each dependency, up or down with a reason. */
+export function PlatformStatusCard() {
+  const api = useApi(kamlDApiRef);
+  const { value, loading, error } = useAsync(() => api.getHealth(), [api]);
+
+  if (loading) {
+    return <Progress />;
+  }
+  if (error) {
+    return <ResponseErrorPanel error={error} title="KAML-D backend unreachable" />;
+  }
+  if (!value || value.dependencies.length === 0) {
+    return (
+      <InfoCard title="Platform status">
+        <Typography>The KAML-D backend reports no dependencies.</Typography>
+      </InfoCard>
+    );
+  }
+  return (
+    <Table<DependencyHealth>
+      title={`Platform status: ${value.status === 'ok' ? 'all systems up' : 'degraded'}`}
+      options={{ paging: false, search: false, padding: 'dense' }}
+      columns={dependencyColumns}
+      data={value.dependencies}
+    />
+  );
+}
+
+/** The Workbench: where data scientists, engineers and SREs start. */
+export function WorkbenchPage() {
+  return (
+    <Content>
+      <ContentHeader title="Workbench">
+        <SupportButton>
+          Manage datasets, test and deploy machine-learning models, and see the health of the
+          platform.
+        </SupportButton>
+      </ContentHeader>
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <PlatformStatusCard />
+        </Grid>
+      </Grid>
+    </Content>
+  );
+}

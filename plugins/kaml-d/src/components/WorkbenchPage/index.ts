@@ -1,0 +1,1 @@
+export { WorkbenchPage, PlatformStatusCard } from './WorkbenchPage';

@@ -1,0 +1,16 @@
+import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { kamlDApi } from './apis';
+import { workbenchPage } from './pages';
+import { rootRouteRef } from './routes';
+
+/**
+ * The KAML-D frontend plugin: the Workbench, dataset and model pages, health tabs.
+ *
+ * @public
+ */
+export const kamlDPlugin = createFrontendPlugin({
+  pluginId: 'kaml-d',
+  info: { packageJson: () => import('../package.json') },
+  routes: { root: rootRouteRef },
+  extensions: [kamlDApi, workbenchPage],
+});
