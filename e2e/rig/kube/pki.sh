@@ -11,6 +11,8 @@
 #   controller-manager.crt/.key    CN=system:kube-controller-manager
 #   scheduler.crt/.key             CN=system:kube-scheduler
 #   kwok.crt/.key                  CN=kaml-d-rig-kwok, O=system:masters (the node simulator)
+#   apiserver-kubelet-client.crt   the apiserver's client cert towards kubelet endpoints
+#   kwok-serving.crt/.key          kwok's kubelet endpoint (serves pods/log for simulated pods)
 set -euo pipefail
 
 dir=${1:?usage: pki.sh <dir>}
@@ -27,7 +29,8 @@ if [ ! -s ca.crt ] || [ ! -s ca.key ]; then
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
     2>/dev/null
   # a new CA invalidates every leaf
-  rm -f apiserver.crt admin.crt controller-manager.crt scheduler.crt kwok.crt
+  rm -f apiserver.crt admin.crt controller-manager.crt scheduler.crt kwok.crt \
+    apiserver-kubelet-client.crt kwok-serving.crt
 fi
 
 # leaf <name> <subject> <extendedKeyUsage> [subjectAltName]
@@ -54,6 +57,10 @@ leaf admin "/O=system:masters/CN=kaml-d-rig-admin" clientAuth
 leaf controller-manager "/CN=system:kube-controller-manager" clientAuth
 leaf scheduler "/CN=system:kube-scheduler" clientAuth
 leaf kwok "/O=system:masters/CN=kaml-d-rig-kwok" clientAuth
+# the apiserver's client identity towards kubelets (here: kwok's kubelet endpoint for pods/log)
+leaf apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" clientAuth
+# kwok's kubelet endpoint (all simulated nodes share 127.0.0.1)
+leaf kwok-serving "/CN=kwok-kubelet" serverAuth "IP:127.0.0.1,DNS:localhost,DNS:kwok-cpu-0,DNS:kwok-gpu-0"
 
 if [ ! -s sa.key ] || [ ! -s sa.pub ]; then
   openssl genrsa -out sa.key 2048 2>/dev/null
