@@ -5,5 +5,7 @@
  * @packageDocumentation
  */
 
+export * from './kinds';
+export * from './annotations';
 export * from './permissions';
 export * from './api';

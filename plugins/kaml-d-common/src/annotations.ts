@@ -1,0 +1,41 @@
+/**
+ * Annotations that KAML-D reads or writes on catalog entities.
+ *
+ * @remarks
+ *
+ * KAML-D's own annotations live under the `kaml-d.io/` prefix. The Kubernetes ones are the
+ * annotations of Backstage's Kubernetes plugin, repeated here so that KAML-D code and example
+ * entities spell them the same way.
+ */
+
+/**
+ * Which KAML-D entity provider discovered a Dataset, such as `kaml-d-storage:minio` or
+ * `kaml-d-trino:warehouse`. Absent on hand-written entities.
+ *
+ * @public
+ */
+export const ANNOTATION_KAML_D_DISCOVERED_BY = 'kaml-d.io/discovered-by';
+
+/**
+ * The Trino table (`catalog.schema.table`) through which a Dataset can be queried when its
+ * location is object storage.
+ *
+ * @public
+ */
+export const ANNOTATION_KAML_D_TRINO_TABLE = 'kaml-d.io/trino-table';
+
+/**
+ * The Kubernetes object id (label `backstage.io/kubernetes-id`) of the workloads of a Model or
+ * of its serving Component.
+ *
+ * @public
+ */
+export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
+
+/**
+ * The Kubernetes namespace the workloads of a Model or of its serving Component run in.
+ *
+ * @public
+ */
+export const ANNOTATION_KUBERNETES_NAMESPACE =
+  'backstage.io/kubernetes-namespace';
