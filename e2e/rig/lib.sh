@@ -186,11 +186,11 @@ rig_apt() {
     $sudo sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy" && made_policy=1
   fi
   if [ "$_rig_apt_updated" = 0 ]; then
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || { [ $made_policy = 1 ] && $sudo rm -f "$policy"; rig_fail "apt-get update failed"; }
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 || { [ $made_policy = 1 ] && $sudo rm -f "$policy"; rig_fail "apt-get update failed"; }
     _rig_apt_updated=1
   fi
   local rc=0
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || rc=$?
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >&2 || rc=$?
   [ $made_policy = 1 ] && $sudo rm -f "$policy"
   [ $rc -eq 0 ] || rig_fail "apt-get install ${missing[*]} failed"
 }

@@ -52,7 +52,7 @@ minio_post_start() {
     || rig_fail "minio: generating demo data failed (log: $(rig_log_file minio))"
   KAML_RIG_S3_ENDPOINT="http://$RIG_HOST:$(rig_port minio)" KAML_RIG_S3_ACCESS_KEY="$MINIO_ACCESS_KEY" \
     KAML_RIG_S3_SECRET_KEY="$MINIO_SECRET_KEY" \
-    node "$RIG_DIR/seed/minio-seed.ts" "$demo" "$MINIO_BUCKET_DATASETS" "$MINIO_BUCKET_WAREHOUSE" >>"$(rig_log_file minio)" 2>&1 \
+    node "$RIG_ROOT/scripts/demo-data/seed-s3.ts" "$demo" "$MINIO_BUCKET_DATASETS" "$MINIO_BUCKET_WAREHOUSE" >>"$(rig_log_file minio)" 2>&1 \
     || rig_fail "minio: seeding buckets failed (log: $(rig_log_file minio))"
 }
 
