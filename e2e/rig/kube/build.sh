@@ -92,6 +92,13 @@ case "$what" in
   k8s)
     # k8s.io/kubernetes v1.Y.Z pairs with staging modules v0.Y.Z
     sib="v0.${version#v1.}"
+    # stamp the version as the release build does (hack/lib/version.sh), or the binaries report
+    # v0.0.0-master and kubectl warns about skew
+    minor=${version#v1.}; minor=${minor%%.*}
+    for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      ldflags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+      ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    done
     scratch_build k8s.io/kubernetes "$version" "$sib" \
       k8s.io/kubernetes/cmd/kube-apiserver \
       k8s.io/kubernetes/cmd/kube-controller-manager \
@@ -108,6 +115,16 @@ case "$what" in
     GOBIN="$tmp" go install -trimpath -ldflags="$ldflags" "sigs.k8s.io/kwok/cmd/kwok@$version"
     ;;
   helm)
+    # as helm's Makefile: the version, and the Kubernetes version `helm template` assumes (the
+    # minor of the client-go it was built with)
+    gm=$(gomod_of "helm.sh/helm/v3@$version")
+    kminor=$(sed -n 's/^[[:space:]]*k8s.io\/client-go v0\.\([0-9]*\)\..*/\1/p' "$gm" | head -1)
+    ldflags+=" -X helm.sh/helm/v3/internal/version.version=$version -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+    if [ -n "$kminor" ]; then
+      for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+        ldflags+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$kminor"
+      done
+    fi
     GOBIN="$tmp" go install -trimpath -ldflags="$ldflags" "helm.sh/helm/v3/cmd/helm@$version"
     ;;
   *) die "unknown component '$what' (k8s|etcd|kwok|helm)" ;;
