@@ -2,8 +2,24 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  QueryEngine,
+  StorageAdapter,
+  kamlDQueryEngineExtensionPoint,
+  kamlDStorageExtensionPoint,
+} from '@kaml-d/plugin-kaml-d-node';
 import { createRouter } from './service/router';
 import { createHealthService } from './services/HealthService';
+import {
+  SIGNED_DOWNLOAD_PATH,
+  createLinkSigner,
+  createStorageService,
+  loadSigningSecret,
+  readStorageConfig,
+} from './services/Storage';
+import { createQueryEngineService, readQueryConfig } from './services/QueryEngine';
+import { createDatasetsService } from './services/Datasets';
 import { KAML_D_BACKEND_VERSION } from './version';
 
 /**
@@ -15,15 +31,59 @@ import { KAML_D_BACKEND_VERSION } from './version';
 export const kamlDPlugin = createBackendPlugin({
   pluginId: 'kaml-d',
   register(env) {
+    const storageAdapters: StorageAdapter[] = [];
+    const queryEngines: QueryEngine[] = [];
+    env.registerExtensionPoint(kamlDStorageExtensionPoint, {
+      addStorageAdapter(adapter) {
+        storageAdapters.push(adapter);
+      },
+    });
+    env.registerExtensionPoint(kamlDQueryEngineExtensionPoint, {
+      addQueryEngine(engine) {
+        queryEngines.push(engine);
+      },
+    });
+
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         database: coreServices.database,
+        cache: coreServices.cache,
+        discovery: coreServices.discovery,
+        permissions: coreServices.permissions,
+        catalog: catalogServiceRef,
       },
-      async init({ logger, httpAuth, httpRouter, database }) {
+      async init({ config, logger, httpAuth, httpRouter, database, cache, discovery, permissions, catalog }) {
         const db = await database.getClient();
+        const storageConfig = readStorageConfig(config);
+        const storage = createStorageService({
+          config: storageConfig,
+          cache: cache.withOptions({ defaultTtl: { seconds: storageConfig.summaryCacheSeconds } }),
+          discovery,
+          signer: createLinkSigner(async () =>
+            storageConfig.file.signingSecret
+              ? Buffer.from(storageConfig.file.signingSecret)
+              : loadSigningSecret(db),
+          ),
+          extraAdapters: storageAdapters,
+        });
+        const engines = createQueryEngineService({
+          config: readQueryConfig(config),
+          extraEngines: queryEngines,
+        });
+        const datasets = createDatasetsService({
+          catalog,
+          permissions,
+          storage,
+          engines,
+          cache,
+          logger,
+          maxUploadBytes: storageConfig.maxUploadBytes,
+        });
+
         const health = createHealthService({
           version: KAML_D_BACKEND_VERSION,
           probes: [
@@ -34,10 +94,25 @@ export const kamlDPlugin = createBackendPlugin({
                 await db.raw('select 1');
               },
             },
+            {
+              name: 'storage',
+              kind: storage.defaultAdapter.type,
+              check: () => storage.check(),
+            },
+            ...engines.engines.map(engine => ({
+              name: engines.engines.length > 1 ? `query-engine:${engine.id}` : 'query-engine',
+              kind: engine.id,
+              check: () => engine.check(),
+            })),
           ],
         });
-        httpRouter.use(await createRouter({ httpAuth, health }));
-        logger.info('KAML-D backend ready');
+
+        httpRouter.use(await createRouter({ httpAuth, health, datasets, storage }));
+        // download links carry their own signature instead of a Backstage token
+        httpRouter.addAuthPolicy({ path: SIGNED_DOWNLOAD_PATH, allow: 'unauthenticated' });
+        logger.info(
+          `KAML-D backend ready: storage ${storage.defaultAdapter.type} (${storageConfig.adapter === 'file' ? storageConfig.file.root : storageConfig.uploadBucket}), query engines ${engines.engines.map(e => e.id).join(', ')}`,
+        );
       },
     });
   },

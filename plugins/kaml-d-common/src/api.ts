@@ -1,3 +1,5 @@
+import { JsonValue } from '@backstage/types';
+
 /**
  * State of one dependency of the KAML-D backend.
  *
@@ -23,4 +25,186 @@ export interface HealthResponse {
   status: 'ok' | 'degraded';
   version: string;
   dependencies: DependencyHealth[];
+}
+
+/**
+ * A column as a query engine reports it.
+ *
+ * @public
+ */
+export interface DatasetColumnType {
+  name: string;
+  /** SQL type of the engine, such as `BIGINT`, `VARCHAR`, `DOUBLE`, `TIMESTAMP`. */
+  type: string;
+}
+
+/**
+ * Answer of `GET /api/kaml-d/datasets/:namespace/:name/schema`.
+ *
+ * @public
+ */
+export interface DatasetSchemaResponse {
+  entityRef: string;
+  /** The engine that read the schema: `duckdb`, `trino`, … */
+  engine: string;
+  columns: DatasetColumnType[];
+}
+
+/**
+ * Rows with their columns; the shape of previews and query results. Values are JSON: integers
+ * beyond 2^53 are strings, times are ISO 8601 strings.
+ *
+ * @public
+ */
+export interface DatasetRowsResponse {
+  engine: string;
+  columns: DatasetColumnType[];
+  rows: JsonValue[][];
+  /** The row limit that applied. */
+  limit: number;
+  /** `true` when more rows exist than the limit let through. */
+  truncated: boolean;
+  elapsedMs: number;
+}
+
+/**
+ * Answer of `GET /api/kaml-d/datasets/:namespace/:name/preview?limit=`.
+ *
+ * @public
+ */
+export interface DatasetPreviewResponse extends DatasetRowsResponse {
+  entityRef: string;
+}
+
+/**
+ * Body of `POST /api/kaml-d/query`.
+ *
+ * @public
+ */
+export interface QueryRequest {
+  /**
+   * One read-only statement (`SELECT …` or `WITH … SELECT …`) naming datasets as quoted
+   * identifiers: `SELECT * FROM "finance-transactions"`, or `"namespace/name"` outside the
+   * default namespace.
+   */
+  sql: string;
+  /** Rows returned at most (capped by the server). */
+  limit?: number;
+}
+
+/**
+ * Answer of `POST /api/kaml-d/query`.
+ *
+ * @public
+ */
+export interface QueryResponse extends DatasetRowsResponse {
+  /** Entity references of the datasets the statement read. */
+  datasets: string[];
+}
+
+/**
+ * Answer of `GET /api/kaml-d/datasets/:namespace/:name/profile?column=`.
+ *
+ * @public
+ */
+export interface DatasetProfileResponse {
+  entityRef: string;
+  engine: string;
+  column: string;
+  type: string;
+  rows: number;
+  nulls: number;
+  /** `nulls / rows`; 0 when the dataset is empty. */
+  nullShare: number;
+  /** Approximate count of distinct non-null values. */
+  approxDistinct: number;
+  min: string | null;
+  max: string | null;
+  /** Most frequent values, most frequent first. */
+  topValues: Array<{ value: string; count: number }>;
+  /** Equal-width bars of a numeric column: `[lower, upper)`, the last one closed. */
+  histogram?: Array<{ lower: number; upper: number; count: number }>;
+}
+
+/**
+ * Answer of `GET /api/kaml-d/storage/summary`: the Workbench's storage line.
+ *
+ * @public
+ */
+export interface StorageSummaryResponse {
+  /** Storage adapter in use: `file`, `s3`, … */
+  adapter: string;
+  /** Buckets measured. */
+  buckets: string[];
+  /** Dataset folders (top-level prefixes) in those buckets. */
+  datasets: number;
+  objects: number;
+  bytes: number;
+  lastModified?: string;
+  /** Configured capacity (`kamlD.storage.capacityBytes`), when set. */
+  capacityBytes?: number;
+  /** `bytes / capacityBytes` in percent, one decimal, when a capacity is set. */
+  percentUsed?: number;
+  /** When the buckets were listed (the summary is cached briefly). */
+  measuredAt: string;
+}
+
+/**
+ * One object of a dataset.
+ *
+ * @public
+ */
+export interface DatasetObject {
+  /** Key relative to the dataset's prefix, such as `2024/q1.csv`. */
+  key: string;
+  size: number;
+  lastModified?: string;
+  etag?: string;
+}
+
+/**
+ * Answer of `GET /api/kaml-d/datasets/:namespace/:name/objects?folder=`.
+ *
+ * @public
+ */
+export interface DatasetObjectsResponse {
+  entityRef: string;
+  location: string;
+  /** The listed folder relative to the dataset, `''` for its root. */
+  folder: string;
+  objects: DatasetObject[];
+  /** Sub-folders relative to the dataset, each ending with `/`. */
+  folders: string[];
+}
+
+/**
+ * Answer of `GET /api/kaml-d/datasets/:namespace/:name/download?key=`.
+ *
+ * @public
+ */
+export interface DatasetDownloadResponse {
+  /** Time-limited URL that downloads the object without further credentials. */
+  url: string;
+  expiresAt: string;
+  key: string;
+  size: number;
+}
+
+/**
+ * Answer of `POST /api/kaml-d/datasets/upload`.
+ *
+ * @public
+ */
+export interface DatasetUploadResponse {
+  entityRef: string;
+  /** Where the files were stored: `s3://bucket/name/`. */
+  location: string;
+  objects: DatasetObject[];
+  /** Key of the Dataset entity file written beside the data (relative to the dataset). */
+  manifestKey: string;
+  /**
+   * `location`: registered in the catalog as a Location right away; `discovery`: the storage
+   * discovery provider picks the manifest up on its next run.
+   */
+  registration: 'location' | 'discovery';
 }

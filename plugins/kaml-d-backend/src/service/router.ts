@@ -2,19 +2,27 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
 import { HealthService } from '../services/HealthService';
+import { DatasetsService } from '../services/Datasets';
+import { StorageService } from '../services/Storage';
+import { datasetRoutes } from './routes/datasets';
+import { queryRoutes } from './routes/query';
+import { storageRoutes } from './routes/storage';
 
 /** Everything the router needs; built once in the plugin's init. */
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   health: HealthService;
+  datasets: DatasetsService;
+  storage: StorageService;
 }
 
 /**
  * The KAML-D HTTP API. Every route requires a signed-in user or a service token (the
- * framework's default auth policy; nothing here opts out of it).
+ * framework's default auth policy), except the signed download route, whose signature is the
+ * credential (see plugin.ts).
  */
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, health } = options;
+  const { httpAuth, health, datasets, storage } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -24,6 +32,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const report = await health.check();
     res.status(report.status === 'ok' ? 200 : 503).json(report);
   });
+
+  router.use(datasetRoutes({ httpAuth, datasets }));
+  router.use(queryRoutes({ httpAuth, datasets }));
+  router.use(storageRoutes({ httpAuth, storage }));
 
   return router;
 }

@@ -1,0 +1,205 @@
+import {
+  BackstageCredentials,
+  CacheService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { ColumnInfo, DatasetSource } from '@kaml-d/plugin-kaml-d-node';
+import {
+  DatasetEntity,
+  datasetPreviewPermission,
+  datasetQueryPermission,
+  isDatasetEntity,
+} from '@kaml-d/plugin-kaml-d-common';
+import { StorageService } from '../Storage';
+import { guardSql, QueryEngineService } from '../QueryEngine';
+import { sourceOf } from './sources';
+import { DatasetsService } from './types';
+import { createUploader } from './upload';
+
+/** How long a dataset's schema is reused before the engine reads it again. */
+export const SCHEMA_CACHE_SECONDS = 300;
+
+/** `name` → default namespace, `namespace/name` → that namespace. */
+export function parseDatasetName(reference: string): CompoundEntityRef {
+  const parts = reference.split('/');
+  const valid = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+  if (parts.length > 2 || !parts.every(p => valid.test(p))) {
+    throw new InputError(
+      `"${reference}" is not a dataset name; name datasets as "name" or "namespace/name" in double quotes.`,
+    );
+  }
+  const [namespace, name] = parts.length === 2 ? parts : ['default', parts[0]];
+  return { kind: 'dataset', namespace: namespace.toLowerCase(), name: name.toLowerCase() };
+}
+
+/** Builds the Metadata Hub service. */
+export function createDatasetsService(options: {
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  storage: StorageService;
+  engines: QueryEngineService;
+  cache: CacheService;
+  logger: LoggerService;
+  maxUploadBytes: number;
+}): DatasetsService {
+  const { catalog, permissions, storage, engines, cache } = options;
+  const limits = engines.config;
+
+  /** The dataset entity, after the caller's permission was checked. */
+  async function load(
+    ref: CompoundEntityRef,
+    permission: ResourcePermission<'catalog-entity'>,
+    credentials: BackstageCredentials,
+  ): Promise<{ entity: DatasetEntity; entityRef: string }> {
+    const entityRef = stringifyEntityRef({ ...ref, kind: 'dataset' });
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity || !isDatasetEntity(entity)) {
+      throw new NotFoundError(`No dataset ${entityRef} in the catalog.`);
+    }
+    await authorize([entityRef], permission, credentials);
+    return { entity, entityRef };
+  }
+
+  async function authorize(
+    entityRefs: string[],
+    permission: ResourcePermission<'catalog-entity'>,
+    credentials: BackstageCredentials,
+  ) {
+    const decisions = await permissions.authorize(
+      entityRefs.map(resourceRef => ({ permission, resourceRef })),
+      { credentials },
+    );
+    const denied = entityRefs.filter((_, i) => decisions[i].result !== AuthorizeResult.ALLOW);
+    if (denied.length > 0) {
+      throw new NotAllowedError(`You may not read ${denied.join(', ')} (${permission.name}).`);
+    }
+  }
+
+  async function schemaOf(entityRef: string, entity: DatasetEntity, source: DatasetSource) {
+    const key = `schema:v1:${entityRef}:${entity.spec.format}:${entity.spec.location}`;
+    const cached = await cache.get(key);
+    if (Array.isArray(cached)) return { engine: String(cached[0]), columns: cached[1] as unknown as ColumnInfo[] };
+    const engine = engines.engineFor([source]);
+    const columns = await engine.schema(source, { timeoutMs: limits.timeoutMs });
+    await cache.set(key, [engine.id, columns.map(c => ({ ...c }))], { ttl: { seconds: SCHEMA_CACHE_SECONDS } });
+    return { engine: engine.id, columns };
+  }
+
+  function objectLocationOf(entity: DatasetEntity) {
+    return storage.resolveLocation(entity.spec.location);
+  }
+
+  return {
+    async schema(ref, credentials) {
+      const { entity, entityRef } = await load(ref, datasetPreviewPermission, credentials);
+      const source = sourceOf(entity, entity.metadata.name, storage);
+      const { engine, columns } = await schemaOf(entityRef, entity, source);
+      return { entityRef, engine, columns };
+    },
+
+    async preview(ref, limit, credentials) {
+      const maxRows = limit ?? limits.previewMaxRows;
+      if (maxRows > limits.previewMaxRows) {
+        throw new InputError(
+          `A preview shows at most ${limits.previewMaxRows} rows; ask for ${limits.previewMaxRows} or fewer, or run a query.`,
+        );
+      }
+      const { entity, entityRef } = await load(ref, datasetPreviewPermission, credentials);
+      const source = sourceOf(entity, entity.metadata.name, storage);
+      const engine = engines.engineFor([source]);
+      const result = await engine.preview(source, { maxRows, timeoutMs: limits.timeoutMs });
+      return { entityRef, engine: engine.id, limit: maxRows, ...result };
+    },
+
+    async profile(ref, column, credentials) {
+      const { entity, entityRef } = await load(ref, datasetPreviewPermission, credentials);
+      const source = sourceOf(entity, entity.metadata.name, storage);
+      const { columns } = await schemaOf(entityRef, entity, source);
+      if (!columns.some(c => c.name === column)) {
+        throw new InputError(
+          `Dataset ${entityRef} has no column "${column}"; its columns are ${columns.map(c => c.name).join(', ')}.`,
+        );
+      }
+      const engine = engines.engineFor([source]);
+      const profile = await engine.profile(source, column, {
+        timeoutMs: limits.timeoutMs,
+        topValues: limits.profileTopValues,
+        histogramBins: limits.profileHistogramBins,
+      });
+      return { entityRef, engine: engine.id, ...profile };
+    },
+
+    async query(sql, limit, credentials) {
+      const maxRows = limit ?? limits.queryMaxRows;
+      if (maxRows > limits.queryMaxRows) {
+        throw new InputError(
+          `A query returns at most ${limits.queryMaxRows} rows; set limit to ${limits.queryMaxRows} or fewer.`,
+        );
+      }
+      const statement = guardSql(sql);
+      const names = [...new Set(statement.references.map(r => r.name))];
+      const refs = names.map(name => stringifyEntityRef(parseDatasetName(name)));
+      const { items } = refs.length
+        ? await catalog.getEntitiesByRefs({ entityRefs: refs }, { credentials })
+        : { items: [] };
+      const unknown = names.filter((_, i) => {
+        const entity = items[i];
+        return !entity || !isDatasetEntity(entity);
+      });
+      if (unknown.length > 0) {
+        throw new NotFoundError(
+          `No dataset named ${unknown.map(n => `"${n}"`).join(', ')} in the catalog; check the name (datasets of another namespace are written "namespace/name").`,
+        );
+      }
+      await authorize(refs, datasetQueryPermission, credentials);
+      const sources = names.map((name, i) => {
+        const entity = items[i];
+        if (!entity || !isDatasetEntity(entity)) throw new NotFoundError(`No dataset "${name}".`);
+        return sourceOf(entity, name, storage);
+      });
+      const engine = engines.engineFor(sources);
+      const result = await engine.query(statement, sources, { maxRows, timeoutMs: limits.timeoutMs });
+      return { engine: engine.id, limit: maxRows, datasets: refs, ...result };
+    },
+
+    async listObjects(ref, folder, credentials) {
+      const { entity, entityRef } = await load(ref, datasetPreviewPermission, credentials);
+      const location = objectLocationOf(entity);
+      const listing = await storage.listLevel(location, folder);
+      const relative = (key: string) => key.slice(location.prefix.length);
+      return {
+        entityRef,
+        location: entity.spec.location,
+        folder: folder ?? '',
+        objects: listing.objects.map(o => ({
+          key: relative(o.key),
+          size: o.size,
+          ...(o.lastModified ? { lastModified: o.lastModified.toISOString() } : {}),
+          ...(o.etag ? { etag: o.etag } : {}),
+        })),
+        folders: listing.prefixes.map(relative),
+      };
+    },
+
+    async downloadLink(ref, key, credentials) {
+      const { entity } = await load(ref, datasetPreviewPermission, credentials);
+      return storage.downloadLink(objectLocationOf(entity), key);
+    },
+
+    upload: createUploader({
+      catalog,
+      permissions,
+      storage,
+      logger: options.logger,
+      maxUploadBytes: options.maxUploadBytes,
+    }),
+  };
+}

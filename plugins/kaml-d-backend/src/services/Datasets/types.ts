@@ -1,0 +1,56 @@
+import { BackstageCredentials, BackstageUserPrincipal } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  DatasetDownloadResponse,
+  DatasetObjectsResponse,
+  DatasetPreviewResponse,
+  DatasetProfileResponse,
+  DatasetSchemaResponse,
+  DatasetUploadResponse,
+  QueryResponse,
+} from '@kaml-d/plugin-kaml-d-common';
+import { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
+
+/** A multipart/form-data request body with its headers. */
+export interface MultipartBody {
+  headers: IncomingHttpHeaders;
+  body: Readable;
+}
+
+/**
+ * The Metadata Hub: datasets read through the catalog and the caller's permissions, their data
+ * through the storage service and the query engines.
+ */
+export interface DatasetsService {
+  schema(ref: CompoundEntityRef, credentials: BackstageCredentials): Promise<DatasetSchemaResponse>;
+  preview(
+    ref: CompoundEntityRef,
+    limit: number | undefined,
+    credentials: BackstageCredentials,
+  ): Promise<DatasetPreviewResponse>;
+  profile(
+    ref: CompoundEntityRef,
+    column: string,
+    credentials: BackstageCredentials,
+  ): Promise<DatasetProfileResponse>;
+  query(
+    sql: string,
+    limit: number | undefined,
+    credentials: BackstageCredentials,
+  ): Promise<QueryResponse>;
+  listObjects(
+    ref: CompoundEntityRef,
+    folder: string | undefined,
+    credentials: BackstageCredentials,
+  ): Promise<DatasetObjectsResponse>;
+  downloadLink(
+    ref: CompoundEntityRef,
+    key: string,
+    credentials: BackstageCredentials,
+  ): Promise<DatasetDownloadResponse>;
+  upload(
+    request: MultipartBody,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<DatasetUploadResponse>;
+}

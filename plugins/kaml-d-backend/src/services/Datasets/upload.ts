@@ -1,0 +1,265 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotAllowedError, isError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  DATASET_FORMATS,
+  DatasetEntity,
+  DatasetFormat,
+  DatasetObject,
+  DatasetUploadResponse,
+  KAML_D_API_VERSION,
+  datasetUploadPermission,
+} from '@kaml-d/plugin-kaml-d-common';
+import busboy from 'busboy';
+import { Readable } from 'node:stream';
+import { stringify } from 'yaml';
+import { StorageService, keyUnderPrefix } from '../Storage';
+import { MultipartBody } from './types';
+
+/** Name of the Dataset entity file written beside uploaded data. */
+export const MANIFEST_NAME = 'catalog-info.yaml';
+/** Files accepted in one upload. */
+export const MAX_UPLOAD_FILES = 1000;
+
+const NAME = /^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/;
+
+const EXTENSION_FORMATS: Array<[RegExp, DatasetFormat]> = [
+  [/\.csv(\.gz)?$/i, 'csv'],
+  [/\.tsv(\.gz)?$/i, 'tsv'],
+  [/\.(parquet|parq|pq)$/i, 'parquet'],
+  [/\.(jsonl|ndjson)(\.gz)?$/i, 'jsonl'],
+  [/\.json(\.gz)?$/i, 'json'],
+  [/\.(png|jpe?g|gif|bmp|tiff?|webp)$/i, 'images'],
+  [/\.(wav|mp3|flac|ogg|m4a)$/i, 'audio'],
+  [/\.(mp4|mov|avi|mkv|webm)$/i, 'video'],
+];
+
+/** The format a file name implies, if any. */
+export function formatOfFileName(name: string): DatasetFormat | undefined {
+  return EXTENSION_FORMATS.find(([pattern]) => pattern.test(name))?.[1];
+}
+
+/** The form fields of an upload, checked. */
+export interface UploadFields {
+  name: string;
+  owner?: string;
+  format?: DatasetFormat;
+  description?: string;
+  tags: string[];
+  system?: string;
+  lifecycle: string;
+}
+
+/** Checks the form fields; InputError naming the field otherwise. */
+export function parseUploadFields(fields: Map<string, string>): UploadFields {
+  const name = fields.get('name')?.trim() ?? '';
+  if (!NAME.test(name) || name.length > 63) {
+    throw new InputError(
+      'Field "name" must be 1 to 63 lowercase letters, digits and single - _ . between them, such as "sales-2024"; send it before the files.',
+    );
+  }
+  const format = fields.get('format')?.trim();
+  if (format && !(DATASET_FORMATS as readonly string[]).includes(format)) {
+    throw new InputError(`Field "format" must be one of ${DATASET_FORMATS.join(', ')}; got "${format}".`);
+  }
+  const tags = (fields.get('tags') ?? '')
+    .split(',')
+    .map(t => t.trim().toLowerCase())
+    .filter(Boolean);
+  const badTag = tags.find(t => !/^[a-z0-9:+#-]{1,63}$/.test(t));
+  if (badTag) {
+    throw new InputError(`Tag "${badTag}" is not valid; use lowercase letters, digits and - (at most 63).`);
+  }
+  const description = fields.get('description')?.trim();
+  return {
+    name,
+    owner: fields.get('owner')?.trim() || undefined,
+    format: format ? (format as DatasetFormat) : undefined,
+    description: description || undefined,
+    tags,
+    system: fields.get('system')?.trim() || undefined,
+    lifecycle: fields.get('lifecycle')?.trim() || 'experimental',
+  };
+}
+
+/** The Dataset entity of an upload. */
+export function uploadManifest(
+  fields: UploadFields,
+  format: DatasetFormat,
+  location: string,
+  owner: string,
+  totals: { bytes: number; files: number },
+): DatasetEntity {
+  return {
+    apiVersion: KAML_D_API_VERSION,
+    kind: 'Dataset',
+    metadata: {
+      name: fields.name,
+      ...(fields.description ? { description: fields.description } : {}),
+      ...(fields.tags.length ? { tags: fields.tags } : {}),
+    },
+    spec: {
+      owner,
+      lifecycle: fields.lifecycle,
+      ...(fields.system ? { system: fields.system } : {}),
+      format,
+      location,
+      size: { bytes: totals.bytes, files: totals.files },
+    },
+  };
+}
+
+/**
+ * Creates the upload operation: the multipart body is streamed part by part (fields first, then
+ * files) straight into storage under `<uploadBucket>/<name>/`; no file is overwritten, and a file
+ * cut short by the size limit or a broken connection is not kept. A `catalog-info.yaml` with the
+ * Dataset entity is written beside the files. With a local store the manifest is registered as a
+ * catalog Location at once; with a remote store the storage discovery provider registers it.
+ */
+export function createUploader(options: {
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  storage: StorageService;
+  logger: LoggerService;
+  maxUploadBytes: number;
+}) {
+  const { catalog, permissions, storage, logger, maxUploadBytes } = options;
+
+  return async function upload(
+    request: MultipartBody,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<DatasetUploadResponse> {
+    const [decision] = await permissions.authorize([{ permission: datasetUploadPermission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You may not upload datasets (kaml-d.dataset.upload).');
+    }
+    const contentType = request.headers['content-type'] ?? '';
+    if (!contentType.startsWith('multipart/form-data')) {
+      throw new InputError('Send the upload as multipart/form-data: the fields, then the files.');
+    }
+
+    const adapter = storage.defaultAdapter;
+    const bucket = storage.uploadBucket;
+    const fieldValues = new Map<string, string>();
+    let fields: UploadFields | undefined;
+    let prefix = '';
+    const stored: DatasetObject[] = [];
+    let firstFormat: DatasetFormat | undefined;
+
+    const storeFile = async (fileName: string, stream: Readable, mimeType: string) => {
+      fields ??= parseUploadFields(fieldValues);
+      prefix = `${fields.name}/`;
+      const key = keyUnderPrefix(prefix, fileName, 'file name');
+      if (key === `${prefix}${MANIFEST_NAME}`) {
+        throw new InputError(`A file may not be called ${MANIFEST_NAME}; the upload writes that file itself.`);
+      }
+      if (await adapter.stat(bucket, key)) {
+        throw new ConflictError(
+          `Dataset "${fields.name}" already has a file "${key.slice(prefix.length)}"; rename the file, nothing was overwritten.`,
+        );
+      }
+      const info = await adapter.write(bucket, key, stream, { contentType: mimeType });
+      stored.push({ key: key.slice(prefix.length), size: info.size });
+      firstFormat ??= formatOfFileName(fileName);
+    };
+
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      let chain = Promise.resolve();
+      const parser = busboy({
+        headers: request.headers,
+        limits: { fileSize: maxUploadBytes, files: MAX_UPLOAD_FILES, fields: 20, fieldSize: 64 * 1024 },
+        preservePath: true,
+      });
+      const fail = (error: unknown) => {
+        if (failed) return;
+        failed = true;
+        request.body.unpipe(parser);
+        request.body.resume();
+        reject(error);
+      };
+      parser.on('field', (name, value) => fieldValues.set(name, value));
+      parser.on('file', (_field, stream, info) => {
+        stream.on('limit', () =>
+          stream.destroy(
+            new InputError(`File "${info.filename}" is larger than ${maxUploadBytes} bytes; split it or raise kamlD.storage.maxUploadBytes.`),
+          ),
+        );
+        chain = chain
+          .then(() => {
+            if (failed) {
+              stream.resume();
+              return undefined;
+            }
+            return storeFile(info.filename ?? '', stream, info.mimeType);
+          })
+          .catch(error => {
+            stream.resume();
+            fail(error);
+          });
+      });
+      parser.on('filesLimit', () =>
+        fail(new InputError(`An upload holds at most ${MAX_UPLOAD_FILES} files; upload the rest separately.`)),
+      );
+      parser.on('error', error =>
+        fail(new InputError(`The upload is not valid multipart/form-data: ${isError(error) ? error.message : String(error)}`)),
+      );
+      parser.on('close', () => {
+        chain.then(() => {
+          if (!failed) resolve();
+        });
+      });
+      request.body.pipe(parser);
+    });
+
+    fields ??= parseUploadFields(fieldValues);
+    if (stored.length === 0) {
+      throw new InputError('The upload holds no files; add at least one file after the fields.');
+    }
+    const format = fields.format ?? firstFormat;
+    if (!format) {
+      throw new InputError('Field "format" is needed: the file names do not tell the format.');
+    }
+    const location = `s3://${bucket}/${prefix}`;
+    const owner = fields.owner ?? credentials.principal.userEntityRef;
+    const entity = uploadManifest(fields, format, location, owner, {
+      bytes: stored.reduce((sum, o) => sum + o.size, 0),
+      files: stored.length,
+    });
+    const manifestKey = `${prefix}${MANIFEST_NAME}`;
+    if (!(await adapter.stat(bucket, manifestKey))) {
+      await adapter.write(bucket, manifestKey, Readable.from([stringify(entity)]), {
+        contentType: 'application/yaml',
+      });
+    }
+
+    let registration: DatasetUploadResponse['registration'] = 'discovery';
+    if (adapter.localPath) {
+      const target = adapter.localPath(bucket, manifestKey);
+      try {
+        await catalog.addLocation({ type: 'file', target }, { credentials });
+      } catch (error) {
+        // registered by an earlier upload into the same dataset: the catalog re-reads it
+        if (!(isError(error) && error.name === 'ConflictError')) throw error;
+      }
+      registration = 'location';
+    }
+    logger.info(`Uploaded ${stored.length} file(s) to ${location} for ${owner}`);
+    return {
+      entityRef: stringifyEntityRef({ kind: 'dataset', namespace: 'default', name: fields.name }),
+      location,
+      objects: stored,
+      manifestKey: MANIFEST_NAME,
+      registration,
+    };
+  };
+}

@@ -1,0 +1,117 @@
+import { Config } from '@backstage/config';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Engine used for datasets that do not name one (any location other than trino://). */
+export const DEFAULT_QUERY_ENGINE = 'duckdb';
+/** Rows a preview returns when the request does not say (and the cap when not configured). */
+export const DEFAULT_PREVIEW_ROWS = 100;
+/** Highest preview cap that may be configured. */
+export const MAX_PREVIEW_ROWS = 1000;
+/** Rows a SQL query returns at most by default. */
+export const DEFAULT_QUERY_MAX_ROWS = 1000;
+/** Highest row cap of SQL queries that may be configured. */
+export const MAX_QUERY_ROWS = 10_000;
+/** Time a query may run. */
+export const DEFAULT_QUERY_TIMEOUT_SECONDS = 30;
+/** Most frequent values a profile returns. */
+export const DEFAULT_PROFILE_TOP_VALUES = 10;
+/** Bars of a numeric histogram. */
+export const DEFAULT_PROFILE_HISTOGRAM_BINS = 20;
+/** Bytes of S3 objects DuckDB may copy to its local cache for one dataset. */
+export const DEFAULT_DUCKDB_MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+/** DuckDB worker threads. */
+export const DEFAULT_DUCKDB_THREADS = 2;
+/** DuckDB memory limit. */
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '1GB';
+/** User the Trino engine connects as. */
+export const DEFAULT_TRINO_USER = 'kaml-d';
+
+/** Settings of the Trino engine. */
+export interface TrinoEngineConfig {
+  host: string;
+  port: number;
+  ssl: boolean;
+  catalog: string;
+  schema: string;
+  user: string;
+  password?: string;
+}
+
+/** `kamlD.query`, read once at startup. */
+export interface QueryConfig {
+  defaultEngine: string;
+  previewMaxRows: number;
+  queryMaxRows: number;
+  timeoutMs: number;
+  profileTopValues: number;
+  profileHistogramBins: number;
+  duckdb: {
+    cacheDir: string;
+    maxDownloadBytes: number;
+    threads: number;
+    memoryLimit: string;
+  };
+  trino?: TrinoEngineConfig;
+}
+
+function wholeNumber(config: Config | undefined, key: string, fallback: number, max?: number): number {
+  const value = config?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value <= 0 || (max !== undefined && value > max)) {
+    throw new Error(
+      `kamlD.query.${key} must be a whole number from 1${max !== undefined ? ` to ${max}` : ''}, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function readTrino(config: Config): TrinoEngineConfig {
+  const server = config.getString('server');
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new Error(`kamlD.query.trino.server must be a URL such as http://trino:8080, got "${server}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`kamlD.query.trino.server must use http or https, got "${url.protocol}"`);
+  }
+  const ssl = url.protocol === 'https:';
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : ssl ? 443 : 80,
+    ssl,
+    catalog: config.getString('catalog'),
+    schema: config.getString('schema'),
+    user: config.getOptionalString('user') ?? DEFAULT_TRINO_USER,
+    password: config.getOptionalString('password'),
+  };
+}
+
+/** Reads `kamlD.query`; fails fast naming the key to change. */
+export function readQueryConfig(root: Config): QueryConfig {
+  const config = root.getOptionalConfig('kamlD.query');
+  const trinoConfig = config?.getOptionalConfig('trino');
+  const defaultEngine = config?.getOptionalString('defaultEngine') ?? DEFAULT_QUERY_ENGINE;
+  if (defaultEngine === 'trino' && !trinoConfig) {
+    throw new Error(
+      'kamlD.query.defaultEngine is "trino" but kamlD.query.trino is missing; set its server, catalog and schema',
+    );
+  }
+  const duckdb = config?.getOptionalConfig('duckdb');
+  return {
+    defaultEngine,
+    previewMaxRows: wholeNumber(config, 'previewMaxRows', DEFAULT_PREVIEW_ROWS, MAX_PREVIEW_ROWS),
+    queryMaxRows: wholeNumber(config, 'queryMaxRows', DEFAULT_QUERY_MAX_ROWS, MAX_QUERY_ROWS),
+    timeoutMs: wholeNumber(config, 'timeoutSeconds', DEFAULT_QUERY_TIMEOUT_SECONDS) * 1000,
+    profileTopValues: wholeNumber(config, 'profileTopValues', DEFAULT_PROFILE_TOP_VALUES, 100),
+    profileHistogramBins: wholeNumber(config, 'profileHistogramBins', DEFAULT_PROFILE_HISTOGRAM_BINS, 200),
+    duckdb: {
+      cacheDir: resolve(duckdb?.getOptionalString('cacheDir') ?? join(tmpdir(), 'kaml-d-duckdb-cache')),
+      maxDownloadBytes: wholeNumber(config, 'duckdb.maxDownloadBytes', DEFAULT_DUCKDB_MAX_DOWNLOAD_BYTES),
+      threads: wholeNumber(config, 'duckdb.threads', DEFAULT_DUCKDB_THREADS, 64),
+      memoryLimit: duckdb?.getOptionalString('memoryLimit') ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
+    },
+    trino: trinoConfig ? readTrino(trinoConfig) : undefined,
+  };
+}

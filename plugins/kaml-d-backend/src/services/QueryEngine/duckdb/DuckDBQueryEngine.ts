@@ -1,0 +1,212 @@
+import { DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
+import {
+  ColumnInfo,
+  ColumnProfile,
+  DatasetSource,
+  GuardedStatement,
+  ObjectDatasetSource,
+  ProfileOptions,
+  QueryEngine,
+  QueryLimits,
+  QueryResult,
+  TabularFormat,
+} from '@kaml-d/plugin-kaml-d-node';
+import { QueryConfig } from '../config';
+import { toQueryError } from '../errors';
+import { runProfile } from '../profileSql';
+import { quoteIdent, sqlInteger } from '../sqlText';
+import { toJsonValue } from '../values';
+import { localFilesOf } from './files';
+
+/** The DuckDB table function that reads a format, and its fixed options. */
+function reader(format: TabularFormat, filesVariable: string): string {
+  const files = `getvariable('${filesVariable}')`;
+  switch (format) {
+    case 'csv':
+      return `read_csv_auto(${files}, union_by_name = true)`;
+    case 'tsv':
+      return `read_csv_auto(${files}, delim = '\t', union_by_name = true)`;
+    case 'parquet':
+      return `read_parquet(${files}, union_by_name = true)`;
+    case 'json':
+      return `read_json_auto(${files})`;
+    case 'jsonl':
+      return `read_json_auto(${files}, format = 'newline_delimited')`;
+    default:
+      throw new Error(`no reader for format ${String(format)}`);
+  }
+}
+
+function objectSource(source: DatasetSource): ObjectDatasetSource {
+  if (source.kind !== 'objects') {
+    throw new Error(`DuckDB reads object storage, not ${source.kind} sources`);
+  }
+  return source;
+}
+
+/**
+ * The embedded engine. Every operation runs in a fresh in-memory DuckDB whose only tables are
+ * views over the datasets it was given; before the statement runs, file access is limited to
+ * those datasets' files and the configuration is locked, so a statement can read nothing else.
+ * Local files are read in place, objects of remote stores through a local cache.
+ */
+export class DuckDBQueryEngine implements QueryEngine {
+  readonly id = 'duckdb';
+
+  constructor(private readonly config: QueryConfig['duckdb']) {}
+
+  canRead(source: DatasetSource): boolean {
+    return source.kind === 'objects';
+  }
+
+  /** Opens a sandbox with one view per source, runs `fn`, interrupts it at the time limit. */
+  private async withViews<T>(
+    sources: DatasetSource[],
+    options: { firstFileOnly: boolean; timeoutMs: number; context: string },
+    fn: (connection: DuckDBConnection) => Promise<T>,
+  ): Promise<T> {
+    const prepared = await Promise.all(
+      sources.map(async source => {
+        const objects = objectSource(source);
+        const local = await localFilesOf(objects, {
+          cacheDir: this.config.cacheDir,
+          maxDownloadBytes: this.config.maxDownloadBytes,
+          firstOnly: options.firstFileOnly,
+        });
+        return { source: objects, files: local.files };
+      }),
+    );
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: String(this.config.threads),
+      memory_limit: this.config.memoryLimit,
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+    });
+    const connection = await instance.connect();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const allowed = new Set<string>();
+      for (const [index, { source, files }] of prepared.entries()) {
+        const variable = `kaml_files_${index}`;
+        await connection.run(`SET VARIABLE ${variable} = $files`, { files: listValue(files) });
+        await connection.run(
+          `CREATE VIEW ${quoteIdent(source.name)} AS SELECT * FROM ${reader(source.format, variable)}`,
+        );
+        for (const file of files) allowed.add(file);
+      }
+      await connection.run('SET VARIABLE kaml_allowed = $paths', {
+        paths: listValue([...allowed]),
+      });
+      await connection.run(`SET allowed_paths = getvariable('kaml_allowed')`);
+      await connection.run('SET enable_external_access = false');
+      await connection.run('SET lock_configuration = true');
+
+      timer = setTimeout(() => connection.interrupt(), options.timeoutMs);
+      return await fn(connection);
+    } catch (error) {
+      throw toQueryError(error, options.context, options.timeoutMs);
+    } finally {
+      clearTimeout(timer);
+      connection.closeSync();
+      instance.closeSync();
+    }
+  }
+
+  async schema(source: DatasetSource, limits: Pick<QueryLimits, 'timeoutMs'>): Promise<ColumnInfo[]> {
+    return this.withViews(
+      [source],
+      { firstFileOnly: true, timeoutMs: limits.timeoutMs, context: `Reading the schema of "${source.name}"` },
+      async connection => {
+        const reader = await connection.runAndReadAll(
+          `SELECT * FROM ${quoteIdent(source.name)} LIMIT 0`,
+        );
+        const types = reader.columnTypes();
+        return reader.columnNames().map((name, i) => ({ name, type: types[i].toString() }));
+      },
+    );
+  }
+
+  async preview(source: DatasetSource, limits: QueryLimits): Promise<QueryResult> {
+    return this.withViews(
+      [source],
+      { firstFileOnly: false, timeoutMs: limits.timeoutMs, context: `Previewing "${source.name}"` },
+      connection =>
+        this.read(
+          connection,
+          `SELECT * FROM ${quoteIdent(source.name)} LIMIT ${sqlInteger(limits.maxRows + 1)}`,
+          limits.maxRows,
+        ),
+    );
+  }
+
+  async profile(
+    source: DatasetSource,
+    column: string,
+    options: ProfileOptions,
+  ): Promise<ColumnProfile> {
+    return this.withViews(
+      [source],
+      { firstFileOnly: false, timeoutMs: options.timeoutMs, context: `Profiling "${column}"` },
+      async connection => {
+        const table = quoteIdent(source.name);
+        const typeReader = await connection.runAndReadAll(
+          `SELECT ${quoteIdent(column)} FROM ${table} LIMIT 0`,
+        );
+        const type = typeReader.columnTypes()[0].toString();
+        return runProfile(
+          async sql => (await connection.runAndReadAll(sql)).getRowsJS(),
+          table,
+          column,
+          type,
+          options,
+          { approxDistinct: 'approx_count_distinct' },
+        );
+      },
+    );
+  }
+
+  async query(
+    statement: GuardedStatement,
+    sources: DatasetSource[],
+    limits: QueryLimits,
+  ): Promise<QueryResult> {
+    return this.withViews(
+      sources,
+      { firstFileOnly: false, timeoutMs: limits.timeoutMs, context: 'The query' },
+      connection =>
+        this.read(
+          connection,
+          `SELECT * FROM (\n${statement.sql}\n) AS kaml_result LIMIT ${sqlInteger(limits.maxRows + 1)}`,
+          limits.maxRows,
+        ),
+    );
+  }
+
+  private async read(
+    connection: DuckDBConnection,
+    sql: string,
+    maxRows: number,
+  ): Promise<QueryResult> {
+    const started = Date.now();
+    const reader = await connection.runAndReadAll(sql);
+    const types = reader.columnTypes();
+    const rows = reader.getRowsJS();
+    return {
+      columns: reader.columnNames().map((name, i) => ({ name, type: types[i].toString() })),
+      rows: rows.slice(0, maxRows).map(row => row.map(toJsonValue)),
+      truncated: rows.length > maxRows,
+      elapsedMs: Date.now() - started,
+    };
+  }
+
+  async check(): Promise<void> {
+    const instance = await DuckDBInstance.create(':memory:');
+    try {
+      const connection = await instance.connect();
+      await connection.run('SELECT 1');
+      connection.closeSync();
+    } finally {
+      instance.closeSync();
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { ColumnProfile, ProfileOptions } from '@kaml-d/plugin-kaml-d-node';
+import { assembleHistogram, isNumericType, nullShare } from './profileMath';
+import { quoteIdent, sqlInteger } from './sqlText';
+
+/** What differs between the SQL dialects of the engines for profiling. */
+export interface ProfileDialect {
+  /** Approximate distinct count (HyperLogLog): `approx_count_distinct` or `approx_distinct`. */
+  approxDistinct: string;
+}
+
+/** The statements that profile `column` of `table` (an already quoted relation). */
+export function profileStatements(
+  table: string,
+  column: string,
+  options: Pick<ProfileOptions, 'topValues' | 'histogramBins'>,
+  dialect: ProfileDialect,
+) {
+  const c = quoteIdent(column);
+  const bins = options.histogramBins;
+  return {
+    stats:
+      `SELECT count(*) AS total_rows, count(${c}) AS non_null, ${dialect.approxDistinct}(${c}) AS distinct_values, ` +
+      `CAST(min(${c}) AS VARCHAR) AS min_value, CAST(max(${c}) AS VARCHAR) AS max_value FROM ${table}`,
+    topValues:
+      `SELECT CAST(${c} AS VARCHAR) AS value, count(*) AS n FROM ${table} WHERE ${c} IS NOT NULL ` +
+      `GROUP BY 1 ORDER BY n DESC, value LIMIT ${sqlInteger(options.topValues)}`,
+    histogram:
+      `WITH b AS (SELECT min(CAST(${c} AS DOUBLE)) AS lo, max(CAST(${c} AS DOUBLE)) AS hi FROM ${table}) ` +
+      `SELECT CAST(CASE WHEN b.hi = b.lo THEN 0 ELSE least(floor((CAST(${c} AS DOUBLE) - b.lo) / (b.hi - b.lo) * ${sqlInteger(bins)}), ${sqlInteger(bins - 1)}) END AS INTEGER) AS bin, ` +
+      `count(*) AS n, min(b.lo) AS lo, min(b.hi) AS hi FROM ${table} CROSS JOIN b WHERE ${c} IS NOT NULL GROUP BY 1 ORDER BY 1`,
+  };
+}
+
+/** Runs one statement and returns its rows as arrays. */
+export type RunRows = (sql: string) => Promise<unknown[][]>;
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** Profiles a column with the engine's `run`: two statements, three for numeric columns. */
+export async function runProfile(
+  run: RunRows,
+  table: string,
+  column: string,
+  type: string,
+  options: Pick<ProfileOptions, 'topValues' | 'histogramBins'>,
+  dialect: ProfileDialect,
+): Promise<ColumnProfile> {
+  const statements = profileStatements(table, column, options, dialect);
+  const numeric = isNumericType(type);
+  // one after another: an embedded engine's connection runs one statement at a time
+  const stats = await run(statements.stats);
+  const top = await run(statements.topValues);
+  const histogram = numeric ? await run(statements.histogram) : undefined;
+  const [totalRows, nonNull, distinct, min, max] = stats[0] ?? [];
+  const rows = num(totalRows);
+  const nulls = rows - num(nonNull);
+  const profile: ColumnProfile = {
+    column,
+    type,
+    rows,
+    nulls,
+    nullShare: nullShare(nulls, rows),
+    approxDistinct: num(distinct),
+    min: text(min),
+    max: text(max),
+    topValues: top.map(([value, count]) => ({ value: String(value), count: num(count) })),
+  };
+  if (histogram) {
+    const first = histogram[0];
+    profile.histogram = first
+      ? assembleHistogram(
+          num(first[2]),
+          num(first[3]),
+          options.histogramBins,
+          histogram.map(([bin, n]) => ({ bin: num(bin), count: num(n) })),
+        )
+      : [];
+  }
+  return profile;
+}

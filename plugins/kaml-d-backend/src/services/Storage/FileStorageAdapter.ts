@@ -1,0 +1,162 @@
+import {
+  StorageAdapter,
+  StorageByteRange,
+  StorageListing,
+  StorageObjectInfo,
+  StorageWriteOptions,
+} from '@kaml-d/plugin-kaml-d-node';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ensureFolder, validateBucketName } from './keys';
+
+/** Prefix of the temporary files an upload writes before renaming them into place. */
+const PARTIAL_PREFIX = '.kaml-partial-';
+
+/**
+ * Storage in a local directory: one sub-folder per bucket, keys as relative paths. The embedded
+ * default; `s3://kaml-datasets/x/` maps to `<root>/kaml-datasets/x/`.
+ */
+export class FileStorageAdapter implements StorageAdapter {
+  readonly type = 'file';
+
+  constructor(readonly root: string) {}
+
+  /** Absolute path of a key; throws when it would resolve outside the bucket folder. */
+  localPath(bucket: string, key: string): string {
+    const bucketDir = resolve(this.root, validateBucketName(bucket));
+    const path = resolve(bucketDir, key);
+    if (path !== bucketDir && !path.startsWith(bucketDir + sep)) {
+      throw new Error(`key "${key}" resolves outside bucket "${bucket}"`);
+    }
+    return path;
+  }
+
+  /** The bucket and key of an absolute path inside the root, or undefined when outside. */
+  locate(path: string): { bucket: string; key: string } | undefined {
+    const rel = relative(this.root, resolve(path));
+    if (rel === '' || rel.startsWith('..') || resolve(this.root, rel) !== resolve(path)) {
+      return undefined;
+    }
+    const [bucket, ...rest] = rel.split(sep);
+    return { bucket, key: rest.join('/') };
+  }
+
+  async listLevel(bucket: string, prefix: string): Promise<StorageListing> {
+    const folder = ensureFolder(prefix);
+    const dir = this.localPath(bucket, folder || '.');
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return { objects: [], prefixes: [] };
+      throw error;
+    }
+    const prefixes: string[] = [];
+    const files: string[] = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith(PARTIAL_PREFIX)) continue;
+      if (entry.isDirectory()) prefixes.push(`${folder}${entry.name}/`);
+      else if (entry.isFile()) files.push(entry.name);
+    }
+    const objects = await Promise.all(
+      files.map(async name => {
+        const info = await stat(join(dir, name));
+        return {
+          key: `${folder}${name}`,
+          size: info.size,
+          lastModified: info.mtime,
+          etag: `${info.size.toString(16)}-${info.mtimeMs.toString(16)}`,
+        };
+      }),
+    );
+    objects.sort((a, b) => (a.key < b.key ? -1 : 1));
+    prefixes.sort();
+    return { objects, prefixes };
+  }
+
+  async *listRecursive(bucket: string, prefix: string): AsyncIterable<StorageObjectInfo> {
+    const level = await this.listLevel(bucket, prefix);
+    // merge files and folders in key order, like an S3 listing
+    const items = [
+      ...level.objects.map(o => ({ key: o.key, object: o as StorageObjectInfo | undefined })),
+      ...level.prefixes.map(p => ({ key: p, object: undefined })),
+    ].sort((a, b) => (a.key < b.key ? -1 : 1));
+    for (const item of items) {
+      if (item.object) yield item.object;
+      else yield* this.listRecursive(bucket, item.key);
+    }
+  }
+
+  async stat(bucket: string, key: string): Promise<StorageObjectInfo | undefined> {
+    try {
+      const info = await stat(this.localPath(bucket, key));
+      if (!info.isFile()) return undefined;
+      return {
+        key,
+        size: info.size,
+        lastModified: info.mtime,
+        etag: `${info.size.toString(16)}-${info.mtimeMs.toString(16)}`,
+      };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async read(bucket: string, key: string, range?: StorageByteRange): Promise<Readable> {
+    const path = this.localPath(bucket, key);
+    await access(path);
+    return createReadStream(path, range ? { start: range.start, end: range.end } : {});
+  }
+
+  async write(
+    bucket: string,
+    key: string,
+    body: Readable,
+    _options?: StorageWriteOptions,
+  ): Promise<StorageObjectInfo> {
+    const path = this.localPath(bucket, key);
+    await mkdir(dirname(path), { recursive: true });
+    // write beside the target and rename: readers never see a partial file
+    const partial = join(dirname(path), `${PARTIAL_PREFIX}${randomBytes(8).toString('hex')}`);
+    try {
+      await pipeline(body, createWriteStream(partial, { flags: 'wx' }));
+      await rename(partial, path);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+    const info = await this.stat(bucket, key);
+    if (!info) throw new Error(`object ${bucket}/${key} vanished after it was written`);
+    return info;
+  }
+
+  /** The root, or the folder that will hold it, must be writable; nothing is created. */
+  async check(): Promise<void> {
+    let dir = this.root;
+    for (;;) {
+      try {
+        await access(dir, constants.W_OK);
+        return;
+      } catch (error) {
+        if (!isMissing(error) || dirname(dir) === dir) {
+          throw new Error(`storage root ${this.root} is not writable`);
+        }
+        dir = dirname(dir);
+      }
+    }
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    (error.code === 'ENOENT' || error.code === 'ENOTDIR')
+  );
+}

@@ -1,0 +1,145 @@
+import {
+  StorageAdapter,
+  StorageByteRange,
+  StorageListing,
+  StorageObjectInfo,
+  StorageWriteOptions,
+} from '@kaml-d/plugin-kaml-d-node';
+import { Client } from 'minio';
+import { Readable } from 'node:stream';
+import { S3StorageConfig } from './config';
+import { ensureFolder } from './keys';
+
+/** Objects per listing page (the S3 maximum). */
+const PAGE_SIZE = 1000;
+/** Part size of multipart uploads of streams whose size is unknown. */
+const PART_SIZE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Storage in an S3 API through the `minio` client: MinIO, Ceph RGW, AWS S3 and other
+ * S3-compatible stores. Listings use ListObjectsV2 (sizes and times come with the listing),
+ * uploads of streams are multipart, downloads are presigned GET URLs.
+ */
+export class S3StorageAdapter implements StorageAdapter {
+  readonly type = 's3';
+  private readonly client: Client;
+
+  constructor(private readonly config: S3StorageConfig, private readonly probeBucket?: string) {
+    this.client = new Client({
+      endPoint: config.endPoint,
+      port: config.port,
+      useSSL: config.useSSL,
+      region: config.region,
+      accessKey: config.accessKey,
+      secretKey: config.secretKey,
+      pathStyle: config.pathStyle,
+      partSize: PART_SIZE_BYTES,
+    });
+  }
+
+  private async *pages(
+    bucket: string,
+    prefix: string,
+    delimiter: string,
+  ): AsyncIterable<StorageListing> {
+    let token = '';
+    for (;;) {
+      const page = await this.client.listObjectsV2Query(
+        bucket,
+        prefix,
+        token,
+        delimiter,
+        PAGE_SIZE,
+        '',
+      );
+      const listing: StorageListing = { objects: [], prefixes: [] };
+      for (const item of page.objects) {
+        if (item.prefix !== undefined) listing.prefixes.push(item.prefix);
+        else
+          listing.objects.push({
+            key: item.name,
+            size: item.size,
+            lastModified: item.lastModified,
+            etag: item.etag,
+          });
+      }
+      yield listing;
+      if (!page.isTruncated || !page.nextContinuationToken) return;
+      token = page.nextContinuationToken;
+    }
+  }
+
+  async listLevel(bucket: string, prefix: string): Promise<StorageListing> {
+    const result: StorageListing = { objects: [], prefixes: [] };
+    for await (const page of this.pages(bucket, ensureFolder(prefix), '/')) {
+      result.objects.push(...page.objects);
+      result.prefixes.push(...page.prefixes);
+    }
+    return result;
+  }
+
+  async *listRecursive(bucket: string, prefix: string): AsyncIterable<StorageObjectInfo> {
+    for await (const page of this.pages(bucket, prefix, '')) {
+      yield* page.objects;
+    }
+  }
+
+  async stat(bucket: string, key: string): Promise<StorageObjectInfo | undefined> {
+    try {
+      const info = await this.client.statObject(bucket, key);
+      return { key, size: info.size, lastModified: info.lastModified, etag: info.etag };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async read(bucket: string, key: string, range?: StorageByteRange): Promise<Readable> {
+    if (!range) return this.client.getObject(bucket, key);
+    const length = range.end === undefined ? undefined : range.end - range.start + 1;
+    return this.client.getPartialObject(bucket, key, range.start, length);
+  }
+
+  async write(
+    bucket: string,
+    key: string,
+    body: Readable,
+    options?: StorageWriteOptions,
+  ): Promise<StorageObjectInfo> {
+    const uploaded = await this.client.putObject(
+      bucket,
+      key,
+      body,
+      options?.size,
+      options?.contentType ? { 'Content-Type': options.contentType } : undefined,
+    );
+    const info = await this.stat(bucket, key);
+    return info ?? { key, size: options?.size ?? 0, etag: uploaded.etag };
+  }
+
+  presignDownload(bucket: string, key: string, expiresInSeconds: number): Promise<string> {
+    return this.client.presignedGetObject(bucket, key, expiresInSeconds);
+  }
+
+  async check(): Promise<void> {
+    if (this.probeBucket) {
+      const exists = await this.client.bucketExists(this.probeBucket);
+      if (!exists) {
+        throw new Error(
+          `bucket "${this.probeBucket}" does not exist at ${this.config.endPoint}; create it or change kamlD.storage.uploadBucket`,
+        );
+      }
+      return;
+    }
+    await this.client.listBuckets();
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    (error.code === 'NotFound' || error.code === 'NoSuchKey')
+  );
+}

@@ -1,0 +1,101 @@
+import { Readable } from 'node:stream';
+
+/**
+ * One object in a bucket, as a listing returns it (no per-object HEAD request needed).
+ *
+ * @public
+ */
+export interface StorageObjectInfo {
+  /** Full key of the object inside its bucket, such as `finance-transactions/2024-q1.csv`. */
+  key: string;
+  /** Size in bytes. */
+  size: number;
+  /** Last modification time, when the store reports it. */
+  lastModified?: Date;
+  /** Entity tag (content hash or version marker), when the store reports it. */
+  etag?: string;
+}
+
+/**
+ * One level of a listing with `/` as delimiter: the objects directly under a prefix and the
+ * sub-prefixes ("folders") below it.
+ *
+ * @public
+ */
+export interface StorageListing {
+  objects: StorageObjectInfo[];
+  /** Sub-prefixes, each ending with `/`, such as `finance-transactions/2024/`. */
+  prefixes: string[];
+}
+
+/**
+ * A byte range of an object, both ends inclusive (like the HTTP `Range` header).
+ *
+ * @public
+ */
+export interface StorageByteRange {
+  start: number;
+  /** Last byte to read; the end of the object when absent. */
+  end?: number;
+}
+
+/**
+ * Options of {@link StorageAdapter.write}.
+ *
+ * @public
+ */
+export interface StorageWriteOptions {
+  /** MIME type stored with the object. */
+  contentType?: string;
+  /** Size in bytes when known in advance; lets S3 clients pick a part size. */
+  size?: number;
+}
+
+/**
+ * An object store the KAML-D backend reads datasets from and writes uploads to: a local
+ * directory, an S3 API (MinIO, Ceph RGW, AWS S3) or anything a backend module adds through
+ * `kamlDStorageExtensionPoint`.
+ *
+ * Keys passed to an adapter have already been validated and normalised by the caller (no `..`
+ * segments, no leading `/`, no backslashes or NUL); an adapter may check again but must not
+ * re-interpret them.
+ *
+ * @public
+ */
+export interface StorageAdapter {
+  /** Identifier used in configuration (`kamlD.storage.adapter`), such as `file` or `s3`. */
+  readonly type: string;
+  /**
+   * Lists one level below `prefix` with `/` as delimiter. Sizes and modification times come from
+   * the listing itself; implementations must not issue one request per object.
+   */
+  listLevel(bucket: string, prefix: string): Promise<StorageListing>;
+  /** Lists every object below `prefix`, page after page, in key order. */
+  listRecursive(bucket: string, prefix: string): AsyncIterable<StorageObjectInfo>;
+  /** Metadata of one object, or `undefined` when it does not exist. */
+  stat(bucket: string, key: string): Promise<StorageObjectInfo | undefined>;
+  /** Reads an object, or the given byte range of it. */
+  read(bucket: string, key: string, range?: StorageByteRange): Promise<Readable>;
+  /**
+   * Stores an object from a stream. Large bodies are sent in parts (multipart upload); the
+   * object becomes visible only once complete, so a failed upload leaves no partial object.
+   */
+  write(
+    bucket: string,
+    key: string,
+    body: Readable,
+    options?: StorageWriteOptions,
+  ): Promise<StorageObjectInfo>;
+  /**
+   * A time-limited URL that downloads the object without further credentials. Adapters that
+   * cannot sign URLs leave it out; the backend then signs a link to its own download route.
+   */
+  presignDownload?(bucket: string, key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * The path of the object on the local file system when the store is a local directory, so a
+   * query engine can read it in place. Adapters of remote stores leave it out.
+   */
+  localPath?(bucket: string, key: string): string;
+  /** Throws with a reason a person can act on when the store cannot be reached. */
+  check(): Promise<void>;
+}
