@@ -18,7 +18,8 @@ _kaml_node_ok() {
   [ -n "$v" ] && [ "$v" -ge "$_kaml_node_major" ]
 }
 
-_kaml_registry="${KAML_NPM_REGISTRY:-$(npm config get registry 2>/dev/null)}"
+# read outside the repository: inside a workspace folder npm refuses `config get`
+_kaml_registry="${KAML_NPM_REGISTRY:-${COREPACK_NPM_REGISTRY:-$(cd "${HOME:-/}" && npm config get registry 2>/dev/null)}}"
 _kaml_registry="${_kaml_registry%/}"
 [ -n "$_kaml_registry" ] || _kaml_fail "cannot read the npm registry: is npm installed? (npm config get registry)"
 

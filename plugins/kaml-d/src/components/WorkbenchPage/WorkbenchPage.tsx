@@ -65,7 +65,7 @@ export function PlatformStatusCard() {
 export function WorkbenchPage() {
   return (
     <Content>
-      <ContentHeader title="Workbench">
+      <ContentHeader title="Datasets, models and platform health">
         <SupportButton>
           Manage datasets, test and deploy machine-learning models, and see the health of the
           platform.

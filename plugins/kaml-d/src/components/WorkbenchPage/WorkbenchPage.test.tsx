@@ -1,0 +1,55 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { screen } from '@testing-library/react';
+import { HealthResponse } from '@kaml-d/plugin-kaml-d-common';
+import { kamlDApiRef, KamlDApi } from '../../api';
+import { WorkbenchPage } from './WorkbenchPage';
+
+function apiReturning(getHealth: KamlDApi['getHealth']) {
+  return [kamlDApiRef, { getHealth }] as const;
+}
+
+describe('WorkbenchPage', () => {
+  it('shows each platform dependency with its state', async () => {
+    const report: HealthResponse = {
+      status: 'degraded',
+      version: '0.1.0',
+      dependencies: [
+        { name: 'database', kind: 'pg', status: 'up' },
+        { name: 'storage', kind: 's3', status: 'down', message: 'connect ECONNREFUSED' },
+      ],
+    };
+    await renderInTestApp(<WorkbenchPage />, {
+      apis: [apiReturning(async () => report)],
+    });
+    expect(await screen.findByText('Platform status: degraded')).toBeInTheDocument();
+    expect(screen.getByText('Datasets, models and platform health')).toBeInTheDocument();
+    expect(screen.getByText('database')).toBeInTheDocument();
+    expect(screen.getByText('storage')).toBeInTheDocument();
+    expect(screen.getByText('connect ECONNREFUSED')).toBeInTheDocument();
+    expect(screen.getByText('down')).toBeInTheDocument();
+  });
+
+  it('says all systems are up when they are', async () => {
+    await renderInTestApp(<WorkbenchPage />, {
+      apis: [
+        apiReturning(async () => ({
+          status: 'ok',
+          version: '0.1.0',
+          dependencies: [{ name: 'database', kind: 'better-sqlite3', status: 'up' }],
+        })),
+      ],
+    });
+    expect(await screen.findByText('Platform status: all systems up')).toBeInTheDocument();
+  });
+
+  it('explains when the backend cannot be reached', async () => {
+    await renderInTestApp(<WorkbenchPage />, {
+      apis: [
+        apiReturning(async () => {
+          throw new Error('Failed to fetch');
+        }),
+      ],
+    });
+    expect(await screen.findByText(/KAML-D backend unreachable/)).toBeInTheDocument();
+  });
+});

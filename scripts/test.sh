@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The full KAML-D test suite, as CI runs it:
+#   bootstrap → install → type check → lint → unit tests → real-server rig + integration tests
+#   → browser tests. Exits non-zero on the first failing stage.
+#
+#   scripts/test.sh                 everything
+#   KAML_TEST_SKIP_RIG=1 scripts/test.sh   everything but the real-server rig (local iteration only)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+# shellcheck source=scripts/bootstrap.sh
+. scripts/bootstrap.sh
+
+out="$root/e2e/test-results/summary"
+rm -rf "$out" && mkdir -p "$out"
+started=$(date +%s)
+stage() { printf '\n=== %s (%ss)\n' "$1" "$(( $(date +%s) - started ))"; }
+
+stage "install"
+scripts/install.sh
+
+stage "browser"
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  echo "test: installing Debian's chromium for the browser tests"
+  if [ "$(id -u)" = 0 ]; then apt_get=(apt-get); else apt_get=(sudo apt-get); fi
+  "${apt_get[@]}" update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${apt_get[@]}" install -y -qq --no-install-recommends chromium >/dev/null \
+    || { echo "test: could not install chromium (apt-get install chromium)" >&2; exit 1; }
+fi
+
+stage "type check"
+yarn tsc
+
+stage "lint"
+yarn backstage-cli repo lint
+
+stage "unit tests"
+yarn backstage-cli repo test --watchAll=false --json --outputFile="$out/unit.json"
+
+rig_passed=0
+rig_failed=0
+if [ -z "${KAML_TEST_SKIP_RIG:-}" ] && [ -x e2e/rig/rig.sh ]; then
+  stage "real-server rig"
+  trap 'e2e/rig/rig.sh stop >/dev/null 2>&1 || true' EXIT
+  e2e/rig/rig.sh start
+  stage "integration tests (real servers)"
+  e2e/rig/rig.sh test 2>&1 | tee "$out/rig.txt"
+  rig_passed=$(grep -E '^# pass ' "$out/rig.txt" | awk '{s+=$3} END {print s+0}')
+  rig_failed=$(grep -E '^# fail ' "$out/rig.txt" | awk '{s+=$3} END {print s+0}')
+  e2e/rig/rig.sh stop
+  trap - EXIT
+fi
+
+stage "browser tests"
+(cd e2e && PLAYWRIGHT_JSON_OUTPUT_NAME="$out/browser.json" yarn playwright test -c playwright.config.ts --reporter=list,json)
+
+stage "done"
+node -e '
+const fs = require("fs");
+const [dir, rigPassed, rigFailed] = process.argv.slice(1);
+const unit = JSON.parse(fs.readFileSync(dir + "/unit.json", "utf8"));
+const browser = JSON.parse(fs.readFileSync(dir + "/browser.json", "utf8"));
+const bp = browser.stats.expected, bf = browser.stats.unexpected + browser.stats.flaky;
+console.log(`unit ${unit.numPassedTests}/${unit.numTotalTests}, integration ${rigPassed}, browser ${bp}`);
+console.log(`${unit.numPassedTests + Number(rigPassed) + bp} passed, ${unit.numFailedTests + Number(rigFailed) + bf} failed`);
+' "$out" "$rig_passed" "$rig_failed"
