@@ -12,6 +12,7 @@ const USER_ERROR = [
   /^Not implemented Error/i,
   /^Invalid Error/i,
   /^Sniffing/i,
+  /^IO Error/i, // unreadable or malformed files of the dataset
   /^line \d+:\d+:/i, // Trino syntax and semantic errors
   /SYNTAX_ERROR|COLUMN_NOT_FOUND|TABLE_NOT_FOUND|TYPE_MISMATCH|INVALID_|NOT_SUPPORTED|MISSING_/,
 ];
@@ -29,8 +30,15 @@ export function isInterrupt(error: unknown): boolean {
  * InputError with the engine's words, time-outs an InputError naming the limit; the rest is
  * rethrown as is (a server problem).
  */
-export function toQueryError(error: unknown, context: string, timeoutMs: number): Error {
-  const message = error instanceof Error ? error.message : String(error);
+export function toQueryError(
+  error: unknown,
+  context: string,
+  timeoutMs: number,
+  /** Local paths to show by another name (the object they hold), so no server path leaks. */
+  aliases: Map<string, string> = new Map(),
+): Error {
+  let message = (error instanceof Error ? error.message : String(error)).replace(/^Error:\s*/, '');
+  for (const [path, alias] of aliases) message = message.split(path).join(alias);
   if (isInterrupt(error)) {
     return new InputError(
       `${context} ran longer than ${Math.round(timeoutMs / 1000)} s and was stopped; filter the data or select fewer rows.`,
@@ -39,5 +47,5 @@ export function toQueryError(error: unknown, context: string, timeoutMs: number)
   if (USER_ERROR.some(pattern => pattern.test(message))) {
     return new InputError(`${context} failed: ${message.split('\n')[0]}`);
   }
-  return error instanceof Error ? error : new Error(message);
+  return new Error(`${context} failed: ${message.split('\n')[0]}`);
 }

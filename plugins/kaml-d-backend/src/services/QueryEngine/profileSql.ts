@@ -4,8 +4,11 @@ import { quoteIdent, sqlInteger } from './sqlText';
 
 /** What differs between the SQL dialects of the engines for profiling. */
 export interface ProfileDialect {
-  /** Approximate distinct count (HyperLogLog): `approx_count_distinct` or `approx_distinct`. */
-  approxDistinct: string;
+  /**
+   * Distinct-count expression over the quoted column `c`: Trino's `approx_distinct` (HyperLogLog,
+   * 2.3% standard error), or an exact `count(DISTINCT c)` where the engine's estimate is too rough.
+   */
+  distinct: (c: string) => string;
 }
 
 /** The statements that profile `column` of `table` (an already quoted relation). */
@@ -19,7 +22,7 @@ export function profileStatements(
   const bins = options.histogramBins;
   return {
     stats:
-      `SELECT count(*) AS total_rows, count(${c}) AS non_null, ${dialect.approxDistinct}(${c}) AS distinct_values, ` +
+      `SELECT count(*) AS total_rows, count(${c}) AS non_null, ${dialect.distinct(c)} AS distinct_values, ` +
       `CAST(min(${c}) AS VARCHAR) AS min_value, CAST(max(${c}) AS VARCHAR) AS max_value FROM ${table}`,
     topValues:
       `SELECT CAST(${c} AS VARCHAR) AS value, count(*) AS n FROM ${table} WHERE ${c} IS NOT NULL ` +

@@ -26,6 +26,8 @@ export function isDataFile(key: string, format: TabularFormat): boolean {
 /** The data files of a source on local disk: in place for local stores, cached otherwise. */
 export interface LocalFiles {
   files: string[];
+  /** `bucket/key` of each file, to name it in messages instead of its local path. */
+  names: string[];
   bytes: number;
 }
 
@@ -36,13 +38,19 @@ export interface LocalFiles {
  */
 export async function localFilesOf(
   source: ObjectDatasetSource,
-  options: { cacheDir: string; maxDownloadBytes: number; firstOnly: boolean },
+  options: {
+    cacheDir: string;
+    maxDownloadBytes: number;
+    /** Only the first data file (in key order) of a remote store, for schemas. */
+    firstOnly: boolean;
+  },
 ): Promise<LocalFiles> {
   const objects: StorageObjectInfo[] = [];
   for await (const object of source.storage.listRecursive(source.bucket, source.prefix)) {
     if (!isDataFile(object.key, source.format)) continue;
     objects.push(object);
-    if (options.firstOnly) break;
+    // remote stores: one object is enough for a schema; local files are all read in place
+    if (options.firstOnly && !source.storage.localPath) break;
   }
   if (objects.length === 0) {
     throw new InputError(
@@ -50,9 +58,10 @@ export async function localFilesOf(
     );
   }
   const bytes = objects.reduce((sum, o) => sum + o.size, 0);
+  const names = objects.map(o => `${source.bucket}/${o.key}`);
   if (source.storage.localPath) {
     const localPath = source.storage.localPath.bind(source.storage);
-    return { files: objects.map(o => localPath(source.bucket, o.key)), bytes };
+    return { files: objects.map(o => localPath(source.bucket, o.key)), names, bytes };
   }
   if (bytes > options.maxDownloadBytes) {
     throw new InputError(
@@ -83,5 +92,5 @@ export async function localFilesOf(
       return path;
     }),
   );
-  return { files, bytes };
+  return { files, names, bytes };
 }

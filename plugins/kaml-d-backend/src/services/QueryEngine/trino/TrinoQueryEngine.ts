@@ -167,7 +167,7 @@ export class TrinoQueryEngine implements QueryEngine {
         column,
         type,
         options,
-        { approxDistinct: 'approx_distinct' },
+        { distinct: c => `approx_distinct(${c})` },
       );
     } catch (error) {
       throw toQueryError(error, `Profiling "${column}"`, options.timeoutMs);
