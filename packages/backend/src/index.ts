@@ -23,6 +23,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// KAML-D kinds: Dataset and Model, with ML lineage relations
+backend.add(import('@kaml-d/plugin-catalog-backend-module-kaml-d'));
 
 // scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));

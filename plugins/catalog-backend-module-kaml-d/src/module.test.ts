@@ -1,0 +1,246 @@
+import {
+  createMockDirectory,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import request from 'supertest';
+import catalogModuleKamlD from '.';
+
+const ENTITIES = `
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: data-science }
+spec: { type: team, children: [] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: System
+metadata: { name: fraud-detection }
+spec: { owner: data-science }
+---
+apiVersion: kaml-d.io/v1alpha1
+kind: Dataset
+metadata:
+  name: finance-transactions
+  tags: [finance, pii]
+spec:
+  owner: data-science
+  lifecycle: production
+  system: fraud-detection
+  format: csv
+  location: s3://kaml-datasets/finance-transactions/
+  schema:
+    columns:
+      - { name: transaction_id, type: varchar }
+      - { name: email, type: varchar, classification: pii }
+---
+apiVersion: kaml-d.io/v1alpha1
+kind: Model
+metadata: { name: fraud-detector }
+spec:
+  owner: data-science
+  lifecycle: production
+  system: fraud-detection
+  framework: xgboost
+  task: binary-classification
+  trainedOn: [finance-transactions]
+  serving:
+    servedBy: [fraud-detector-service, api:fraud-detector-api]
+    runtime: kserve
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: { name: fraud-detector-service }
+spec: { type: service, lifecycle: production, owner: data-science, providesApis: [fraud-detector-api] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: { name: fraud-detector-api }
+spec: { type: openapi, lifecycle: production, owner: data-science, definition: 'openapi: 3.0.0' }
+---
+apiVersion: kaml-d.io/v1alpha1
+kind: Dataset
+metadata: { name: broken-dataset }
+spec:
+  owner: data-science
+  lifecycle: experimental
+  format: spreadsheet
+  location: s3://kaml-datasets/broken/
+`;
+
+const KINDS = [
+  'Group',
+  'System',
+  'Component',
+  'API',
+  'Location',
+  'Dataset',
+  'Model',
+];
+
+describe('catalogModuleKamlD', () => {
+  jest.setTimeout(60_000);
+
+  const mockDir = createMockDirectory({
+    content: { 'entities.yaml': ENTITIES },
+  });
+
+  async function startCatalog() {
+    const processingErrors: { entity: string; message: string }[] = [];
+    const errorRecorder = createBackendModule({
+      pluginId: 'catalog',
+      moduleId: 'test-error-recorder',
+      register(reg) {
+        reg.registerInit({
+          deps: { catalog: catalogProcessingExtensionPoint },
+          async init({ catalog }) {
+            catalog.setOnProcessingErrorHandler(
+              ({ unprocessedEntity, errors }) => {
+                for (const error of errors) {
+                  processingErrors.push({
+                    entity: unprocessedEntity.metadata.name,
+                    message: error.message,
+                  });
+                }
+              },
+            );
+          },
+        });
+      },
+    });
+    const { server } = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleKamlD,
+        errorRecorder,
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              rules: [{ allow: [...KINDS] }],
+              locations: [
+                { type: 'file', target: mockDir.resolve('entities.yaml') },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    return { server, processingErrors };
+  }
+
+  const relations = (entity: Entity) =>
+    (entity.relations ?? []).map(r => `${r.type} ${r.targetRef}`).sort();
+
+  /** The entity once the catalog has stitched `relation` (such as `serves model:default/x`). */
+  async function getEntity(
+    server: Parameters<typeof request>[0],
+    ref: string,
+    relation: string,
+  ): Promise<Entity> {
+    for (let attempt = 0; attempt < 300; attempt++) {
+      const res = await request(server)
+        .get(`/api/catalog/entities/by-name/${ref}`)
+        .set('Authorization', mockCredentials.user.header());
+      if (res.status === 200 && relations(res.body).includes(relation)) {
+        return res.body;
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    throw new Error(`${ref} never appeared in the catalog with ${relation}`);
+  }
+
+  it('processes Datasets and Models and stores their relations both ways', async () => {
+    const { server, processingErrors } = await startCatalog();
+
+    const model = await getEntity(
+      server,
+      'model/default/fraud-detector',
+      'trainedOn dataset:default/finance-transactions',
+    );
+    expect(model.spec?.framework).toBe('xgboost');
+    expect(relations(model)).toEqual([
+      'ownedBy group:default/data-science',
+      'partOf system:default/fraud-detection',
+      'servedBy api:default/fraud-detector-api',
+      'servedBy component:default/fraud-detector-service',
+      'trainedOn dataset:default/finance-transactions',
+    ]);
+
+    const dataset = await getEntity(
+      server,
+      'dataset/default/finance-transactions',
+      'trainingDataOf model:default/fraud-detector',
+    );
+    expect(relations(dataset)).toEqual([
+      'ownedBy group:default/data-science',
+      'partOf system:default/fraud-detection',
+      'trainingDataOf model:default/fraud-detector',
+    ]);
+
+    await expect(
+      getEntity(
+        server,
+        'component/default/fraud-detector-service',
+        'serves model:default/fraud-detector',
+      ),
+    ).resolves.toBeDefined();
+    await expect(
+      getEntity(
+        server,
+        'api/default/fraud-detector-api',
+        'serves model:default/fraud-detector',
+      ),
+    ).resolves.toBeDefined();
+    const system = await getEntity(
+      server,
+      'system/default/fraud-detection',
+      'hasPart model:default/fraud-detector',
+    );
+    expect(relations(system)).toContain(
+      'hasPart dataset:default/finance-transactions',
+    );
+
+    // the broken dataset is reported with the offending field, and kept out of the catalog
+    for (let i = 0; i < 100 && !processingErrors.length; i++) {
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    expect(processingErrors).toEqual([
+      {
+        entity: 'broken-dataset',
+        message: expect.stringMatching(
+          /Invalid Dataset "broken-dataset": \/spec\/format must be equal to one of the allowed values/,
+        ),
+      },
+    ]);
+    const broken = await request(server)
+      .get('/api/catalog/entities/by-name/dataset/default/broken-dataset')
+      .set('Authorization', mockCredentials.user.header());
+    expect(broken.status).toBe(404);
+  });
+
+  it('makes the new kinds filterable like any other kind', async () => {
+    const { server } = await startCatalog();
+    await getEntity(
+      server,
+      'model/default/fraud-detector',
+      'ownedBy group:default/data-science',
+    );
+    const res = await request(server)
+      .get('/api/catalog/entity-facets?facet=kind&facet=spec.format')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    expect(res.body.facets.kind).toEqual(
+      expect.arrayContaining([
+        { value: 'Dataset', count: 1 },
+        { value: 'Model', count: 1 },
+      ]),
+    );
+    expect(res.body.facets['spec.format']).toEqual([
+      { value: 'csv', count: 1 },
+    ]);
+  });
+});

@@ -1,0 +1,1 @@
+export { KamlDEntitiesProcessor } from './KamlDEntitiesProcessor';
