@@ -246,6 +246,10 @@ rig_maven_fetch() {
   mvn -B -q -Dmaven.repo.local="$RIG_CACHE/m2" org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy \
     -Dartifact="$1" -DoutputDirectory="$2" -Dmdep.overWriteReleases=false >&2 \
     || rig_fail "mvn could not fetch $1"
+  # the copy in dest-dir is what the caller keeps: drop Maven's own copy of the artifact
+  local g a v
+  IFS=: read -r g a v _ <<<"$1"
+  rm -rf "${RIG_CACHE:?}/m2/${g//.//}/$a/$v"
 }
 
 # rig_go_install <module/path@version> <gobin-dir>: build a Go command into the cache.

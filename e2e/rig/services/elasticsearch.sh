@@ -23,7 +23,7 @@ rig_java17_home() {
 }
 
 elasticsearch_install() {
-  [ -x "$(_elasticsearch_dist)/bin/elasticsearch" ] && return 0
+  [ -f "$(_elasticsearch_dist)/.rig-installed" ] && return 0
   rig_java17_home >/dev/null || rig_apt openjdk-17-jre-headless
   rig_need unzip "apt-get install unzip"
   local dir
@@ -34,6 +34,7 @@ elasticsearch_install() {
   unzip -q -o "$dir/elasticsearch-$ELASTICSEARCH_VERSION.zip" -d "$dir" || rig_fail "elasticsearch: unzip failed"
   rm -f "$dir/elasticsearch-$ELASTICSEARCH_VERSION.zip"
   [ -x "$(_elasticsearch_dist)/bin/elasticsearch" ] || rig_fail "elasticsearch: bin/elasticsearch missing in the archive"
+  touch "$(_elasticsearch_dist)/.rig-installed"
 }
 
 _elasticsearch_prepare() {
