@@ -112,7 +112,7 @@ const provider = new Provider(issuer, {
     return grant;
   },
   interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-  renderError(ctx: any, out: Record<string, string>) {
+  renderError(ctx: any, out: object) {
     ctx.type = 'html';
     ctx.body = `<!doctype html><title>Error</title><h1>Sign-in error</h1><pre>${escapeHtml(JSON.stringify(out, null, 2))}</pre>`;
   },
