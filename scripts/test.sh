@@ -37,6 +37,10 @@ yarn backstage-cli repo lint
 stage "unit tests"
 yarn backstage-cli repo test --watchAll=false --json --outputFile="$out/unit.json"
 
+stage "portal tests (embedded backend restarts)"
+node --test e2e/portal/*.test.ts 2>&1 | tee "$out/portal.txt"
+portal_passed=$(grep -E '^# pass ' "$out/portal.txt" | awk '{s+=$3} END {print s+0}')
+
 rig_passed=0
 rig_failed=0
 if [ -z "${KAML_TEST_SKIP_RIG:-}" ] && [ -x e2e/rig/rig.sh ]; then
@@ -57,10 +61,10 @@ stage "browser tests"
 stage "done"
 node -e '
 const fs = require("fs");
-const [dir, rigPassed, rigFailed] = process.argv.slice(1);
+const [dir, rigPassed, rigFailed, portalPassed] = process.argv.slice(1);
 const unit = JSON.parse(fs.readFileSync(dir + "/unit.json", "utf8"));
 const browser = JSON.parse(fs.readFileSync(dir + "/browser.json", "utf8"));
 const bp = browser.stats.expected, bf = browser.stats.unexpected + browser.stats.flaky;
-console.log(`unit ${unit.numPassedTests}/${unit.numTotalTests}, integration ${rigPassed}, browser ${bp}`);
-console.log(`${unit.numPassedTests + Number(rigPassed) + bp} passed, ${unit.numFailedTests + Number(rigFailed) + bf} failed`);
-' "$out" "$rig_passed" "$rig_failed"
+console.log(`unit ${unit.numPassedTests}/${unit.numTotalTests}, portal ${portalPassed}, integration ${rigPassed}, browser ${bp}`);
+console.log(`${unit.numPassedTests + Number(portalPassed) + Number(rigPassed) + bp} passed, ${unit.numFailedTests + Number(rigFailed) + bf} failed`);
+' "$out" "$rig_passed" "$rig_failed" "$portal_passed"
