@@ -164,19 +164,26 @@ cmd_stop() {
   _env_locked
 }
 
+# _rss_mb <pgid>: resident memory of a whole process group in MB.
+_rss_mb() {
+  ps -o rss= -g "$1" 2>/dev/null | awk '{s += $1} END {printf "%d", s / 1024}'
+}
+
 cmd_status() {
-  local s port pid state health
-  printf '%-14s %-8s %-6s %-8s %s\n' SERVICE STATE PORT PID HEALTHY
+  local s port pid state health rss total=0
+  printf '%-14s %-8s %-6s %-8s %-8s %s\n' SERVICE STATE PORT PID HEALTHY RSS_MB
   for s in $(_all_services); do
     port="$(rig_port "$s")"
+    rss=-
     if _is_daemon "$s"; then
-      if pid="$(rig_pid "$s")"; then state=running; else state=stopped; pid=-; fi
+      if pid="$(rig_pid "$s")"; then state=running; rss="$(_rss_mb "$pid")"; total=$((total + rss)); else state=stopped; pid=-; fi
     else
       state=binary; pid=-
     fi
     if _healthy "$s"; then health=yes; else health=no; fi
-    printf '%-14s %-8s %-6s %-8s %s\n' "$s" "$state" "${port:--}" "$pid" "$health"
+    printf '%-14s %-8s %-6s %-8s %-8s %s\n' "$s" "$state" "${port:--}" "$pid" "$health" "$rss"
   done
+  printf '%-14s %-8s %-6s %-8s %-8s %s\n' total - - - - "$total"
 }
 
 cmd_test() {
