@@ -18,7 +18,10 @@ import {
   loadSigningSecret,
   readStorageConfig,
 } from './services/Storage';
-import { createQueryEngineService, readQueryConfig } from './services/QueryEngine';
+import {
+  createQueryEngineService,
+  readQueryConfig,
+} from './services/QueryEngine';
 import { createDatasetsService } from './services/Datasets';
 import { KAML_D_BACKEND_VERSION } from './version';
 
@@ -56,12 +59,24 @@ export const kamlDPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, httpAuth, httpRouter, database, cache, discovery, permissions, catalog }) {
+      async init({
+        config,
+        logger,
+        httpAuth,
+        httpRouter,
+        database,
+        cache,
+        discovery,
+        permissions,
+        catalog,
+      }) {
         const db = await database.getClient();
         const storageConfig = readStorageConfig(config);
         const storage = createStorageService({
           config: storageConfig,
-          cache: cache.withOptions({ defaultTtl: { seconds: storageConfig.summaryCacheSeconds } }),
+          cache: cache.withOptions({
+            defaultTtl: { seconds: storageConfig.summaryCacheSeconds },
+          }),
           discovery,
           signer: createLinkSigner(async () =>
             storageConfig.file.signingSecret
@@ -100,18 +115,30 @@ export const kamlDPlugin = createBackendPlugin({
               check: () => storage.check(),
             },
             ...engines.engines.map(engine => ({
-              name: engines.engines.length > 1 ? `query-engine:${engine.id}` : 'query-engine',
+              name:
+                engines.engines.length > 1
+                  ? `query-engine:${engine.id}`
+                  : 'query-engine',
               kind: engine.id,
               check: () => engine.check(),
             })),
           ],
         });
 
-        httpRouter.use(await createRouter({ httpAuth, health, datasets, storage }));
+        httpRouter.use(
+          await createRouter({ httpAuth, health, datasets, storage }),
+        );
         // download links carry their own signature instead of a Backstage token
-        httpRouter.addAuthPolicy({ path: SIGNED_DOWNLOAD_PATH, allow: 'unauthenticated' });
+        httpRouter.addAuthPolicy({
+          path: SIGNED_DOWNLOAD_PATH,
+          allow: 'unauthenticated',
+        });
         logger.info(
-          `KAML-D backend ready: storage ${storage.defaultAdapter.type} (${storageConfig.adapter === 'file' ? storageConfig.file.root : storageConfig.uploadBucket}), query engines ${engines.engines.map(e => e.id).join(', ')}`,
+          `KAML-D backend ready: storage ${storage.defaultAdapter.type} (${
+            storageConfig.adapter === 'file'
+              ? storageConfig.file.root
+              : storageConfig.uploadBucket
+          }), query engines ${engines.engines.map(e => e.id).join(', ')}`,
         );
       },
     });

@@ -157,11 +157,18 @@ export interface QueryEngine {
   /** Whether this engine can read the source at all (Trino reads tables, DuckDB reads objects). */
   canRead(source: DatasetSource): boolean;
   /** Columns and their types, read from file headers, Parquet footers or the table definition. */
-  schema(source: DatasetSource, limits: Pick<QueryLimits, 'timeoutMs'>): Promise<ColumnInfo[]>;
+  schema(
+    source: DatasetSource,
+    limits: Pick<QueryLimits, 'timeoutMs'>,
+  ): Promise<ColumnInfo[]>;
   /** The first `limits.maxRows` rows, reading no more of the data than needed. */
   preview(source: DatasetSource, limits: QueryLimits): Promise<QueryResult>;
   /** Statistics of one column (which the caller has checked exists). */
-  profile(source: DatasetSource, column: string, options: ProfileOptions): Promise<ColumnProfile>;
+  profile(
+    source: DatasetSource,
+    column: string,
+    options: ProfileOptions,
+  ): Promise<ColumnProfile>;
   /** Runs one read-only statement over the given sources, named as in `statement.references`. */
   query(
     statement: GuardedStatement,
@@ -173,5 +180,3 @@ export interface QueryEngine {
   /** Releases connections and temporary files. */
   close?(): Promise<void>;
 }
-
-

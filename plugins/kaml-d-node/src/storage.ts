@@ -71,11 +71,18 @@ export interface StorageAdapter {
    */
   listLevel(bucket: string, prefix: string): Promise<StorageListing>;
   /** Lists every object below `prefix`, page after page, in key order. */
-  listRecursive(bucket: string, prefix: string): AsyncIterable<StorageObjectInfo>;
+  listRecursive(
+    bucket: string,
+    prefix: string,
+  ): AsyncIterable<StorageObjectInfo>;
   /** Metadata of one object, or `undefined` when it does not exist. */
   stat(bucket: string, key: string): Promise<StorageObjectInfo | undefined>;
   /** Reads an object, or the given byte range of it. */
-  read(bucket: string, key: string, range?: StorageByteRange): Promise<Readable>;
+  read(
+    bucket: string,
+    key: string,
+    range?: StorageByteRange,
+  ): Promise<Readable>;
   /**
    * Stores an object from a stream. Large bodies are sent in parts (multipart upload); the
    * object becomes visible only once complete, so a failed upload leaves no partial object.
@@ -90,7 +97,11 @@ export interface StorageAdapter {
    * A time-limited URL that downloads the object without further credentials. Adapters that
    * cannot sign URLs leave it out; the backend then signs a link to its own download route.
    */
-  presignDownload?(bucket: string, key: string, expiresInSeconds: number): Promise<string>;
+  presignDownload?(
+    bucket: string,
+    key: string,
+    expiresInSeconds: number,
+  ): Promise<string>;
   /**
    * The path of the object on the local file system when the store is a local directory, so a
    * query engine can read it in place. Adapters of remote stores leave it out.

@@ -1,7 +1,13 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
+import { AddLocationRequest } from '@backstage/catalog-client';
+import { ServiceFactory } from '@backstage/backend-plugin-api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +23,12 @@ function dataset(name: string, format: string, location: string): Entity {
     apiVersion: 'kaml-d.io/v1alpha1',
     kind: 'Dataset',
     metadata: { name, namespace: 'default' },
-    spec: { owner: 'group:default/data', lifecycle: 'production', format, location },
+    spec: {
+      owner: 'group:default/data',
+      lifecycle: 'production',
+      format,
+      location,
+    },
   };
 }
 
@@ -45,19 +56,32 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
       join(bucket, 'sales', 'q1.csv'),
       'id,region,amount\n1,north,10.5\n2,south,20\n3,north,\n4,east,40\n',
     );
-    await writeFile(join(bucket, 'sales', '2024', 'q2.csv'), 'id,region,amount\n5,north,50\n6,west,60\n');
+    await writeFile(
+      join(bucket, 'sales', '2024', 'q2.csv'),
+      'id,region,amount\n5,north,50\n6,west,60\n',
+    );
     await mkdir(join(bucket, 'readings'), { recursive: true });
     const db = await DuckDBInstance.create(':memory:');
     const connection = await db.connect();
     await connection.run(
-      `COPY (SELECT i AS id, i % 7 AS station, i * 1.5 AS value FROM range(1, 2001) t(i)) TO '${join(bucket, 'readings', 'part-0.parquet')}' (FORMAT parquet)`,
+      `COPY (SELECT i AS id, i % 7 AS station, i * 1.5 AS value FROM range(1, 2001) t(i)) TO '${join(
+        bucket,
+        'readings',
+        'part-0.parquet',
+      )}' (FORMAT parquet)`,
     );
     connection.closeSync();
     db.closeSync();
     await mkdir(join(bucket, 'broken'), { recursive: true });
-    await writeFile(join(bucket, 'broken', 'data.parquet'), 'this is not parquet');
+    await writeFile(
+      join(bucket, 'broken', 'data.parquet'),
+      'this is not parquet',
+    );
     await mkdir(join(bucket, 'photos'), { recursive: true });
-    await writeFile(join(bucket, 'photos', 'a.png'), Buffer.from([137, 80, 78, 71]));
+    await writeFile(
+      join(bucket, 'photos', 'a.png'),
+      Buffer.from([137, 80, 78, 71]),
+    );
   });
 
   afterAll(async () => {
@@ -65,7 +89,7 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
   });
 
   async function start(
-    options: { deny?: boolean; catalog?: ReturnType<typeof catalogServiceMock.factory> } = {},
+    options: { deny?: boolean; catalog?: ServiceFactory } = {},
   ) {
     const { server } = await startTestBackend({
       features: [
@@ -74,12 +98,17 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
           data: {
             backend: { baseUrl: 'http://localhost:7007' },
             kamlD: {
-              storage: { file: { root: join(root, 'storage') }, capacityBytes: 1000000 },
+              storage: {
+                file: { root: join(root, 'storage') },
+                capacityBytes: 1000000,
+              },
               query: { duckdb: { cacheDir: join(root, 'cache') } },
             },
           },
         }),
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
         options.catalog ?? catalogServiceMock.factory({ entities: entities() }),
         mockServices.permissions.factory({
           result: options.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
@@ -124,16 +153,34 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
       const server = await start();
       const cases: Array<[string, string]> = [
         ['/api/kaml-d/datasets/default/sales/preview?limit=abc', 'limit'],
-        ['/api/kaml-d/datasets/default/sales/preview?limit=5000', 'at most 100 rows'],
+        [
+          '/api/kaml-d/datasets/default/sales/preview?limit=5000',
+          'at most 100 rows',
+        ],
         ['/api/kaml-d/datasets/default/sales/profile', 'column'],
-        ['/api/kaml-d/datasets/default/sales/profile?column=nope', 'its columns are id, region, amount'],
-        ['/api/kaml-d/datasets/default/sales/download?key=../readings/part-0.parquet', '".."'],
-        ['/api/kaml-d/datasets/default/sales/download?key=/etc/passwd', 'absolute'],
+        [
+          '/api/kaml-d/datasets/default/sales/profile?column=nope',
+          'its columns are id, region, amount',
+        ],
+        [
+          '/api/kaml-d/datasets/default/sales/download?key=../readings/part-0.parquet',
+          '".."',
+        ],
+        [
+          '/api/kaml-d/datasets/default/sales/download?key=/etc/passwd',
+          'absolute',
+        ],
         ['/api/kaml-d/datasets/default/sales/download?key=a%5Cb', 'backslash'],
         ['/api/kaml-d/datasets/default/sales/objects?folder=../../', '".."'],
-        ['/api/kaml-d/datasets/default/broken/preview', 'kaml-datasets/broken/data.parquet'],
+        [
+          '/api/kaml-d/datasets/default/broken/preview',
+          'kaml-datasets/broken/data.parquet',
+        ],
         ['/api/kaml-d/datasets/default/photos/preview', 'not a table'],
-        ['/api/kaml-d/datasets/default/outside/objects', 'outside the storage root'],
+        [
+          '/api/kaml-d/datasets/default/outside/objects',
+          'outside the storage root',
+        ],
       ];
       for (const [path, message] of cases) {
         const res = await request(server).get(path).set('Authorization', ALICE);
@@ -150,14 +197,23 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
         ["SELECT * FROM read_csv('/etc/passwd')", 'Table functions'],
         ["SELECT * FROM '/etc/passwd'", 'Reading files by path'],
         ['SELECT * FROM hive.kaml.secrets', 'catalog name only'],
-        ['WITH x AS (SELECT 1) INSERT INTO "sales" SELECT * FROM x', 'remove INSERT'],
+        [
+          'WITH x AS (SELECT 1) INSERT INTO "sales" SELECT * FROM x',
+          'remove INSERT',
+        ],
       ];
       for (const [sql, message] of cases) {
-        const res = await request(server).post('/api/kaml-d/query').set('Authorization', ALICE).send({ sql });
+        const res = await request(server)
+          .post('/api/kaml-d/query')
+          .set('Authorization', ALICE)
+          .send({ sql });
         expect({ sql, status: res.status }).toEqual({ sql, status: 400 });
         expect(res.body.error.message).toContain(message);
       }
-      const noBody = await request(server).post('/api/kaml-d/query').set('Authorization', ALICE).send({});
+      const noBody = await request(server)
+        .post('/api/kaml-d/query')
+        .set('Authorization', ALICE)
+        .send({});
       expect(noBody.status).toBe(400);
       const unknown = await request(server)
         .post('/api/kaml-d/query')
@@ -205,7 +261,11 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
         .get('/api/kaml-d/datasets/default/sales/preview?limit=5')
         .set('Authorization', ALICE);
       expect(res.status).toBe(200);
-      expect(res.body.columns.map((c: { name: string }) => c.name)).toEqual(['id', 'region', 'amount']);
+      expect(res.body.columns.map((c: { name: string }) => c.name)).toEqual([
+        'id',
+        'region',
+        'amount',
+      ]);
       expect(res.body.rows).toHaveLength(5);
       expect(res.body.truncated).toBe(true);
       const all = await request(server)
@@ -241,9 +301,18 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
         max: '60.0',
       });
       expect(res.body.histogram).toHaveLength(20);
-      expect(res.body.histogram[0]).toEqual({ lower: 10.5, upper: expect.closeTo(12.975, 5), count: 1 });
+      expect(res.body.histogram[0]).toEqual({
+        lower: 10.5,
+        upper: expect.closeTo(12.975, 5),
+        count: 1,
+      });
       expect(res.body.histogram[19].count).toBe(1);
-      expect(res.body.histogram.reduce((s: number, b: { count: number }) => s + b.count, 0)).toBe(5);
+      expect(
+        res.body.histogram.reduce(
+          (s: number, b: { count: number }) => s + b.count,
+          0,
+        ),
+      ).toBe(5);
 
       const region = await request(server)
         .get('/api/kaml-d/datasets/default/sales/profile?column=region')
@@ -264,8 +333,15 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
                 GROUP BY s.region ORDER BY total DESC;`,
         });
       expect(res.status).toBe(200);
-      expect(res.body.datasets).toEqual(['dataset:default/readings', 'dataset:default/sales']);
-      expect(res.body.columns.map((c: { name: string }) => c.name)).toEqual(['region', 'total', 'readings']);
+      expect(res.body.datasets).toEqual([
+        'dataset:default/readings',
+        'dataset:default/sales',
+      ]);
+      expect(res.body.columns.map((c: { name: string }) => c.name)).toEqual([
+        'region',
+        'total',
+        'readings',
+      ]);
       expect(res.body.rows).toEqual([
         ['north', 60.5, 286],
         ['west', 60, 285],
@@ -284,7 +360,9 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
       const escape = await request(server)
         .post('/api/kaml-d/query')
         .set('Authorization', ALICE)
-        .send({ sql: `SELECT * FROM "sales" WHERE id IN (SELECT 1 FROM glob('/etc/*'))` });
+        .send({
+          sql: `SELECT * FROM "sales" WHERE id IN (SELECT 1 FROM glob('/etc/*'))`,
+        });
       expect(escape.status).toBe(400);
     });
 
@@ -295,11 +373,20 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
         .set('Authorization', ALICE);
       expect(objects.status).toBe(200);
       expect(objects.body.folders).toEqual(['2024/']);
-      expect(objects.body.objects.map((o: { key: string }) => o.key)).toEqual(['q1.csv']);
+      expect(objects.body.objects.map((o: { key: string }) => o.key)).toEqual([
+        'q1.csv',
+      ]);
 
-      const summary = await request(server).get('/api/kaml-d/storage/summary').set('Authorization', ALICE);
+      const summary = await request(server)
+        .get('/api/kaml-d/storage/summary')
+        .set('Authorization', ALICE);
       expect(summary.status).toBe(200);
-      expect(summary.body).toMatchObject({ adapter: 'file', datasets: 4, objects: 5, capacityBytes: 1000000 });
+      expect(summary.body).toMatchObject({
+        adapter: 'file',
+        datasets: 4,
+        objects: 5,
+        capacityBytes: 1000000,
+      });
       expect(summary.body.percentUsed).toBeGreaterThan(0);
 
       const link = await request(server)
@@ -308,16 +395,22 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
       expect(link.status).toBe(200);
       const url = new URL(link.body.url);
       expect(url.pathname.startsWith('/api/kaml-d/storage/files/')).toBe(true);
-      const file = await request(server).get(url.pathname).responseType('arraybuffer');
+      const file = await request(server)
+        .get(url.pathname)
+        .responseType('arraybuffer');
       expect(file.status).toBe(200);
-      expect(Buffer.from(file.body).toString()).toBe('id,region,amount\n5,north,50\n6,west,60\n');
+      expect(Buffer.from(file.body).toString()).toBe(
+        'id,region,amount\n5,north,50\n6,west,60\n',
+      );
       const part = await request(server)
         .get(url.pathname)
         .set('Range', 'bytes=0-1')
         .responseType('arraybuffer');
       expect(part.status).toBe(206);
       expect(Buffer.from(part.body).toString()).toBe('id');
-      const forged = await request(server).get(`${url.pathname.slice(0, -3)}abc`);
+      const forged = await request(server).get(
+        `${url.pathname.slice(0, -3)}abc`,
+      );
       expect(forged.status).toBe(403);
 
       const missing = await request(server)
@@ -328,9 +421,14 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
 
     it('stores an upload under the dataset prefix, writes its entity and registers it', async () => {
       const inMemory = catalogServiceMock({ entities: entities() });
-      const addLocation = jest.fn(async (location: { type?: string; target: string }) => ({
-        location: { id: 'l1', type: location.type ?? 'url', target: location.target },
-        entities: [],
+      const addLocation = jest.fn(async (location: AddLocationRequest) => ({
+        location: {
+          id: 'l1',
+          type: location.type ?? 'url',
+          target: location.target,
+          entityRef: 'location:default/churn',
+        },
+        entities: [] as Entity[],
       }));
       const catalog = catalogServiceMock.mock({
         getEntityByRef: ref => inMemory.getEntityByRef(ref),
@@ -343,7 +441,11 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
         .field('name', 'churn')
         .field('description', 'Customer churn')
         .field('tags', 'churn, tabular')
-        .attach('files', Buffer.from('customer,churned\na,true\nb,false\n'), 'customers.csv');
+        .attach(
+          'files',
+          Buffer.from('customer,churned\na,true\nb,false\n'),
+          'customers.csv',
+        );
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
         entityRef: 'dataset:default/churn',
@@ -352,13 +454,30 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
         manifestKey: 'catalog-info.yaml',
         registration: 'location',
       });
-      const manifestPath = join(root, 'storage', 'kaml-datasets', 'churn', 'catalog-info.yaml');
+      const manifestPath = join(
+        root,
+        'storage',
+        'kaml-datasets',
+        'churn',
+        'catalog-info.yaml',
+      );
       expect(parse(await readFile(manifestPath, 'utf8'))).toMatchObject({
         kind: 'Dataset',
-        metadata: { name: 'churn', description: 'Customer churn', tags: ['churn', 'tabular'] },
-        spec: { owner: 'user:default/alice', format: 'csv', location: 's3://kaml-datasets/churn/' },
+        metadata: {
+          name: 'churn',
+          description: 'Customer churn',
+          tags: ['churn', 'tabular'],
+        },
+        spec: {
+          owner: 'user:default/alice',
+          format: 'csv',
+          location: 's3://kaml-datasets/churn/',
+        },
       });
-      expect(addLocation).toHaveBeenCalledWith({ type: 'file', target: manifestPath }, expect.anything());
+      expect(addLocation).toHaveBeenCalledWith(
+        { type: 'file', target: manifestPath },
+        expect.anything(),
+      );
 
       // the same file again is refused, and the stored one is intact
       const again = await request(server)
@@ -367,9 +486,12 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
         .field('name', 'churn')
         .attach('files', Buffer.from('overwritten'), 'customers.csv');
       expect(again.status).toBe(409);
-      expect(await readFile(join(root, 'storage', 'kaml-datasets', 'churn', 'customers.csv'), 'utf8')).toBe(
-        'customer,churned\na,true\nb,false\n',
-      );
+      expect(
+        await readFile(
+          join(root, 'storage', 'kaml-datasets', 'churn', 'customers.csv'),
+          'utf8',
+        ),
+      ).toBe('customer,churned\na,true\nb,false\n');
 
       // a hand-made body: HTTP clients strip folders from file names, an attacker does not
       const boundary = 'kaml-boundary';
@@ -385,7 +507,12 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
         .send(body);
       expect(traversal.status).toBe(400);
       expect(traversal.body.error.message).toContain('".."');
-      expect(await readFile(join(root, 'storage', 'kaml-datasets', 'sales', 'q1.csv'), 'utf8')).toContain('1,north,10.5');
+      expect(
+        await readFile(
+          join(root, 'storage', 'kaml-datasets', 'sales', 'q1.csv'),
+          'utf8',
+        ),
+      ).toContain('1,north,10.5');
       const badName = await request(server)
         .post('/api/kaml-d/datasets/upload')
         .set('Authorization', ALICE)
@@ -397,12 +524,22 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
 
     it('reports storage and the query engine in the health answer', async () => {
       const server = await start();
-      const res = await request(server).get('/api/kaml-d/health').set('Authorization', ALICE);
+      const res = await request(server)
+        .get('/api/kaml-d/health')
+        .set('Authorization', ALICE);
       expect(res.status).toBe(200);
       expect(res.body.dependencies).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ name: 'storage', kind: 'file', status: 'up' }),
-          expect.objectContaining({ name: 'query-engine', kind: 'duckdb', status: 'up' }),
+          expect.objectContaining({
+            name: 'storage',
+            kind: 'file',
+            status: 'up',
+          }),
+          expect.objectContaining({
+            name: 'query-engine',
+            kind: 'duckdb',
+            status: 'up',
+          }),
         ]),
       );
     });

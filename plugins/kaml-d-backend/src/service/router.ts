@@ -21,7 +21,9 @@ export interface RouterOptions {
  * framework's default auth policy), except the signed download route, whose signature is the
  * credential (see plugin.ts).
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, health, datasets, storage } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));

@@ -6,50 +6,68 @@ import { datasetRef, parseInput, queryInteger } from './validation';
 
 const previewQuery = z.object({ limit: queryInteger.optional() });
 const profileQuery = z.object({ column: z.string().min(1).max(255) });
-const objectsQuery = z.object({ folder: z.string().min(1).max(1024).optional() });
+const objectsQuery = z.object({
+  folder: z.string().min(1).max(1024).optional(),
+});
 const downloadQuery = z.object({ key: z.string().min(1).max(1024) });
 
 /**
  * Dataset routes: schema, preview, profile, object listing, download links and upload.
  */
-export function datasetRoutes(options: { httpAuth: HttpAuthService; datasets: DatasetsService }) {
+export function datasetRoutes(options: {
+  httpAuth: HttpAuthService;
+  datasets: DatasetsService;
+}) {
   const { httpAuth, datasets } = options;
   const router = Router();
 
   router.post('/datasets/upload', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const result = await datasets.upload({ headers: req.headers, body: req }, credentials);
+    const result = await datasets.upload(
+      { headers: req.headers, body: req },
+      credentials,
+    );
     res.status(201).json(result);
   });
 
   router.get('/datasets/:namespace/:name/schema', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     res.json(await datasets.schema(datasetRef(req.params), credentials));
   });
 
   router.get('/datasets/:namespace/:name/preview', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const ref = datasetRef(req.params);
     const { limit } = parseInput(previewQuery, req.query, 'query string');
     res.json(await datasets.preview(ref, limit, credentials));
   });
 
   router.get('/datasets/:namespace/:name/profile', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const ref = datasetRef(req.params);
     const { column } = parseInput(profileQuery, req.query, 'query string');
     res.json(await datasets.profile(ref, column, credentials));
   });
 
   router.get('/datasets/:namespace/:name/objects', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const ref = datasetRef(req.params);
     const { folder } = parseInput(objectsQuery, req.query, 'query string');
     res.json(await datasets.listObjects(ref, folder, credentials));
   });
 
   router.get('/datasets/:namespace/:name/download', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const ref = datasetRef(req.params);
     const { key } = parseInput(downloadQuery, req.query, 'query string');
     res.json(await datasets.downloadLink(ref, key, credentials));

@@ -10,7 +10,10 @@ const tokenParams = z.object({ token: z.string().min(10).max(4096) });
  * Storage routes: the Workbench's storage summary, and the signed download route that serves the
  * links of stores without presigned URLs (no Backstage token: the signature is the credential).
  */
-export function storageRoutes(options: { httpAuth: HttpAuthService; storage: StorageService }) {
+export function storageRoutes(options: {
+  httpAuth: HttpAuthService;
+  storage: StorageService;
+}) {
   const { httpAuth, storage } = options;
   const router = Router();
 
@@ -21,7 +24,10 @@ export function storageRoutes(options: { httpAuth: HttpAuthService; storage: Sto
 
   router.get(`${SIGNED_DOWNLOAD_PATH}/:token`, async (req, res) => {
     const { token } = parseInput(tokenParams, req.params, 'download link');
-    const download = await storage.openSignedDownload(token, req.header('range'));
+    const download = await storage.openSignedDownload(
+      token,
+      req.header('range'),
+    );
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader(
@@ -29,11 +35,18 @@ export function storageRoutes(options: { httpAuth: HttpAuthService; storage: Sto
       `attachment; filename*=UTF-8''${encodeURIComponent(download.name)}`,
     );
     if (download.etag) res.setHeader('ETag', `"${download.etag}"`);
-    if (download.lastModified) res.setHeader('Last-Modified', download.lastModified.toUTCString());
+    if (download.lastModified)
+      res.setHeader('Last-Modified', download.lastModified.toUTCString());
     if (download.range) {
       res.status(206);
-      res.setHeader('Content-Range', `bytes ${download.range.start}-${download.range.end}/${download.size}`);
-      res.setHeader('Content-Length', String(download.range.end - download.range.start + 1));
+      res.setHeader(
+        'Content-Range',
+        `bytes ${download.range.start}-${download.range.end}/${download.size}`,
+      );
+      res.setHeader(
+        'Content-Length',
+        String(download.range.end - download.range.start + 1),
+      );
     } else {
       res.setHeader('Content-Length', String(download.size));
     }

@@ -3,11 +3,20 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { z } from 'zod';
 
 /** Parses request input with a zod schema; InputError naming each bad field otherwise. */
-export function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown, where: string): z.infer<T> {
+export function parseInput<T extends z.ZodTypeAny>(
+  schema: T,
+  input: unknown,
+  where: string,
+): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
     const problems = result.error.issues
-      .map(issue => `${issue.path.length ? issue.path.join('.') : where}: ${issue.message}`)
+      .map(
+        issue =>
+          `${issue.path.length ? issue.path.join('.') : where}: ${
+            issue.message
+          }`,
+      )
       .join('; ');
     throw new InputError(`Invalid ${where}: ${problems}`);
   }
@@ -21,7 +30,10 @@ const entityNamePart = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, -, _ or .');
 
 /** `:namespace/:name` path parameters of a dataset. */
-export const datasetParams = z.object({ namespace: entityNamePart, name: entityNamePart });
+export const datasetParams = z.object({
+  namespace: entityNamePart,
+  name: entityNamePart,
+});
 
 /** The dataset a route names. */
 export function datasetRef(params: unknown): CompoundEntityRef {

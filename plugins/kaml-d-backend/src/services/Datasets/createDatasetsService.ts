@@ -4,7 +4,10 @@ import {
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -37,7 +40,11 @@ export function parseDatasetName(reference: string): CompoundEntityRef {
     );
   }
   const [namespace, name] = parts.length === 2 ? parts : ['default', parts[0]];
-  return { kind: 'dataset', namespace: namespace.toLowerCase(), name: name.toLowerCase() };
+  return {
+    kind: 'dataset',
+    namespace: namespace.toLowerCase(),
+    name: name.toLowerCase(),
+  };
 }
 
 /** Builds the Metadata Hub service. */
@@ -77,19 +84,35 @@ export function createDatasetsService(options: {
       entityRefs.map(resourceRef => ({ permission, resourceRef })),
       { credentials },
     );
-    const denied = entityRefs.filter((_, i) => decisions[i].result !== AuthorizeResult.ALLOW);
+    const denied = entityRefs.filter(
+      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+    );
     if (denied.length > 0) {
-      throw new NotAllowedError(`You may not read ${denied.join(', ')} (${permission.name}).`);
+      throw new NotAllowedError(
+        `You may not read ${denied.join(', ')} (${permission.name}).`,
+      );
     }
   }
 
-  async function schemaOf(entityRef: string, entity: DatasetEntity, source: DatasetSource) {
+  async function schemaOf(
+    entityRef: string,
+    entity: DatasetEntity,
+    source: DatasetSource,
+  ) {
     const key = `schema:v1:${entityRef}:${entity.spec.format}:${entity.spec.location}`;
     const cached = await cache.get(key);
-    if (Array.isArray(cached)) return { engine: String(cached[0]), columns: cached[1] as unknown as ColumnInfo[] };
+    if (Array.isArray(cached))
+      return {
+        engine: String(cached[0]),
+        columns: cached[1] as unknown as ColumnInfo[],
+      };
     const engine = engines.engineFor([source]);
-    const columns = await engine.schema(source, { timeoutMs: limits.timeoutMs });
-    await cache.set(key, [engine.id, columns.map(c => ({ ...c }))], { ttl: { seconds: SCHEMA_CACHE_SECONDS } });
+    const columns = await engine.schema(source, {
+      timeoutMs: limits.timeoutMs,
+    });
+    await cache.set(key, [engine.id, columns.map(c => ({ ...c }))], {
+      ttl: { seconds: SCHEMA_CACHE_SECONDS },
+    });
     return { engine: engine.id, columns };
   }
 
@@ -99,7 +122,11 @@ export function createDatasetsService(options: {
 
   return {
     async schema(ref, credentials) {
-      const { entity, entityRef } = await load(ref, datasetPreviewPermission, credentials);
+      const { entity, entityRef } = await load(
+        ref,
+        datasetPreviewPermission,
+        credentials,
+      );
       const source = sourceOf(entity, entity.metadata.name, storage);
       const { engine, columns } = await schemaOf(entityRef, entity, source);
       return { entityRef, engine, columns };
@@ -112,20 +139,33 @@ export function createDatasetsService(options: {
           `A preview shows at most ${limits.previewMaxRows} rows; ask for ${limits.previewMaxRows} or fewer, or run a query.`,
         );
       }
-      const { entity, entityRef } = await load(ref, datasetPreviewPermission, credentials);
+      const { entity, entityRef } = await load(
+        ref,
+        datasetPreviewPermission,
+        credentials,
+      );
       const source = sourceOf(entity, entity.metadata.name, storage);
       const engine = engines.engineFor([source]);
-      const result = await engine.preview(source, { maxRows, timeoutMs: limits.timeoutMs });
+      const result = await engine.preview(source, {
+        maxRows,
+        timeoutMs: limits.timeoutMs,
+      });
       return { entityRef, engine: engine.id, limit: maxRows, ...result };
     },
 
     async profile(ref, column, credentials) {
-      const { entity, entityRef } = await load(ref, datasetPreviewPermission, credentials);
+      const { entity, entityRef } = await load(
+        ref,
+        datasetPreviewPermission,
+        credentials,
+      );
       const source = sourceOf(entity, entity.metadata.name, storage);
       const { columns } = await schemaOf(entityRef, entity, source);
       if (!columns.some(c => c.name === column)) {
         throw new InputError(
-          `Dataset ${entityRef} has no column "${column}"; its columns are ${columns.map(c => c.name).join(', ')}.`,
+          `Dataset ${entityRef} has no column "${column}"; its columns are ${columns
+            .map(c => c.name)
+            .join(', ')}.`,
         );
       }
       const engine = engines.engineFor([source]);
@@ -146,7 +186,9 @@ export function createDatasetsService(options: {
       }
       const statement = guardSql(sql);
       const names = [...new Set(statement.references.map(r => r.name))];
-      const refs = names.map(name => stringifyEntityRef(parseDatasetName(name)));
+      const refs = names.map(name =>
+        stringifyEntityRef(parseDatasetName(name)),
+      );
       const { items } = refs.length
         ? await catalog.getEntitiesByRefs({ entityRefs: refs }, { credentials })
         : { items: [] };
@@ -156,22 +198,34 @@ export function createDatasetsService(options: {
       });
       if (unknown.length > 0) {
         throw new NotFoundError(
-          `No dataset named ${unknown.map(n => `"${n}"`).join(', ')} in the catalog; check the name (datasets of another namespace are written "namespace/name").`,
+          `No dataset named ${unknown
+            .map(n => `"${n}"`)
+            .join(
+              ', ',
+            )} in the catalog; check the name (datasets of another namespace are written "namespace/name").`,
         );
       }
       await authorize(refs, datasetQueryPermission, credentials);
       const sources = names.map((name, i) => {
         const entity = items[i];
-        if (!entity || !isDatasetEntity(entity)) throw new NotFoundError(`No dataset "${name}".`);
+        if (!entity || !isDatasetEntity(entity))
+          throw new NotFoundError(`No dataset "${name}".`);
         return sourceOf(entity, name, storage);
       });
       const engine = engines.engineFor(sources);
-      const result = await engine.query(statement, sources, { maxRows, timeoutMs: limits.timeoutMs });
+      const result = await engine.query(statement, sources, {
+        maxRows,
+        timeoutMs: limits.timeoutMs,
+      });
       return { engine: engine.id, limit: maxRows, datasets: refs, ...result };
     },
 
     async listObjects(ref, folder, credentials) {
-      const { entity, entityRef } = await load(ref, datasetPreviewPermission, credentials);
+      const { entity, entityRef } = await load(
+        ref,
+        datasetPreviewPermission,
+        credentials,
+      );
       const location = objectLocationOf(entity);
       const listing = await storage.listLevel(location, folder);
       const relative = (key: string) => key.slice(location.prefix.length);
@@ -182,7 +236,9 @@ export function createDatasetsService(options: {
         objects: listing.objects.map(o => ({
           key: relative(o.key),
           size: o.size,
-          ...(o.lastModified ? { lastModified: o.lastModified.toISOString() } : {}),
+          ...(o.lastModified
+            ? { lastModified: o.lastModified.toISOString() }
+            : {}),
           ...(o.etag ? { etag: o.etag } : {}),
         })),
         folders: listing.prefixes.map(relative),

@@ -1,4 +1,8 @@
-export { createDatasetsService, parseDatasetName, SCHEMA_CACHE_SECONDS } from './createDatasetsService';
+export {
+  createDatasetsService,
+  parseDatasetName,
+  SCHEMA_CACHE_SECONDS,
+} from './createDatasetsService';
 export type { DatasetsService, MultipartBody } from './types';
 export { MANIFEST_NAME, parseUploadFields, formatOfFileName } from './upload';
 export { sourceOf, isTabularFormat, parseTrinoLocation } from './sources';

@@ -11,10 +11,16 @@ export function isTabularFormat(format: string): format is TabularFormat {
 }
 
 /** A Trino location `trino://catalog/schema/table`, split and checked. */
-export function parseTrinoLocation(uri: string): { catalog: string; schema: string; table: string } {
+export function parseTrinoLocation(uri: string): {
+  catalog: string;
+  schema: string;
+  table: string;
+} {
   const match = /^trino:\/\/([^/]+)\/([^/]+)\/([^/]+)\/?$/.exec(uri);
   if (!match) {
-    throw new InputError(`Dataset location "${uri}" is not a Trino table; write it as trino://catalog/schema/table.`);
+    throw new InputError(
+      `Dataset location "${uri}" is not a Trino table; write it as trino://catalog/schema/table.`,
+    );
   }
   const [catalog, schema, table] = match.slice(1).map(decodeURIComponent);
   return { catalog, schema, table };

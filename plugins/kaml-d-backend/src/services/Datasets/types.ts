@@ -1,4 +1,7 @@
-import { BackstageCredentials, BackstageUserPrincipal } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   DatasetDownloadResponse,
@@ -23,7 +26,10 @@ export interface MultipartBody {
  * through the storage service and the query engines.
  */
 export interface DatasetsService {
-  schema(ref: CompoundEntityRef, credentials: BackstageCredentials): Promise<DatasetSchemaResponse>;
+  schema(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<DatasetSchemaResponse>;
   preview(
     ref: CompoundEntityRef,
     limit: number | undefined,

@@ -5,7 +5,12 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotAllowedError, isError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  isError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -67,7 +72,11 @@ export function parseUploadFields(fields: Map<string, string>): UploadFields {
   }
   const format = fields.get('format')?.trim();
   if (format && !(DATASET_FORMATS as readonly string[]).includes(format)) {
-    throw new InputError(`Field "format" must be one of ${DATASET_FORMATS.join(', ')}; got "${format}".`);
+    throw new InputError(
+      `Field "format" must be one of ${DATASET_FORMATS.join(
+        ', ',
+      )}; got "${format}".`,
+    );
   }
   const tags = (fields.get('tags') ?? '')
     .split(',')
@@ -75,7 +84,9 @@ export function parseUploadFields(fields: Map<string, string>): UploadFields {
     .filter(Boolean);
   const badTag = tags.find(t => !/^[a-z0-9:+#-]{1,63}$/.test(t));
   if (badTag) {
-    throw new InputError(`Tag "${badTag}" is not valid; use lowercase letters, digits and - (at most 63).`);
+    throw new InputError(
+      `Tag "${badTag}" is not valid; use lowercase letters, digits and - (at most 63).`,
+    );
   }
   const description = fields.get('description')?.trim();
   return {
@@ -136,15 +147,22 @@ export function createUploader(options: {
     request: MultipartBody,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<DatasetUploadResponse> {
-    const [decision] = await permissions.authorize([{ permission: datasetUploadPermission }], {
-      credentials,
-    });
+    const [decision] = await permissions.authorize(
+      [{ permission: datasetUploadPermission }],
+      {
+        credentials,
+      },
+    );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('You may not upload datasets (kaml-d.dataset.upload).');
+      throw new NotAllowedError(
+        'You may not upload datasets (kaml-d.dataset.upload).',
+      );
     }
     const contentType = request.headers['content-type'] ?? '';
     if (!contentType.startsWith('multipart/form-data')) {
-      throw new InputError('Send the upload as multipart/form-data: the fields, then the files.');
+      throw new InputError(
+        'Send the upload as multipart/form-data: the fields, then the files.',
+      );
     }
 
     const adapter = storage.defaultAdapter;
@@ -155,19 +173,29 @@ export function createUploader(options: {
     const stored: DatasetObject[] = [];
     let firstFormat: DatasetFormat | undefined;
 
-    const storeFile = async (fileName: string, stream: Readable, mimeType: string) => {
+    const storeFile = async (
+      fileName: string,
+      stream: Readable,
+      mimeType: string,
+    ) => {
       fields ??= parseUploadFields(fieldValues);
       prefix = `${fields.name}/`;
       const key = keyUnderPrefix(prefix, fileName, 'file name');
       if (key === `${prefix}${MANIFEST_NAME}`) {
-        throw new InputError(`A file may not be called ${MANIFEST_NAME}; the upload writes that file itself.`);
+        throw new InputError(
+          `A file may not be called ${MANIFEST_NAME}; the upload writes that file itself.`,
+        );
       }
       if (await adapter.stat(bucket, key)) {
         throw new ConflictError(
-          `Dataset "${fields.name}" already has a file "${key.slice(prefix.length)}"; rename the file, nothing was overwritten.`,
+          `Dataset "${fields.name}" already has a file "${key.slice(
+            prefix.length,
+          )}"; rename the file, nothing was overwritten.`,
         );
       }
-      const info = await adapter.write(bucket, key, stream, { contentType: mimeType });
+      const info = await adapter.write(bucket, key, stream, {
+        contentType: mimeType,
+      });
       stored.push({ key: key.slice(prefix.length), size: info.size });
       firstFormat ??= formatOfFileName(fileName);
     };
@@ -177,7 +205,12 @@ export function createUploader(options: {
       let chain = Promise.resolve();
       const parser = busboy({
         headers: request.headers,
-        limits: { fileSize: maxUploadBytes, files: MAX_UPLOAD_FILES, fields: 20, fieldSize: 64 * 1024 },
+        limits: {
+          fileSize: maxUploadBytes,
+          files: MAX_UPLOAD_FILES,
+          fields: 20,
+          fieldSize: 64 * 1024,
+        },
         preservePath: true,
       });
       const fail = (error: unknown) => {
@@ -191,7 +224,9 @@ export function createUploader(options: {
       parser.on('file', (_field, stream, info) => {
         stream.on('limit', () =>
           stream.destroy(
-            new InputError(`File "${info.filename}" is larger than ${maxUploadBytes} bytes; split it or raise kamlD.storage.maxUploadBytes.`),
+            new InputError(
+              `File "${info.filename}" is larger than ${maxUploadBytes} bytes; split it or raise kamlD.storage.maxUploadBytes.`,
+            ),
           ),
         );
         chain = chain
@@ -208,10 +243,20 @@ export function createUploader(options: {
           });
       });
       parser.on('filesLimit', () =>
-        fail(new InputError(`An upload holds at most ${MAX_UPLOAD_FILES} files; upload the rest separately.`)),
+        fail(
+          new InputError(
+            `An upload holds at most ${MAX_UPLOAD_FILES} files; upload the rest separately.`,
+          ),
+        ),
       );
       parser.on('error', error =>
-        fail(new InputError(`The upload is not valid multipart/form-data: ${isError(error) ? error.message : String(error)}`)),
+        fail(
+          new InputError(
+            `The upload is not valid multipart/form-data: ${
+              isError(error) ? error.message : String(error)
+            }`,
+          ),
+        ),
       );
       parser.on('close', () => {
         chain.then(() => {
@@ -223,11 +268,15 @@ export function createUploader(options: {
 
     fields ??= parseUploadFields(fieldValues);
     if (stored.length === 0) {
-      throw new InputError('The upload holds no files; add at least one file after the fields.');
+      throw new InputError(
+        'The upload holds no files; add at least one file after the fields.',
+      );
     }
     const format = fields.format ?? firstFormat;
     if (!format) {
-      throw new InputError('Field "format" is needed: the file names do not tell the format.');
+      throw new InputError(
+        'Field "format" is needed: the file names do not tell the format.',
+      );
     }
     const location = `s3://${bucket}/${prefix}`;
     const owner = fields.owner ?? credentials.principal.userEntityRef;
@@ -237,9 +286,14 @@ export function createUploader(options: {
     });
     const manifestKey = `${prefix}${MANIFEST_NAME}`;
     if (!(await adapter.stat(bucket, manifestKey))) {
-      await adapter.write(bucket, manifestKey, Readable.from([stringify(entity)]), {
-        contentType: 'application/yaml',
-      });
+      await adapter.write(
+        bucket,
+        manifestKey,
+        Readable.from([stringify(entity)]),
+        {
+          contentType: 'application/yaml',
+        },
+      );
     }
 
     let registration: DatasetUploadResponse['registration'] = 'discovery';
@@ -253,9 +307,15 @@ export function createUploader(options: {
       }
       registration = 'location';
     }
-    logger.info(`Uploaded ${stored.length} file(s) to ${location} for ${owner}`);
+    logger.info(
+      `Uploaded ${stored.length} file(s) to ${location} for ${owner}`,
+    );
     return {
-      entityRef: stringifyEntityRef({ kind: 'dataset', namespace: 'default', name: fields.name }),
+      entityRef: stringifyEntityRef({
+        kind: 'dataset',
+        namespace: 'default',
+        name: fields.name,
+      }),
       location,
       objects: stored,
       manifestKey: MANIFEST_NAME,

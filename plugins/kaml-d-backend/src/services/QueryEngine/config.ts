@@ -55,14 +55,29 @@ export interface QueryConfig {
   trino?: TrinoEngineConfig;
 }
 
-function wholeNumber(config: Config | undefined, key: string, fallback: number, max?: number): number {
+function wholeNumber(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+  max?: number,
+): number {
   const value = config?.getOptionalNumber(key) ?? fallback;
-  if (!Number.isInteger(value) || value <= 0 || (max !== undefined && value > max)) {
+  if (
+    !Number.isInteger(value) ||
+    value <= 0 ||
+    (max !== undefined && value > max)
+  ) {
     throw new Error(
-      `kamlD.query.${key} must be a whole number from 1${max !== undefined ? ` to ${max}` : ''}, got ${value}`,
+      `kamlD.query.${key} must be a whole number from 1${
+        max !== undefined ? ` to ${max}` : ''
+      }, got ${value}`,
     );
   }
   return value;
+}
+
+function defaultPort(ssl: boolean): number {
+  return ssl ? 443 : 80;
 }
 
 function readTrino(config: Config): TrinoEngineConfig {
@@ -71,15 +86,19 @@ function readTrino(config: Config): TrinoEngineConfig {
   try {
     url = new URL(server);
   } catch {
-    throw new Error(`kamlD.query.trino.server must be a URL such as http://trino:8080, got "${server}"`);
+    throw new Error(
+      `kamlD.query.trino.server must be a URL such as http://trino:8080, got "${server}"`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`kamlD.query.trino.server must use http or https, got "${url.protocol}"`);
+    throw new Error(
+      `kamlD.query.trino.server must use http or https, got "${url.protocol}"`,
+    );
   }
   const ssl = url.protocol === 'https:';
   return {
     host: url.hostname,
-    port: url.port ? Number(url.port) : ssl ? 443 : 80,
+    port: url.port ? Number(url.port) : defaultPort(ssl),
     ssl,
     catalog: config.getString('catalog'),
     schema: config.getString('schema'),
@@ -92,7 +111,8 @@ function readTrino(config: Config): TrinoEngineConfig {
 export function readQueryConfig(root: Config): QueryConfig {
   const config = root.getOptionalConfig('kamlD.query');
   const trinoConfig = config?.getOptionalConfig('trino');
-  const defaultEngine = config?.getOptionalString('defaultEngine') ?? DEFAULT_QUERY_ENGINE;
+  const defaultEngine =
+    config?.getOptionalString('defaultEngine') ?? DEFAULT_QUERY_ENGINE;
   if (defaultEngine === 'trino' && !trinoConfig) {
     throw new Error(
       'kamlD.query.defaultEngine is "trino" but kamlD.query.trino is missing; set its server, catalog and schema',
@@ -101,16 +121,51 @@ export function readQueryConfig(root: Config): QueryConfig {
   const duckdb = config?.getOptionalConfig('duckdb');
   return {
     defaultEngine,
-    previewMaxRows: wholeNumber(config, 'previewMaxRows', DEFAULT_PREVIEW_ROWS, MAX_PREVIEW_ROWS),
-    queryMaxRows: wholeNumber(config, 'queryMaxRows', DEFAULT_QUERY_MAX_ROWS, MAX_QUERY_ROWS),
-    timeoutMs: wholeNumber(config, 'timeoutSeconds', DEFAULT_QUERY_TIMEOUT_SECONDS) * 1000,
-    profileTopValues: wholeNumber(config, 'profileTopValues', DEFAULT_PROFILE_TOP_VALUES, 100),
-    profileHistogramBins: wholeNumber(config, 'profileHistogramBins', DEFAULT_PROFILE_HISTOGRAM_BINS, 200),
+    previewMaxRows: wholeNumber(
+      config,
+      'previewMaxRows',
+      DEFAULT_PREVIEW_ROWS,
+      MAX_PREVIEW_ROWS,
+    ),
+    queryMaxRows: wholeNumber(
+      config,
+      'queryMaxRows',
+      DEFAULT_QUERY_MAX_ROWS,
+      MAX_QUERY_ROWS,
+    ),
+    timeoutMs:
+      wholeNumber(config, 'timeoutSeconds', DEFAULT_QUERY_TIMEOUT_SECONDS) *
+      1000,
+    profileTopValues: wholeNumber(
+      config,
+      'profileTopValues',
+      DEFAULT_PROFILE_TOP_VALUES,
+      100,
+    ),
+    profileHistogramBins: wholeNumber(
+      config,
+      'profileHistogramBins',
+      DEFAULT_PROFILE_HISTOGRAM_BINS,
+      200,
+    ),
     duckdb: {
-      cacheDir: resolve(duckdb?.getOptionalString('cacheDir') ?? join(tmpdir(), 'kaml-d-duckdb-cache')),
-      maxDownloadBytes: wholeNumber(config, 'duckdb.maxDownloadBytes', DEFAULT_DUCKDB_MAX_DOWNLOAD_BYTES),
-      threads: wholeNumber(config, 'duckdb.threads', DEFAULT_DUCKDB_THREADS, 64),
-      memoryLimit: duckdb?.getOptionalString('memoryLimit') ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
+      cacheDir: resolve(
+        duckdb?.getOptionalString('cacheDir') ??
+          join(tmpdir(), 'kaml-d-duckdb-cache'),
+      ),
+      maxDownloadBytes: wholeNumber(
+        config,
+        'duckdb.maxDownloadBytes',
+        DEFAULT_DUCKDB_MAX_DOWNLOAD_BYTES,
+      ),
+      threads: wholeNumber(
+        config,
+        'duckdb.threads',
+        DEFAULT_DUCKDB_THREADS,
+        64,
+      ),
+      memoryLimit:
+        duckdb?.getOptionalString('memoryLimit') ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
     },
     trino: trinoConfig ? readTrino(trinoConfig) : undefined,
   };

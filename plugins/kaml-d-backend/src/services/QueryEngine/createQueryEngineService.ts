@@ -18,12 +18,17 @@ export function createQueryEngineService(options: {
   const preferred = byId.get(config.defaultEngine);
   if (!preferred) {
     throw new Error(
-      `kamlD.query.defaultEngine is "${config.defaultEngine}" but no such engine is installed; use one of ${[
-        ...byId.keys(),
-      ].join(', ')}`,
+      `kamlD.query.defaultEngine is "${
+        config.defaultEngine
+      }" but no such engine is installed; use one of ${[...byId.keys()].join(
+        ', ',
+      )}`,
     );
   }
-  const engines = [preferred, ...[...byId.values()].filter(e => e !== preferred)];
+  const engines = [
+    preferred,
+    ...[...byId.values()].filter(e => e !== preferred),
+  ];
 
   return {
     config,
@@ -31,9 +36,13 @@ export function createQueryEngineService(options: {
     engineFor(sources) {
       const engine = engines.find(e => sources.every(s => e.canRead(s)));
       if (engine) return engine;
-      const kinds = sources.map(s => `"${s.name}" (${s.kind === 'table' ? 'a Trino table' : 'files'})`);
+      const kinds = sources.map(
+        s => `"${s.name}" (${s.kind === 'table' ? 'a Trino table' : 'files'})`,
+      );
       throw new InputError(
-        `No query engine reads all of ${kinds.join(', ')} together; query Trino tables and stored files in separate statements${
+        `No query engine reads all of ${kinds.join(
+          ', ',
+        )} together; query Trino tables and stored files in separate statements${
           config.trino ? '' : ', or configure kamlD.query.trino'
         }.`,
       );

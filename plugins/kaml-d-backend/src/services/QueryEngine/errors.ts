@@ -37,11 +37,16 @@ export function toQueryError(
   /** Local paths to show by another name (the object they hold), so no server path leaks. */
   aliases: Map<string, string> = new Map(),
 ): Error {
-  let message = (error instanceof Error ? error.message : String(error)).replace(/^Error:\s*/, '');
-  for (const [path, alias] of aliases) message = message.split(path).join(alias);
+  let message = (
+    error instanceof Error ? error.message : String(error)
+  ).replace(/^Error:\s*/, '');
+  for (const [path, alias] of aliases)
+    message = message.split(path).join(alias);
   if (isInterrupt(error)) {
     return new InputError(
-      `${context} ran longer than ${Math.round(timeoutMs / 1000)} s and was stopped; filter the data or select fewer rows.`,
+      `${context} ran longer than ${Math.round(
+        timeoutMs / 1000,
+      )} s and was stopped; filter the data or select fewer rows.`,
     );
   }
   if (USER_ERROR.some(pattern => pattern.test(message))) {

@@ -5,4 +5,9 @@ export type { QueryConfig, TrinoEngineConfig } from './config';
 export { guardSql, tokenize, MAX_SQL_LENGTH } from './sqlGuard';
 export { DuckDBQueryEngine } from './duckdb/DuckDBQueryEngine';
 export { TrinoQueryEngine } from './trino/TrinoQueryEngine';
-export { assembleHistogram, binIndex, isNumericType, nullShare } from './profileMath';
+export {
+  assembleHistogram,
+  binIndex,
+  isNumericType,
+  nullShare,
+} from './profileMath';

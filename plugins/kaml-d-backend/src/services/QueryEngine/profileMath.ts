@@ -17,7 +17,12 @@ export function isNumericType(type: string): boolean {
  * The bar a value falls in: equal-width bars between `lower` and `upper`, the maximum in the
  * last bar. Mirrors the SQL each engine runs, so both agree on edges.
  */
-export function binIndex(value: number, lower: number, upper: number, bins: number): number {
+export function binIndex(
+  value: number,
+  lower: number,
+  upper: number,
+  bins: number,
+): number {
   if (upper <= lower) return 0;
   const index = Math.floor(((value - lower) / (upper - lower)) * bins);
   return Math.min(Math.max(index, 0), bins - 1);

@@ -22,14 +22,20 @@ export function profileStatements(
   const bins = options.histogramBins;
   return {
     stats:
-      `SELECT count(*) AS total_rows, count(${c}) AS non_null, ${dialect.distinct(c)} AS distinct_values, ` +
+      `SELECT count(*) AS total_rows, count(${c}) AS non_null, ${dialect.distinct(
+        c,
+      )} AS distinct_values, ` +
       `CAST(min(${c}) AS VARCHAR) AS min_value, CAST(max(${c}) AS VARCHAR) AS max_value FROM ${table}`,
     topValues:
       `SELECT CAST(${c} AS VARCHAR) AS value, count(*) AS n FROM ${table} WHERE ${c} IS NOT NULL ` +
-      `GROUP BY 1 ORDER BY n DESC, value LIMIT ${sqlInteger(options.topValues)}`,
+      `GROUP BY 1 ORDER BY n DESC, value LIMIT ${sqlInteger(
+        options.topValues,
+      )}`,
     histogram:
       `WITH b AS (SELECT min(CAST(${c} AS DOUBLE)) AS lo, max(CAST(${c} AS DOUBLE)) AS hi FROM ${table}) ` +
-      `SELECT CAST(CASE WHEN b.hi = b.lo THEN 0 ELSE least(floor((CAST(${c} AS DOUBLE) - b.lo) / (b.hi - b.lo) * ${sqlInteger(bins)}), ${sqlInteger(bins - 1)}) END AS INTEGER) AS bin, ` +
+      `SELECT CAST(CASE WHEN b.hi = b.lo THEN 0 ELSE least(floor((CAST(${c} AS DOUBLE) - b.lo) / (b.hi - b.lo) * ${sqlInteger(
+        bins,
+      )}), ${sqlInteger(bins - 1)}) END AS INTEGER) AS bin, ` +
       `count(*) AS n, min(b.lo) AS lo, min(b.hi) AS hi FROM ${table} CROSS JOIN b WHERE ${c} IS NOT NULL GROUP BY 1 ORDER BY 1`,
   };
 }
@@ -37,8 +43,10 @@ export function profileStatements(
 /** Runs one statement and returns its rows as arrays. */
 export type RunRows = (sql: string) => Promise<unknown[][]>;
 
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number =>
+  v === null || v === undefined ? 0 : Number(v);
+const text = (v: unknown): string | null =>
+  v === null || v === undefined ? null : String(v);
 
 /** Profiles a column with the engine's `run`: two statements, three for numeric columns. */
 export async function runProfile(
@@ -67,7 +75,10 @@ export async function runProfile(
     approxDistinct: num(distinct),
     min: text(min),
     max: text(max),
-    topValues: top.map(([value, count]) => ({ value: String(value), count: num(count) })),
+    topValues: top.map(([value, count]) => ({
+      value: String(value),
+      count: num(count),
+    })),
   };
   if (histogram) {
     const first = histogram[0];

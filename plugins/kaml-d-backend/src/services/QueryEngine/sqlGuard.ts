@@ -16,22 +16,74 @@ interface Token {
 
 /** Statements SQL mode refuses wherever they appear, with the reason shown to the user. */
 const FORBIDDEN = new Set([
-  'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'UPSERT', 'CREATE', 'DROP', 'ALTER', 'TRUNCATE',
-  'COPY', 'ATTACH', 'DETACH', 'PRAGMA', 'INSTALL', 'LOAD', 'GRANT', 'REVOKE', 'VACUUM', 'CALL',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'MERGE',
+  'UPSERT',
+  'CREATE',
+  'DROP',
+  'ALTER',
+  'TRUNCATE',
+  'COPY',
+  'ATTACH',
+  'DETACH',
+  'PRAGMA',
+  'INSTALL',
+  'LOAD',
+  'GRANT',
+  'REVOKE',
+  'VACUUM',
+  'CALL',
 ]);
 
 /** Table functions allowed in FROM: they read no data of their own. */
 const ALLOWED_TABLE_FUNCTIONS = new Set(['UNNEST', 'GENERATE_SERIES', 'RANGE']);
 
 /** Functions whose parentheses may contain `FROM` that is not a table reference. */
-const FROM_IN_FUNCTION = new Set(['EXTRACT', 'SUBSTRING', 'TRIM', 'OVERLAY', 'POSITION']);
+const FROM_IN_FUNCTION = new Set([
+  'EXTRACT',
+  'SUBSTRING',
+  'TRIM',
+  'OVERLAY',
+  'POSITION',
+]);
 
 /** Words that end a FROM item (so they are not read as an alias). */
 const CLAUSE_WORDS = new Set([
-  'WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'FETCH', 'UNION', 'INTERSECT',
-  'EXCEPT', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'ON', 'USING',
-  'WINDOW', 'QUALIFY', 'TABLESAMPLE', 'USING', 'SAMPLE', 'POSITIONAL', 'ASOF', 'ANTI', 'SEMI',
-  'LATERAL', 'SELECT', 'FROM', 'WITH', 'VALUES',
+  'WHERE',
+  'GROUP',
+  'HAVING',
+  'ORDER',
+  'LIMIT',
+  'OFFSET',
+  'FETCH',
+  'UNION',
+  'INTERSECT',
+  'EXCEPT',
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'NATURAL',
+  'ON',
+  'USING',
+  'WINDOW',
+  'QUALIFY',
+  'TABLESAMPLE',
+  'USING',
+  'SAMPLE',
+  'POSITIONAL',
+  'ASOF',
+  'ANTI',
+  'SEMI',
+  'LATERAL',
+  'SELECT',
+  'FROM',
+  'WITH',
+  'VALUES',
 ]);
 
 function fail(message: string): never {
@@ -59,7 +111,8 @@ export function tokenize(sql: string): Token[] {
       i += escapes ? 2 : 1;
       let value = '';
       for (;;) {
-        if (i >= n) fail('A string literal is not closed; add the closing quote (\').');
+        if (i >= n)
+          fail("A string literal is not closed; add the closing quote (').");
         if (escapes && sql[i] === '\\') {
           value += sql[i + 1] ?? '';
           i += 2;
@@ -81,7 +134,10 @@ export function tokenize(sql: string): Token[] {
       i++;
       let value = '';
       for (;;) {
-        if (i >= n) fail('A quoted name is not closed; add the closing double quote (").');
+        if (i >= n)
+          fail(
+            'A quoted name is not closed; add the closing double quote (").',
+          );
         if (sql[i] === '"') {
           if (sql[i + 1] === '"') {
             value += '"';
@@ -104,7 +160,10 @@ export function tokenize(sql: string): Token[] {
         continue;
       }
       const close = sql.indexOf(match[0], i + match[0].length);
-      if (close < 0) fail(`A ${match[0]} string is not closed; add the closing ${match[0]}.`);
+      if (close < 0)
+        fail(
+          `A ${match[0]} string is not closed; add the closing ${match[0]}.`,
+        );
       tokens.push({
         type: 'string',
         value: sql.slice(i + match[0].length, close),
@@ -115,11 +174,24 @@ export function tokenize(sql: string): Token[] {
     } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
       const start = i;
       while (i < n && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[i])) i++;
-      tokens.push({ type: 'word', value: sql.slice(start, i).toUpperCase(), start, end: i });
-    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
+      tokens.push({
+        type: 'word',
+        value: sql.slice(start, i).toUpperCase(),
+        start,
+        end: i,
+      });
+    } else if (
+      /[0-9]/.test(c) ||
+      (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))
+    ) {
       const start = i;
       while (i < n && /[0-9.eE_]/.test(sql[i])) i++;
-      tokens.push({ type: 'number', value: sql.slice(start, i), start, end: i });
+      tokens.push({
+        type: 'number',
+        value: sql.slice(start, i),
+        start,
+        end: i,
+      });
     } else {
       tokens.push({ type: 'punct', value: c, start: i, end: i + 1 });
       i++;
@@ -130,7 +202,9 @@ export function tokenize(sql: string): Token[] {
 
 /** The text of a name token as SQL resolves it: quoted as written, bare folded to lower case. */
 function nameOf(sql: string, token: Token): string {
-  return token.type === 'quoted' ? token.value : sql.slice(token.start, token.end).toLowerCase();
+  return token.type === 'quoted'
+    ? token.value
+    : sql.slice(token.start, token.end).toLowerCase();
 }
 
 const isName = (t: Token | undefined): t is Token =>
@@ -143,23 +217,40 @@ const isName = (t: Token | undefined): t is Token =>
  */
 export function guardSql(input: string): GuardedStatement {
   if (input.length > MAX_SQL_LENGTH) {
-    fail(`The statement is longer than ${MAX_SQL_LENGTH} characters; shorten it.`);
+    fail(
+      `The statement is longer than ${MAX_SQL_LENGTH} characters; shorten it.`,
+    );
   }
   let tokens = tokenize(input);
 
   // one statement: a trailing semicolon is fine, anything after it is not
-  const semicolon = tokens.findIndex(t => t.type === 'punct' && t.value === ';');
+  const semicolon = tokens.findIndex(
+    t => t.type === 'punct' && t.value === ';',
+  );
   if (semicolon >= 0) {
-    if (tokens.slice(semicolon + 1).some(t => !(t.type === 'punct' && t.value === ';'))) {
-      fail('SQL mode runs one statement at a time; remove the ";" and everything after it.');
+    if (
+      tokens
+        .slice(semicolon + 1)
+        .some(t => !(t.type === 'punct' && t.value === ';'))
+    ) {
+      fail(
+        'SQL mode runs one statement at a time; remove the ";" and everything after it.',
+      );
     }
     tokens = tokens.slice(0, semicolon);
   }
-  if (tokens.length === 0) fail('The statement is empty; write a query such as SELECT * FROM "my-dataset".');
+  if (tokens.length === 0)
+    fail(
+      'The statement is empty; write a query such as SELECT * FROM "my-dataset".',
+    );
   const sql = input.slice(0, tokens[tokens.length - 1].end).slice(0, undefined);
 
   const first = tokens.find(t => !(t.type === 'punct' && t.value === '('));
-  if (!first || first.type !== 'word' || (first.value !== 'SELECT' && first.value !== 'WITH')) {
+  if (
+    !first ||
+    first.type !== 'word' ||
+    (first.value !== 'SELECT' && first.value !== 'WITH')
+  ) {
     const what = first?.type === 'word' ? first.value : 'it';
     fail(
       `SQL mode is read-only: start the statement with SELECT or WITH (${what} is not allowed).`,
@@ -168,7 +259,9 @@ export function guardSql(input: string): GuardedStatement {
   for (const token of tokens) {
     if (token.type === 'word' && FORBIDDEN.has(token.value)) {
       fail(
-        `SQL mode is read-only: remove ${token.value}. If ${token.value.toLowerCase()} is a column name, quote it ("${token.value.toLowerCase()}").`,
+        `SQL mode is read-only: remove ${
+          token.value
+        }. If ${token.value.toLowerCase()} is a column name, quote it ("${token.value.toLowerCase()}").`,
       );
     }
   }
@@ -188,7 +281,8 @@ export function guardSql(input: string): GuardedStatement {
       if (tokens[i]?.value === '(') i = skipParens(tokens, i);
       if (tokens[i]?.value !== 'AS') return;
       i++;
-      while (tokens[i]?.value === 'NOT' || tokens[i]?.value === 'MATERIALIZED') i++;
+      while (tokens[i]?.value === 'NOT' || tokens[i]?.value === 'MATERIALIZED')
+        i++;
       if (tokens[i]?.value !== '(') return;
       i = skipParens(tokens, i);
       if (tokens[i]?.value !== ',') return;
@@ -209,9 +303,14 @@ export function guardSql(input: string): GuardedStatement {
       parenOwners.pop();
       continue;
     }
-    if (token.type !== 'word' || (token.value !== 'FROM' && token.value !== 'JOIN')) continue;
+    if (
+      token.type !== 'word' ||
+      (token.value !== 'FROM' && token.value !== 'JOIN')
+    )
+      continue;
     if (token.value === 'FROM') {
-      if (FROM_IN_FUNCTION.has(parenOwners[parenOwners.length - 1] ?? '')) continue;
+      if (FROM_IN_FUNCTION.has(parenOwners[parenOwners.length - 1] ?? ''))
+        continue;
       if (tokens[i - 1]?.value === 'DISTINCT') continue; // IS [NOT] DISTINCT FROM
     }
     // one or more FROM items separated by commas
@@ -219,31 +318,49 @@ export function guardSql(input: string): GuardedStatement {
     for (;;) {
       if (tokens[j]?.type === 'word' && tokens[j].value === 'LATERAL') j++;
       const item = tokens[j];
-      if (!item) fail(`${token.value} needs a dataset name after it, such as "my-dataset".`);
+      if (!item)
+        fail(
+          `${token.value} needs a dataset name after it, such as "my-dataset".`,
+        );
       if (item.value === '(' && item.type === 'punct') break; // subquery: scanned on its own
       if (item.type === 'string') {
         fail(
           `Reading files by path is not allowed ('${item.value}'); name a dataset instead, such as "my-dataset".`,
         );
       }
-      if (!isName(item)) fail(`${token.value} needs a dataset name after it, such as "my-dataset".`);
-      if (tokens[j + 1]?.value === '(') {
-        if (item.type === 'word' && ALLOWED_TABLE_FUNCTIONS.has(item.value)) break;
+      if (!isName(item))
         fail(
-          `Table functions such as ${nameOf(input, item)}(…) are not allowed; name a dataset instead, such as "my-dataset".`,
+          `${token.value} needs a dataset name after it, such as "my-dataset".`,
+        );
+      if (tokens[j + 1]?.value === '(') {
+        if (item.type === 'word' && ALLOWED_TABLE_FUNCTIONS.has(item.value))
+          break;
+        fail(
+          `Table functions such as ${nameOf(
+            input,
+            item,
+          )}(…) are not allowed; name a dataset instead, such as "my-dataset".`,
         );
       }
       if (tokens[j + 1]?.value === '.') {
         fail(
-          `Name datasets by their catalog name only, such as "my-dataset" or "namespace/my-dataset" — not ${input.slice(item.start, tokens[j + 2]?.end ?? item.end)}.`,
+          `Name datasets by their catalog name only, such as "my-dataset" or "namespace/my-dataset" — not ${input.slice(
+            item.start,
+            tokens[j + 2]?.end ?? item.end,
+          )}.`,
         );
       }
       const name = nameOf(input, item);
-      if (!cteNames.has(name)) references.push({ name, start: item.start, end: item.end });
+      if (!cteNames.has(name))
+        references.push({ name, start: item.start, end: item.end });
       j++;
       // optional alias and column aliases
       if (tokens[j]?.value === 'AS') j++;
-      if (isName(tokens[j]) && !(tokens[j].type === 'word' && CLAUSE_WORDS.has(tokens[j].value))) j++;
+      if (
+        isName(tokens[j]) &&
+        !(tokens[j].type === 'word' && CLAUSE_WORDS.has(tokens[j].value))
+      )
+        j++;
       if (tokens[j]?.value === '(') j = skipParens(tokens, j);
       if (tokens[j]?.value !== ',' || token.value === 'JOIN') break;
       j++;
@@ -262,5 +379,5 @@ function skipParens(tokens: Token[], open: number): number {
       if (depth === 0) return i + 1;
     }
   }
-  fail('A parenthesis is not closed; add the missing ")".');
+  return fail('A parenthesis is not closed; add the missing ")".');
 }

@@ -13,7 +13,8 @@ export function toJsonValue(value: unknown): JsonValue {
     case 'number':
       return Number.isFinite(value) ? value : String(value);
     case 'bigint':
-      return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      return value <= BigInt(Number.MAX_SAFE_INTEGER) &&
+        value >= BigInt(Number.MIN_SAFE_INTEGER)
         ? Number(value)
         : value.toString();
     default:
@@ -23,10 +24,14 @@ export function toJsonValue(value: unknown): JsonValue {
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   if (Array.isArray(value)) return value.map(toJsonValue);
   if (value instanceof Map) {
-    return Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), toJsonValue(v)]));
+    return Object.fromEntries(
+      [...value.entries()].map(([k, v]) => [String(k), toJsonValue(v)]),
+    );
   }
   if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]),
+    );
   }
   return String(value);
 }

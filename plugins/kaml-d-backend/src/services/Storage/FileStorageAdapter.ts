@@ -38,7 +38,11 @@ export class FileStorageAdapter implements StorageAdapter {
   /** The bucket and key of an absolute path inside the root, or undefined when outside. */
   locate(path: string): { bucket: string; key: string } | undefined {
     const rel = relative(this.root, resolve(path));
-    if (rel === '' || rel.startsWith('..') || resolve(this.root, rel) !== resolve(path)) {
+    if (
+      rel === '' ||
+      rel.startsWith('..') ||
+      resolve(this.root, rel) !== resolve(path)
+    ) {
       return undefined;
     }
     const [bucket, ...rest] = rel.split(sep);
@@ -78,11 +82,17 @@ export class FileStorageAdapter implements StorageAdapter {
     return { objects, prefixes };
   }
 
-  async *listRecursive(bucket: string, prefix: string): AsyncIterable<StorageObjectInfo> {
+  async *listRecursive(
+    bucket: string,
+    prefix: string,
+  ): AsyncIterable<StorageObjectInfo> {
     const level = await this.listLevel(bucket, prefix);
     // merge files and folders in key order, like an S3 listing
     const items = [
-      ...level.objects.map(o => ({ key: o.key, object: o as StorageObjectInfo | undefined })),
+      ...level.objects.map(o => ({
+        key: o.key,
+        object: o as StorageObjectInfo | undefined,
+      })),
       ...level.prefixes.map(p => ({ key: p, object: undefined })),
     ].sort((a, b) => (a.key < b.key ? -1 : 1));
     for (const item of items) {
@@ -91,7 +101,10 @@ export class FileStorageAdapter implements StorageAdapter {
     }
   }
 
-  async stat(bucket: string, key: string): Promise<StorageObjectInfo | undefined> {
+  async stat(
+    bucket: string,
+    key: string,
+  ): Promise<StorageObjectInfo | undefined> {
     try {
       const info = await stat(this.localPath(bucket, key));
       if (!info.isFile()) return undefined;
@@ -107,10 +120,17 @@ export class FileStorageAdapter implements StorageAdapter {
     }
   }
 
-  async read(bucket: string, key: string, range?: StorageByteRange): Promise<Readable> {
+  async read(
+    bucket: string,
+    key: string,
+    range?: StorageByteRange,
+  ): Promise<Readable> {
     const path = this.localPath(bucket, key);
     await access(path);
-    return createReadStream(path, range ? { start: range.start, end: range.end } : {});
+    return createReadStream(
+      path,
+      range ? { start: range.start, end: range.end } : {},
+    );
   }
 
   async write(
@@ -122,7 +142,10 @@ export class FileStorageAdapter implements StorageAdapter {
     const path = this.localPath(bucket, key);
     await mkdir(dirname(path), { recursive: true });
     // write beside the target and rename: readers never see a partial file
-    const partial = join(dirname(path), `${PARTIAL_PREFIX}${randomBytes(8).toString('hex')}`);
+    const partial = join(
+      dirname(path),
+      `${PARTIAL_PREFIX}${randomBytes(8).toString('hex')}`,
+    );
     try {
       await pipeline(body, createWriteStream(partial, { flags: 'wx' }));
       await rename(partial, path);
@@ -131,7 +154,8 @@ export class FileStorageAdapter implements StorageAdapter {
       throw error;
     }
     const info = await this.stat(bucket, key);
-    if (!info) throw new Error(`object ${bucket}/${key} vanished after it was written`);
+    if (!info)
+      throw new Error(`object ${bucket}/${key} vanished after it was written`);
     return info;
   }
 

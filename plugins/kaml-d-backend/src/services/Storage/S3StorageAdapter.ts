@@ -24,7 +24,10 @@ export class S3StorageAdapter implements StorageAdapter {
   readonly type = 's3';
   private readonly client: Client;
 
-  constructor(private readonly config: S3StorageConfig, private readonly probeBucket?: string) {
+  constructor(
+    private readonly config: S3StorageConfig,
+    private readonly probeBucket?: string,
+  ) {
     this.client = new Client({
       endPoint: config.endPoint,
       port: config.port,
@@ -78,25 +81,41 @@ export class S3StorageAdapter implements StorageAdapter {
     return result;
   }
 
-  async *listRecursive(bucket: string, prefix: string): AsyncIterable<StorageObjectInfo> {
+  async *listRecursive(
+    bucket: string,
+    prefix: string,
+  ): AsyncIterable<StorageObjectInfo> {
     for await (const page of this.pages(bucket, prefix, '')) {
       yield* page.objects;
     }
   }
 
-  async stat(bucket: string, key: string): Promise<StorageObjectInfo | undefined> {
+  async stat(
+    bucket: string,
+    key: string,
+  ): Promise<StorageObjectInfo | undefined> {
     try {
       const info = await this.client.statObject(bucket, key);
-      return { key, size: info.size, lastModified: info.lastModified, etag: info.etag };
+      return {
+        key,
+        size: info.size,
+        lastModified: info.lastModified,
+        etag: info.etag,
+      };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
   }
 
-  async read(bucket: string, key: string, range?: StorageByteRange): Promise<Readable> {
+  async read(
+    bucket: string,
+    key: string,
+    range?: StorageByteRange,
+  ): Promise<Readable> {
     if (!range) return this.client.getObject(bucket, key);
-    const length = range.end === undefined ? undefined : range.end - range.start + 1;
+    const length =
+      range.end === undefined ? undefined : range.end - range.start + 1;
     return this.client.getPartialObject(bucket, key, range.start, length);
   }
 
@@ -111,13 +130,19 @@ export class S3StorageAdapter implements StorageAdapter {
       key,
       body,
       options?.size,
-      options?.contentType ? { 'Content-Type': options.contentType } : undefined,
+      options?.contentType
+        ? { 'Content-Type': options.contentType }
+        : undefined,
     );
     const info = await this.stat(bucket, key);
     return info ?? { key, size: options?.size ?? 0, etag: uploaded.etag };
   }
 
-  presignDownload(bucket: string, key: string, expiresInSeconds: number): Promise<string> {
+  presignDownload(
+    bucket: string,
+    key: string,
+    expiresInSeconds: number,
+  ): Promise<string> {
     return this.client.presignedGetObject(bucket, key, expiresInSeconds);
   }
 

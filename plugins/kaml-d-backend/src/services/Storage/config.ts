@@ -45,10 +45,16 @@ export interface StorageConfig {
   s3?: S3StorageConfig;
 }
 
-function positiveInteger(config: Config, key: string, fallback: number): number {
+function positiveInteger(
+  config: Config,
+  key: string,
+  fallback: number,
+): number {
   const value = config.getOptionalNumber(key) ?? fallback;
   if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`kamlD.storage.${key} must be a positive whole number, got ${value}`);
+    throw new Error(
+      `kamlD.storage.${key} must be a positive whole number, got ${value}`,
+    );
   }
   return value;
 }
@@ -64,7 +70,9 @@ function readS3(config: Config): S3StorageConfig {
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new Error(`kamlD.storage.s3.endpoint must use http or https, got "${url.protocol}"`);
+    throw new Error(
+      `kamlD.storage.s3.endpoint must use http or https, got "${url.protocol}"`,
+    );
   }
   return {
     endPoint: url.hostname,
@@ -88,21 +96,27 @@ export function readStorageConfig(
   env: Record<string, string | undefined> = process.env,
 ): StorageConfig {
   const config = root.getOptionalConfig('kamlD.storage');
-  const adapter = config?.getOptionalString('adapter') ?? DEFAULT_STORAGE_ADAPTER;
+  const adapter =
+    config?.getOptionalString('adapter') ?? DEFAULT_STORAGE_ADAPTER;
   const uploadBucket = validateBucketName(
     config?.getOptionalString('uploadBucket') ?? DEFAULT_UPLOAD_BUCKET,
   );
   const extra = config?.getOptionalStringArray('summaryBuckets') ?? [];
-  const summaryBuckets = [...new Set([uploadBucket, ...extra.map(validateBucketName)])];
+  const summaryBuckets = [
+    ...new Set([uploadBucket, ...extra.map(validateBucketName)]),
+  ];
 
   const capacityBytes = config?.getOptionalNumber('capacityBytes');
   if (capacityBytes !== undefined && !(capacityBytes > 0)) {
-    throw new Error(`kamlD.storage.capacityBytes must be a positive number of bytes, got ${capacityBytes}`);
+    throw new Error(
+      `kamlD.storage.capacityBytes must be a positive number of bytes, got ${capacityBytes}`,
+    );
   }
 
   const dataDir = env.KAML_DATA_DIR ?? resolve(process.cwd(), 'data');
   const fileRoot = resolve(
-    config?.getOptionalString('file.root') ?? resolve(dataDir, DEFAULT_FILE_ROOT_FOLDER),
+    config?.getOptionalString('file.root') ??
+      resolve(dataDir, DEFAULT_FILE_ROOT_FOLDER),
   );
 
   const s3Config = config?.getOptionalConfig('s3');
@@ -121,10 +135,18 @@ export function readStorageConfig(
       ? positiveInteger(config, 'listConcurrency', DEFAULT_LIST_CONCURRENCY)
       : DEFAULT_LIST_CONCURRENCY,
     downloadLinkTtlSeconds: config
-      ? positiveInteger(config, 'downloadLinkTtlSeconds', DEFAULT_DOWNLOAD_LINK_TTL_SECONDS)
+      ? positiveInteger(
+          config,
+          'downloadLinkTtlSeconds',
+          DEFAULT_DOWNLOAD_LINK_TTL_SECONDS,
+        )
       : DEFAULT_DOWNLOAD_LINK_TTL_SECONDS,
     summaryCacheSeconds: config
-      ? positiveInteger(config, 'summaryCacheSeconds', DEFAULT_SUMMARY_CACHE_SECONDS)
+      ? positiveInteger(
+          config,
+          'summaryCacheSeconds',
+          DEFAULT_SUMMARY_CACHE_SECONDS,
+        )
       : DEFAULT_SUMMARY_CACHE_SECONDS,
     maxUploadBytes: config
       ? positiveInteger(config, 'maxUploadBytes', DEFAULT_MAX_UPLOAD_BYTES)

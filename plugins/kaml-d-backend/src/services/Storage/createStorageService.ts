@@ -6,7 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { StorageConfig } from './config';
 import { FileStorageAdapter } from './FileStorageAdapter';
 import { S3StorageAdapter } from './S3StorageAdapter';
-import { ensureFolder, keyUnderPrefix, normaliseRelativeKey, validateBucketName } from './keys';
+import {
+  ensureFolder,
+  keyUnderPrefix,
+  normaliseRelativeKey,
+  validateBucketName,
+} from './keys';
 import { LinkSigner } from './signing';
 import { summarizePrefixParallel } from './summarize';
 import { ObjectLocation, SignedDownload, StorageService } from './types';
@@ -23,7 +28,9 @@ export function parseRange(
   if (!header) return undefined;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === '' && match[2] === '')) {
-    throw new InputError(`Range "${header}" is not supported; send one range such as bytes=0-1023.`);
+    throw new InputError(
+      `Range "${header}" is not supported; send one range such as bytes=0-1023.`,
+    );
   }
   let start: number;
   let end: number;
@@ -36,7 +43,9 @@ export function parseRange(
     end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
   }
   if (start > end || start >= size) {
-    throw new InputError(`Range "${header}" is outside the object (${size} bytes).`);
+    throw new InputError(
+      `Range "${header}" is outside the object (${size} bytes).`,
+    );
   }
   return { start, end };
 }
@@ -53,12 +62,16 @@ export function createStorageService(options: {
   const { config, cache, discovery, signer } = options;
   const fileAdapter = new FileStorageAdapter(config.file.root);
   const adapters = new Map<string, StorageAdapter>([['file', fileAdapter]]);
-  if (config.s3) adapters.set('s3', new S3StorageAdapter(config.s3, config.uploadBucket));
-  for (const adapter of options.extraAdapters ?? []) adapters.set(adapter.type, adapter);
+  if (config.s3)
+    adapters.set('s3', new S3StorageAdapter(config.s3, config.uploadBucket));
+  for (const adapter of options.extraAdapters ?? [])
+    adapters.set(adapter.type, adapter);
   const defaultAdapter = adapters.get(config.adapter);
   if (!defaultAdapter) {
     throw new Error(
-      `kamlD.storage.adapter is "${config.adapter}" but no such storage adapter is installed; use one of ${[
+      `kamlD.storage.adapter is "${
+        config.adapter
+      }" but no such storage adapter is installed; use one of ${[
         ...adapters.keys(),
       ].join(', ')}`,
     );
@@ -69,12 +82,17 @@ export function createStorageService(options: {
     try {
       url = new URL(uri);
     } catch {
-      throw new InputError(`Dataset location "${uri}" is not a URL such as s3://bucket/prefix/.`);
+      throw new InputError(
+        `Dataset location "${uri}" is not a URL such as s3://bucket/prefix/.`,
+      );
     }
     if (url.protocol === 's3:') {
       const bucket = validateBucketName(url.hostname);
       const path = decodeURIComponent(url.pathname).replace(/^\//, '');
-      const prefix = path === '' ? '' : normaliseRelativeKey(ensureFolder(path), 'location prefix');
+      const prefix =
+        path === ''
+          ? ''
+          : normaliseRelativeKey(ensureFolder(path), 'location prefix');
       return { adapter: defaultAdapter, bucket, prefix, uri };
     }
     if (url.protocol === 'file:') {
@@ -85,7 +103,10 @@ export function createStorageService(options: {
         );
       }
       const bucket = validateBucketName(found.bucket);
-      const prefix = found.key === '' ? '' : normaliseRelativeKey(ensureFolder(found.key), 'location prefix');
+      const prefix =
+        found.key === ''
+          ? ''
+          : normaliseRelativeKey(ensureFolder(found.key), 'location prefix');
       return { adapter: fileAdapter, bucket, prefix, uri };
     }
     throw new InputError(
@@ -99,7 +120,9 @@ export function createStorageService(options: {
     resolveLocation,
 
     async listLevel(location, folder) {
-      const prefix = folder ? keyUnderPrefix(location.prefix, ensureFolder(folder), 'folder') : location.prefix;
+      const prefix = folder
+        ? keyUnderPrefix(location.prefix, ensureFolder(folder), 'folder')
+        : location.prefix;
       return location.adapter.listLevel(location.bucket, prefix);
     },
 
@@ -117,12 +140,20 @@ export function createStorageService(options: {
       if (cached) return cached as unknown as StorageSummaryResponse;
       const parts = await Promise.all(
         config.summaryBuckets.map(bucket =>
-          summarizePrefixParallel(defaultAdapter, bucket, '', config.listConcurrency),
+          summarizePrefixParallel(
+            defaultAdapter,
+            bucket,
+            '',
+            config.listConcurrency,
+          ),
         ),
       );
       let lastModified: Date | undefined;
       for (const part of parts) {
-        if (part.lastModified && (!lastModified || part.lastModified > lastModified)) {
+        if (
+          part.lastModified &&
+          (!lastModified || part.lastModified > lastModified)
+        ) {
           lastModified = part.lastModified;
         }
       }
@@ -137,12 +168,17 @@ export function createStorageService(options: {
         ...(config.capacityBytes
           ? {
               capacityBytes: config.capacityBytes,
-              percentUsed: Math.round((bytes / config.capacityBytes) * 1000) / 10,
+              percentUsed:
+                Math.round((bytes / config.capacityBytes) * 1000) / 10,
             }
           : {}),
         measuredAt: new Date().toISOString(),
       };
-      await cache.set(SUMMARY_CACHE_KEY, { ...summary }, { ttl: { seconds: config.summaryCacheSeconds } });
+      await cache.set(
+        SUMMARY_CACHE_KEY,
+        { ...summary },
+        { ttl: { seconds: config.summaryCacheSeconds } },
+      );
       return summary;
     },
 
@@ -167,15 +203,26 @@ export function createStorageService(options: {
         const base = await discovery.getExternalBaseUrl('kaml-d');
         url = `${base}${SIGNED_DOWNLOAD_PATH}/${encodeURIComponent(token)}`;
       }
-      return { url, expiresAt: expiresAt.toISOString(), key: relativeKey, size: info.size };
+      return {
+        url,
+        expiresAt: expiresAt.toISOString(),
+        key: relativeKey,
+        size: info.size,
+      };
     },
 
     async openSignedDownload(token, rangeHeader): Promise<SignedDownload> {
       const object = await signer.verify(token);
       const adapter = adapters.get(object.adapter);
-      if (!adapter) throw new NotFoundError('The store of this download link is no longer configured.');
+      if (!adapter)
+        throw new NotFoundError(
+          'The store of this download link is no longer configured.',
+        );
       const info = await adapter.stat(object.bucket, object.key);
-      if (!info) throw new NotFoundError('The file of this download link no longer exists.');
+      if (!info)
+        throw new NotFoundError(
+          'The file of this download link no longer exists.',
+        );
       const range = parseRange(rangeHeader, info.size);
       const stream = await adapter.read(object.bucket, object.key, range);
       return {

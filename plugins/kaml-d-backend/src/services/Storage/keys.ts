@@ -12,14 +12,20 @@ export const MAX_OBJECT_KEY_BYTES = 1024;
  */
 export function normaliseRelativeKey(input: string, what = 'key'): string {
   if (typeof input !== 'string' || input.length === 0) {
-    throw new InputError(`The ${what} is empty; give the path of a file inside the dataset.`);
+    throw new InputError(
+      `The ${what} is empty; give the path of a file inside the dataset.`,
+    );
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(input)) {
-    throw new InputError(`The ${what} contains a control character (such as NUL); remove it.`);
+    throw new InputError(
+      `The ${what} contains a control character (such as NUL); remove it.`,
+    );
   }
   if (input.includes('\\')) {
-    throw new InputError(`The ${what} "${input}" contains a backslash; separate folders with "/".`);
+    throw new InputError(
+      `The ${what} "${input}" contains a backslash; separate folders with "/".`,
+    );
   }
   if (input.startsWith('/')) {
     throw new InputError(
@@ -27,7 +33,9 @@ export function normaliseRelativeKey(input: string, what = 'key'): string {
     );
   }
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(input)) {
-    throw new InputError(`The ${what} "${input}" is a URL; give a path relative to the dataset.`);
+    throw new InputError(
+      `The ${what} "${input}" is a URL; give a path relative to the dataset.`,
+    );
   }
   const isFolder = input.endsWith('/');
   const segments: string[] = [];
@@ -41,11 +49,15 @@ export function normaliseRelativeKey(input: string, what = 'key'): string {
     segments.push(segment);
   }
   if (segments.length === 0) {
-    throw new InputError(`The ${what} "${input}" names no file; give the path of a file inside the dataset.`);
+    throw new InputError(
+      `The ${what} "${input}" names no file; give the path of a file inside the dataset.`,
+    );
   }
   const key = segments.join('/') + (isFolder ? '/' : '');
   if (Buffer.byteLength(key, 'utf8') > MAX_OBJECT_KEY_BYTES) {
-    throw new InputError(`The ${what} is longer than ${MAX_OBJECT_KEY_BYTES} bytes; shorten it.`);
+    throw new InputError(
+      `The ${what} is longer than ${MAX_OBJECT_KEY_BYTES} bytes; shorten it.`,
+    );
   }
   return key;
 }
@@ -54,8 +66,15 @@ export function normaliseRelativeKey(input: string, what = 'key'): string {
  * Joins a dataset prefix (`finance-transactions/`) and a key relative to it, after validating
  * the key; the result always starts with the prefix.
  */
-export function keyUnderPrefix(prefix: string, relativeKey: string, what = 'key'): string {
-  const key = `${ensureFolder(prefix)}${normaliseRelativeKey(relativeKey, what)}`;
+export function keyUnderPrefix(
+  prefix: string,
+  relativeKey: string,
+  what = 'key',
+): string {
+  const key = `${ensureFolder(prefix)}${normaliseRelativeKey(
+    relativeKey,
+    what,
+  )}`;
   if (!key.startsWith(ensureFolder(prefix))) {
     // unreachable after normalisation; kept as a last guard
     throw new InputError(`The ${what} "${relativeKey}" leaves the dataset.`);
@@ -71,7 +90,10 @@ export function ensureFolder(prefix: string): string {
 
 /** Bucket names as S3 allows them: 3–63 of lowercase letters, digits, dots and hyphens. */
 export function validateBucketName(bucket: string): string {
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..')) {
+  if (
+    !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) ||
+    bucket.includes('..')
+  ) {
     throw new InputError(
       `"${bucket}" is not a valid bucket name; use 3 to 63 lowercase letters, digits, dots and hyphens.`,
     );

@@ -39,10 +39,15 @@ export async function loadSigningSecret(db: Knex): Promise<Buffer> {
     }
   }
   await db(SIGNING_SECRET_TABLE)
-    .insert({ name: SIGNING_SECRET_NAME, value: randomBytes(32).toString('base64') })
+    .insert({
+      name: SIGNING_SECRET_NAME,
+      value: randomBytes(32).toString('base64'),
+    })
     .onConflict('name')
     .ignore();
-  const row = await db(SIGNING_SECRET_TABLE).where({ name: SIGNING_SECRET_NAME }).first();
+  const row = await db(SIGNING_SECRET_TABLE)
+    .where({ name: SIGNING_SECRET_NAME })
+    .first();
   return Buffer.from(String(row.value), 'base64');
 }
 
@@ -57,26 +62,42 @@ export function createLinkSigner(secret: () => Promise<Buffer>): LinkSigner {
     return cached;
   };
   const mac = async (payload: string) =>
-    createHmac('sha256', await key()).update(payload).digest('base64url');
+    createHmac('sha256', await key())
+      .update(payload)
+      .digest('base64url');
 
   return {
     async sign(object) {
       const payload = Buffer.from(
-        JSON.stringify({ a: object.adapter, b: object.bucket, k: object.key, e: object.expires }),
+        JSON.stringify({
+          a: object.adapter,
+          b: object.bucket,
+          k: object.key,
+          e: object.expires,
+        }),
       ).toString('base64url');
       return `${payload}.${await mac(payload)}`;
     },
     async verify(token, nowSeconds = Math.floor(Date.now() / 1000)) {
       const [payload, signature, extra] = token.split('.');
       if (!payload || !signature || extra !== undefined) {
-        throw new NotAllowedError('This download link is malformed; ask for a new one.');
+        throw new NotAllowedError(
+          'This download link is malformed; ask for a new one.',
+        );
       }
       const expected = Buffer.from(await mac(payload));
       const given = Buffer.from(signature);
-      if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-        throw new NotAllowedError('This download link is not valid; ask for a new one.');
+      if (
+        expected.length !== given.length ||
+        !timingSafeEqual(expected, given)
+      ) {
+        throw new NotAllowedError(
+          'This download link is not valid; ask for a new one.',
+        );
       }
-      const data: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      const data: unknown = JSON.parse(
+        Buffer.from(payload, 'base64url').toString('utf8'),
+      );
       if (
         typeof data !== 'object' ||
         data === null ||
@@ -86,10 +107,14 @@ export function createLinkSigner(secret: () => Promise<Buffer>): LinkSigner {
         typeof data.k !== 'string' ||
         typeof data.e !== 'number'
       ) {
-        throw new NotAllowedError('This download link is malformed; ask for a new one.');
+        throw new NotAllowedError(
+          'This download link is malformed; ask for a new one.',
+        );
       }
       if (data.e < nowSeconds) {
-        throw new NotAllowedError('This download link has expired; ask for a new one.');
+        throw new NotAllowedError(
+          'This download link has expired; ask for a new one.',
+        );
       }
       return { adapter: data.a, bucket: data.b, key: data.k, expires: data.e };
     },

@@ -58,7 +58,12 @@ export async function summarizePrefixParallel(
   concurrency: number,
 ): Promise<PrefixSummary> {
   const limit = createLimiter(concurrency);
-  const total: PrefixSummary = { objects: 0, bytes: 0, childPrefixes: 0, listCalls: 0 };
+  const total: PrefixSummary = {
+    objects: 0,
+    bytes: 0,
+    childPrefixes: 0,
+    listCalls: 0,
+  };
   const root = ensureFolder(prefix);
 
   const visit = async (levelPrefix: string): Promise<void> => {
@@ -86,7 +91,12 @@ export async function summarizePrefixSequential(
   prefix: string,
 ): Promise<PrefixSummary> {
   const root = ensureFolder(prefix);
-  const total: PrefixSummary = { objects: 0, bytes: 0, childPrefixes: 0, listCalls: 1 };
+  const total: PrefixSummary = {
+    objects: 0,
+    bytes: 0,
+    childPrefixes: 0,
+    listCalls: 1,
+  };
   const children = new Set<string>();
   for await (const object of adapter.listRecursive(bucket, root)) {
     total.objects++;

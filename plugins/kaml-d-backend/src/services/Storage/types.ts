@@ -49,7 +49,10 @@ export interface StorageService {
     relativeKey: string,
   ): Promise<{ url: string; expiresAt: string; key: string; size: number }>;
   /** Opens the object a signed link names, with an optional `Range` header value. */
-  openSignedDownload(token: string, rangeHeader?: string): Promise<SignedDownload>;
+  openSignedDownload(
+    token: string,
+    rangeHeader?: string,
+  ): Promise<SignedDownload>;
   /** Throws when the default store cannot be reached. */
   check(): Promise<void>;
 }

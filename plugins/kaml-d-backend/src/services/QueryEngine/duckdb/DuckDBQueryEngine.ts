@@ -19,7 +19,7 @@ import { toJsonValue } from '../values';
 import { localFilesOf } from './files';
 
 /** The DuckDB table function that reads a format, and its fixed options. */
-function reader(format: TabularFormat, filesVariable: string): string {
+function readerOf(format: TabularFormat, filesVariable: string): string {
   const files = `getvariable('${filesVariable}')`;
   switch (format) {
     case 'csv':
@@ -76,7 +76,11 @@ export class DuckDBQueryEngine implements QueryEngine {
         return { source: objects, files: local.files, names: local.names };
       }),
     );
-    const aliases = new Map(prepared.flatMap(p => p.files.map((f, i): [string, string] => [f, p.names[i]])));
+    const aliases = new Map(
+      prepared.flatMap(p =>
+        p.files.map((f, i): [string, string] => [f, p.names[i]]),
+      ),
+    );
     const instance = await DuckDBInstance.create(':memory:', {
       threads: String(this.config.threads),
       memory_limit: this.config.memoryLimit,
@@ -89,9 +93,14 @@ export class DuckDBQueryEngine implements QueryEngine {
       const allowed = new Set<string>();
       for (const [index, { source, files }] of prepared.entries()) {
         const variable = `kaml_files_${index}`;
-        await connection.run(`SET VARIABLE ${variable} = $files`, { files: listValue(files) });
+        await connection.run(`SET VARIABLE ${variable} = $files`, {
+          files: listValue(files),
+        });
         await connection.run(
-          `CREATE VIEW ${quoteIdent(source.name)} AS SELECT * FROM ${reader(source.format, variable)}`,
+          `CREATE VIEW ${quoteIdent(source.name)} AS SELECT * FROM ${readerOf(
+            source.format,
+            variable,
+          )}`,
         );
         for (const file of files) allowed.add(file);
       }
@@ -113,28 +122,46 @@ export class DuckDBQueryEngine implements QueryEngine {
     }
   }
 
-  async schema(source: DatasetSource, limits: Pick<QueryLimits, 'timeoutMs'>): Promise<ColumnInfo[]> {
+  async schema(
+    source: DatasetSource,
+    limits: Pick<QueryLimits, 'timeoutMs'>,
+  ): Promise<ColumnInfo[]> {
     return this.withViews(
       [source],
-      { firstFileOnly: true, timeoutMs: limits.timeoutMs, context: `Reading the schema of "${source.name}"` },
+      {
+        firstFileOnly: true,
+        timeoutMs: limits.timeoutMs,
+        context: `Reading the schema of "${source.name}"`,
+      },
       async connection => {
         const reader = await connection.runAndReadAll(
           `SELECT * FROM ${quoteIdent(source.name)} LIMIT 0`,
         );
         const types = reader.columnTypes();
-        return reader.columnNames().map((name, i) => ({ name, type: types[i].toString() }));
+        return reader
+          .columnNames()
+          .map((name, i) => ({ name, type: types[i].toString() }));
       },
     );
   }
 
-  async preview(source: DatasetSource, limits: QueryLimits): Promise<QueryResult> {
+  async preview(
+    source: DatasetSource,
+    limits: QueryLimits,
+  ): Promise<QueryResult> {
     return this.withViews(
       [source],
-      { firstFileOnly: false, timeoutMs: limits.timeoutMs, context: `Previewing "${source.name}"` },
+      {
+        firstFileOnly: false,
+        timeoutMs: limits.timeoutMs,
+        context: `Previewing "${source.name}"`,
+      },
       connection =>
         this.read(
           connection,
-          `SELECT * FROM ${quoteIdent(source.name)} LIMIT ${sqlInteger(limits.maxRows + 1)}`,
+          `SELECT * FROM ${quoteIdent(source.name)} LIMIT ${sqlInteger(
+            limits.maxRows + 1,
+          )}`,
           limits.maxRows,
         ),
     );
@@ -147,7 +174,11 @@ export class DuckDBQueryEngine implements QueryEngine {
   ): Promise<ColumnProfile> {
     return this.withViews(
       [source],
-      { firstFileOnly: false, timeoutMs: options.timeoutMs, context: `Profiling "${column}"` },
+      {
+        firstFileOnly: false,
+        timeoutMs: options.timeoutMs,
+        context: `Profiling "${column}"`,
+      },
       async connection => {
         const table = quoteIdent(source.name);
         const typeReader = await connection.runAndReadAll(
@@ -175,11 +206,17 @@ export class DuckDBQueryEngine implements QueryEngine {
   ): Promise<QueryResult> {
     return this.withViews(
       sources,
-      { firstFileOnly: false, timeoutMs: limits.timeoutMs, context: 'The query' },
+      {
+        firstFileOnly: false,
+        timeoutMs: limits.timeoutMs,
+        context: 'The query',
+      },
       connection =>
         this.read(
           connection,
-          `SELECT * FROM (\n${statement.sql}\n) AS kaml_result LIMIT ${sqlInteger(limits.maxRows + 1)}`,
+          `SELECT * FROM (\n${
+            statement.sql
+          }\n) AS kaml_result LIMIT ${sqlInteger(limits.maxRows + 1)}`,
           limits.maxRows,
         ),
     );
@@ -195,7 +232,9 @@ export class DuckDBQueryEngine implements QueryEngine {
     const types = reader.columnTypes();
     const rows = reader.getRowsJS();
     return {
-      columns: reader.columnNames().map((name, i) => ({ name, type: types[i].toString() })),
+      columns: reader
+        .columnNames()
+        .map((name, i) => ({ name, type: types[i].toString() })),
       rows: rows.slice(0, maxRows).map(row => row.map(toJsonValue)),
       truncated: rows.length > maxRows,
       elapsedMs: Date.now() - started,

@@ -1,5 +1,9 @@
 import { InputError } from '@backstage/errors';
-import { ObjectDatasetSource, StorageObjectInfo, TabularFormat } from '@kaml-d/plugin-kaml-d-node';
+import {
+  ObjectDatasetSource,
+  StorageObjectInfo,
+  TabularFormat,
+} from '@kaml-d/plugin-kaml-d-node';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
@@ -46,7 +50,10 @@ export async function localFilesOf(
   },
 ): Promise<LocalFiles> {
   const objects: StorageObjectInfo[] = [];
-  for await (const object of source.storage.listRecursive(source.bucket, source.prefix)) {
+  for await (const object of source.storage.listRecursive(
+    source.bucket,
+    source.prefix,
+  )) {
     if (!isDataFile(object.key, source.format)) continue;
     objects.push(object);
     // remote stores: one object is enough for a schema; local files are all read in place
@@ -61,7 +68,11 @@ export async function localFilesOf(
   const names = objects.map(o => `${source.bucket}/${o.key}`);
   if (source.storage.localPath) {
     const localPath = source.storage.localPath.bind(source.storage);
-    return { files: objects.map(o => localPath(source.bucket, o.key)), names, bytes };
+    return {
+      files: objects.map(o => localPath(source.bucket, o.key)),
+      names,
+      bytes,
+    };
   }
   if (bytes > options.maxDownloadBytes) {
     throw new InputError(
@@ -72,9 +83,16 @@ export async function localFilesOf(
   const files = await Promise.all(
     objects.map(async object => {
       const id = createHash('sha256')
-        .update(`${source.storage.type}\n${source.bucket}\n${object.key}\n${object.etag ?? ''}\n${object.size}`)
+        .update(
+          `${source.storage.type}\n${source.bucket}\n${object.key}\n${
+            object.etag ?? ''
+          }\n${object.size}`,
+        )
         .digest('hex');
-      const ext = FORMAT_EXTENSIONS[source.format].find(e => object.key.toLowerCase().endsWith(e)) ?? '';
+      const ext =
+        FORMAT_EXTENSIONS[source.format].find(e =>
+          object.key.toLowerCase().endsWith(e),
+        ) ?? '';
       const path = join(options.cacheDir, `${id}${ext}`);
       const cached = await stat(path).catch(() => undefined);
       if (cached?.size === object.size) return path;

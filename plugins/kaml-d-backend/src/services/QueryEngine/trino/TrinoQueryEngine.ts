@@ -24,7 +24,8 @@ interface Collected {
 }
 
 function tableSource(source: DatasetSource): TableDatasetSource {
-  if (source.kind !== 'table') throw new Error(`Trino reads tables, not ${source.kind} sources`);
+  if (source.kind !== 'table')
+    throw new Error(`Trino reads tables, not ${source.kind} sources`);
   return source;
 }
 
@@ -42,7 +43,9 @@ export function rewriteReferences(
   tables: Map<string, string>,
 ): string {
   let sql = statement.sql;
-  const references = [...statement.references].sort((a, b) => b.start - a.start);
+  const references = [...statement.references].sort(
+    (a, b) => b.start - a.start,
+  );
   for (const reference of references) {
     const table = tables.get(reference.name);
     if (!table) throw new Error(`no table for dataset ${reference.name}`);
@@ -71,7 +74,9 @@ export class TrinoQueryEngine implements QueryEngine {
       engine: 'trino',
       checkInterval: 200,
       ...(config.ssl ? { ssl: {} } : {}),
-      ...(config.password ? { basic_auth: { user: config.user, password: config.password } } : {}),
+      ...(config.password
+        ? { basic_auth: { user: config.user, password: config.password } }
+        : {}),
     });
   }
 
@@ -80,11 +85,16 @@ export class TrinoQueryEngine implements QueryEngine {
   }
 
   /** Runs one statement, collecting at most `maxRows + 1` rows. */
-  private run(sql: string, timeoutMs: number, maxRows?: number): Promise<Collected> {
+  private run(
+    sql: string,
+    timeoutMs: number,
+    maxRows?: number,
+  ): Promise<Collected> {
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
     return new Promise((resolve, reject) => {
       const collected: Collected = { columns: [], rows: [], truncated: false };
-      const enough = () => maxRows !== undefined && collected.rows.length > maxRows;
+      const enough = () =>
+        maxRows !== undefined && collected.rows.length > maxRows;
       this.client.execute({
         query: sql,
         session: `query_max_execution_time=${seconds}s`,
@@ -112,13 +122,21 @@ export class TrinoQueryEngine implements QueryEngine {
     }).then(result => {
       const collected = result as Collected;
       if (maxRows !== undefined && collected.rows.length > maxRows) {
-        return { ...collected, rows: collected.rows.slice(0, maxRows), truncated: true };
+        return {
+          ...collected,
+          rows: collected.rows.slice(0, maxRows),
+          truncated: true,
+        };
       }
       return collected;
     });
   }
 
-  private async rows(sql: string, limits: QueryLimits, context: string): Promise<QueryResult> {
+  private async rows(
+    sql: string,
+    limits: QueryLimits,
+    context: string,
+  ): Promise<QueryResult> {
     const started = Date.now();
     try {
       const result = await this.run(sql, limits.timeoutMs, limits.maxRows);
@@ -133,20 +151,35 @@ export class TrinoQueryEngine implements QueryEngine {
     }
   }
 
-  async schema(source: DatasetSource, limits: Pick<QueryLimits, 'timeoutMs'>): Promise<ColumnInfo[]> {
+  async schema(
+    source: DatasetSource,
+    limits: Pick<QueryLimits, 'timeoutMs'>,
+  ): Promise<ColumnInfo[]> {
     const table = tableSource(source);
     try {
-      const result = await this.run(`SHOW COLUMNS FROM ${tableName(table)}`, limits.timeoutMs);
-      return result.rows.map(row => ({ name: String(row[0]), type: String(row[1]) }));
+      const result = await this.run(
+        `SHOW COLUMNS FROM ${tableName(table)}`,
+        limits.timeoutMs,
+      );
+      return result.rows.map(row => ({
+        name: String(row[0]),
+        type: String(row[1]),
+      }));
     } catch (error) {
-      throw toQueryError(error, `Reading the schema of "${source.name}"`, limits.timeoutMs);
+      throw toQueryError(
+        error,
+        `Reading the schema of "${source.name}"`,
+        limits.timeoutMs,
+      );
     }
   }
 
   preview(source: DatasetSource, limits: QueryLimits): Promise<QueryResult> {
     const table = tableSource(source);
     return this.rows(
-      `SELECT * FROM ${tableName(table)} LIMIT ${sqlInteger(limits.maxRows + 1)}`,
+      `SELECT * FROM ${tableName(table)} LIMIT ${sqlInteger(
+        limits.maxRows + 1,
+      )}`,
       limits,
       `Previewing "${source.name}"`,
     );
@@ -179,7 +212,9 @@ export class TrinoQueryEngine implements QueryEngine {
     sources: DatasetSource[],
     limits: QueryLimits,
   ): Promise<QueryResult> {
-    const tables = new Map(sources.map(s => [s.name, tableName(tableSource(s))]));
+    const tables = new Map(
+      sources.map(s => [s.name, tableName(tableSource(s))]),
+    );
     return this.rows(rewriteReferences(statement, tables), limits, 'The query');
   }
 
@@ -192,9 +227,14 @@ function asError(error: unknown): Error {
   if (error instanceof Error) return error;
   if (typeof error === 'object' && error !== null) {
     const message =
-      ('message' in error && typeof error.message === 'string' && error.message) ||
+      ('message' in error &&
+        typeof error.message === 'string' &&
+        error.message) ||
       JSON.stringify(error);
-    const name = 'errorName' in error && typeof error.errorName === 'string' ? ` (${error.errorName})` : '';
+    const name =
+      'errorName' in error && typeof error.errorName === 'string'
+        ? ` (${error.errorName})`
+        : '';
     return new Error(`${message}${name}`);
   }
   return new Error(String(error));

@@ -25,7 +25,12 @@ declare module 'presto-client' {
     /** Seconds; the client kills the query after it. */
     timeout?: number;
     columns?: (error: unknown, columns: PrestoColumn[]) => void;
-    data?: (error: unknown, data: unknown[][], columns: PrestoColumn[], stats: unknown) => void;
+    data?: (
+      error: unknown,
+      data: unknown[][],
+      columns: PrestoColumn[],
+      stats: unknown,
+    ) => void;
     success?: (error: unknown, stats: unknown) => void;
     error?: (error: unknown) => void;
     /** Polled between pages; returning true cancels the query. */
