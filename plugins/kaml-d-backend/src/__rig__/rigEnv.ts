@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
 /**
  * The rig's variables: from the environment when `rig.sh` exported them, otherwise from the env
@@ -9,7 +10,8 @@ export function rigEnv(name: string): string {
   const fromEnv = process.env[name];
   if (fromEnv) return fromEnv;
   const state =
-    process.env.KAML_RIG_STATE ?? resolve(__dirname, '../../../../e2e/.rig');
+    process.env.KAML_RIG_STATE ??
+    resolvePackagePath('@kaml-d/plugin-kaml-d-backend', '../../e2e/.rig');
   const file = resolve(state, 'rig.env');
   let text = '';
   try {
