@@ -26,7 +26,8 @@ interface BundleFigures {
 }
 
 function build(dir: string): void {
-  execFileSync('yarn', ['backstage-cli', 'package', 'build'], {
+  // the CLI binary itself: the baseline copy is not a workspace, so `yarn backstage-cli` refuses it
+  execFileSync(join(root, 'node_modules', '.bin', 'backstage-cli'), ['package', 'build'], {
     cwd: dir,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
