@@ -86,6 +86,7 @@ spawn apiserver "$KUBE_BIN/kube-apiserver" \
   --client-ca-file="$pki/ca.crt" \
   --kubelet-client-certificate="$pki/apiserver-kubelet-client.crt" \
   --kubelet-client-key="$pki/apiserver-kubelet-client.key" \
+  --kubelet-preferred-address-types=InternalIP \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local \
   --service-account-key-file="$pki/sa.pub" \
   --service-account-signing-key-file="$pki/sa.key" \
