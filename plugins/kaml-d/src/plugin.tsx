@@ -1,5 +1,10 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
 import { kamlDApi } from './apis';
+import {
+  datasetFormatCatalogFilter,
+  modelFrameworkCatalogFilter,
+} from './catalogFilters';
+import { kamlDEntityCards } from './entityCards';
 import { workbenchPage } from './pages';
 import { rootRouteRef } from './routes';
 
@@ -12,5 +17,11 @@ export const kamlDPlugin = createFrontendPlugin({
   pluginId: 'kaml-d',
   info: { packageJson: () => import('../package.json') },
   routes: { root: rootRouteRef },
-  extensions: [kamlDApi, workbenchPage],
+  extensions: [
+    kamlDApi,
+    workbenchPage,
+    ...kamlDEntityCards,
+    datasetFormatCatalogFilter,
+    modelFrameworkCatalogFilter,
+  ],
 });

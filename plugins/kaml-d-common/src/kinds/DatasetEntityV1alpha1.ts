@@ -3,6 +3,7 @@ import {
   entityKindSchemaValidator,
   KindValidator,
 } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import { KAML_D_API_VERSION } from './constants';
 
 /**
@@ -72,7 +73,7 @@ export const DATASET_LOCATION_SCHEMES = ['s3', 'file', 'trino'] as const;
  *
  * @public
  */
-export interface DatasetColumn {
+export interface DatasetColumn extends JsonObject {
   /** Column name as it appears in the files or the table. */
   name: string;
   /** Type of the values, preferably a SQL type: `varchar`, `bigint`, `double`, `timestamp`, … */
@@ -88,7 +89,7 @@ export interface DatasetColumn {
  *
  * @public
  */
-export interface DatasetSize {
+export interface DatasetSize extends JsonObject {
   /** Total size of the files in bytes. */
   bytes?: number;
   /** Number of rows (tabular data) or items (images, audio clips). */

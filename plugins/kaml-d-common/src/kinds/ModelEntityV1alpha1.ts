@@ -3,6 +3,7 @@ import {
   entityKindSchemaValidator,
   KindValidator,
 } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import { KAML_D_API_VERSION } from './constants';
 
 /**
@@ -34,7 +35,7 @@ export type ModelFramework = (typeof MODEL_FRAMEWORKS)[number];
  *
  * @public
  */
-export interface ModelArtifact {
+export interface ModelArtifact extends JsonObject {
   /** Location of the artifact: `s3://bucket/key`, `file:///path`, … */
   location: string;
   /** Serialisation format: `savedmodel`, `torchscript`, `onnx`, `pickle`, `joblib`, … */
@@ -46,7 +47,7 @@ export interface ModelArtifact {
  *
  * @public
  */
-export interface ModelServing {
+export interface ModelServing extends JsonObject {
   /**
    * Entity references of the inference service: the Component (a Component by default) and/or
    * the API that serve the model.
@@ -63,7 +64,7 @@ export interface ModelServing {
  *
  * @public
  */
-export interface ModelNotebook {
+export interface ModelNotebook extends JsonObject {
   /** URL of the notebook (JupyterHub, a repository, …). */
   url: string;
   /** What the notebook is. */

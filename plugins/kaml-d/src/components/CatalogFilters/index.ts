@@ -1,0 +1,3 @@
+export { DatasetFormatFilter, ModelFrameworkFilter } from './filters';
+export type { KamlDEntityFilters } from './filters';
+export { DatasetFormatPicker, ModelFrameworkPicker } from './pickers';

@@ -1,0 +1,3 @@
+export { DatasetAboutCard } from './DatasetAboutCard';
+export { DatasetSchemaCard } from './DatasetSchemaCard';
+export { DatasetUsedByCard } from './DatasetUsedByCard';

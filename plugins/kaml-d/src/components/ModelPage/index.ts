@@ -1,0 +1,3 @@
+export { ModelAboutCard } from './ModelAboutCard';
+export { ModelTrainedOnCard } from './ModelTrainedOnCard';
+export { ModelServingCard } from './ModelServingCard';

@@ -1,0 +1,80 @@
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+
+const isDataset = { kind: 'dataset' };
+const isModel = { kind: 'model' };
+
+/** Format, location, size, owner and tags of a Dataset. */
+export const datasetAboutEntityCard = EntityCardBlueprint.make({
+  name: 'dataset-about',
+  params: {
+    type: 'info',
+    filter: isDataset,
+    loader: () =>
+      import('./components/DatasetPage').then(m => <m.DatasetAboutCard />),
+  },
+});
+
+/** The declared columns of a Dataset with their classification. */
+export const datasetSchemaEntityCard = EntityCardBlueprint.make({
+  name: 'dataset-schema',
+  params: {
+    type: 'content',
+    filter: isDataset,
+    loader: () =>
+      import('./components/DatasetPage').then(m => <m.DatasetSchemaCard />),
+  },
+});
+
+/** The models trained on a Dataset. */
+export const datasetUsedByEntityCard = EntityCardBlueprint.make({
+  name: 'dataset-used-by',
+  params: {
+    type: 'content',
+    filter: isDataset,
+    loader: () =>
+      import('./components/DatasetPage').then(m => <m.DatasetUsedByCard />),
+  },
+});
+
+/** Framework, task, artifact, owner and notebooks of a Model. */
+export const modelAboutEntityCard = EntityCardBlueprint.make({
+  name: 'model-about',
+  params: {
+    type: 'info',
+    filter: isModel,
+    loader: () =>
+      import('./components/ModelPage').then(m => <m.ModelAboutCard />),
+  },
+});
+
+/** The datasets a Model was trained on. */
+export const modelTrainedOnEntityCard = EntityCardBlueprint.make({
+  name: 'model-trained-on',
+  params: {
+    type: 'content',
+    filter: isModel,
+    loader: () =>
+      import('./components/ModelPage').then(m => <m.ModelTrainedOnCard />),
+  },
+});
+
+/** The endpoint, runtime and inference service of a Model. */
+export const modelServingEntityCard = EntityCardBlueprint.make({
+  name: 'model-serving',
+  params: {
+    type: 'content',
+    filter: isModel,
+    loader: () =>
+      import('./components/ModelPage').then(m => <m.ModelServingCard />),
+  },
+});
+
+/** Every entity card of the KAML-D plugin. */
+export const kamlDEntityCards = [
+  datasetAboutEntityCard,
+  datasetSchemaEntityCard,
+  datasetUsedByEntityCard,
+  modelAboutEntityCard,
+  modelTrainedOnEntityCard,
+  modelServingEntityCard,
+];
