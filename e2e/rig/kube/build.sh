@@ -32,6 +32,15 @@ export CGO_ENABLED=${CGO_ENABLED:-0}
 [ -n "${KAML_RIG_GOTOOLCHAIN:-}" ] && export GOTOOLCHAIN=$KAML_RIG_GOTOOLCHAIN
 ldflags="-s -w"
 
+# one build of a given output at a time (two rig starts racing); the loser finds it built
+mkdir -p "$(dirname "$outdir")"
+exec 9>"$outdir.lock"
+flock 9
+if [ -s "$outdir/BUILD_INFO" ]; then
+  echo "kube/build.sh: $what $version already built in $outdir" >&2
+  exit 0
+fi
+
 tmp="$outdir.tmp"
 rm -rf "$tmp"
 mkdir -p "$tmp"

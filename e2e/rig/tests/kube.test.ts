@@ -183,6 +183,61 @@ describe('kube: workloads', () => {
   });
 });
 
+describe('kube: simulated failures (kube/kwok.yaml stages)', () => {
+  test('a Job whose pod is annotated kaml-d.io/sim-outcome=fail ends Failed', async () => {
+    const name = `rig-train-fail-${suffix}`;
+    const body = trainingJob(name, 0);
+    body.spec!.template.metadata!.annotations = { 'kaml-d.io/sim-outcome': 'fail', 'kaml-d.io/sim-run-ms': '500' };
+    await batch.createNamespacedJob({ namespace: TRAINING, body });
+    cleanups.push(() => batch.deleteNamespacedJob({ name, namespace: TRAINING, propagationPolicy: 'Background' }));
+    const job = await eventually(
+      `Job ${name} Failed`,
+      async () => {
+        const j = await batch.readNamespacedJob({ name, namespace: TRAINING });
+        return j.status?.conditions?.some(c => c.type === 'Failed' && c.status === 'True') ? j : undefined;
+      },
+      60_000,
+      500,
+    );
+    assert.equal(job.status?.failed, 1);
+    const [pod] = await podsOf(TRAINING, `job-name=${name}`);
+    assert.equal(pod?.status?.phase, 'Failed');
+    assert.equal(pod?.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 1);
+  });
+
+  test('a Deployment annotated kaml-d.io/sim-outcome=crashloop stays unready with restarts', async () => {
+    const name = `rig-model-crash-${suffix}`;
+    await apps.createNamespacedDeployment({
+      namespace: MODELS,
+      body: {
+        metadata: { name, labels: { app: name } },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name }, annotations: { 'kaml-d.io/sim-outcome': 'crashloop' } },
+            spec: { containers: [{ name: 'serve', image: 'kaml-d/model-server:broken' }] },
+          },
+        },
+      },
+    });
+    cleanups.push(() => apps.deleteNamespacedDeployment({ name, namespace: MODELS, propagationPolicy: 'Background' }));
+    const pod = await eventually(
+      `a crash-looping pod of ${name}`,
+      async () =>
+        (await podsOf(MODELS, `app=${name}`)).find(
+          p => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff',
+        ),
+      60_000,
+      1_000,
+    );
+    assert.ok((pod.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
+    assert.equal(pod.status?.conditions?.find(c => c.type === 'Ready')?.status, 'False');
+    const dep = await apps.readNamespacedDeployment({ name, namespace: MODELS });
+    assert.ok(!dep.status?.readyReplicas, 'no ready replica');
+  });
+});
+
 describe('kube: the portal ServiceAccount (least privilege)', () => {
   const pCore = portal.makeApiClient(CoreV1Api);
   const pBatch = portal.makeApiClient(BatchV1Api);
