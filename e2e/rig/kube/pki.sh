@@ -13,6 +13,7 @@
 #   kwok.crt/.key                  CN=kaml-d-rig-kwok, O=system:masters (the node simulator)
 #   apiserver-kubelet-client.crt   the apiserver's client cert towards kubelet endpoints
 #   kwok-serving.crt/.key          kwok's kubelet endpoint (serves pods/log for simulated pods)
+#   front-proxy-ca.crt, front-proxy-client.crt   aggregation layer (requestheader authentication)
 set -euo pipefail
 
 dir=${1:?usage: pki.sh <dir>}
@@ -61,6 +62,25 @@ leaf kwok "/O=system:masters/CN=kaml-d-rig-kwok" clientAuth
 leaf apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" clientAuth
 # kwok's kubelet endpoint (all simulated nodes share 127.0.0.1)
 leaf kwok-serving "/CN=kwok-kubelet" serverAuth "IP:127.0.0.1,DNS:localhost,DNS:kwok-cpu-0,DNS:kwok-gpu-0"
+
+# front proxy (aggregation layer): its own CA, and the client cert the apiserver presents to
+# aggregated API servers; also gives controller-manager/scheduler the requestheader CA they look up
+if [ ! -s front-proxy-ca.crt ] || [ ! -s front-proxy-ca.key ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout front-proxy-ca.key -out front-proxy-ca.crt -days "$days" \
+    -subj "/CN=kaml-d-rig-front-proxy-ca" -sha256 \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+    2>/dev/null
+  rm -f front-proxy-client.crt
+fi
+if [ ! -s front-proxy-client.crt ] || [ ! -s front-proxy-client.key ]; then
+  ext=$(mktemp)
+  printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n' >"$ext"
+  openssl req -new -newkey rsa:2048 -nodes -keyout front-proxy-client.key -out front-proxy-client.csr \
+    -subj "/CN=front-proxy-client" 2>/dev/null
+  openssl x509 -req -in front-proxy-client.csr -CA front-proxy-ca.crt -CAkey front-proxy-ca.key -CAcreateserial \
+    -out front-proxy-client.crt -days "$days" -sha256 -extfile "$ext" 2>/dev/null
+  rm -f front-proxy-client.csr "$ext" front-proxy-ca.srl
+fi
 
 if [ ! -s sa.key ] || [ ! -s sa.pub ]; then
   openssl genrsa -out sa.key 2048 2>/dev/null
