@@ -85,7 +85,9 @@ export class FileStorageAdapter implements StorageAdapter {
   async *listRecursive(
     bucket: string,
     prefix: string,
+    options?: { startAfter?: string },
   ): AsyncIterable<StorageObjectInfo> {
+    const startAfter = options?.startAfter;
     const level = await this.listLevel(bucket, prefix);
     // merge files and folders in key order, like an S3 listing
     const items = [
@@ -96,8 +98,15 @@ export class FileStorageAdapter implements StorageAdapter {
       ...level.prefixes.map(p => ({ key: p, object: undefined })),
     ].sort((a, b) => (a.key < b.key ? -1 : 1));
     for (const item of items) {
-      if (item.object) yield item.object;
-      else yield* this.listRecursive(bucket, item.key);
+      if (item.object) {
+        if (!startAfter || item.object.key > startAfter) yield item.object;
+      } else if (
+        !startAfter ||
+        item.key > startAfter ||
+        startAfter.startsWith(item.key)
+      ) {
+        yield* this.listRecursive(bucket, item.key, options);
+      }
     }
   }
 

@@ -44,6 +44,7 @@ export class S3StorageAdapter implements StorageAdapter {
     bucket: string,
     prefix: string,
     delimiter: string,
+    startAfter = '',
   ): AsyncIterable<StorageListing> {
     let token = '';
     for (;;) {
@@ -53,7 +54,7 @@ export class S3StorageAdapter implements StorageAdapter {
         token,
         delimiter,
         PAGE_SIZE,
-        '',
+        token ? '' : startAfter,
       );
       const listing: StorageListing = { objects: [], prefixes: [] };
       for (const item of page.objects) {

@@ -47,11 +47,64 @@ function later(a: Date | undefined, b: Date | undefined): Date | undefined {
 }
 
 /**
- * Summarises a prefix by listing it level by level with `/` as delimiter and fanning out over
- * the sub-prefixes, `concurrency` listings in flight at once. Sizes come from the listings:
- * no request per object.
+ * Summarises a prefix with `concurrency` listings in flight, sizes taken from the listings (no
+ * request per object). Remote stores: one delimited listing finds the sub-prefixes (datasets),
+ * then each is walked by its own recursive listing, `concurrency` at a time — one request per
+ * 1000 keys of a dataset plus one, instead of one per folder. Local stores (directories) are
+ * walked level by level, fanning out over every sub-folder.
  */
 export async function summarizePrefixParallel(
+  adapter: StorageAdapter,
+  bucket: string,
+  prefix: string,
+  concurrency: number,
+): Promise<PrefixSummary> {
+  if (adapter.localPath)
+    return summarizeByLevels(adapter, bucket, prefix, concurrency);
+  return summarizeByPrefixes(adapter, bucket, prefix, concurrency);
+}
+
+async function summarizeByPrefixes(
+  adapter: StorageAdapter,
+  bucket: string,
+  prefix: string,
+  concurrency: number,
+): Promise<PrefixSummary> {
+  const root = ensureFolder(prefix);
+  const top = await adapter.listLevel(bucket, root);
+  const total: PrefixSummary = {
+    objects: 0,
+    bytes: 0,
+    childPrefixes: top.prefixes.length,
+    listCalls: 1,
+  };
+  const add = (object: { size: number; lastModified?: Date }) => {
+    total.objects++;
+    total.bytes += object.size;
+    total.lastModified = later(total.lastModified, object.lastModified);
+  };
+  top.objects.forEach(add);
+  let next = 0;
+  await Promise.all(
+    Array.from(
+      { length: Math.min(concurrency, top.prefixes.length) },
+      async () => {
+        while (next < top.prefixes.length) {
+          const child = top.prefixes[next++];
+          let objects = 0;
+          for await (const object of adapter.listRecursive(bucket, child)) {
+            objects++;
+            add(object);
+          }
+          total.listCalls += Math.max(1, Math.ceil(objects / 1000));
+        }
+      },
+    ),
+  );
+  return total;
+}
+
+async function summarizeByLevels(
   adapter: StorageAdapter,
   bucket: string,
   prefix: string,
