@@ -53,11 +53,11 @@ gomod_of() {
 # godirective <go.mod>: its `go` line
 godirective() { sed -n 's/^go \([0-9.]*\).*/\1/p' "$1" | head -1; }
 
-# scratch_build <module> <version> <replace-prefix> <sibling-version> <pkg...>
+# scratch_build <module> <version> <sibling-version> <pkg...>
 # Sibling modules are those that the module's go.mod replaces with ./relative paths.
 scratch_build() {
   local mod=$1 ver=$2 sibver=$3; shift 3
-  local src gm scratch
+  local gm scratch
   gm=$(gomod_of "$mod@$ver")
   [ -s "$gm" ] || die "could not fetch go.mod of $mod@$ver through the module proxy"
   scratch=$(mktemp -d "${TMPDIR:-/tmp}/kaml-rig-$what.XXXXXX")

@@ -13,6 +13,7 @@ import {
   KubeConfig,
   type V1Job,
   type V1Pod,
+  type V1ResourceRequirements,
 } from '@kubernetes/client-node';
 import { eventually, requireEnv } from './env.ts';
 
@@ -43,7 +44,7 @@ function statusOf(e: unknown): number | undefined {
 }
 
 function trainingJob(name: string, gpus: number): V1Job {
-  const resources = gpus
+  const resources: V1ResourceRequirements = gpus
     ? { requests: { cpu: '1', memory: '1Gi', 'nvidia.com/gpu': String(gpus) }, limits: { 'nvidia.com/gpu': String(gpus) } }
     : { requests: { cpu: '500m', memory: '256Mi' } };
   return {
