@@ -164,7 +164,9 @@ kube_post_start() {
     sleep 0.5
   done
   [ -n "$token" ] || rig_fail "kube: the token of ServiceAccount kaml-d-portal was not issued within 60s (controller-manager log: $RIG_STATE/logs/kube-controller-manager.log)"
-  _kube_kubeconfig "$dir/portal.kubeconfig" kaml-d-portal token "$(printf '%s' "$token" | base64 -d)"
+  token="$(printf '%s' "$token" | base64 -d)"
+  _kube_kubeconfig "$dir/portal.kubeconfig" kaml-d-portal token "$token"
+  (umask 077; printf '%s' "$token" >"$dir/portal.token")
   # the default ServiceAccount of the workload namespaces must exist before pods can be created
   for i in kaml-d-training kaml-d-models default; do
     local n
@@ -198,4 +200,7 @@ kube_env() {
   echo "KAML_RIG_KUBECONFIG_ADMIN=$dir/admin.kubeconfig"
   echo "KAML_RIG_KUBECONFIG_PORTAL=$dir/portal.kubeconfig"
   echo "KAML_RIG_KUBECTL=$(_kube_kubectl)"
+  # for app-config (Backstage's kubernetes plugin: url + serviceAccountToken + caFile)
+  [ -s "$dir/portal.token" ] && echo "KAML_RIG_KUBE_PORTAL_TOKEN=$(cat "$dir/portal.token")"
+  return 0
 }
