@@ -17,6 +17,7 @@ const DATASETS = Number(process.env.KAML_BENCH_DATASETS ?? 500);
 const PARTS = 4;
 const OBJECTS = 10;
 const bucket = `kaml-bench-${process.pid}`;
+const CONCURRENCY = Number(process.env.KAML_BENCH_CONCURRENCY ?? 16);
 
 function rigEnv(name: string): string {
   if (process.env[name]) return String(process.env[name]);
@@ -56,7 +57,7 @@ try {
   );
   await lib.summarizePrefixSequential(adapter, bucket, '');
   const sequential = await bestOf(3, () => lib.summarizePrefixSequential(adapter, bucket, ''));
-  const parallel = await bestOf(3, () => lib.summarizePrefixParallel(adapter, bucket, '', 16));
+  const parallel = await bestOf(3, () => lib.summarizePrefixParallel(adapter, bucket, '', CONCURRENCY));
   for (const [name, r] of [['sequential', sequential], ['parallel', parallel]] as const) {
     if (r.value.objects !== keys.length || r.value.childPrefixes !== DATASETS) {
       throw new Error(`${name} counted ${r.value.objects} objects in ${r.value.childPrefixes} datasets, expected ${keys.length} in ${DATASETS}`);
