@@ -22,22 +22,13 @@ before(async () => {
     HELM_CACHE_HOME: join(work, 'cache'),
     HELM_DATA_HOME: join(work, 'data'),
   };
+  await writeMiniChart();
 });
 after(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function helm(...args: string[]): Promise<string> {
-  const { stdout } = await run(requireEnv('KAML_RIG_HELM'), args, { env, timeout: 60_000, maxBuffer: 8 << 20 });
-  return stdout;
-}
-
-test('helm version reports the pinned v3 release', async () => {
-  const out = await helm('version', '--short');
-  assert.match(out.trim(), /^v3\.\d+\.\d+/);
-});
-
-test('helm template renders a trivial inline chart with values', async () => {
+async function writeMiniChart(): Promise<void> {
   const chart = join(work, 'mini');
   await mkdir(join(chart, 'templates'), { recursive: true });
   await writeFile(
@@ -65,6 +56,20 @@ test('helm template renders a trivial inline chart with values', async () => {
       '',
     ].join('\n'),
   );
+}
+
+async function helm(...args: string[]): Promise<string> {
+  const { stdout } = await run(requireEnv('KAML_RIG_HELM'), args, { env, timeout: 150_000, maxBuffer: 8 << 20 });
+  return stdout;
+}
+
+test('helm version reports the pinned v3 release', async () => {
+  const out = await helm('version', '--short');
+  assert.match(out.trim(), /^v3\.\d+\.\d+/);
+});
+
+test('helm template renders a trivial inline chart with values', async () => {
+  const chart = join(work, 'mini');
   const out = await helm('template', 'demo', chart, '--namespace', 'kaml-d-models', '--set', 'replicas=3');
   assert.match(out, /kind: Deployment/);
   assert.match(out, /name: demo-mini/);
@@ -73,12 +78,22 @@ test('helm template renders a trivial inline chart with values', async () => {
   assert.match(out, /image: "kaml-d\/model-server:rig"/);
 });
 
-test('helm reaches the rig cluster with the admin kubeconfig (when kube is up)', async t => {
+test('helm installs the chart into the rig cluster, waits for it, uninstalls (when kube is up)', async t => {
   const kubeconfig = process.env.KAML_RIG_KUBECONFIG_ADMIN;
   if (!kubeconfig) {
     t.skip('kube is not running (start it with e2e/rig/rig.sh start kube helm)');
     return;
   }
-  const out = await helm('list', '--all-namespaces', '--output', 'json', '--kubeconfig', kubeconfig);
-  assert.ok(Array.isArray(JSON.parse(out)));
+  const chart = join(work, 'mini');
+  const release = `rig-helm-${process.pid}`;
+  const k = ['--kubeconfig', kubeconfig, '--namespace', 'kaml-d-models'];
+  try {
+    await helm('install', release, chart, ...k, '--set', 'replicas=2', '--wait', '--timeout', '90s');
+    const list = JSON.parse(await helm('list', ...k, '--output', 'json')) as Array<{ name: string; status: string }>;
+    assert.equal(list.find(r => r.name === release)?.status, 'deployed');
+    const status = JSON.parse(await helm('status', release, ...k, '--output', 'json')) as { info: { status: string } };
+    assert.equal(status.info.status, 'deployed');
+  } finally {
+    await helm('uninstall', release, ...k, '--wait', '--timeout', '60s').catch(() => '');
+  }
 });
