@@ -522,6 +522,59 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
       expect(badName.body.error.message).toContain('Field "name"');
     });
 
+    it('stays up and names the dependency that is down when the object store is unreachable', async () => {
+      const { server } = await startTestBackend({
+        features: [
+          kamlDPlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              kamlD: {
+                storage: {
+                  adapter: 's3',
+                  s3: {
+                    endpoint: 'http://127.0.0.1:9',
+                    accessKeyId: 'k',
+                    secretAccessKey: 's',
+                  },
+                },
+                query: { duckdb: { cacheDir: join(root, 'cache') } },
+              },
+            },
+          }),
+          mockServices.httpAuth.factory({
+            defaultCredentials: mockCredentials.none(),
+          }),
+          catalogServiceMock.factory({ entities: entities() }),
+          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        ],
+      });
+      const health = await request(server)
+        .get('/api/kaml-d/health')
+        .set('Authorization', ALICE);
+      expect(health.status).toBe(503);
+      expect(health.body.status).toBe('degraded');
+      expect(health.body.dependencies).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            name: 'storage',
+            kind: 's3',
+            status: 'down',
+            message: expect.any(String),
+          }),
+          expect.objectContaining({ name: 'query-engine', status: 'up' }),
+        ]),
+      );
+      const preview = await request(server)
+        .get('/api/kaml-d/datasets/default/sales/preview')
+        .set('Authorization', ALICE);
+      expect(preview.status).toBeGreaterThanOrEqual(500);
+      // still answering
+      const again = await request(server)
+        .get('/api/kaml-d/health')
+        .set('Authorization', ALICE);
+      expect(again.status).toBe(503);
+    });
+
     it('reports storage and the query engine in the health answer', async () => {
       const server = await start();
       const res = await request(server)
