@@ -89,10 +89,13 @@ scratch_build() {
     local gets=() p
     for p in "$@"; do gets+=("$p@$ver"); done
     go get "${gets[@]}" >&2
-    for p in "$@"; do
-      echo "kube/build.sh: building $p" >&2
-      go build -trimpath -ldflags="$ldflags" -o "$tmp/$(basename "$p")" "$p"
-    done
+    echo "kube/build.sh: building $*" >&2
+    if [ $# -eq 1 ]; then
+      go build -trimpath -ldflags="$ldflags" -o "$tmp/$(basename "$1")" "$1"
+    else
+      # one invocation: the package graph is loaded once and the links run in parallel
+      go build -trimpath -ldflags="$ldflags" -o "$tmp/" "$@"
+    fi
   )
   rm -rf "$scratch"
 }
