@@ -125,10 +125,13 @@ rig_kill() {
 rig_wait() {
   local name="$1" secs="${2:-120}" start=$SECONDS
   while :; do
-    if "${name}_healthy" >/dev/null 2>&1; then return 0; fi
+    # liveness first: a healthy answer from a foreign process on the port must not count
     if [ -e "$(rig_pid_file "$name")" ] && ! rig_running "$name"; then
       rig_log_tail "$name"
       rig_fail "$name: the process exited during start (log: $(rig_log_file "$name"))"
+    fi
+    if "${name}_healthy" >/dev/null 2>&1; then
+      if [ ! -e "$(rig_pid_file "$name")" ] || rig_running "$name"; then return 0; fi
     fi
     if ((SECONDS - start >= secs)); then
       rig_log_tail "$name"

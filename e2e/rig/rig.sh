@@ -128,11 +128,12 @@ cmd_start() {
         rig_log "$s: running but unhealthy, restarting"
         _step "$s: stop" "${s}_stop"
       fi
-      if [ -n "$port" ] && rig_port_busy "$port"; then
-        rig_fail "$s: port $port on $RIG_HOST is already in use by another process ($(rig_port_owner "$port")); stop it or set KAML_RIG_PORT_$(printf '%s' "$s" | tr '[:lower:]-' '[:upper:]_')"
-      fi
     fi
     _step "$s: install" "${s}_install"
+    # checked after install (a build may take minutes) and right before the start
+    if _is_daemon "$s" && [ -n "$port" ] && rig_port_busy "$port"; then
+      rig_fail "$s: port $port on $RIG_HOST is already in use by another process ($(rig_port_owner "$port")); stop it or set KAML_RIG_PORT_$(printf '%s' "$s" | tr '[:lower:]-' '[:upper:]_')"
+    fi
     _step "$s: start" "${s}_start"
     timeout=120
     declare -F "${s}_start_timeout" >/dev/null && timeout="$("${s}_start_timeout")"

@@ -26,8 +26,21 @@ if (!catalog || !schema || !datasetsRoot || !schemaLocation || !base) {
   process.exit(2);
 }
 
-/** Runs one statement through Trino's client protocol and returns its rows. */
+/** Runs one statement; retries while the just-started coordinator has no active node yet. */
 async function run(sql: string): Promise<unknown[][]> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    try {
+      return await runOnce(sql);
+    } catch (e) {
+      if (!/No nodes available/i.test(String(e)) || Date.now() > deadline) throw e;
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  }
+}
+
+/** Runs one statement through Trino's client protocol and returns its rows. */
+async function runOnce(sql: string): Promise<unknown[][]> {
   const headers = { 'X-Trino-User': 'kaml-seed', 'X-Trino-Source': 'kaml-d-demo-data' };
   let res = await fetch(new URL('/v1/statement', base), { method: 'POST', headers, body: sql });
   const rows: unknown[][] = [];
