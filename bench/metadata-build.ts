@@ -1,7 +1,7 @@
 // Shared by the metadata-* benchmarks: bundles the KAML-D backend's storage and query-engine
-// services (TypeScript in plugins/kaml-d-backend) into one CommonJS file under bench/.out, so a
-// plain `node bench/<name>.bench.ts` runs the same code the backend runs. Packages stay external
-// and load from node_modules. esbuild comes with the Backstage CLI.
+// services (TypeScript in plugins/kaml-d-backend and plugins/kaml-d-node) into one CommonJS file
+// under bench/.out, so a plain `node bench/<name>.bench.ts` runs the same code the backend runs.
+// Third-party packages load from node_modules. esbuild comes with the Backstage CLI.
 import { buildSync } from 'esbuild';
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -52,7 +52,8 @@ export function loadMetadataLib(): MetadataLib {
     format: 'cjs',
     target: 'node22',
     outfile: bundle,
-    packages: 'external',
+    // third-party packages load from node_modules; the KAML-D workspaces (TypeScript) are bundled
+    external: ['minio', 'presto-client', '@duckdb/*', '@backstage/*', 'knex', 'zod', 'busboy', 'yaml'],
     logLevel: 'warning',
   });
   return createRequire(import.meta.url)(bundle) as MetadataLib;

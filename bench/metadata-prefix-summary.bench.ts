@@ -16,7 +16,7 @@ import { bestOf, loadMetadataLib, out } from './metadata-build.ts';
 const DATASETS = Number(process.env.KAML_BENCH_DATASETS ?? 500);
 const PARTS = 10;
 const OBJECTS = 20;
-const bucket = 'kaml-bench';
+const bucket = `kaml-bench-${DATASETS}`;
 const storageRoot = join(out, 'prefix-summary');
 const done = join(storageRoot, `.done-${DATASETS}-${PARTS}-${OBJECTS}`);
 

@@ -1,12 +1,12 @@
 import { Client } from 'minio';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { S3StorageAdapter } from '../services/Storage/S3StorageAdapter';
+import { S3StorageAdapter } from '@kaml-d/plugin-kaml-d-node';
 import {
   summarizePrefixParallel,
   summarizePrefixSequential,
-} from '../services/Storage/summarize';
-import { readStorageConfig } from '../services/Storage/config';
+} from '@kaml-d/plugin-kaml-d-node';
+import { readStorageConfig } from '@kaml-d/plugin-kaml-d-node';
 import { ConfigReader } from '@backstage/config';
 import { rigEnv } from './rigEnv';
 

@@ -4,7 +4,7 @@ import {
   StorageListing,
   StorageObjectInfo,
   StorageWriteOptions,
-} from '@kaml-d/plugin-kaml-d-node';
+} from '../storage';
 import { constants, createReadStream, createWriteStream } from 'node:fs';
 import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -19,6 +19,8 @@ const PARTIAL_PREFIX = '.kaml-partial-';
 /**
  * Storage in a local directory: one sub-folder per bucket, keys as relative paths. The embedded
  * default; `s3://kaml-datasets/x/` maps to `<root>/kaml-datasets/x/`.
+ *
+ * @public
  */
 export class FileStorageAdapter implements StorageAdapter {
   readonly type = 'file';

@@ -4,7 +4,7 @@ import {
   StorageListing,
   StorageObjectInfo,
   StorageWriteOptions,
-} from '@kaml-d/plugin-kaml-d-node';
+} from '../storage';
 import { Client } from 'minio';
 import { Readable } from 'node:stream';
 import { S3StorageConfig } from './config';
@@ -19,6 +19,8 @@ const PART_SIZE_BYTES = 16 * 1024 * 1024;
  * Storage in an S3 API through the `minio` client: MinIO, Ceph RGW, AWS S3 and other
  * S3-compatible stores. Listings use ListObjectsV2 (sizes and times come with the listing),
  * uploads of streams are multipart, downloads are presigned GET URLs.
+ *
+ * @public
  */
 export class S3StorageAdapter implements StorageAdapter {
   readonly type = 's3';

@@ -2,24 +2,60 @@ import { Config } from '@backstage/config';
 import { resolve } from 'node:path';
 import { validateBucketName } from './keys';
 
-/** Adapter used for `s3://` locations when none is configured. */
+/**
+ * Adapter used for `s3://` locations when none is configured.
+ *
+ * @public
+ */
 export const DEFAULT_STORAGE_ADAPTER = 'file';
-/** Bucket uploads go to, and the one the storage summary measures, when none is configured. */
+/**
+ * Bucket uploads go to, and the one the storage summary measures, when none is configured.
+ *
+ * @public
+ */
 export const DEFAULT_UPLOAD_BUCKET = 'kaml-datasets';
-/** Listings in flight at once when summarising a prefix. */
+/**
+ * Listings in flight at once when summarising a prefix.
+ *
+ * @public
+ */
 export const DEFAULT_LIST_CONCURRENCY = 16;
-/** Lifetime of download links. */
+/**
+ * Lifetime of download links.
+ *
+ * @public
+ */
 export const DEFAULT_DOWNLOAD_LINK_TTL_SECONDS = 15 * 60;
-/** How long a storage summary is reused before the buckets are listed again. */
+/**
+ * How long a storage summary is reused before the buckets are listed again.
+ *
+ * @public
+ */
 export const DEFAULT_SUMMARY_CACHE_SECONDS = 60;
-/** Folder under `KAML_DATA_DIR` that holds the file adapter's buckets. */
+/**
+ * Folder under `KAML_DATA_DIR` that holds the file adapter's buckets.
+ *
+ * @public
+ */
 export const DEFAULT_FILE_ROOT_FOLDER = 'storage';
-/** Largest file one upload accepts. */
+/**
+ * Largest file one upload accepts.
+ *
+ * @public
+ */
 export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024 * 1024;
-/** Region sent to S3 APIs that ignore it (MinIO, Ceph). */
+/**
+ * Region sent to S3 APIs that ignore it (MinIO, Ceph).
+ *
+ * @public
+ */
 export const DEFAULT_S3_REGION = 'us-east-1';
 
-/** Settings of the S3 adapter. */
+/**
+ * Settings of the S3 adapter.
+ *
+ * @public
+ */
 export interface S3StorageConfig {
   endPoint: string;
   port?: number;
@@ -30,7 +66,11 @@ export interface S3StorageConfig {
   pathStyle: boolean;
 }
 
-/** `kamlD.storage`, read once at startup. */
+/**
+ * `kamlD.storage`, read once at startup.
+ *
+ * @public
+ */
 export interface StorageConfig {
   adapter: string;
   uploadBucket: string;
@@ -90,6 +130,8 @@ function readS3(config: Config): S3StorageConfig {
  * selected adapter lacks its settings.
  *
  * @param env - environment variables (for `KAML_DATA_DIR`)
+ *
+ * @public
  */
 export function readStorageConfig(
   root: Config,

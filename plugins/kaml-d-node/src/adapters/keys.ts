@@ -1,6 +1,10 @@
 import { InputError } from '@backstage/errors';
 
-/** Longest object key S3 accepts (bytes of UTF-8); the file adapter keeps the same limit. */
+/**
+ * Longest object key S3 accepts (bytes of UTF-8); the file adapter keeps the same limit.
+ *
+ * @public
+ */
 export const MAX_OBJECT_KEY_BYTES = 1024;
 
 /**
@@ -9,6 +13,8 @@ export const MAX_OBJECT_KEY_BYTES = 1024;
  * Repeated and leading `./` segments are dropped; a trailing `/` is kept (it names a folder).
  *
  * @returns the normalised relative key, such as `2024/q1.csv`
+ *
+ * @public
  */
 export function normaliseRelativeKey(input: string, what = 'key'): string {
   if (typeof input !== 'string' || input.length === 0) {
@@ -65,6 +71,8 @@ export function normaliseRelativeKey(input: string, what = 'key'): string {
 /**
  * Joins a dataset prefix (`finance-transactions/`) and a key relative to it, after validating
  * the key; the result always starts with the prefix.
+ *
+ * @public
  */
 export function keyUnderPrefix(
   prefix: string,
@@ -82,13 +90,21 @@ export function keyUnderPrefix(
   return key;
 }
 
-/** `a/b` → `a/b/`, `` → `` (the bucket root). */
+/**
+ * `a/b` → `a/b/`, `` → `` (the bucket root).
+ *
+ * @public
+ */
 export function ensureFolder(prefix: string): string {
   if (prefix === '' || prefix.endsWith('/')) return prefix;
   return `${prefix}/`;
 }
 
-/** Bucket names as S3 allows them: 3–63 of lowercase letters, digits, dots and hyphens. */
+/**
+ * Bucket names as S3 allows them: 3–63 of lowercase letters, digits, dots and hyphens.
+ *
+ * @public
+ */
 export function validateBucketName(bucket: string): string {
   if (
     !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) ||

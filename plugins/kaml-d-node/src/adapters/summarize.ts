@@ -1,8 +1,10 @@
-import { StorageAdapter } from '@kaml-d/plugin-kaml-d-node';
+import { StorageAdapter } from '../storage';
 import { ensureFolder } from './keys';
 
 /**
  * Objects, bytes and the latest modification under a prefix.
+ *
+ * @public
  */
 export interface PrefixSummary {
   objects: number;
@@ -52,6 +54,8 @@ function later(a: Date | undefined, b: Date | undefined): Date | undefined {
  * then each is walked by its own recursive listing, `concurrency` at a time — one request per
  * 1000 keys of a dataset plus one, instead of one per folder. Local stores (directories) are
  * walked level by level, fanning out over every sub-folder.
+ *
+ * @public
  */
 export async function summarizePrefixParallel(
   adapter: StorageAdapter,
@@ -137,6 +141,8 @@ async function summarizeByLevels(
 /**
  * The baseline: one recursive listing walked page after page. Same figures as
  * {@link summarizePrefixParallel}, without parallelism.
+ *
+ * @public
  */
 export async function summarizePrefixSequential(
   adapter: StorageAdapter,

@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { join } from 'node:path';
-import { readStorageConfig } from './config';
+import { readStorageConfig } from '@kaml-d/plugin-kaml-d-node';
 import { parseRange } from './createStorageService';
 
 describe('readStorageConfig', () => {

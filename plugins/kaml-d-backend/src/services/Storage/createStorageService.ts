@@ -3,17 +3,17 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { StorageAdapter } from '@kaml-d/plugin-kaml-d-node';
 import { StorageSummaryResponse } from '@kaml-d/plugin-kaml-d-common';
 import { fileURLToPath } from 'node:url';
-import { StorageConfig } from './config';
-import { FileStorageAdapter } from './FileStorageAdapter';
-import { S3StorageAdapter } from './S3StorageAdapter';
+import { StorageConfig } from '@kaml-d/plugin-kaml-d-node';
+import { FileStorageAdapter } from '@kaml-d/plugin-kaml-d-node';
+import { S3StorageAdapter } from '@kaml-d/plugin-kaml-d-node';
 import {
   ensureFolder,
   keyUnderPrefix,
   normaliseRelativeKey,
   validateBucketName,
-} from './keys';
+} from '@kaml-d/plugin-kaml-d-node';
 import { LinkSigner } from './signing';
-import { summarizePrefixParallel } from './summarize';
+import { summarizePrefixParallel } from '@kaml-d/plugin-kaml-d-node';
 import { ObjectLocation, SignedDownload, StorageService } from './types';
 
 /** Route of the backend that serves signed download links of the file adapter. */

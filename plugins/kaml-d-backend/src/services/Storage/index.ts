@@ -3,21 +3,21 @@ export {
   SIGNED_DOWNLOAD_PATH,
   parseRange,
 } from './createStorageService';
-export { readStorageConfig } from './config';
-export type { StorageConfig } from './config';
-export { FileStorageAdapter } from './FileStorageAdapter';
-export { S3StorageAdapter } from './S3StorageAdapter';
+export { readStorageConfig } from '@kaml-d/plugin-kaml-d-node';
+export type { StorageConfig } from '@kaml-d/plugin-kaml-d-node';
+export { FileStorageAdapter } from '@kaml-d/plugin-kaml-d-node';
+export { S3StorageAdapter } from '@kaml-d/plugin-kaml-d-node';
 export { createLinkSigner, loadSigningSecret } from './signing';
 export type { LinkSigner } from './signing';
 export {
   summarizePrefixParallel,
   summarizePrefixSequential,
-} from './summarize';
-export type { PrefixSummary } from './summarize';
+} from '@kaml-d/plugin-kaml-d-node';
+export type { PrefixSummary } from '@kaml-d/plugin-kaml-d-node';
 export {
   keyUnderPrefix,
   normaliseRelativeKey,
   ensureFolder,
   validateBucketName,
-} from './keys';
+} from '@kaml-d/plugin-kaml-d-node';
 export type { ObjectLocation, StorageService, SignedDownload } from './types';

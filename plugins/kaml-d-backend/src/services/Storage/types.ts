@@ -1,7 +1,7 @@
 import { StorageAdapter, StorageObjectInfo } from '@kaml-d/plugin-kaml-d-node';
 import { StorageSummaryResponse } from '@kaml-d/plugin-kaml-d-common';
 import { Readable } from 'node:stream';
-import { PrefixSummary } from './summarize';
+import { PrefixSummary } from '@kaml-d/plugin-kaml-d-node';
 
 /** A dataset's place in object storage. */
 export interface ObjectLocation {

@@ -1,0 +1,15 @@
+export {
+  normaliseRelativeKey,
+  keyUnderPrefix,
+  ensureFolder,
+  validateBucketName,
+  MAX_OBJECT_KEY_BYTES,
+} from './keys';
+export { FileStorageAdapter } from './FileStorageAdapter';
+export { S3StorageAdapter } from './S3StorageAdapter';
+export {
+  summarizePrefixParallel,
+  summarizePrefixSequential,
+} from './summarize';
+export type { PrefixSummary } from './summarize';
+export * from './config';
