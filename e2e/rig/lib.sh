@@ -6,7 +6,8 @@
 #   <name>_version   echo the pinned version (keys the binary cache)
 #   <name>_deps      echo the names of the services it needs (started first)
 #   <name>_install   fetch/build into the cache; idempotent, a fast no-op when cached
-#   <name>_start     start it (normally through rig_spawn); rig.sh then waits for health
+#   <name>_start     start it (normally through rig_spawn) and return; rig.sh then polls health
+#                    (services whose dependencies are healthy start concurrently)
 #   <name>_healthy   exit 0 when healthy
 #   <name>_stop      stop it (normally rig_kill <name>)
 #   <name>_env       echo KEY=VALUE lines for $RIG_STATE/rig.env

@@ -115,13 +115,16 @@ cmd_install() {
 
 cmd_start() {
   _resolve 1 "$@"
-  local s t port timeout pid
+  local s t port pid d ready timeout
+  local -A up=() started=() t0=() tmo=()
+  local pending=() next=()
+  # 1. healthy services are left alone; the others are installed one at a time (builds share 2 cores)
   for s in "${_RESOLVED[@]}"; do
-    t=$SECONDS
     port="$(rig_port "$s")"
     if _is_daemon "$s"; then
       if rig_running "$s" && _healthy "$s"; then
         rig_log "$s: already running and healthy (pid $(rig_pid "$s"), port ${port:--})"
+        up[$s]=1
         continue
       fi
       if rig_running "$s"; then
@@ -129,19 +132,54 @@ cmd_start() {
         _step "$s: stop" "${s}_stop"
       fi
     fi
+    t=$SECONDS
     _step "$s: install" "${s}_install"
-    # checked after install (a build may take minutes) and right before the start
-    if _is_daemon "$s" && [ -n "$port" ] && rig_port_busy "$port"; then
-      rig_fail "$s: port $port on $RIG_HOST is already in use by another process ($(rig_port_owner "$port")); stop it or set KAML_RIG_PORT_$(printf '%s' "$s" | tr '[:lower:]-' '[:upper:]_')"
-    fi
-    _step "$s: start" "${s}_start"
-    timeout=120
-    declare -F "${s}_start_timeout" >/dev/null && timeout="$("${s}_start_timeout")"
-    (rig_wait "$s" "$timeout") || rig_fail "$s: start failed (not healthy)"
-    if declare -F "${s}_post_start" >/dev/null; then _step "$s: post-start" "${s}_post_start"; fi
-    pid="$(rig_pid "$s" 2>/dev/null || echo -)"
-    rig_log "$s $("${s}_version"): healthy on ${port:+$RIG_HOST:$port }(pid $pid, $((SECONDS - t))s)"
-    _env_locked
+    ((SECONDS - t > 1)) && rig_log "$s $("${s}_version"): installed ($((SECONDS - t))s)"
+    pending+=("$s")
+  done
+  # 2. each service starts as soon as its dependencies are healthy, so independent ones overlap;
+  #    every wait is bounded by <name>_start_timeout (default 120 s)
+  while [ ${#pending[@]} -gt 0 ]; do
+    next=()
+    for s in "${pending[@]}"; do
+      if [ -z "${started[$s]:-}" ]; then
+        ready=1
+        for d in $("${s}_deps"); do [ -n "${up[$d]:-}" ] || ready=0; done
+        if [ $ready = 1 ]; then
+          port="$(rig_port "$s")"
+          if _is_daemon "$s" && [ -n "$port" ] && rig_port_busy "$port"; then
+            rig_fail "$s: port $port on $RIG_HOST is already in use by another process ($(rig_port_owner "$port")); stop it or set KAML_RIG_PORT_$(printf '%s' "$s" | tr '[:lower:]-' '[:upper:]_')"
+          fi
+          _step "$s: start" "${s}_start"
+          timeout=120
+          declare -F "${s}_start_timeout" >/dev/null && timeout="$("${s}_start_timeout")"
+          started[$s]=1 t0[$s]=$SECONDS tmo[$s]=$timeout
+        fi
+        next+=("$s")
+        continue
+      fi
+      # liveness first: a healthy answer from a foreign process on the port must not count
+      if [ -e "$(rig_pid_file "$s")" ] && ! rig_running "$s"; then
+        rig_log_tail "$s"
+        rig_fail "$s: the process exited during start (log: $(rig_log_file "$s"))"
+      fi
+      if _healthy "$s" && { [ ! -e "$(rig_pid_file "$s")" ] || rig_running "$s"; }; then
+        if declare -F "${s}_post_start" >/dev/null; then _step "$s: post-start" "${s}_post_start"; fi
+        pid="$(rig_pid "$s" 2>/dev/null || echo -)"
+        port="$(rig_port "$s")"
+        rig_log "$s $("${s}_version"): healthy on ${port:+$RIG_HOST:$port }(pid $pid, $((SECONDS - t0[$s]))s)"
+        up[$s]=1
+        _env_locked
+        continue
+      fi
+      if ((SECONDS - t0[$s] >= tmo[$s])); then
+        rig_log_tail "$s"
+        rig_fail "$s: not healthy after ${tmo[$s]}s (log: $(rig_log_file "$s"))"
+      fi
+      next+=("$s")
+    done
+    pending=(${next[@]+"${next[@]}"})
+    [ ${#pending[@]} -gt 0 ] && sleep 0.5
   done
   _env_locked
   rig_log "env: $RIG_ENV_FILE"
