@@ -4,7 +4,7 @@ import {
   isNumericType,
   nullShare,
 } from './profileMath';
-import { rewriteReferences } from './trino/TrinoQueryEngine';
+import { planInputTables, rewriteReferences } from './trino/TrinoQueryEngine';
 import { guardSql } from './sqlGuard';
 import { quoteIdent } from './sqlText';
 import { readQueryConfig } from './config';
@@ -92,6 +92,32 @@ describe('identifiers', () => {
     ).toBe(
       'SELECT * FROM "hive"."kaml"."traffic_counts" t JOIN "hive"."kaml"."weather_observations" w ON t.d = w.d',
     );
+  });
+});
+
+describe('planInputTables', () => {
+  it('lists the tables a Trino IO plan reads', () => {
+    const plan = JSON.stringify({
+      inputTableColumnInfos: [
+        {
+          table: {
+            catalog: 'hive',
+            schemaTable: { schema: 'kaml', table: 'customer_churn' },
+          },
+        },
+        {
+          table: {
+            catalog: 'tpch',
+            schemaTable: { schema: 'tiny', table: 'nation' },
+          },
+        },
+      ],
+    });
+    expect(planInputTables(plan)).toEqual([
+      'hive.kaml.customer_churn',
+      'tpch.tiny.nation',
+    ]);
+    expect(planInputTables('{}')).toEqual([]);
   });
 });
 

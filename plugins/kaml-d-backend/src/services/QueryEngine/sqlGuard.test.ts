@@ -78,6 +78,7 @@ describe('guardSql', () => {
     ["SELECT * FROM '/etc/passwd'", 'Reading files by path'],
     ['SELECT * FROM "s" JOIN \'x.parquet\' ON true', 'Reading files by path'],
     ['SELECT * FROM hive.kaml.t', 'catalog name only'],
+    ['SELECT * FROM (TABLE tpch.tiny.nation) t', 'catalog name only'],
     [
       'SELECT * FROM "s" WHERE x IN (SELECT y FROM system.runtime.nodes)',
       'catalog name only',
@@ -88,6 +89,12 @@ describe('guardSql', () => {
     ['SELECT * FROM', 'needs a dataset name'],
   ])('rejects %j with a message saying what to change', (sql, message) => {
     expect(() => guardSql(sql)).toThrow(message);
+  });
+
+  it('reads `TABLE name` as a reference to a dataset', () => {
+    expect(
+      names('SELECT * FROM (TABLE "sales") t JOIN "readings" r ON true'),
+    ).toEqual(['sales', 'readings']);
   });
 
   it('allows table functions that read no data', () => {

@@ -303,11 +303,15 @@ export function guardSql(input: string): GuardedStatement {
       parenOwners.pop();
       continue;
     }
+    // FROM and JOIN items, and `TABLE name` (a query that reads a whole table)
     if (
       token.type !== 'word' ||
-      (token.value !== 'FROM' && token.value !== 'JOIN')
-    )
+      (token.value !== 'FROM' &&
+        token.value !== 'JOIN' &&
+        token.value !== 'TABLE')
+    ) {
       continue;
+    }
     if (token.value === 'FROM') {
       if (FROM_IN_FUNCTION.has(parenOwners[parenOwners.length - 1] ?? ''))
         continue;
@@ -362,7 +366,7 @@ export function guardSql(input: string): GuardedStatement {
       )
         j++;
       if (tokens[j]?.value === '(') j = skipParens(tokens, j);
-      if (tokens[j]?.value !== ',' || token.value === 'JOIN') break;
+      if (tokens[j]?.value !== ',' || token.value !== 'FROM') break;
       j++;
     }
   }

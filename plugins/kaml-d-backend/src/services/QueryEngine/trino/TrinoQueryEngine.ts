@@ -9,6 +9,7 @@ import {
   QueryResult,
   TableDatasetSource,
 } from '@kaml-d/plugin-kaml-d-node';
+import { InputError } from '@backstage/errors';
 import { Client, PrestoColumn } from 'presto-client';
 import { TrinoEngineConfig } from '../config';
 import { toQueryError } from '../errors';
@@ -27,6 +28,33 @@ function tableSource(source: DatasetSource): TableDatasetSource {
   if (source.kind !== 'table')
     throw new Error(`Trino reads tables, not ${source.kind} sources`);
   return source;
+}
+
+/** `catalog.schema.table`, the way Trino's IO plan names a table. */
+function qualifiedKey(source: {
+  catalog: string;
+  schema: string;
+  table: string;
+}): string {
+  return `${source.catalog}.${source.schema}.${source.table}`;
+}
+
+/** The tables a Trino `EXPLAIN (TYPE IO, FORMAT JSON)` plan reads. */
+export function planInputTables(planJson: string): string[] {
+  const plan: unknown = JSON.parse(planJson);
+  const infos =
+    typeof plan === 'object' && plan !== null && 'inputTableColumnInfos' in plan
+      ? plan.inputTableColumnInfos
+      : undefined;
+  if (!Array.isArray(infos)) return [];
+  return infos.map(info => {
+    const table = info?.table;
+    return qualifiedKey({
+      catalog: String(table?.catalog),
+      schema: String(table?.schemaTable?.schema),
+      table: String(table?.schemaTable?.table),
+    });
+  });
 }
 
 /** The fully qualified, quoted name of a table source. */
@@ -207,7 +235,7 @@ export class TrinoQueryEngine implements QueryEngine {
     }
   }
 
-  query(
+  async query(
     statement: GuardedStatement,
     sources: DatasetSource[],
     limits: QueryLimits,
@@ -215,7 +243,28 @@ export class TrinoQueryEngine implements QueryEngine {
     const tables = new Map(
       sources.map(s => [s.name, tableName(tableSource(s))]),
     );
-    return this.rows(rewriteReferences(statement, tables), limits, 'The query');
+    const sql = rewriteReferences(statement, tables);
+    // defence in depth: Trino's own plan must read the named datasets' tables and nothing else
+    let inputs: string[];
+    try {
+      const plan = await this.run(
+        `EXPLAIN (TYPE IO, FORMAT JSON) ${sql}`,
+        limits.timeoutMs,
+      );
+      inputs = planInputTables(String(plan.rows[0]?.[0] ?? '{}'));
+    } catch (error) {
+      throw toQueryError(error, 'The query', limits.timeoutMs);
+    }
+    const allowed = new Set(sources.map(s => qualifiedKey(tableSource(s))));
+    const foreign = inputs.filter(t => !allowed.has(t));
+    if (foreign.length > 0) {
+      throw new InputError(
+        `The query reads tables that are not datasets it names (${foreign.join(
+          ', ',
+        )}); name datasets only, such as "my-dataset".`,
+      );
+    }
+    return this.rows(sql, limits, 'The query');
   }
 
   async check(): Promise<void> {
