@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   QueryEngine,
   StorageAdapter,
@@ -58,6 +59,7 @@ export const kamlDPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         permissions: coreServices.permissions,
         catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
       async init({
         config,
@@ -69,6 +71,7 @@ export const kamlDPlugin = createBackendPlugin({
         discovery,
         permissions,
         catalog,
+        events,
       }) {
         const db = await database.getClient();
         const storageConfig = readStorageConfig(config);
@@ -95,6 +98,7 @@ export const kamlDPlugin = createBackendPlugin({
           storage,
           engines,
           cache,
+          events,
           logger,
           maxUploadBytes: storageConfig.maxUploadBytes,
         });

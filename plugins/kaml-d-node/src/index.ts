@@ -11,3 +11,4 @@ export * from './storage';
 export * from './query';
 export * from './extensions';
 export * from './adapters';
+export * from './events';

@@ -6,8 +6,12 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
-import { AddLocationRequest } from '@backstage/catalog-client';
-import { ServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { KAML_D_DATASET_EVENTS_TOPIC } from '@kaml-d/plugin-kaml-d-node';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,7 +93,7 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
   });
 
   async function start(
-    options: { deny?: boolean; catalog?: ServiceFactory } = {},
+    options: { deny?: boolean; extra?: BackendFeature[] } = {},
   ) {
     const { server } = await startTestBackend({
       features: [
@@ -109,10 +113,11 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
-        options.catalog ?? catalogServiceMock.factory({ entities: entities() }),
+        catalogServiceMock.factory({ entities: entities() }),
         mockServices.permissions.factory({
           result: options.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
         }),
+        ...(options.extra ?? []),
       ],
     });
     return server;
@@ -419,22 +424,27 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
       expect(missing.status).toBe(404);
     });
 
-    it('stores an upload under the dataset prefix, writes its entity and registers it', async () => {
-      const inMemory = catalogServiceMock({ entities: entities() });
-      const addLocation = jest.fn(async (location: AddLocationRequest) => ({
-        location: {
-          id: 'l1',
-          type: location.type ?? 'url',
-          target: location.target,
-          entityRef: 'location:default/churn',
+    it('stores an upload under the dataset prefix, writes its entity and announces it', async () => {
+      const announced: unknown[] = [];
+      const listener = createBackendModule({
+        pluginId: 'kaml-d',
+        moduleId: 'test-listener',
+        register(reg) {
+          reg.registerInit({
+            deps: { events: eventsServiceRef },
+            async init({ events }) {
+              await events.subscribe({
+                id: 'test-listener',
+                topics: [KAML_D_DATASET_EVENTS_TOPIC],
+                onEvent: async event => {
+                  announced.push(event.eventPayload);
+                },
+              });
+            },
+          });
         },
-        entities: [] as Entity[],
-      }));
-      const catalog = catalogServiceMock.mock({
-        getEntityByRef: ref => inMemory.getEntityByRef(ref),
-        addLocation,
-      }).factory;
-      const server = await start({ catalog });
+      });
+      const server = await start({ extra: [listener] });
       const res = await request(server)
         .post('/api/kaml-d/datasets/upload')
         .set('Authorization', ALICE)
@@ -452,7 +462,7 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
         location: 's3://kaml-datasets/churn/',
         objects: [{ key: 'customers.csv', size: 32 }],
         manifestKey: 'catalog-info.yaml',
-        registration: 'location',
+        registration: 'discovery',
       });
       const manifestPath = join(
         root,
@@ -474,10 +484,16 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
           location: 's3://kaml-datasets/churn/',
         },
       });
-      expect(addLocation).toHaveBeenCalledWith(
-        { type: 'file', target: manifestPath },
-        expect.anything(),
-      );
+      expect(announced).toEqual([
+        expect.objectContaining({
+          action: 'uploaded',
+          location: 's3://kaml-datasets/churn/',
+          manifestKey: 'churn/catalog-info.yaml',
+          keys: ['customers.csv'],
+          uploadedBy: 'user:default/alice',
+          entity: expect.objectContaining({ kind: 'Dataset' }),
+        }),
+      ]);
 
       // the same file again is refused, and the stored one is intact
       const again = await request(server)

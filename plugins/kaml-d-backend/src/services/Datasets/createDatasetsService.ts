@@ -10,6 +10,7 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EventsService } from '@backstage/plugin-events-node';
 import {
   AuthorizeResult,
   ResourcePermission,
@@ -54,6 +55,7 @@ export function createDatasetsService(options: {
   storage: StorageService;
   engines: QueryEngineService;
   cache: CacheService;
+  events: EventsService;
   logger: LoggerService;
   maxUploadBytes: number;
 }): DatasetsService {
@@ -251,7 +253,7 @@ export function createDatasetsService(options: {
     },
 
     upload: createUploader({
-      catalog,
+      events: options.events,
       permissions,
       storage,
       logger: options.logger,

@@ -11,7 +11,7 @@ import {
   NotAllowedError,
   isError,
 } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EventsService } from '@backstage/plugin-events-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   DATASET_FORMATS,
@@ -26,6 +26,10 @@ import busboy from 'busboy';
 import { Readable } from 'node:stream';
 import { stringify } from 'yaml';
 import { StorageService, keyUnderPrefix } from '../Storage';
+import {
+  DatasetUploadedEvent,
+  KAML_D_DATASET_EVENTS_TOPIC,
+} from '@kaml-d/plugin-kaml-d-node';
 import { MultipartBody } from './types';
 
 /** Name of the Dataset entity file written beside uploaded data. */
@@ -131,17 +135,20 @@ export function uploadManifest(
  * Creates the upload operation: the multipart body is streamed part by part (fields first, then
  * files) straight into storage under `<uploadBucket>/<name>/`; no file is overwritten, and a file
  * cut short by the size limit or a broken connection is not kept. A `catalog-info.yaml` with the
- * Dataset entity is written beside the files. With a local store the manifest is registered as a
- * catalog Location at once; with a remote store the storage discovery provider registers it.
+ * Dataset entity is written beside the files and an `uploaded` event is published on
+ * `kaml-d.datasets`; the catalog module's storage provider registers the entity from it (and
+ * from the manifest on its full scans). Registering a catalog Location instead would need `file`
+ * locations allowed in the catalog (they are not by default, and would let users register any
+ * local file) or a URL the catalog may read the manifest from.
  */
 export function createUploader(options: {
-  catalog: CatalogService;
+  events: EventsService;
   permissions: PermissionsService;
   storage: StorageService;
   logger: LoggerService;
   maxUploadBytes: number;
 }) {
-  const { catalog, permissions, storage, logger, maxUploadBytes } = options;
+  const { events, permissions, storage, logger, maxUploadBytes } = options;
 
   return async function upload(
     request: MultipartBody,
@@ -296,17 +303,21 @@ export function createUploader(options: {
       );
     }
 
-    let registration: DatasetUploadResponse['registration'] = 'discovery';
-    if (adapter.localPath) {
-      const target = adapter.localPath(bucket, manifestKey);
-      try {
-        await catalog.addLocation({ type: 'file', target }, { credentials });
-      } catch (error) {
-        // registered by an earlier upload into the same dataset: the catalog re-reads it
-        if (!(isError(error) && error.name === 'ConflictError')) throw error;
-      }
-      registration = 'location';
-    }
+    // registration: the catalog module's storage provider turns manifests into entities, at once
+    // on this event and on every full scan (so nothing is lost when no one listens right now)
+    const event: DatasetUploadedEvent = {
+      action: 'uploaded',
+      entity,
+      location,
+      bucket,
+      manifestKey,
+      keys: stored.map(o => o.key),
+      uploadedBy: credentials.principal.userEntityRef,
+    };
+    await events.publish({
+      topic: KAML_D_DATASET_EVENTS_TOPIC,
+      eventPayload: event,
+    });
     logger.info(
       `Uploaded ${stored.length} file(s) to ${location} for ${owner}`,
     );
@@ -319,7 +330,7 @@ export function createUploader(options: {
       location,
       objects: stored,
       manifestKey: MANIFEST_NAME,
-      registration,
+      registration: 'discovery',
     };
   };
 }
