@@ -203,8 +203,10 @@ export interface DatasetUploadResponse {
   /** Key of the Dataset entity file written beside the data (relative to the dataset). */
   manifestKey: string;
   /**
-   * `location`: registered in the catalog as a Location right away; `discovery`: the storage
-   * discovery provider picks the manifest up on its next run.
+   * How the dataset reaches the catalog. `discovery`: the catalog module's storage provider
+   * registers the manifest, at once on the `kaml-d.datasets` event the upload publishes and on
+   * its full scans. `location`: registered as a catalog Location during the upload (not used by
+   * the built-in storage adapters).
    */
   registration: 'location' | 'discovery';
 }

@@ -7,8 +7,55 @@
  * @packageDocumentation
  */
 
-export * from './storage';
-export * from './query';
-export * from './extensions';
-export * from './adapters';
-export * from './events';
+export type {
+  StorageAdapter,
+  StorageByteRange,
+  StorageListing,
+  StorageObjectInfo,
+  StorageWriteOptions,
+} from './storage';
+export type {
+  ColumnInfo,
+  ColumnProfile,
+  DatasetSource,
+  GuardedStatement,
+  HistogramBin,
+  ObjectDatasetSource,
+  ProfileOptions,
+  QueryEngine,
+  QueryLimits,
+  QueryResult,
+  TableDatasetSource,
+  TabularFormat,
+} from './query';
+export {
+  kamlDQueryEngineExtensionPoint,
+  kamlDStorageExtensionPoint,
+} from './extensions';
+export type {
+  KamlDQueryEngineExtensionPoint,
+  KamlDStorageExtensionPoint,
+} from './extensions';
+export { KAML_D_DATASET_EVENTS_TOPIC } from './events';
+export type { DatasetUploadedEvent } from './events';
+export {
+  FileStorageAdapter,
+  S3StorageAdapter,
+  MAX_OBJECT_KEY_BYTES,
+  ensureFolder,
+  keyUnderPrefix,
+  normaliseRelativeKey,
+  validateBucketName,
+  summarizePrefixParallel,
+  summarizePrefixSequential,
+  readStorageConfig,
+  DEFAULT_STORAGE_ADAPTER,
+  DEFAULT_UPLOAD_BUCKET,
+  DEFAULT_LIST_CONCURRENCY,
+  DEFAULT_DOWNLOAD_LINK_TTL_SECONDS,
+  DEFAULT_SUMMARY_CACHE_SECONDS,
+  DEFAULT_FILE_ROOT_FOLDER,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DEFAULT_S3_REGION,
+} from './adapters';
+export type { PrefixSummary, S3StorageConfig, StorageConfig } from './adapters';
