@@ -371,6 +371,42 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
       expect(escape.status).toBe(400);
     });
 
+    it('stops a query at the time limit and says what to change', async () => {
+      const { server } = await startTestBackend({
+        features: [
+          kamlDPlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              kamlD: {
+                storage: { file: { root: join(root, 'storage') } },
+                query: {
+                  timeoutSeconds: 1,
+                  duckdb: { cacheDir: join(root, 'cache') },
+                },
+              },
+            },
+          }),
+          mockServices.httpAuth.factory({
+            defaultCredentials: mockCredentials.none(),
+          }),
+          catalogServiceMock.factory({ entities: entities() }),
+          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        ],
+      });
+      const started = Date.now();
+      const res = await request(server)
+        .post('/api/kaml-d/query')
+        .set('Authorization', ALICE)
+        .send({
+          sql: 'SELECT sum(a.i * b.i) FROM range(1000000) a(i), range(1000000) b(i), "sales"',
+        });
+      expect({ status: res.status, message: res.body.error?.message }).toEqual({
+        status: 400,
+        message: expect.stringContaining('ran longer than 1 s and was stopped'),
+      });
+      expect(Date.now() - started).toBeLessThan(10_000);
+    });
+
     it('lists objects, summarises storage and serves a signed download with ranges', async () => {
       const server = await start();
       const objects = await request(server)

@@ -101,6 +101,15 @@ describe('guardSql', () => {
     expect(names('SELECT * FROM range(10) r, unnest([1, 2]) u')).toEqual([]);
   });
 
+  it('keeps reading a FROM list after a subquery or a table function', () => {
+    expect(names('SELECT * FROM range(3) r(i), "sales" s')).toEqual(['sales']);
+    expect(
+      names(
+        'SELECT * FROM (SELECT 1 FROM "a") x (n), "b", LATERAL (SELECT 2) y',
+      ),
+    ).toEqual(['b', 'a']);
+  });
+
   it('refuses statements beyond the length limit', () => {
     expect(() => guardSql(`SELECT ${'1,'.repeat(20_000)}1`)).toThrow(
       'longer than',

@@ -322,42 +322,47 @@ export function guardSql(input: string): GuardedStatement {
     for (;;) {
       if (tokens[j]?.type === 'word' && tokens[j].value === 'LATERAL') j++;
       const item = tokens[j];
-      if (!item)
+      if (!item) {
         fail(
           `${token.value} needs a dataset name after it, such as "my-dataset".`,
         );
-      if (item.value === '(' && item.type === 'punct') break; // subquery: scanned on its own
-      if (item.type === 'string') {
+      }
+      if (item.type === 'punct' && item.value === '(') {
+        // a subquery: its own FROM items are scanned where they stand
+        j = skipParens(tokens, j);
+      } else if (item.type === 'string') {
         fail(
           `Reading files by path is not allowed ('${item.value}'); name a dataset instead, such as "my-dataset".`,
         );
-      }
-      if (!isName(item))
+      } else if (!isName(item)) {
         fail(
           `${token.value} needs a dataset name after it, such as "my-dataset".`,
         );
-      if (tokens[j + 1]?.value === '(') {
-        if (item.type === 'word' && ALLOWED_TABLE_FUNCTIONS.has(item.value))
-          break;
-        fail(
-          `Table functions such as ${nameOf(
-            input,
-            item,
-          )}(…) are not allowed; name a dataset instead, such as "my-dataset".`,
-        );
-      }
-      if (tokens[j + 1]?.value === '.') {
+      } else if (tokens[j + 1]?.value === '(') {
+        if (
+          !(item.type === 'word' && ALLOWED_TABLE_FUNCTIONS.has(item.value))
+        ) {
+          fail(
+            `Table functions such as ${nameOf(
+              input,
+              item,
+            )}(…) are not allowed; name a dataset instead, such as "my-dataset".`,
+          );
+        }
+        j = skipParens(tokens, j + 1);
+      } else if (tokens[j + 1]?.value === '.') {
         fail(
           `Name datasets by their catalog name only, such as "my-dataset" or "namespace/my-dataset" — not ${input.slice(
             item.start,
             tokens[j + 2]?.end ?? item.end,
           )}.`,
         );
+      } else {
+        const name = nameOf(input, item);
+        if (!cteNames.has(name))
+          references.push({ name, start: item.start, end: item.end });
+        j++;
       }
-      const name = nameOf(input, item);
-      if (!cteNames.has(name))
-        references.push({ name, start: item.start, end: item.end });
-      j++;
       // optional alias and column aliases
       if (tokens[j]?.value === 'AS') j++;
       if (

@@ -63,7 +63,7 @@ export class DuckDBQueryEngine implements QueryEngine {
   private async withViews<T>(
     sources: DatasetSource[],
     options: { firstFileOnly: boolean; timeoutMs: number; context: string },
-    fn: (connection: DuckDBConnection) => Promise<T>,
+    fn: (connection: DuckDBConnection, complete: boolean) => Promise<T>,
   ): Promise<T> {
     const prepared = await Promise.all(
       sources.map(async source => {
@@ -73,7 +73,12 @@ export class DuckDBQueryEngine implements QueryEngine {
           maxDownloadBytes: this.config.maxDownloadBytes,
           firstOnly: options.firstFileOnly,
         });
-        return { source: objects, files: local.files, names: local.names };
+        return {
+          source: objects,
+          files: local.files,
+          names: local.names,
+          complete: local.complete,
+        };
       }),
     );
     const aliases = new Map(
@@ -104,15 +109,20 @@ export class DuckDBQueryEngine implements QueryEngine {
         );
         for (const file of files) allowed.add(file);
       }
-      await connection.run('SET VARIABLE kaml_allowed = $paths', {
-        paths: listValue([...allowed]),
-      });
-      await connection.run(`SET allowed_paths = getvariable('kaml_allowed')`);
+      if (allowed.size > 0) {
+        await connection.run('SET VARIABLE kaml_allowed = $paths', {
+          paths: listValue([...allowed]),
+        });
+        await connection.run(`SET allowed_paths = getvariable('kaml_allowed')`);
+      }
       await connection.run('SET enable_external_access = false');
       await connection.run('SET lock_configuration = true');
 
       timer = setTimeout(() => connection.interrupt(), options.timeoutMs);
-      return await fn(connection);
+      return await fn(
+        connection,
+        prepared.every(p => p.complete),
+      );
     } catch (error) {
       throw toQueryError(error, options.context, options.timeoutMs, aliases);
     } finally {
@@ -149,22 +159,26 @@ export class DuckDBQueryEngine implements QueryEngine {
     source: DatasetSource,
     limits: QueryLimits,
   ): Promise<QueryResult> {
-    return this.withViews(
-      [source],
-      {
-        firstFileOnly: false,
-        timeoutMs: limits.timeoutMs,
-        context: `Previewing "${source.name}"`,
-      },
-      connection =>
-        this.read(
-          connection,
-          `SELECT * FROM ${quoteIdent(source.name)} LIMIT ${sqlInteger(
-            limits.maxRows + 1,
-          )}`,
-          limits.maxRows,
-        ),
-    );
+    const sql = `SELECT * FROM ${quoteIdent(source.name)} LIMIT ${sqlInteger(
+      limits.maxRows + 1,
+    )}`;
+    const run = (firstFileOnly: boolean) =>
+      this.withViews(
+        [source],
+        {
+          firstFileOnly,
+          timeoutMs: limits.timeoutMs,
+          context: `Previewing "${source.name}"`,
+        },
+        async (connection, complete) => ({
+          result: await this.read(connection, sql, limits.maxRows),
+          complete,
+        }),
+      );
+    // the first object of a remote store usually holds enough rows: fetch the rest only if not
+    const first = await run(true);
+    if (first.result.truncated || first.complete) return first.result;
+    return (await run(false)).result;
   }
 
   async profile(

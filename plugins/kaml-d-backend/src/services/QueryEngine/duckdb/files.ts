@@ -33,6 +33,8 @@ export interface LocalFiles {
   /** `bucket/key` of each file, to name it in messages instead of its local path. */
   names: string[];
   bytes: number;
+  /** `false` when `firstOnly` left further data files out. */
+  complete: boolean;
 }
 
 /**
@@ -45,19 +47,23 @@ export async function localFilesOf(
   options: {
     cacheDir: string;
     maxDownloadBytes: number;
-    /** Only the first data file (in key order) of a remote store, for schemas. */
+    /** Only the first data file (in key order) of a remote store, for schemas and previews. */
     firstOnly: boolean;
   },
 ): Promise<LocalFiles> {
   const objects: StorageObjectInfo[] = [];
+  let complete = true;
   for await (const object of source.storage.listRecursive(
     source.bucket,
     source.prefix,
   )) {
     if (!isDataFile(object.key, source.format)) continue;
+    // remote stores: one object is enough for a schema or a preview; local files are read in place
+    if (objects.length > 0 && options.firstOnly && !source.storage.localPath) {
+      complete = false;
+      break;
+    }
     objects.push(object);
-    // remote stores: one object is enough for a schema; local files are all read in place
-    if (options.firstOnly && !source.storage.localPath) break;
   }
   if (objects.length === 0) {
     throw new InputError(
@@ -72,6 +78,7 @@ export async function localFilesOf(
       files: objects.map(o => localPath(source.bucket, o.key)),
       names,
       bytes,
+      complete,
     };
   }
   if (bytes > options.maxDownloadBytes) {
@@ -110,5 +117,5 @@ export async function localFilesOf(
       return path;
     }),
   );
-  return { files, names, bytes };
+  return { files, names, bytes, complete };
 }
