@@ -51,6 +51,13 @@ if [ -z "${KAML_TEST_SKIP_RIG:-}" ] && [ -x e2e/rig/rig.sh ]; then
   e2e/rig/rig.sh test 2>&1 | tee "$out/rig.txt"
   rig_passed=$(grep -E '^# pass ' "$out/rig.txt" | awk '{s+=$3} END {print s+0}')
   rig_failed=$(grep -E '^# fail ' "$out/rig.txt" | awk '{s+=$3} END {print s+0}')
+  [ "$rig_failed" = 0 ] || { echo "test: $rig_failed rig integration test(s) failed" >&2; exit 1; }
+  stage "plugin tests against the rig (test:rig scripts)"
+  set -a
+  # shellcheck source=/dev/null
+  . "$(e2e/rig/rig.sh env)"
+  set +a
+  yarn workspaces foreach --all run test:rig
   e2e/rig/rig.sh stop
   trap - EXIT
 fi

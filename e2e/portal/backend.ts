@@ -49,9 +49,11 @@ export async function startBackend(options: {
   port: number;
   dataDir: string;
   env?: Record<string, string>;
+  /** Extra arguments for `backstage-cli package start`, such as `--config <file>`. */
+  args?: string[];
 }): Promise<RunningBackend> {
   const log: string[] = [];
-  const child: ChildProcess = spawn('yarn', ['start'], {
+  const child: ChildProcess = spawn('yarn', ['start', ...(options.args ?? [])], {
     cwd: join(options.repoRoot, 'packages', 'backend'),
     env: {
       ...process.env,

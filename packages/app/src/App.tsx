@@ -10,6 +10,7 @@ import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import notificationsPlugin from '@backstage/plugin-notifications/alpha';
 import signalsPlugin from '@backstage/plugin-signals/alpha';
 import apiDocsPlugin from '@backstage/plugin-api-docs/alpha';
+import unprocessedEntitiesPlugin from '@backstage/plugin-catalog-unprocessed-entities/alpha';
 import { navModule } from './modules/nav';
 import { signInModule } from './modules/signIn';
 import { themeModule } from './modules/theme';
@@ -28,6 +29,7 @@ export default createApp({
     notificationsPlugin,
     signalsPlugin,
     apiDocsPlugin,
+    unprocessedEntitiesPlugin,
     navModule,
     signInModule,
     themeModule,

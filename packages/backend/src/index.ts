@@ -23,6 +23,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// lists entities that failed processing (a broken Dataset file shows its error in the portal)
+backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 // KAML-D kinds: Dataset and Model, with ML lineage relations
 backend.add(import('@kaml-d/plugin-catalog-backend-module-kaml-d'));
 

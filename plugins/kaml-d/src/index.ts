@@ -6,5 +6,5 @@
 
 export { kamlDPlugin as default } from './plugin';
 export { kamlDApiRef, KamlDClient } from './api';
-export type { KamlDApi } from './api';
+export type { KamlDApi, CatalogProblem } from './api';
 export { rootRouteRef } from './routes';

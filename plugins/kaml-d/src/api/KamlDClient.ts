@@ -1,7 +1,28 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { HealthResponse } from '@kaml-d/plugin-kaml-d-common';
-import { KamlDApi } from './KamlDApi';
+import { CatalogProblem, KamlDApi } from './KamlDApi';
+
+/** One row of the catalog's unprocessed-entities answer (the fields this client reads). */
+interface UnprocessedEntityRow {
+  entity_ref?: string | null;
+  location_key?: string | null;
+  unprocessed_entity?: {
+    kind?: string;
+    metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+  };
+  errors?: Array<{ name?: string; message?: string }>;
+}
+
+/** The row's entity reference; the catalog's answer leaves `entity_ref` empty for never-stored entities. */
+function entityRefOf(row: UnprocessedEntityRow): string | undefined {
+  const entity = row.unprocessed_entity;
+  if (entity?.kind && entity.metadata?.name) {
+    const namespace = entity.metadata.namespace ?? 'default';
+    return `${entity.kind.toLocaleLowerCase('en-US')}:${namespace}/${entity.metadata.name}`;
+  }
+  return row.entity_ref ?? undefined;
+}
 
 /**
  * Talks to the KAML-D backend through the app's discovery and (authenticated) fetch APIs.
@@ -24,6 +45,38 @@ export class KamlDClient implements KamlDApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as HealthResponse;
+  }
+
+  async getCatalogProblems(): Promise<CatalogProblem[]> {
+    const base = await this.discoveryApi.getBaseUrl('catalog');
+    // an entity that was never valid waits under "pending"; one that broke later under "failed"
+    const answers = await Promise.all(
+      ['pending', 'failed'].map(async reason => {
+        const response = await this.fetchApi.fetch(`${base}/entities/unprocessed/${reason}`);
+        if (!response.ok) {
+          throw await ResponseError.fromResponse(response);
+        }
+        return ((await response.json()) as { entities: UnprocessedEntityRow[] }).entities;
+      }),
+    );
+    const seen = new Set<string>();
+    const problems: CatalogProblem[] = [];
+    for (const row of answers.flat()) {
+      const messages = (row.errors ?? []).map(e => e.message ?? e.name ?? 'unknown error');
+      const entityRef = entityRefOf(row);
+      if (!entityRef || messages.length === 0 || seen.has(entityRef)) continue;
+      seen.add(entityRef);
+      problems.push({
+        entityRef,
+        kind: row.unprocessed_entity?.kind ?? entityRef.split(':')[0],
+        location:
+          row.unprocessed_entity?.metadata?.annotations?.['backstage.io/managed-by-location'] ??
+          row.location_key ??
+          undefined,
+        messages,
+      });
+    }
+    return problems;
   }
 
   private async url(path: string, query?: URLSearchParams): Promise<string> {

@@ -1,3 +1,3 @@
 export { kamlDApiRef } from './KamlDApi';
-export type { KamlDApi } from './KamlDApi';
+export type { KamlDApi, CatalogProblem } from './KamlDApi';
 export { KamlDClient } from './KamlDClient';

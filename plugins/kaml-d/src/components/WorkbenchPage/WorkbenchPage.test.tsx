@@ -4,8 +4,11 @@ import { HealthResponse } from '@kaml-d/plugin-kaml-d-common';
 import { kamlDApiRef, KamlDApi } from '../../api';
 import { WorkbenchPage } from './WorkbenchPage';
 
-function apiReturning(getHealth: KamlDApi['getHealth']) {
-  return [kamlDApiRef, { getHealth }] as const;
+function apiReturning(
+  getHealth: KamlDApi['getHealth'],
+  getCatalogProblems: KamlDApi['getCatalogProblems'] = async () => [],
+) {
+  return [kamlDApiRef, { getHealth, getCatalogProblems }] as const;
 }
 
 describe('WorkbenchPage', () => {
@@ -51,5 +54,33 @@ describe('WorkbenchPage', () => {
       ],
     });
     expect(await screen.findByText(/KAML-D backend unreachable/)).toBeInTheDocument();
+  });
+
+  it('lists catalog files that failed processing with the error naming the field', async () => {
+    await renderInTestApp(<WorkbenchPage />, {
+      apis: [
+        apiReturning(
+          async () => ({ status: 'ok', version: '0.1.0', dependencies: [] }),
+          async () => [
+            {
+              entityRef: 'dataset:default/invalid-dataset',
+              kind: 'Dataset',
+              location: 'file:/catalog/broken/invalid-dataset.yaml',
+              messages: ['Invalid Dataset "invalid-dataset": /spec/format must be equal to one of the allowed values'],
+            },
+          ],
+        ),
+      ],
+    });
+    expect(await screen.findByText('Catalog problems (1)')).toBeInTheDocument();
+    expect(screen.getByText('dataset:default/invalid-dataset')).toBeInTheDocument();
+    expect(screen.getByText(/\/spec\/format must be equal to one of the allowed values/)).toBeInTheDocument();
+  });
+
+  it('says so when every catalog file was processed', async () => {
+    await renderInTestApp(<WorkbenchPage />, {
+      apis: [apiReturning(async () => ({ status: 'ok', version: '0.1.0', dependencies: [] }))],
+    });
+    expect(await screen.findByText('Every catalog file was processed without errors.')).toBeInTheDocument();
   });
 });

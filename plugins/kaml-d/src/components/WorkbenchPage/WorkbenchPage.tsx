@@ -12,6 +12,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { DependencyHealth } from '@kaml-d/plugin-kaml-d-common';
+import { CatalogProblemsCard } from './CatalogProblemsCard';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
@@ -74,6 +75,9 @@ export function WorkbenchPage() {
       <Grid container spacing={3}>
         <Grid item xs={12}>
           <PlatformStatusCard />
+        </Grid>
+        <Grid item xs={12}>
+          <CatalogProblemsCard />
         </Grid>
       </Grid>
     </Content>
