@@ -5,6 +5,7 @@ import {
   modelFrameworkCatalogFilter,
 } from './catalogFilters';
 import { kamlDEntityCards } from './entityCards';
+import { kamlDEntityContents } from './entityContents';
 import { workbenchPage } from './pages';
 import { rootRouteRef } from './routes';
 
@@ -21,6 +22,7 @@ export const kamlDPlugin = createFrontendPlugin({
     kamlDApi,
     workbenchPage,
     ...kamlDEntityCards,
+    ...kamlDEntityContents,
     datasetFormatCatalogFilter,
     modelFrameworkCatalogFilter,
   ],

@@ -1,5 +1,14 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
-import { HealthResponse } from '@kaml-d/plugin-kaml-d-common';
+import {
+  DatasetFormat,
+  DatasetPreviewResponse,
+  DatasetProfileResponse,
+  DatasetSchemaResponse,
+  DatasetUploadResponse,
+  HealthResponse,
+  QueryResponse,
+  StorageSummaryResponse,
+} from '@kaml-d/plugin-kaml-d-common';
 
 /**
  * A catalog file entry that failed processing: a Dataset whose `spec.format` is unknown, a Model
@@ -18,6 +27,35 @@ export interface CatalogProblem {
 }
 
 /**
+ * A dataset addressed by its catalog name.
+ *
+ * @public
+ */
+export interface DatasetName {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * What the Workbench's Upload dialog sends: the form fields, then the files.
+ *
+ * @public
+ */
+export interface DatasetUploadRequest {
+  /** Lowercase letters, digits and single `-`, `_`, `.` between them, such as `sales-2024`. */
+  name: string;
+  /** Detected from the file names when not given. */
+  format?: DatasetFormat;
+  /** Entity reference of the owner; the uploader when not given. */
+  owner?: string;
+  description?: string;
+  tags?: string[];
+  /** Entity reference of the System (project) the dataset belongs to. */
+  system?: string;
+  files: File[];
+}
+
+/**
  * Client of the KAML-D backend (`/api/kaml-d`).
  *
  * @public
@@ -26,6 +64,18 @@ export interface KamlDApi {
   getHealth(): Promise<HealthResponse>;
   /** Entities the catalog could not process, with their errors (needs the catalog's unprocessed-entities module). */
   getCatalogProblems(): Promise<CatalogProblem[]>;
+  /** Datasets, objects and bytes in storage, and the share of the configured capacity. */
+  getStorageSummary(): Promise<StorageSummaryResponse>;
+  /** Columns and types as the query engine reads them. */
+  getDatasetSchema(dataset: DatasetName): Promise<DatasetSchemaResponse>;
+  /** The first `limit` rows (the server caps the limit). */
+  getDatasetPreview(dataset: DatasetName, limit?: number): Promise<DatasetPreviewResponse>;
+  /** Null share, distinct count, min/max, top values and histogram of one column. */
+  getDatasetProfile(dataset: DatasetName, column: string): Promise<DatasetProfileResponse>;
+  /** Runs one read-only statement naming datasets as quoted identifiers. */
+  runQuery(sql: string, limit?: number): Promise<QueryResponse>;
+  /** Stores files as a new dataset; the catalog registers it through discovery. */
+  uploadDataset(request: DatasetUploadRequest): Promise<DatasetUploadResponse>;
 }
 
 /** @public */

@@ -1,7 +1,20 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { HealthResponse } from '@kaml-d/plugin-kaml-d-common';
-import { CatalogProblem, KamlDApi } from './KamlDApi';
+import {
+  DatasetPreviewResponse,
+  DatasetProfileResponse,
+  DatasetSchemaResponse,
+  DatasetUploadResponse,
+  HealthResponse,
+  QueryResponse,
+  StorageSummaryResponse,
+} from '@kaml-d/plugin-kaml-d-common';
+import {
+  CatalogProblem,
+  DatasetName,
+  DatasetUploadRequest,
+  KamlDApi,
+} from './KamlDApi';
 
 /** One row of the catalog's unprocessed-entities answer (the fields this client reads). */
 interface UnprocessedEntityRow {
@@ -77,6 +90,85 @@ export class KamlDClient implements KamlDApi {
       });
     }
     return problems;
+  }
+
+  async getStorageSummary(): Promise<StorageSummaryResponse> {
+    return this.getJson(await this.url('/storage/summary'));
+  }
+
+  async getDatasetSchema(dataset: DatasetName): Promise<DatasetSchemaResponse> {
+    return this.getJson(await this.url(this.datasetPath(dataset, 'schema')));
+  }
+
+  async getDatasetPreview(
+    dataset: DatasetName,
+    limit?: number,
+  ): Promise<DatasetPreviewResponse> {
+    const query = new URLSearchParams();
+    if (limit !== undefined) query.set('limit', String(limit));
+    return this.getJson(
+      await this.url(this.datasetPath(dataset, 'preview'), query),
+    );
+  }
+
+  async getDatasetProfile(
+    dataset: DatasetName,
+    column: string,
+  ): Promise<DatasetProfileResponse> {
+    const query = new URLSearchParams({ column });
+    return this.getJson(
+      await this.url(this.datasetPath(dataset, 'profile'), query),
+    );
+  }
+
+  async runQuery(sql: string, limit?: number): Promise<QueryResponse> {
+    const response = await this.fetchApi.fetch(await this.url('/query'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(limit === undefined ? { sql } : { sql, limit }),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as QueryResponse;
+  }
+
+  async uploadDataset(
+    request: DatasetUploadRequest,
+  ): Promise<DatasetUploadResponse> {
+    // the server reads the fields before the first file: append them first
+    const form = new FormData();
+    form.append('name', request.name);
+    if (request.format) form.append('format', request.format);
+    if (request.owner) form.append('owner', request.owner);
+    if (request.description) form.append('description', request.description);
+    if (request.tags?.length) form.append('tags', request.tags.join(','));
+    if (request.system) form.append('system', request.system);
+    for (const file of request.files) {
+      form.append('files', file, file.name);
+    }
+    const response = await this.fetchApi.fetch(
+      await this.url('/datasets/upload'),
+      { method: 'POST', body: form },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as DatasetUploadResponse;
+  }
+
+  private datasetPath(dataset: DatasetName, what: string): string {
+    return `/datasets/${encodeURIComponent(
+      dataset.namespace,
+    )}/${encodeURIComponent(dataset.name)}/${what}`;
+  }
+
+  private async getJson<T>(url: string): Promise<T> {
+    const response = await this.fetchApi.fetch(url);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
   }
 
   private async url(path: string, query?: URLSearchParams): Promise<string> {

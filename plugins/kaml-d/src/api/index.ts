@@ -1,3 +1,8 @@
 export { kamlDApiRef } from './KamlDApi';
-export type { KamlDApi, CatalogProblem } from './KamlDApi';
+export type {
+  KamlDApi,
+  CatalogProblem,
+  DatasetName,
+  DatasetUploadRequest,
+} from './KamlDApi';
 export { KamlDClient } from './KamlDClient';

@@ -1,0 +1,3 @@
+export { DatasetSchemaContent } from './DatasetSchemaContent';
+export { DatasetPreviewContent } from './DatasetPreviewContent';
+export { DatasetProfileContent } from './DatasetProfileContent';

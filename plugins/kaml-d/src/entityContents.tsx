@@ -1,0 +1,46 @@
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+
+const isDataset = { kind: 'dataset' };
+
+/** Columns and types of a Dataset as the query engine reads them, with declared classifications. */
+export const datasetSchemaEntityContent = EntityContentBlueprint.make({
+  name: 'dataset-schema',
+  params: {
+    path: '/schema',
+    title: 'Schema',
+    filter: isDataset,
+    loader: () =>
+      import('./components/DatasetTabs').then(m => <m.DatasetSchemaContent />),
+  },
+});
+
+/** The first rows of a Dataset. */
+export const datasetPreviewEntityContent = EntityContentBlueprint.make({
+  name: 'dataset-preview',
+  params: {
+    path: '/preview',
+    title: 'Preview',
+    filter: isDataset,
+    loader: () =>
+      import('./components/DatasetTabs').then(m => <m.DatasetPreviewContent />),
+  },
+});
+
+/** Per-column profile of a Dataset: nulls, distinct values, min/max, top values, histogram. */
+export const datasetProfileEntityContent = EntityContentBlueprint.make({
+  name: 'dataset-profile',
+  params: {
+    path: '/profile',
+    title: 'Profile',
+    filter: isDataset,
+    loader: () =>
+      import('./components/DatasetTabs').then(m => <m.DatasetProfileContent />),
+  },
+});
+
+/** Every entity content (tab) of the KAML-D plugin. */
+export const kamlDEntityContents = [
+  datasetSchemaEntityContent,
+  datasetPreviewEntityContent,
+  datasetProfileEntityContent,
+];
