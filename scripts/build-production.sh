@@ -24,7 +24,8 @@ if [ "${1:-}" = "--clean" ]; then
   trap cleanup EXIT
   echo "build-production: building $(git rev-parse --short "$rev") in a clean worktree" >&2
   git worktree add --detach "$wt" "$rev" >/dev/null
-  (cd "$wt" && bash scripts/build-production.sh --install)
+  # reuse this checkout's Node (scripts/bootstrap.sh) instead of fetching it again
+  (cd "$wt" && KAML_TOOLS_DIR="${KAML_TOOLS_DIR:-$root/.tools}" bash scripts/build-production.sh --install)
   mkdir -p packages/backend/dist
   cp "$wt"/packages/backend/dist/bundle.tar.gz "$wt"/packages/backend/dist/skeleton.tar.gz packages/backend/dist/
   echo "build-production: copied the artifacts of $(git rev-parse --short "$rev") to packages/backend/dist" >&2
