@@ -13,10 +13,17 @@ import {
 import { useApi } from '@backstage/frontend-plugin-api';
 import { DependencyHealth } from '@kaml-d/plugin-kaml-d-common';
 import { CatalogProblemsCard } from './CatalogProblemsCard';
+import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
+import CloudUploadIcon from '@material-ui/icons/CloudUpload';
+import { useCallback, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { kamlDApiRef } from '../../api';
+import { DatasetsPanel } from './DatasetsPanel';
+import { StorageLine } from './StorageLine';
+import { UploadDialog } from './UploadDialog';
+import { WorkbenchSearch } from './WorkbenchSearch';
 
 const dependencyColumns: TableColumn<DependencyHealth>[] = [
   { title: 'Dependency', field: 'name' },
@@ -64,15 +71,39 @@ export function PlatformStatusCard() {
 
 /** The Workbench: where data scientists, engineers and SREs start. */
 export function WorkbenchPage() {
+  const [uploadOpen, setUploadOpen] = useState(false);
+  // bumped after an upload and when the catalog registers it: table and storage read again
+  const [reloadKey, setReloadKey] = useState(0);
+  const reload = useCallback(() => setReloadKey(k => k + 1), []);
   return (
     <Content>
       <ContentHeader title="Datasets, models and platform health">
+        <Button
+          variant="contained"
+          color="primary"
+          startIcon={<CloudUploadIcon />}
+          onClick={() => setUploadOpen(true)}
+        >
+          Upload dataset
+        </Button>
         <SupportButton>
           Manage datasets, test and deploy machine-learning models, and see the health of the
           platform.
         </SupportButton>
       </ContentHeader>
+      <UploadDialog
+        open={uploadOpen}
+        onClose={() => setUploadOpen(false)}
+        onChanged={reload}
+      />
       <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <WorkbenchSearch />
+        </Grid>
+        <Grid item xs={12}>
+          <StorageLine reloadKey={reloadKey} />
+        </Grid>
+        <DatasetsPanel reloadKey={reloadKey} />
         <Grid item xs={12}>
           <PlatformStatusCard />
         </Grid>
