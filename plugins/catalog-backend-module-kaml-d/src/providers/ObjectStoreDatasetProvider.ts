@@ -1,0 +1,486 @@
+import {
+  AuthService,
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
+import { isError } from '@backstage/errors';
+import {
+  CatalogService,
+  DeferredEntity,
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import { EventParams, EventsService } from '@backstage/plugin-events-node';
+import {
+  DatasetColumn,
+  DatasetEntityV1alpha1,
+  isDatasetEntity,
+} from '@kaml-d/plugin-kaml-d-common';
+import {
+  DatasetUploadedEvent,
+  FileStorageAdapter,
+  KAML_D_DATASET_EVENTS_TOPIC,
+  readStorageConfig,
+  S3StorageAdapter,
+  StorageAdapter,
+  StorageObjectInfo,
+} from '@kaml-d/plugin-kaml-d-node';
+import { parse } from 'yaml';
+import {
+  formatOfKey,
+  formatOfObjects,
+  inferObjectSchema,
+  isDataKey,
+} from '../discovery/inferSchema';
+import { mapWithConcurrency } from './concurrency';
+import {
+  ObjectStoreProviderConfig,
+  readObjectStoreProviderConfigs,
+} from './config';
+import {
+  ANNOTATION_KAML_D_LAST_MODIFIED,
+  ANNOTATION_KAML_D_OBJECT_COUNT,
+  ANNOTATION_KAML_D_SCHEMA_SOURCE,
+  ANNOTATION_KAML_D_SIZE_BYTES,
+  declaredDatasetLocations,
+  discoveredEntity,
+  normaliseLocation,
+  toEntityName,
+} from './entities';
+
+/** Name of the manifest the upload route writes beside a dataset's files. */
+export const DATASET_MANIFEST_NAME = 'catalog-info.yaml';
+/** Type part of the provider names (`kaml-d-object-store:<id>`). */
+export const OBJECT_STORE_PROVIDER_TYPE = 'kaml-d-object-store';
+/** Largest manifest read (a manifest is a few kilobytes). */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+/** What one scan did. */
+export interface ObjectStoreScanResult {
+  /** Entities emitted. */
+  datasets: number;
+  /** Prefixes skipped because a catalog entity already declares their location. */
+  declared: number;
+  /** Prefixes that failed (logged) and were left out. */
+  failed: number;
+}
+
+/** Options of {@link ObjectStoreDatasetProvider.fromConfig}. */
+export interface ObjectStoreDatasetProviderOptions {
+  logger: LoggerService;
+  auth: AuthService;
+  catalog: CatalogService;
+  /** Full scans are scheduled with it (or pass `schedule`). */
+  scheduler?: SchedulerService;
+  /** A runner to use instead of the configured schedule (tests, manual triggering). */
+  schedule?: SchedulerServiceTaskRunner;
+  /** Upload events arrive through it; without it only full scans run. */
+  events?: EventsService;
+  /** The store to list; by default the one configured under `kamlD.storage` (`file` or `s3`). */
+  adapter?: StorageAdapter;
+}
+
+/**
+ * Discovers datasets in object storage: each folder directly under the configured prefix is one
+ * Dataset. Sizes, object counts and modification times come from listings (no request per
+ * object); the format from file extensions; the schema from the header of one file (a ranged
+ * read of a CSV/TSV/JSON lines head or a Parquet footer). A `catalog-info.yaml` manifest in the
+ * folder (written by the upload route) supplies the entity, completed with those figures.
+ *
+ * Folders whose location a catalog entity from elsewhere already declares (such as
+ * `catalog/datasets.yaml`) are skipped, so a dataset is never in the catalog twice.
+ *
+ * @public
+ */
+export class ObjectStoreDatasetProvider implements EntityProvider {
+  private connection?: EntityProviderConnection;
+  private readonly logger: LoggerService;
+
+  static fromConfig(
+    config: Config,
+    options: ObjectStoreDatasetProviderOptions,
+  ): ObjectStoreDatasetProvider[] {
+    const entries = readObjectStoreProviderConfigs(config);
+    if (entries.length === 0) return [];
+    const adapterFor = storageAdapterFactory(config, options.adapter);
+    return entries.map(entry => {
+      const taskRunner =
+        options.schedule ??
+        options.scheduler?.createScheduledTaskRunner(entry.schedule);
+      if (!taskRunner) {
+        throw new Error(
+          'ObjectStoreDatasetProvider needs a scheduler or a schedule',
+        );
+      }
+      return new ObjectStoreDatasetProvider(
+        entry,
+        adapterFor(entry.bucket),
+        taskRunner,
+        options,
+      );
+    });
+  }
+
+  private constructor(
+    private readonly config: ObjectStoreProviderConfig,
+    private readonly adapter: StorageAdapter,
+    private readonly taskRunner: SchedulerServiceTaskRunner,
+    private readonly deps: ObjectStoreDatasetProviderOptions,
+  ) {
+    this.logger = deps.logger.child({ target: this.getProviderName() });
+  }
+
+  getProviderName(): string {
+    return `${OBJECT_STORE_PROVIDER_TYPE}:${this.config.id}`;
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.connection = connection;
+    const id = `${this.getProviderName()}:refresh`;
+    await this.taskRunner.run({
+      id,
+      fn: async () => {
+        const logger = this.logger.child({ taskId: id });
+        try {
+          await this.refresh(logger);
+        } catch (error) {
+          logger.error(
+            `Dataset discovery in ${this.rootLocation()} failed: ${errorMessage(
+              error,
+            )}`,
+          );
+        }
+      },
+    });
+    await this.deps.events?.subscribe({
+      id: this.getProviderName(),
+      topics: [KAML_D_DATASET_EVENTS_TOPIC],
+      onEvent: params => this.onEvent(params),
+    });
+  }
+
+  /** Lists every dataset folder and replaces this provider's entities (full mutation). */
+  async refresh(
+    logger: LoggerService = this.logger,
+  ): Promise<ObjectStoreScanResult> {
+    const connection = this.requireConnection();
+    const started = Date.now();
+    const { bucket, prefix } = this.config;
+    const declared = await declaredDatasetLocations(
+      this.deps.catalog,
+      this.deps.auth,
+      this.getProviderName(),
+    );
+    const top = await this.adapter.listLevel(bucket, prefix);
+    const candidates = top.prefixes.filter(
+      p => !declared.has(normaliseLocation(this.locationOf(p))),
+    );
+    let failed = 0;
+    const found = await mapWithConcurrency(
+      candidates,
+      this.config.concurrency,
+      async datasetPrefix => {
+        try {
+          return await this.readDataset(datasetPrefix);
+        } catch (error) {
+          failed++;
+          logger.warn(
+            `Skipped ${this.locationOf(datasetPrefix)}: ${errorMessage(error)}`,
+          );
+          return undefined;
+        }
+      },
+    );
+    const names = new Set<string>();
+    const entities: DeferredEntity[] = [];
+    for (const entity of found) {
+      if (!entity) continue;
+      if (names.has(entity.metadata.name)) {
+        logger.warn(
+          `Skipped ${entity.spec.location}: another folder already gave a dataset the name "${entity.metadata.name}"`,
+        );
+        continue;
+      }
+      names.add(entity.metadata.name);
+      entities.push({ entity, locationKey: this.getProviderName() });
+    }
+    await connection.applyMutation({ type: 'full', entities });
+    const result = {
+      datasets: entities.length,
+      declared: top.prefixes.length - candidates.length,
+      failed,
+    };
+    logger.info(
+      `Discovered ${result.datasets} dataset(s) in ${this.rootLocation()} in ${
+        Date.now() - started
+      } ms (${result.declared} declared elsewhere, ${failed} failed)`,
+    );
+    return result;
+  }
+
+  /** Adds the dataset of an upload event at once (delta mutation). */
+  async onEvent(params: EventParams): Promise<void> {
+    if (params.topic !== KAML_D_DATASET_EVENTS_TOPIC) return;
+    const event = asUploadedEvent(params.eventPayload);
+    if (!event || event.bucket !== this.config.bucket) return;
+    const datasetPrefix = event.manifestKey.slice(
+      0,
+      event.manifestKey.length - DATASET_MANIFEST_NAME.length,
+    );
+    if (
+      !event.manifestKey.endsWith(DATASET_MANIFEST_NAME) ||
+      !datasetPrefix.startsWith(this.config.prefix) ||
+      datasetPrefix
+        .slice(this.config.prefix.length)
+        .replace(/\/$/, '')
+        .includes('/')
+    ) {
+      return;
+    }
+    const connection = this.requireConnection();
+    try {
+      const declared = await declaredDatasetLocations(
+        this.deps.catalog,
+        this.deps.auth,
+        this.getProviderName(),
+      );
+      if (declared.has(normaliseLocation(this.locationOf(datasetPrefix)))) {
+        return;
+      }
+      const entity = await this.readDataset(datasetPrefix, event);
+      if (!entity) return;
+      await connection.applyMutation({
+        type: 'delta',
+        added: [{ entity, locationKey: this.getProviderName() }],
+        removed: [],
+      });
+      this.logger.info(
+        `Added uploaded dataset ${entity.metadata.name} (${entity.spec.location})`,
+      );
+    } catch (error) {
+      this.logger.error(
+        `Could not add the uploaded dataset ${event.location}: ${errorMessage(
+          error,
+        )}`,
+      );
+    }
+  }
+
+  /**
+   * The Dataset entity of one folder, or undefined when it holds neither data nor a manifest.
+   * One recursive listing, at most one manifest read and one or two ranged reads.
+   */
+  async readDataset(
+    datasetPrefix: string,
+    event?: DatasetUploadedEvent,
+  ): Promise<DatasetEntityV1alpha1 | undefined> {
+    const { bucket } = this.config;
+    const objects: StorageObjectInfo[] = [];
+    for await (const object of this.adapter.listRecursive(
+      bucket,
+      datasetPrefix,
+    )) {
+      objects.push(object);
+    }
+    const manifestKey = `${datasetPrefix}${DATASET_MANIFEST_NAME}`;
+    const manifestObject = objects.find(o => o.key === manifestKey);
+    const data = objects.filter(o => isDataKey(o.key));
+    if (!manifestObject && data.length === 0) return undefined;
+
+    const location = this.locationOf(datasetPrefix);
+    let bytes = 0;
+    let lastModified: Date | undefined;
+    for (const object of data) {
+      bytes += object.size;
+      if (
+        object.lastModified &&
+        (!lastModified || object.lastModified > lastModified)
+      ) {
+        lastModified = object.lastModified;
+      }
+    }
+    const manifest = manifestObject
+      ? await this.readManifest(manifestObject)
+      : asDatasetEntity(event?.entity);
+    const format =
+      manifest?.spec.format ?? formatOfObjects(data.map(o => o.key));
+    const declaredColumns = manifest?.spec.schema?.columns;
+
+    const annotations: Record<string, string> = {
+      [ANNOTATION_KAML_D_SIZE_BYTES]: String(bytes),
+      [ANNOTATION_KAML_D_OBJECT_COUNT]: String(data.length),
+      ...(lastModified
+        ? { [ANNOTATION_KAML_D_LAST_MODIFIED]: lastModified.toISOString() }
+        : {}),
+    };
+    let columns: DatasetColumn[] | undefined = declaredColumns;
+    let rows: number | undefined;
+    if (!columns?.length) {
+      const sample = data.find(o => formatOfKey(o.key) === format);
+      if (sample) {
+        try {
+          const inferred = await inferObjectSchema(
+            this.adapter,
+            bucket,
+            sample,
+            format,
+          );
+          if (inferred?.columns.length) {
+            columns = inferred.columns.map(c => ({
+              name: c.name,
+              type: c.type,
+            }));
+            annotations[
+              ANNOTATION_KAML_D_SCHEMA_SOURCE
+            ] = `${format}:${sample.key}`;
+          }
+          if (inferred?.rows !== undefined && data.length === 1)
+            rows = inferred.rows;
+        } catch (error) {
+          this.logger.debug(
+            `No schema for ${location} from ${sample.key}: ${errorMessage(
+              error,
+            )}`,
+          );
+        }
+      }
+    }
+
+    const folder = datasetPrefix
+      .slice(this.config.prefix.length)
+      .replace(/\/$/, '');
+    const entity = discoveredEntity(this.getProviderName(), {
+      name: manifest?.metadata.name ?? toEntityName(folder),
+      title:
+        manifest?.metadata.title ??
+        (toEntityName(folder) === folder ? undefined : folder),
+      description:
+        manifest?.metadata.description ??
+        `Discovered in ${location}: ${data.length} ${format} object(s).`,
+      tags: manifest?.metadata.tags,
+      location,
+      format,
+      owner: manifest?.spec.owner ?? this.config.owner,
+      lifecycle: manifest?.spec.lifecycle ?? this.config.lifecycle,
+      system: manifest?.spec.system ?? this.config.system,
+      columns,
+      size: {
+        ...manifest?.spec.size,
+        bytes,
+        files: data.length,
+        ...(rows !== undefined ? { rows } : {}),
+      },
+      annotations,
+    });
+    if (manifest) {
+      // keep what the manifest says beyond the fields above (labels, links, other annotations)
+      entity.metadata = {
+        ...manifest.metadata,
+        ...entity.metadata,
+        annotations: {
+          ...manifest.metadata.annotations,
+          ...entity.metadata.annotations,
+        },
+      };
+    }
+    return entity;
+  }
+
+  private async readManifest(
+    object: StorageObjectInfo,
+  ): Promise<DatasetEntityV1alpha1 | undefined> {
+    if (object.size > MAX_MANIFEST_BYTES) {
+      throw new Error(
+        `${object.key} is ${object.size} bytes, more than a manifest may be (${MAX_MANIFEST_BYTES})`,
+      );
+    }
+    const stream = await this.adapter.read(this.config.bucket, object.key);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) {
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    }
+    const document = asDatasetEntity(
+      parse(Buffer.concat(chunks).toString('utf8')),
+    );
+    if (!document) {
+      throw new Error(
+        `${object.key} does not hold a Dataset entity with metadata.name, spec.owner and spec.format`,
+      );
+    }
+    return document;
+  }
+
+  private locationOf(datasetPrefix: string): string {
+    return `s3://${this.config.bucket}/${datasetPrefix}`;
+  }
+
+  private rootLocation(): string {
+    return `s3://${this.config.bucket}/${this.config.prefix}`;
+  }
+
+  private requireConnection(): EntityProviderConnection {
+    if (!this.connection) {
+      throw new Error(
+        `${this.getProviderName()} is not connected to the catalog yet`,
+      );
+    }
+    return this.connection;
+  }
+}
+
+/** The value as a Dataset entity when it has the fields discovery reads, else undefined. */
+function asDatasetEntity(value: unknown): DatasetEntityV1alpha1 | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entity = value as Partial<Entity>;
+  const spec = entity.spec;
+  if (
+    typeof entity.apiVersion !== 'string' ||
+    typeof entity.kind !== 'string' ||
+    typeof entity.metadata?.name !== 'string' ||
+    typeof spec !== 'object' ||
+    typeof spec.owner !== 'string' ||
+    typeof spec.format !== 'string'
+  ) {
+    return undefined;
+  }
+  const full = value as Entity;
+  return isDatasetEntity(full) ? full : undefined;
+}
+
+function asUploadedEvent(payload: unknown): DatasetUploadedEvent | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const event = payload as Partial<DatasetUploadedEvent>;
+  return event.action === 'uploaded' &&
+    typeof event.bucket === 'string' &&
+    typeof event.manifestKey === 'string' &&
+    typeof event.location === 'string'
+    ? (event as DatasetUploadedEvent)
+    : undefined;
+}
+
+/** The adapter for a bucket: the given one, or one built from `kamlD.storage`. */
+function storageAdapterFactory(
+  config: Config,
+  given: StorageAdapter | undefined,
+): (bucket: string) => StorageAdapter {
+  if (given) return () => given;
+  const storage = readStorageConfig(config);
+  if (storage.adapter === 'file') {
+    const adapter = new FileStorageAdapter(storage.file.root);
+    return () => adapter;
+  }
+  if (storage.adapter === 's3' && storage.s3) {
+    const s3 = storage.s3;
+    return bucket => new S3StorageAdapter(s3, bucket);
+  }
+  throw new Error(
+    `catalog.providers.kamlD.objectStore reads the store of kamlD.storage, whose adapter "${storage.adapter}" it cannot build; use "file" or "s3"`,
+  );
+}
+
+function errorMessage(error: unknown): string {
+  return isError(error) ? error.message : String(error);
+}

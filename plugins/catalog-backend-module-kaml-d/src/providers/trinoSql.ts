@@ -1,0 +1,28 @@
+/** A Trino identifier in double quotes (embedded quotes doubled), safe to splice into SQL. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** A Trino string literal (embedded single quotes doubled), safe to splice into SQL. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Lists the schemas of a catalog (one query), system schemas left out. */
+export function schemasQuery(catalog: string, excluded: string[]): string {
+  const not = excluded.map(quoteLiteral).join(', ');
+  return `SELECT schema_name FROM ${quoteIdentifier(
+    catalog,
+  )}.information_schema.schemata${
+    excluded.length ? ` WHERE schema_name NOT IN (${not})` : ''
+  } ORDER BY schema_name`;
+}
+
+/** Every column of every table of one schema, in one query. */
+export function columnsQuery(catalog: string, schema: string): string {
+  return `SELECT table_name, column_name, data_type FROM ${quoteIdentifier(
+    catalog,
+  )}.information_schema.columns WHERE table_schema = ${quoteLiteral(
+    schema,
+  )} ORDER BY table_name, ordinal_position`;
+}
