@@ -35,7 +35,7 @@ stage "lint"
 yarn backstage-cli repo lint
 
 stage "unit tests"
-yarn backstage-cli repo test --watchAll=false --json --outputFile="$out/unit.json"
+yarn backstage-cli repo test --watchAll=false 2>&1 | tee "$out/unit.txt"
 
 stage "portal tests (embedded backend restarts)"
 node --test e2e/portal/*.test.ts 2>&1 | tee "$out/portal.txt"
@@ -69,7 +69,10 @@ stage "done"
 node -e '
 const fs = require("fs");
 const [dir, rigPassed, rigFailed, portalPassed] = process.argv.slice(1);
-const unit = JSON.parse(fs.readFileSync(dir + "/unit.json", "utf8"));
+// jest: "Tests:       3 failed, 195 passed, 198 total"
+const testsLine = fs.readFileSync(dir + "/unit.txt", "utf8").split("\n").filter(l => l.startsWith("Tests:")).pop() ?? "";
+const count = word => Number((new RegExp("(\\d+) " + word).exec(testsLine) ?? [0, 0])[1]);
+const unit = { numPassedTests: count("passed"), numFailedTests: count("failed"), numTotalTests: count("total") };
 const browser = JSON.parse(fs.readFileSync(dir + "/browser.json", "utf8"));
 const bp = browser.stats.expected, bf = browser.stats.unexpected + browser.stats.flaky;
 console.log(`unit ${unit.numPassedTests}/${unit.numTotalTests}, portal ${portalPassed}, integration ${rigPassed}, browser ${bp}`);
