@@ -216,6 +216,7 @@ export function UploadDialog(props: {
               </Typography>
             </div>
             <TextField
+              id="kaml-d-upload-name"
               label="Name"
               required
               value={name}
@@ -226,6 +227,7 @@ export function UploadDialog(props: {
             />
             <TextField
               select
+              id="kaml-d-upload-format"
               label="Format"
               value={format}
               onChange={e => setFormat(e.target.value as DatasetFormat | '')}
@@ -240,6 +242,7 @@ export function UploadDialog(props: {
               ))}
             </TextField>
             <TextField
+              id="kaml-d-upload-owner"
               label="Owner"
               value={owner}
               onChange={e => setOwner(e.target.value)}
@@ -247,6 +250,7 @@ export function UploadDialog(props: {
               disabled={busy}
             />
             <TextField
+              id="kaml-d-upload-project"
               label="Project"
               value={system}
               onChange={e => setSystem(e.target.value)}
@@ -254,6 +258,7 @@ export function UploadDialog(props: {
               disabled={busy}
             />
             <TextField
+              id="kaml-d-upload-description"
               label="Description"
               multiline
               value={description}
@@ -261,6 +266,7 @@ export function UploadDialog(props: {
               disabled={busy}
             />
             <TextField
+              id="kaml-d-upload-tags"
               label="Tags"
               value={tags}
               onChange={e => setTags(e.target.value)}

@@ -1,14 +1,38 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  renderInTestApp as renderInTestAppWith,
+  TestApiPair,
+} from '@backstage/frontend-test-utils';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { searchApiRef } from '@backstage/plugin-search-react';
 import { screen } from '@testing-library/react';
 import { HealthResponse } from '@kaml-d/plugin-kaml-d-common';
+import { ReactElement } from 'react';
 import { kamlDApiRef, KamlDApi } from '../../api';
+import { catalogEntities } from '../__fixtures__/entities';
+import { mockKamlDApi } from '../__fixtures__/kamlDApi';
 import { WorkbenchPage } from './WorkbenchPage';
 
 function apiReturning(
   getHealth: KamlDApi['getHealth'],
   getCatalogProblems: KamlDApi['getCatalogProblems'] = async () => [],
 ) {
-  return [kamlDApiRef, { getHealth, getCatalogProblems }] as const;
+  return [kamlDApiRef, mockKamlDApi({ getHealth, getCatalogProblems })] as const;
+}
+
+/** The Workbench with the catalog's fixtures and an empty search index around it. */
+function renderInTestApp(
+  element: ReactElement,
+  options: { apis: readonly [TestApiPair<KamlDApi>] },
+) {
+  return renderInTestAppWith(element, {
+    apis: [
+      ...options.apis,
+      [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
+      [searchApiRef, { query: async () => ({ results: [] }) }],
+    ],
+    mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+  });
 }
 
 describe('WorkbenchPage', () => {
@@ -26,6 +50,10 @@ describe('WorkbenchPage', () => {
     });
     expect(await screen.findByText('Platform status: degraded')).toBeInTheDocument();
     expect(screen.getByText('Datasets, models and platform health')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /Upload dataset/ })).toBeInTheDocument();
+    expect(await screen.findByText('Storage: 3 datasets, 61.3 MB, 6.1% of capacity')).toBeInTheDocument();
+    expect(await screen.findByText('Datasets (4 of 4)')).toBeInTheDocument();
+    expect(screen.getByRole('textbox', { name: 'Search datasets and the catalog' })).toBeInTheDocument();
     expect(screen.getByText('database')).toBeInTheDocument();
     expect(screen.getByText('storage')).toBeInTheDocument();
     expect(screen.getByText('connect ECONNREFUSED')).toBeInTheDocument();

@@ -195,6 +195,7 @@ export function WorkbenchSearch() {
             className={classes.input}
             variant="outlined"
             size="small"
+            id="kaml-d-search-text"
             label="Search datasets and the catalog"
             placeholder="A dataset, tag or column name"
             value={text}
@@ -207,6 +208,7 @@ export function WorkbenchSearch() {
             size="small"
             multiline
             minRows={3}
+            id="kaml-d-search-sql"
             label="SQL"
             placeholder='SELECT * FROM "finance-transactions" LIMIT 10'
             helperText="One read-only statement; name datasets in double quotes. Ctrl+Enter runs it."
