@@ -58,8 +58,11 @@ step "backend bundle done in $((SECONDS - t))s"
 for f in packages/backend/dist/bundle.tar.gz packages/backend/dist/skeleton.tar.gz; do
   [ -s "$f" ] || { echo "build-production: $f was not produced" >&2; exit 1; }
 done
-tar -tzf packages/backend/dist/bundle.tar.gz | grep -q '^packages/app/dist/index.html$' \
-  || { echo "build-production: the bundle holds no packages/app/dist/index.html" >&2; exit 1; }
+if ! tar -tzf packages/backend/dist/bundle.tar.gz | grep -Eq '^(\./)?packages/app/dist/index\.html$'; then
+  echo "build-production: the bundle holds no packages/app/dist/index.html; its app entries:" >&2
+  tar -tzf packages/backend/dist/bundle.tar.gz | grep 'packages/app' | head -20 >&2
+  exit 1
+fi
 
 step "done in $((SECONDS - t0))s:"
 ls -l packages/backend/dist/bundle.tar.gz packages/backend/dist/skeleton.tar.gz >&2
