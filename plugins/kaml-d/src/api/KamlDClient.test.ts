@@ -1,3 +1,4 @@
+import { File as NodeFile } from 'node:buffer';
 import { KamlDClient } from './KamlDClient';
 
 function clientAnswering(answers: Record<string, { status: number; body: unknown }>) {
@@ -70,5 +71,77 @@ describe('KamlDClient', () => {
       'http://backend/api/kaml-d/health': { status: 503, body: report },
     });
     await expect(client.getHealth()).resolves.toEqual(report);
+  });
+});
+
+describe('KamlDClient dataset calls', () => {
+  function recordingClient(status = 200, body: unknown = {}) {
+    const calls: Array<{ url: string; init?: RequestInit }> = [];
+    const client = new KamlDClient({
+      discoveryApi: { getBaseUrl: async (pluginId: string) => `http://backend/api/${pluginId}` },
+      fetchApi: {
+        fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+          calls.push({ url: String(input), init });
+          return new Response(JSON.stringify(body), {
+            status,
+            headers: { 'Content-Type': 'application/json' },
+          });
+        },
+      },
+    });
+    return { client, calls };
+  }
+
+  it('encodes path segments and query strings', async () => {
+    const { client, calls } = recordingClient();
+    await client.getDatasetSchema({ namespace: 'team a', name: 'sales/2024' });
+    await client.getDatasetPreview({ namespace: 'default', name: 'sales' }, 25);
+    await client.getDatasetProfile({ namespace: 'default', name: 'sales' }, 'unit price&tax');
+    await client.getStorageSummary();
+    expect(calls.map(c => c.url)).toEqual([
+      'http://backend/api/kaml-d/datasets/team%20a/sales%2F2024/schema',
+      'http://backend/api/kaml-d/datasets/default/sales/preview?limit=25',
+      'http://backend/api/kaml-d/datasets/default/sales/profile?column=unit+price%26tax',
+      'http://backend/api/kaml-d/storage/summary',
+    ]);
+  });
+
+  it('posts a query as JSON', async () => {
+    const { client, calls } = recordingClient();
+    await client.runQuery('SELECT * FROM "sales"', 50);
+    expect(calls[0].url).toBe('http://backend/api/kaml-d/query');
+    expect(calls[0].init?.method).toBe('POST');
+    expect(JSON.parse(String(calls[0].init?.body))).toEqual({ sql: 'SELECT * FROM "sales"', limit: 50 });
+  });
+
+  it('sends the upload fields before the files', async () => {
+    const { client, calls } = recordingClient(201, { entityRef: 'dataset:default/sales' });
+    // the test environment's FormData is Node's (as is its fetch), which takes Node's File
+    const file = new NodeFile(['a,b\n1,2\n'], 'sales.csv', { type: 'text/csv' }) as unknown as File;
+    await client.uploadDataset({
+      name: 'sales',
+      format: 'csv',
+      owner: 'group:default/data-science',
+      tags: ['finance', 'tabular'],
+      files: [file],
+    });
+    const form = calls[0].init?.body;
+    expect(form).toBeInstanceOf(FormData);
+    const entries = [...(form as FormData).entries()];
+    expect(entries.map(([key]) => key)).toEqual(['name', 'format', 'owner', 'tags', 'files']);
+    expect(entries[3][1]).toBe('finance,tabular');
+    expect((entries[4][1] as File).name).toBe('sales.csv');
+  });
+
+  it('fails with the server error when a call is refused', async () => {
+    const { client } = recordingClient(400, {
+      error: { name: 'InputError', message: 'Parser Error: syntax error at or near "SELEC"' },
+      request: { method: 'POST', url: '/api/kaml-d/query' },
+      response: { statusCode: 400 },
+    });
+    await expect(client.runQuery('SELEC 1')).rejects.toMatchObject({
+      statusCode: 400,
+      cause: { message: 'Parser Error: syntax error at or near "SELEC"' },
+    });
   });
 });

@@ -43,11 +43,12 @@ const useStyles = makeStyles(theme => ({
 }));
 
 function formatModified(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', {
+  const time = new Date(iso).toLocaleString('en-GB', {
     dateStyle: 'medium',
     timeStyle: 'short',
     timeZone: 'UTC',
-  }) + ' UTC';
+  });
+  return `${time} UTC`;
 }
 
 function useColumns(): TableColumn<DatasetRow>[] {

@@ -8,6 +8,17 @@ import {
 } from '@kaml-d/plugin-kaml-d-common';
 import { KamlDApi } from '../../api';
 
+const STORAGE_SUMMARY: StorageSummaryResponse = {
+  adapter: 'file',
+  buckets: ['kaml-datasets'],
+  datasets: 3,
+  objects: 9,
+  bytes: 61_250_000,
+  capacityBytes: 1_000_000_000,
+  percentUsed: 6.1,
+  measuredAt: '2026-03-02T10:00:00.000Z',
+};
+
 /** A KamlDApi whose calls answer as given; the others fail saying they were not expected. */
 export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
   const unexpected = (name: string) => async () => {
@@ -16,7 +27,7 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
   return {
     getHealth: async () => ({ status: 'ok', version: '0.1.0', dependencies: [] }),
     getCatalogProblems: async () => [],
-    getStorageSummary: async () => storageSummary,
+    getStorageSummary: async () => STORAGE_SUMMARY,
     getDatasetSchema: unexpected('getDatasetSchema'),
     getDatasetPreview: unexpected('getDatasetPreview'),
     getDatasetProfile: unexpected('getDatasetProfile'),
@@ -46,16 +57,8 @@ export async function responseError(
   );
 }
 
-export const storageSummary: StorageSummaryResponse = {
-  adapter: 'file',
-  buckets: ['kaml-datasets'],
-  datasets: 3,
-  objects: 9,
-  bytes: 61_250_000,
-  capacityBytes: 1_000_000_000,
-  percentUsed: 6.1,
-  measuredAt: '2026-03-02T10:00:00.000Z',
-};
+/** The storage summary the mock answers by default. */
+export const storageSummary = STORAGE_SUMMARY;
 
 export const financeSchema: DatasetSchemaResponse = {
   entityRef: 'dataset:default/finance-transactions',

@@ -1,0 +1,264 @@
+import { Entity } from '@backstage/catalog-model';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { ReactElement } from 'react';
+import { KamlDApi, kamlDApiRef } from '../../api';
+import { customerChurn, financeTransactions } from '../__fixtures__/entities';
+import {
+  amountProfile,
+  financePreview,
+  financeSchema,
+  mockKamlDApi,
+  pending,
+  responseError,
+} from '../__fixtures__/kamlDApi';
+import { DatasetPreviewContent } from './DatasetPreviewContent';
+import { DatasetProfileContent } from './DatasetProfileContent';
+import { DatasetSchemaContent } from './DatasetSchemaContent';
+
+async function render(
+  element: ReactElement,
+  kamlD: Partial<KamlDApi>,
+  entity: Entity = financeTransactions,
+) {
+  return renderInTestApp(<EntityProvider entity={entity}>{element}</EntityProvider>, {
+    apis: [[kamlDApiRef, mockKamlDApi(kamlD)]],
+  });
+}
+
+function rowOf(text: string) {
+  const row = screen.getByText(text).closest('tr');
+  if (!row) throw new Error(`no row holds ${text}`);
+  return within(row);
+}
+
+describe('Dataset Schema tab', () => {
+  it('shows the engine columns and types with the declared classifications and descriptions', async () => {
+    const getDatasetSchema = jest.fn(async () => financeSchema);
+    await render(<DatasetSchemaContent />, { getDatasetSchema });
+    expect(await screen.findByText('Schema (6 columns)')).toBeInTheDocument();
+    expect(screen.getByText('Read by duckdb')).toBeInTheDocument();
+    expect(rowOf('email').getByText('VARCHAR')).toBeInTheDocument();
+    expect(rowOf('email').getByLabelText('classification: pii')).toHaveTextContent('PII');
+    expect(rowOf('email').getByText('Card holder e-mail')).toBeInTheDocument();
+    expect(rowOf('amount').getByText('DOUBLE')).toBeInTheDocument();
+    expect(rowOf('amount').queryByLabelText(/classification/)).not.toBeInTheDocument();
+    // in the data, not declared
+    expect(rowOf('booked_at').getByText('TIMESTAMP')).toBeInTheDocument();
+    expect(getDatasetSchema).toHaveBeenCalledWith({ namespace: 'default', name: 'finance-transactions' });
+  });
+
+  it('lists declared columns the data does not have', async () => {
+    await render(
+      <DatasetSchemaContent />,
+      {
+        getDatasetSchema: async () => ({
+          entityRef: 'dataset:default/customer-churn',
+          engine: 'duckdb',
+          columns: [{ name: 'customer_id', type: 'VARCHAR' }],
+        }),
+      },
+      customerChurn,
+    );
+    expect(await screen.findByText('Schema (1 columns)')).toBeInTheDocument();
+    expect(rowOf('churned').getByText('Declared, not in the data')).toBeInTheDocument();
+  });
+
+  it('explains an empty schema', async () => {
+    await render(
+      <DatasetSchemaContent />,
+      {
+        getDatasetSchema: async () => ({
+          entityRef: 'dataset:default/clickstream-events',
+          engine: 'duckdb',
+          columns: [],
+        }),
+      },
+      { ...customerChurn, spec: { ...customerChurn.spec, schema: undefined } },
+    );
+    expect(await screen.findByText('No columns')).toBeInTheDocument();
+  });
+
+  it('shows progress, then the engine error', async () => {
+    await render(<DatasetSchemaContent />, { getDatasetSchema: () => pending() });
+    expect(await screen.findByRole('progressbar', { name: 'Reading the schema' })).toBeInTheDocument();
+  });
+
+  it('shows the engine error', async () => {
+    const error = await responseError(
+      404,
+      'NotFoundError',
+      'No files under s3://kaml-datasets/finance-transactions/',
+    );
+    await render(<DatasetSchemaContent />, {
+      getDatasetSchema: async () => {
+        throw error;
+      },
+    });
+    expect(
+      await screen.findByText(
+        'Error: Could not read the schema of Finance transactions: No files under s3://kaml-datasets/finance-transactions/',
+      ),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('Dataset Preview tab', () => {
+  it('shows the first rows with column types, nulls marked, and reads more rows when asked', async () => {
+    const getDatasetPreview = jest.fn(async (_d: unknown, limit?: number) => ({
+      ...financePreview,
+      limit: limit ?? 10,
+    }));
+    await render(<DatasetPreviewContent />, { getDatasetPreview });
+    expect(await screen.findByText('First 2 rows')).toBeInTheDocument();
+    expect(screen.getByText('Read by duckdb in 12 ms · more rows exist')).toBeInTheDocument();
+    expect(rowOf('tx-0002').getByText('1899.99')).toBeInTheDocument();
+    expect(rowOf('tx-0002').getByText('true')).toBeInTheDocument();
+    expect(rowOf('tx-0002').getByText('null')).toBeInTheDocument();
+    expect(rowOf('tx-0001').getByText('Corner Bakery')).toBeInTheDocument();
+    expect(screen.getByText('DOUBLE')).toBeInTheDocument();
+    expect(getDatasetPreview).toHaveBeenLastCalledWith(
+      { namespace: 'default', name: 'finance-transactions' },
+      10,
+    );
+
+    await userEvent.click(screen.getByLabelText('Rows'));
+    const options = await screen.findAllByRole('option');
+    expect(options.map(o => o.textContent)).toEqual(['10', '25', '50', '100']);
+    await userEvent.click(screen.getByRole('option', { name: '50' }));
+    expect(await screen.findByText('First 2 rows')).toBeInTheDocument();
+    expect(getDatasetPreview).toHaveBeenLastCalledWith(
+      { namespace: 'default', name: 'finance-transactions' },
+      50,
+    );
+  });
+
+  it('says when the dataset has no rows', async () => {
+    await render(<DatasetPreviewContent />, {
+      getDatasetPreview: async () => ({ ...financePreview, rows: [], truncated: false }),
+    });
+    expect(await screen.findByText('The dataset has no rows.')).toBeInTheDocument();
+    expect(screen.getByText('Read by duckdb in 12 ms · all rows shown')).toBeInTheDocument();
+  });
+
+  it('shows progress while reading', async () => {
+    await render(<DatasetPreviewContent />, { getDatasetPreview: () => pending() });
+    expect(await screen.findByRole('progressbar', { name: 'Reading the first rows' })).toBeInTheDocument();
+  });
+
+  it('shows why the preview was refused', async () => {
+    const error = await responseError(
+      403,
+      'NotAllowedError',
+      'Columns card_holder, email are classified pii; only the owners may preview them.',
+    );
+    await render(<DatasetPreviewContent />, {
+      getDatasetPreview: async () => {
+        throw error;
+      },
+    });
+    expect(
+      await screen.findByText(
+        'Error: Could not preview Finance transactions: Columns card_holder, email are classified pii; only the owners may preview them.',
+      ),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('Dataset Profile tab', () => {
+  it('profiles the first column, then the picked one, with figures, top values and histogram', async () => {
+    const getDatasetProfile = jest.fn(async (_d: unknown, column: string) =>
+      column === 'amount'
+        ? amountProfile
+        : {
+            ...amountProfile,
+            column,
+            type: 'VARCHAR',
+            nulls: 0,
+            nullShare: 0,
+            approxDistinct: 400_000,
+            min: 'tx-0001',
+            max: 'tx-9999',
+            topValues: [],
+            histogram: undefined,
+          },
+    );
+    await render(<DatasetProfileContent />, {
+      getDatasetSchema: async () => financeSchema,
+      getDatasetProfile,
+    });
+    expect(await screen.findByText('transaction_id (VARCHAR)')).toBeInTheDocument();
+    expect(screen.getByText('The column has no values.')).toBeInTheDocument();
+    expect(screen.queryByRole('figure')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByLabelText('Column'));
+    await userEvent.click(await screen.findByRole('option', { name: 'amount' }));
+    expect(await screen.findByText('amount (DOUBLE)')).toBeInTheDocument();
+    expect(screen.getByText('400,000')).toBeInTheDocument();
+    expect(screen.getByText('0.5% (2,000 nulls)')).toBeInTheDocument();
+    expect(screen.getByText('35,812')).toBeInTheDocument();
+    expect(screen.getByText('9999.99')).toBeInTheDocument();
+    const top = screen.getByRole('list', { name: 'Top values of amount' });
+    expect(within(top).getByText('9.99')).toBeInTheDocument();
+    expect(within(top).getByText('1,204 rows')).toBeInTheDocument();
+
+    const histogram = screen.getByRole('figure', { name: 'Histogram of amount' });
+    const bars = within(histogram).getAllByRole('listitem');
+    expect(bars.map(b => b.getAttribute('aria-label'))).toEqual([
+      '0 to 2,500: 390,000 rows',
+      '2,500 to 5,000: 6,000 rows',
+      '5,000 to 7,500: 1,500 rows',
+      '7,500 to 10,000 (inclusive): 500 rows',
+    ]);
+    expect(bars[0]).toHaveStyle({ height: '100%' });
+    expect(getDatasetProfile).toHaveBeenLastCalledWith(
+      { namespace: 'default', name: 'finance-transactions' },
+      'amount',
+    );
+  });
+
+  it('explains when there are no columns to profile', async () => {
+    await render(<DatasetProfileContent />, {
+      getDatasetSchema: async () => ({ ...financeSchema, columns: [] }),
+    });
+    expect(await screen.findByText('No columns to profile')).toBeInTheDocument();
+  });
+
+  it('shows progress while profiling', async () => {
+    await render(<DatasetProfileContent />, {
+      getDatasetSchema: async () => financeSchema,
+      getDatasetProfile: () => pending(),
+    });
+    expect(
+      await screen.findByRole('progressbar', { name: 'Profiling transaction_id' }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the engine error of a failed profile', async () => {
+    const error = await responseError(400, 'InputError', 'Dataset has no column "transaction_id"');
+    await render(<DatasetProfileContent />, {
+      getDatasetSchema: async () => financeSchema,
+      getDatasetProfile: async () => {
+        throw error;
+      },
+    });
+    expect(
+      await screen.findByText(
+        'Error: Could not profile transaction_id: Dataset has no column "transaction_id"',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the error when the columns cannot be read', async () => {
+    await render(<DatasetProfileContent />, {
+      getDatasetSchema: async () => {
+        throw new Error('Failed to fetch');
+      },
+    });
+    expect(
+      await screen.findByText('Error: Could not read the columns of Finance transactions: Failed to fetch'),
+    ).toBeInTheDocument();
+  });
+});
