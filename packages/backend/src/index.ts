@@ -36,6 +36,7 @@ backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('./modules/searchEngine'));
 backend.add(import('@backstage/plugin-search-backend-module-elasticsearch'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+backend.add(import('@kaml-d/plugin-search-backend-module-kaml-d'));
 
 // kubernetes
 backend.add(import('@backstage/plugin-kubernetes-backend'));

@@ -224,17 +224,17 @@ function prestoRunner(config: TrinoProviderConfig): TrinoStatementRunner {
         error: error =>
           reject(
             new Error(
-              `Trino refused ${sql.slice(0, 80)}…: ${
-                isError(error)
-                  ? error.message
-                  : typeof error === 'object' &&
-                    error !== null &&
-                    'message' in error
-                  ? String(error.message)
-                  : String(error)
-              }`,
+              `Trino refused ${sql.slice(0, 80)}…: ${trinoMessage(error)}`,
             ),
           ),
       });
     });
+}
+
+function trinoMessage(error: unknown): string {
+  if (isError(error)) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    return String(error.message);
+  }
+  return String(error);
 }

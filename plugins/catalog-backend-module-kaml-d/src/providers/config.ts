@@ -149,6 +149,10 @@ export function readObjectStoreProviderConfigs(
   );
 }
 
+function defaultPort(ssl: boolean): number {
+  return ssl ? 443 : 80;
+}
+
 /** Reads `catalog.providers.kamlD.trino`. */
 export function readTrinoProviderConfigs(root: Config): TrinoProviderConfig[] {
   return unique(
@@ -181,7 +185,7 @@ export function readTrinoProviderConfigs(root: Config): TrinoProviderConfig[] {
       return {
         id,
         host: url.hostname,
-        port: url.port ? Number(url.port) : ssl ? 443 : 80,
+        port: url.port ? Number(url.port) : defaultPort(ssl),
         ssl,
         user: config.getOptionalString('user') ?? DEFAULT_TRINO_DISCOVERY_USER,
         password: config.getOptionalString('password'),

@@ -1,0 +1,314 @@
+import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import {
+  DeferredEntity,
+  EntityProviderConnection,
+  EntityProviderMutation,
+} from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { EventParams, EventsService } from '@backstage/plugin-events-node';
+import {
+  DatasetUploadedEvent,
+  FileStorageAdapter,
+  KAML_D_DATASET_EVENTS_TOPIC,
+} from '@kaml-d/plugin-kaml-d-node';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { ObjectStoreDatasetProvider } from './ObjectStoreDatasetProvider';
+
+const bucket = 'kaml-datasets';
+
+const declared: Entity = {
+  apiVersion: 'kaml-d.io/v1alpha1',
+  kind: 'Dataset',
+  metadata: { name: 'finance-transactions' },
+  spec: {
+    owner: 'data-engineering',
+    lifecycle: 'production',
+    format: 'csv',
+    location: 's3://kaml-datasets/finance-transactions/',
+  },
+};
+
+function manifest(name: string, location: string): Entity {
+  return {
+    apiVersion: 'kaml-d.io/v1alpha1',
+    kind: 'Dataset',
+    metadata: {
+      name,
+      description: 'Uploaded sales',
+      tags: ['sales'],
+      labels: { team: 'bi' },
+    },
+    spec: {
+      owner: 'user:default/alice',
+      lifecycle: 'experimental',
+      format: 'csv',
+      location,
+      size: { bytes: 1, files: 1 },
+    },
+  };
+}
+
+class RecordingConnection implements EntityProviderConnection {
+  readonly mutations: EntityProviderMutation[] = [];
+  async applyMutation(mutation: EntityProviderMutation) {
+    this.mutations.push(mutation);
+  }
+  async refresh() {}
+}
+
+/** In-process events: publish calls the subscribers. */
+function localEvents(): EventsService {
+  const handlers: Array<{
+    topics: string[];
+    onEvent: (p: EventParams) => Promise<void>;
+  }> = [];
+  return {
+    async publish(params) {
+      for (const h of handlers) {
+        if (h.topics.includes(params.topic)) await h.onEvent(params);
+      }
+    },
+    async subscribe(options) {
+      handlers.push(options);
+    },
+  };
+}
+
+function write(root: string, key: string, body: string | Buffer) {
+  const path = join(root, bucket, key);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, body);
+}
+
+describe('ObjectStoreDatasetProvider', () => {
+  let root: string;
+  const schedule = { run: jest.fn(async () => {}) };
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'kaml-provider-'));
+    write(root, 'finance-transactions/2024-q1.csv', 'a,b\n1,2\n');
+    write(root, 'Traffic Counts/2024/03.csv', 'station,count\ns1,10\n');
+    write(root, 'Traffic Counts/2024/04.csv', 'station,count\ns1,11\ns2,12\n');
+    write(root, 'traffic counts/.hidden', 'x');
+    write(root, 'clickstream/day-1.jsonl', '{"user":"u","n":1}\n');
+    write(root, 'empty/.keep', '');
+    write(root, 'top-level.csv', 'not,a,dataset\n');
+    schedule.run.mockClear();
+  });
+
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  function create(events?: EventsService) {
+    const config = new ConfigReader({
+      catalog: {
+        providers: {
+          kamlD: {
+            objectStore: [
+              {
+                id: 'local',
+                location: `s3://${bucket}/`,
+                owner: 'data-engineering',
+              },
+            ],
+          },
+        },
+      },
+    });
+    const [provider] = ObjectStoreDatasetProvider.fromConfig(config, {
+      logger: mockServices.logger.mock(),
+      auth: mockServices.auth(),
+      catalog: catalogServiceMock({ entities: [declared] }),
+      schedule,
+      events,
+      adapter: new FileStorageAdapter(root),
+    });
+    return provider;
+  }
+
+  it('is built per config entry, named after its id, and schedules its scan', async () => {
+    const provider = create();
+    expect(provider.getProviderName()).toBe('kaml-d-object-store:local');
+    await provider.connect(new RecordingConnection());
+    expect(schedule.run).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'kaml-d-object-store:local:refresh' }),
+    );
+  });
+
+  it('emits one Dataset per folder with format, figures and inferred schema, skipping declared ones', async () => {
+    const provider = create();
+    const connection = new RecordingConnection();
+    await provider.connect(connection);
+    const result = await provider.refresh();
+    expect(result).toEqual({ datasets: 2, declared: 1, failed: 0 });
+
+    expect(connection.mutations).toHaveLength(1);
+    const mutation = connection.mutations[0];
+    if (mutation.type !== 'full') throw new Error('expected a full mutation');
+    const byName = Object.fromEntries(
+      mutation.entities.map((e: DeferredEntity) => [e.entity.metadata.name, e]),
+    );
+    expect(Object.keys(byName).sort()).toEqual([
+      'clickstream',
+      expect.stringMatching(/^traffic-counts-[0-9a-f]{8}$/),
+    ]);
+
+    const traffic = Object.values(byName).find(e =>
+      e.entity.metadata.name.startsWith('traffic-counts'),
+    )!;
+    expect(traffic.locationKey).toBe('kaml-d-object-store:local');
+    expect(traffic.entity).toMatchObject({
+      apiVersion: 'kaml-d.io/v1alpha1',
+      kind: 'Dataset',
+      metadata: {
+        title: 'Traffic Counts',
+        annotations: {
+          'kaml-d.io/discovered-by': 'kaml-d-object-store:local',
+          'kaml-d.io/object-count': '2',
+          'kaml-d.io/size-bytes': String(46),
+          'kaml-d.io/schema-source': 'csv:Traffic Counts/2024/03.csv',
+          'backstage.io/managed-by-location':
+            'kaml-d-object-store:local:s3://kaml-datasets/Traffic Counts/',
+        },
+      },
+      spec: {
+        owner: 'data-engineering',
+        lifecycle: 'experimental',
+        format: 'csv',
+        location: 's3://kaml-datasets/Traffic Counts/',
+        schema: {
+          columns: [
+            { name: 'station', type: 'varchar' },
+            { name: 'count', type: 'bigint' },
+          ],
+        },
+        size: { bytes: 46, files: 2 },
+      },
+    });
+    expect(
+      traffic.entity.metadata.annotations?.['kaml-d.io/last-modified'],
+    ).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(byName.clickstream.entity.spec).toMatchObject({
+      format: 'jsonl',
+      schema: {
+        columns: [
+          { name: 'user', type: 'varchar' },
+          { name: 'n', type: 'bigint' },
+        ],
+      },
+    });
+  });
+
+  it('takes the entity of a manifest and completes it with the listing', async () => {
+    write(root, 'sales-2024/jan.csv', 'region,total\neu,3\n');
+    write(
+      root,
+      'sales-2024/catalog-info.yaml',
+      stringify(manifest('sales-2024', 's3://kaml-datasets/sales-2024/')),
+    );
+    const provider = create();
+    const connection = new RecordingConnection();
+    await provider.connect(connection);
+    await provider.refresh();
+    const mutation = connection.mutations[0];
+    if (mutation.type !== 'full') throw new Error('expected a full mutation');
+    const sales = mutation.entities.find(
+      e => e.entity.metadata.name === 'sales-2024',
+    )!.entity;
+    expect(sales.metadata).toMatchObject({
+      description: 'Uploaded sales',
+      tags: ['sales'],
+      labels: { team: 'bi' },
+      annotations: { 'kaml-d.io/object-count': '1' },
+    });
+    expect(sales.spec).toMatchObject({
+      owner: 'user:default/alice',
+      size: { bytes: 18, files: 1 },
+      schema: {
+        columns: [
+          { name: 'region', type: 'varchar' },
+          { name: 'total', type: 'bigint' },
+        ],
+      },
+    });
+  });
+
+  it('adds an uploaded dataset as a delta when its event arrives', async () => {
+    const events = localEvents();
+    const provider = create(events);
+    const connection = new RecordingConnection();
+    await provider.connect(connection);
+
+    write(root, 'uploads-x/part-1.csv', 'k,v\na,1\n');
+    const entity = manifest('uploads-x', 's3://kaml-datasets/uploads-x/');
+    write(root, 'uploads-x/catalog-info.yaml', stringify(entity));
+    const event: DatasetUploadedEvent = {
+      action: 'uploaded',
+      entity,
+      location: 's3://kaml-datasets/uploads-x/',
+      bucket,
+      manifestKey: 'uploads-x/catalog-info.yaml',
+      keys: ['part-1.csv'],
+      uploadedBy: 'user:default/alice',
+    };
+    await events.publish({
+      topic: KAML_D_DATASET_EVENTS_TOPIC,
+      eventPayload: event,
+    });
+    // events of other buckets and of declared locations change nothing
+    await events.publish({
+      topic: KAML_D_DATASET_EVENTS_TOPIC,
+      eventPayload: { ...event, bucket: 'elsewhere' },
+    });
+    write(root, 'finance-transactions/catalog-info.yaml', stringify(declared));
+    await events.publish({
+      topic: KAML_D_DATASET_EVENTS_TOPIC,
+      eventPayload: {
+        ...event,
+        location: 's3://kaml-datasets/finance-transactions/',
+        manifestKey: 'finance-transactions/catalog-info.yaml',
+      },
+    });
+
+    expect(connection.mutations).toHaveLength(1);
+    const mutation = connection.mutations[0];
+    if (mutation.type !== 'delta') throw new Error('expected a delta mutation');
+    expect(mutation.removed).toEqual([]);
+    expect(mutation.added).toHaveLength(1);
+    expect(mutation.added[0].locationKey).toBe('kaml-d-object-store:local');
+    expect(mutation.added[0].entity).toMatchObject({
+      metadata: {
+        name: 'uploads-x',
+        annotations: {
+          'kaml-d.io/discovered-by': 'kaml-d-object-store:local',
+          'kaml-d.io/object-count': '1',
+        },
+      },
+      spec: { owner: 'user:default/alice', size: { bytes: 8, files: 1 } },
+    });
+  });
+
+  it('fails fast on an entry without a bucket and builds nothing without entries', () => {
+    const options = {
+      logger: mockServices.logger.mock(),
+      auth: mockServices.auth(),
+      catalog: catalogServiceMock(),
+      schedule,
+    };
+    expect(() =>
+      ObjectStoreDatasetProvider.fromConfig(
+        new ConfigReader({
+          catalog: { providers: { kamlD: { objectStore: [{ id: 'x' }] } } },
+        }),
+        options,
+      ),
+    ).toThrow(/needs a bucket/);
+    expect(
+      ObjectStoreDatasetProvider.fromConfig(new ConfigReader({}), options),
+    ).toEqual([]);
+  });
+});
