@@ -197,8 +197,14 @@ export class TrinoDatasetProvider implements EntityProvider {
   }
 }
 
-/** Runs statements through `presto-client` with `engine: 'trino'`. */
-function prestoRunner(config: TrinoProviderConfig): TrinoStatementRunner {
+/**
+ * Runs statements through `presto-client` with `engine: 'trino'` (the default runner).
+ *
+ * @public
+ */
+export function prestoRunner(
+  config: TrinoProviderConfig,
+): TrinoStatementRunner {
   const client = new Client({
     host: config.host,
     port: config.port,
