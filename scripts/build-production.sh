@@ -58,9 +58,11 @@ step "backend bundle done in $((SECONDS - t))s"
 for f in packages/backend/dist/bundle.tar.gz packages/backend/dist/skeleton.tar.gz; do
   [ -s "$f" ] || { echo "build-production: $f was not produced" >&2; exit 1; }
 done
-if ! tar -tzf packages/backend/dist/bundle.tar.gz | grep -Eq '^(\./)?packages/app/dist/index\.html$'; then
+# (the listing is read whole: `tar | grep -q` fails under pipefail when grep stops early)
+entries="$(tar -tzf packages/backend/dist/bundle.tar.gz)"
+if ! grep -Eq '^(\./)?packages/app/dist/index\.html$' <<<"$entries"; then
   echo "build-production: the bundle holds no packages/app/dist/index.html; its app entries:" >&2
-  tar -tzf packages/backend/dist/bundle.tar.gz | grep 'packages/app' | head -20 >&2
+  grep 'packages/app' <<<"$entries" | head -20 >&2
   exit 1
 fi
 
