@@ -1,0 +1,90 @@
+import { expect, test } from '@playwright/test';
+import { signInAsGuest } from './helpers.ts';
+
+// A small CSV whose column name occurs nowhere else, so that a search hit can only come from
+// this dataset's indexed columns.
+const DATASET = 'e2e-greenhouse-sensors';
+const COLUMN = 'leaf_wetness_permille';
+const CSV = [
+  `sensor,${COLUMN},temperature_c`,
+  'north-1,412,21.5',
+  'south-2,655,23.25',
+  'west-3,98,19.75',
+  '',
+].join('\n');
+
+test('upload a CSV on the Workbench, find it by a column name, preview it and query it with SQL', async ({ page }) => {
+  test.setTimeout(240_000);
+  await signInAsGuest(page);
+
+  await test.step('upload through the Upload dialog', async () => {
+    await page.getByRole('button', { name: 'Upload dataset' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Upload a dataset' });
+    await dialog.getByLabel('Files').setInputFiles({
+      name: 'greenhouse.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(CSV),
+    });
+    await expect(dialog.getByText('greenhouse.csv')).toBeVisible();
+    const name = dialog.getByRole('textbox', { name: 'Name' });
+    await name.fill(DATASET);
+    await dialog.getByRole('textbox', { name: 'Description' }).fill('Leaf wetness and temperature per greenhouse sensor');
+    await dialog.getByRole('textbox', { name: 'Tags' }).fill('iot, e2e');
+    await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+
+    await expect(dialog.getByText(/Uploaded 1 file \(\d+ B\) to/)).toBeVisible();
+    await expect(dialog.getByRole('link', { name: `dataset:default/${DATASET}` })).toBeVisible();
+  });
+
+  await test.step('the catalog registers it (discovery) and the table lists it', async () => {
+    const dialog = page.getByRole('dialog', { name: 'Upload a dataset' });
+    await expect(dialog.getByText('It is in the catalog now.')).toBeVisible({ timeout: 60_000 });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    const row = page.getByRole('row', { name: new RegExp(DATASET) });
+    await expect(row).toBeVisible();
+    await expect(row.getByText('Leaf wetness and temperature per greenhouse sensor')).toBeVisible();
+    await expect(page.getByText(/^Storage: \d+ datasets?, /)).toBeVisible();
+  });
+
+  await test.step('its Preview tab shows the first rows', async () => {
+    await page.getByRole('row', { name: new RegExp(DATASET) }).getByRole('link').first().click();
+    await expect(page).toHaveURL(new RegExp(`/catalog/default/dataset/${DATASET}`));
+    await page.getByRole('link', { name: 'Preview', exact: true }).click();
+    await expect(page.getByText('First 3 rows')).toBeVisible();
+    await expect(page.getByRole('row', { name: /south-2/ }).getByText('655')).toBeVisible();
+    await expect(page.getByText(COLUMN)).toBeVisible();
+  });
+
+  await test.step('SQL mode runs a query over it and shows the result rows', async () => {
+    await page.goto('/');
+    await page.getByRole('button', { name: 'SQL mode' }).click();
+    await page
+      .getByRole('textbox', { name: 'SQL' })
+      .fill(`SELECT sensor, ${COLUMN} FROM "${DATASET}" WHERE ${COLUMN} > 100 ORDER BY sensor`);
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect(page.getByText('Query result: 2 rows')).toBeVisible();
+    await expect(page.getByRole('row', { name: /north-1/ }).getByText('412')).toBeVisible();
+    await expect(page.getByRole('row', { name: /south-2/ }).getByText('655')).toBeVisible();
+    await expect(page.getByRole('row', { name: /west-3/ })).toHaveCount(0);
+  });
+
+  // last: it waits for the search index to be rebuilt with the new dataset
+  await test.step('the search box finds it by its column name (search collator)', async () => {
+    await page.goto('/');
+    const form = page.getByRole('search');
+    const box = form.getByRole('textbox', { name: 'Search datasets and the catalog' });
+    await box.fill(COLUMN);
+    const results = page.getByRole('list', { name: 'Search results' });
+    // the index is rebuilt on a schedule: search again until the new dataset is in it
+    await expect(async () => {
+      await form.getByRole('button', { name: 'Search', exact: true }).click();
+      await expect(results.getByRole('link', { name: new RegExp(DATASET.replace(/-/g, '.')) })).toBeVisible({
+        timeout: 2_000,
+      });
+    }).toPass({ timeout: 120_000, intervals: [3_000] });
+    await results.getByRole('link', { name: new RegExp(DATASET.replace(/-/g, '.')) }).first().click();
+    await expect(page).toHaveURL(new RegExp(`/catalog/default/dataset/${DATASET}`));
+    await page.getByRole('link', { name: 'Preview', exact: true }).click();
+    await expect(page.getByText('First 3 rows')).toBeVisible();
+  });
+});
