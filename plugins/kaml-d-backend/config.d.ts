@@ -168,5 +168,82 @@ export interface Config {
         password?: string;
       };
     };
+    /**
+     * The Observation Hub: health of Models, Datasets and inference services from Kubernetes
+     * and Prometheus. Left out, the Health tab explains what to configure.
+     */
+    observation?: {
+      /** Kubernetes clusters whose Deployments, pods, Jobs and events are read. */
+      kubernetes?: {
+        /** Clusters read in parallel; one failing cluster is reported beside the others' answers. */
+        clusters?: Array<{
+          /** Name shown beside what was read from the cluster. */
+          name: string;
+          /** API server URL, such as `https://kubernetes.example.com:6443`. */
+          url: string;
+          /**
+           * Bearer token of a service account allowed to get/list pods, events, deployments and jobs.
+           * @visibility secret
+           */
+          token?: string;
+          /** Path of the PEM CA bundle that signed the API server's certificate. */
+          caFile?: string;
+          /**
+           * The CA bundle itself, base64-encoded PEM.
+           * @visibility secret
+           */
+          caData?: string;
+          /**
+           * Skip verification of the API server's certificate (tests only).
+           * @default false
+           */
+          skipTLSVerify?: boolean;
+        }>;
+        /**
+         * With no clusters listed, read the cluster the backend runs in through its service account.
+         * @default true
+         */
+        inCluster?: boolean;
+        /** Custom resources read beside the built-in kinds and judged by their `status.conditions`. */
+        customResources?: Array<{
+          /** API group, such as `serving.kserve.io`. */
+          group: string;
+          /** API version, such as `v1beta1`. */
+          version: string;
+          /** Plural resource name, such as `inferenceservices`. */
+          plural: string;
+        }>;
+      };
+      /** Prometheus instances queried for the charts and the firing alerts. */
+      prometheus?: Array<{
+        /** Name shown beside the series and alerts it answered. */
+        name: string;
+        /** Base URL, such as `http://prometheus:9090`. */
+        url: string;
+      }>;
+      /**
+       * Install-wide replacements of the preset queries, by panel (`requestRate`, `latency`,
+       * `errorRatio`, `gpuUtil`, `gpuMemory`, `cpu`, `memory`, `trainingLoss`, `trainingEpoch`).
+       * Placeholders `{{selector}}`, `{{errorSelector}}`, `{{podSelector}}` and `{{window}}` are
+       * filled with escaped matchers built from the entity's annotations. An entity overrides one
+       * panel with the annotation `kaml-d.io/promql-<panel>`.
+       */
+      queries?: { [panel: string]: string };
+      /**
+       * How long an answer is reused, in seconds.
+       * @default 30
+       */
+      cacheSeconds?: number;
+      /**
+       * Time limit of each Prometheus request, in milliseconds.
+       * @default 10000
+       */
+      timeoutMs?: number;
+      /**
+       * Warning events younger than this are shown, in minutes.
+       * @default 60
+       */
+      eventMaxAgeMinutes?: number;
+    };
   };
 }

@@ -24,6 +24,10 @@ import {
   readQueryConfig,
 } from './services/QueryEngine';
 import { createDatasetsService } from './services/Datasets';
+import {
+  createObservationService,
+  readObservationConfig,
+} from './services/Observation';
 import { KAML_D_BACKEND_VERSION } from './version';
 
 /**
@@ -103,6 +107,13 @@ export const kamlDPlugin = createBackendPlugin({
           maxUploadBytes: storageConfig.maxUploadBytes,
         });
 
+        const observation = createObservationService({
+          config: readObservationConfig(config),
+          catalog,
+          cache,
+          logger,
+        });
+
         const health = createHealthService({
           version: KAML_D_BACKEND_VERSION,
           probes: [
@@ -130,7 +141,13 @@ export const kamlDPlugin = createBackendPlugin({
         });
 
         httpRouter.use(
-          await createRouter({ httpAuth, health, datasets, storage }),
+          await createRouter({
+            httpAuth,
+            health,
+            datasets,
+            storage,
+            observation,
+          }),
         );
         // download links carry their own signature instead of a Backstage token
         httpRouter.addAuthPolicy({

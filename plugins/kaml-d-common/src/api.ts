@@ -210,3 +210,138 @@ export interface DatasetUploadResponse {
    */
   registration: 'location' | 'discovery';
 }
+
+/**
+ * Overall state of an entity in the Observation Hub.
+ *
+ * @public
+ */
+export type ObservationStatus = 'healthy' | 'degraded' | 'down' | 'unknown';
+
+/**
+ * A condition of a workload (`Available`, `Ready`, `Complete`, a custom resource's own types).
+ *
+ * @public
+ */
+export interface ObservationCondition {
+  type: string;
+  /** `True`, `False` or `Unknown`, as Kubernetes writes it. */
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+/**
+ * A Deployment, pod, Job or custom resource behind an entity.
+ *
+ * @public
+ */
+export interface ObservationWorkload {
+  /** Name of the configured cluster it was read from. */
+  cluster: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /** Short state in words: `Running`, `CrashLoopBackOff`, `2/2 ready`, `Complete`, `Failed`. */
+  phase: string;
+  /** Whether this workload counts as working. */
+  healthy: boolean;
+  /** Container restarts (pods only). */
+  restarts?: number;
+  conditions: ObservationCondition[];
+}
+
+/**
+ * A recent Warning event of one of the workloads.
+ *
+ * @public
+ */
+export interface ObservationEvent {
+  cluster: string;
+  /** `Kind/name` of the object the event is about. */
+  object: string;
+  reason: string;
+  message: string;
+  count: number;
+  /** ISO time the event was last seen. */
+  lastSeen?: string;
+}
+
+/**
+ * One line of a chart: points as `[unix seconds, value]`.
+ *
+ * @public
+ */
+export interface ObservationSeries {
+  /** Text of the legend, such as `p95` or a pod name. */
+  label: string;
+  points: Array<[number, number]>;
+}
+
+/**
+ * One chart of the Health tab: a preset or overridden PromQL query over the range.
+ *
+ * @public
+ */
+export interface ObservationPanel {
+  /** Stable id: `requestRate`, `latency`, `errorRatio`, `gpuUtil`, `gpuMemory`, `cpu`, `memory`, `trainingLoss`, `trainingEpoch`. */
+  id: string;
+  title: string;
+  /** `reqps`, `seconds`, `ratio`, `percent`, `bytes`, `cores`, `mebibytes` or `none`. */
+  unit: string;
+  /** Name of the Prometheus instance that answered. */
+  source?: string;
+  series: ObservationSeries[];
+}
+
+/**
+ * A firing alert whose labels match the entity.
+ *
+ * @public
+ */
+export interface ObservationAlert {
+  name: string;
+  severity?: string;
+  summary?: string;
+  /** ISO time since when it is active. */
+  activeAt?: string;
+  /** Name of the Prometheus instance that reported it. */
+  source: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * Something that could not be read; the rest of the answer stands.
+ *
+ * @public
+ */
+export interface ObservationError {
+  /** `kubernetes` or `prometheus`. */
+  source: 'kubernetes' | 'prometheus';
+  /** Name of the cluster or Prometheus instance. */
+  name: string;
+  message: string;
+}
+
+/**
+ * Answer of `GET /api/kaml-d/observation/:namespace/:kind/:name?range=1h`.
+ *
+ * @public
+ */
+export interface ObservationResponse {
+  entityRef: string;
+  /** The range asked for, such as `1h`. */
+  range: string;
+  /** Seconds between points of the series. */
+  stepSeconds: number;
+  headline: { status: ObservationStatus; reason: string };
+  /** What is configured; both false means the tab should say what to configure. */
+  configured: { kubernetes: boolean; prometheus: boolean };
+  workloads: ObservationWorkload[];
+  events: ObservationEvent[];
+  panels: ObservationPanel[];
+  alerts: ObservationAlert[];
+  errors: ObservationError[];
+  /** ISO time the answer was assembled (it may come from a short cache). */
+  observedAt: string;
+}

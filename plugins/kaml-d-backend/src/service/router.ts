@@ -4,9 +4,11 @@ import Router from 'express-promise-router';
 import { HealthService } from '../services/HealthService';
 import { DatasetsService } from '../services/Datasets';
 import { StorageService } from '../services/Storage';
+import { ObservationService } from '../services/Observation';
 import { datasetRoutes } from './routes/datasets';
 import { queryRoutes } from './routes/query';
 import { storageRoutes } from './routes/storage';
+import { observationRoutes } from './routes/observation';
 
 /** Everything the router needs; built once in the plugin's init. */
 export interface RouterOptions {
@@ -14,6 +16,7 @@ export interface RouterOptions {
   health: HealthService;
   datasets: DatasetsService;
   storage: StorageService;
+  observation: ObservationService;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, health, datasets, storage } = options;
+  const { httpAuth, health, datasets, storage, observation } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -38,6 +41,7 @@ export async function createRouter(
   router.use(datasetRoutes({ httpAuth, datasets }));
   router.use(queryRoutes({ httpAuth, datasets }));
   router.use(storageRoutes({ httpAuth, storage }));
+  router.use(observationRoutes({ httpAuth, observation }));
 
   return router;
 }

@@ -1,0 +1,50 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { ObservationResponse } from '@kaml-d/plugin-kaml-d-common';
+
+/** A Kubernetes cluster the Observation Hub reads. */
+export interface ObservationClusterConfig {
+  name: string;
+  url: string;
+  token?: string;
+  caData?: string;
+  caFile?: string;
+  skipTLSVerify: boolean;
+}
+
+/** A custom resource whose `status.conditions` are read beside Deployments, pods and Jobs. */
+export interface ObservationCustomResource {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+/** A Prometheus instance. */
+export interface ObservationPrometheusConfig {
+  name: string;
+  url: string;
+}
+
+/** `kamlD.observation`, parsed once. */
+export interface ObservationConfig {
+  clusters: ObservationClusterConfig[];
+  /** Use the pod's service account when no cluster is configured and the backend runs in one. */
+  inCluster: boolean;
+  customResources: ObservationCustomResource[];
+  prometheus: ObservationPrometheusConfig[];
+  /** Per-install overrides of the preset queries, by panel id. */
+  queries: Record<string, string>;
+  cacheSeconds: number;
+  timeoutMs: number;
+  /** Warning events younger than this are shown. */
+  eventMaxAgeMinutes: number;
+}
+
+/** The Observation Hub: health of one entity from Kubernetes and Prometheus. */
+export interface ObservationService {
+  observe(
+    ref: CompoundEntityRef,
+    range: string,
+    credentials: BackstageCredentials,
+  ): Promise<ObservationResponse>;
+}
