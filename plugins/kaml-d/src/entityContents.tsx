@@ -38,9 +38,24 @@ export const datasetProfileEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/**
+ * Health of a Model, inference service (Component) or Dataset from Kubernetes and Prometheus:
+ * headline, charts, workloads, events and firing alerts.
+ */
+export const healthEntityContent = EntityContentBlueprint.make({
+  name: 'health',
+  params: {
+    path: '/health',
+    title: 'Health',
+    filter: { kind: { $in: ['model', 'component', 'dataset'] } },
+    loader: () => import('./components/HealthTab').then(m => <m.HealthTab />),
+  },
+});
+
 /** Every entity content (tab) of the KAML-D plugin. */
 export const kamlDEntityContents = [
   datasetSchemaEntityContent,
   datasetPreviewEntityContent,
   datasetProfileEntityContent,
+  healthEntityContent,
 ];

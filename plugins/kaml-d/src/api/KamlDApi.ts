@@ -6,6 +6,7 @@ import {
   DatasetSchemaResponse,
   DatasetUploadResponse,
   HealthResponse,
+  ObservationResponse,
   QueryResponse,
   StorageSummaryResponse,
 } from '@kaml-d/plugin-kaml-d-common';
@@ -56,6 +57,17 @@ export interface DatasetUploadRequest {
 }
 
 /**
+ * An entity addressed for the Observation Hub.
+ *
+ * @public
+ */
+export interface ObservedEntityName {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
  * Client of the KAML-D backend (`/api/kaml-d`).
  *
  * @public
@@ -76,6 +88,8 @@ export interface KamlDApi {
   runQuery(sql: string, limit?: number): Promise<QueryResponse>;
   /** Stores files as a new dataset; the catalog registers it through discovery. */
   uploadDataset(request: DatasetUploadRequest): Promise<DatasetUploadResponse>;
+  /** Health of one entity from Kubernetes and Prometheus over a range such as `1h`; failures of single sources come back in `errors`. */
+  getObservation(entity: ObservedEntityName, range: string): Promise<ObservationResponse>;
 }
 
 /** @public */

@@ -145,3 +145,28 @@ describe('KamlDClient dataset calls', () => {
     });
   });
 });
+
+describe('KamlDClient.getObservation', () => {
+  it('encodes every path segment and sends the range as a query parameter', async () => {
+    const body = { entityRef: 'model:default/a b', headline: { status: 'unknown', reason: 'r' } };
+    const { client, calls } = clientAnswering({
+      'http://backend/api/kaml-d/observation/default/model/a%20b%2Fc?range=6h': { status: 200, body },
+    });
+    await expect(
+      client.getObservation({ kind: 'model', namespace: 'default', name: 'a b/c' }, '6h'),
+    ).resolves.toEqual(body);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('fails with the response error when the entity is unknown', async () => {
+    const { client } = clientAnswering({
+      'http://backend/api/kaml-d/observation/default/model/nobody?range=1h': {
+        status: 404,
+        body: { error: { name: 'NotFoundError', message: 'No entity model:default/nobody in the catalog' } },
+      },
+    });
+    await expect(
+      client.getObservation({ kind: 'model', namespace: 'default', name: 'nobody' }, '1h'),
+    ).rejects.toMatchObject({ statusCode: 404 });
+  });
+});

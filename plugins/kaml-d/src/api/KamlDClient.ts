@@ -6,6 +6,7 @@ import {
   DatasetSchemaResponse,
   DatasetUploadResponse,
   HealthResponse,
+  ObservationResponse,
   QueryResponse,
   StorageSummaryResponse,
 } from '@kaml-d/plugin-kaml-d-common';
@@ -14,6 +15,7 @@ import {
   DatasetName,
   DatasetUploadRequest,
   KamlDApi,
+  ObservedEntityName,
 } from './KamlDApi';
 
 /** One row of the catalog's unprocessed-entities answer (the fields this client reads). */
@@ -155,6 +157,18 @@ export class KamlDClient implements KamlDApi {
       throw await ResponseError.fromResponse(response);
     }
     return (await response.json()) as DatasetUploadResponse;
+  }
+
+  async getObservation(
+    entity: ObservedEntityName,
+    range: string,
+  ): Promise<ObservationResponse> {
+    const path = `/observation/${[entity.namespace, entity.kind, entity.name]
+      .map(encodeURIComponent)
+      .join('/')}`;
+    return this.getJson(
+      await this.url(path, new URLSearchParams({ range })),
+    );
   }
 
   private datasetPath(dataset: DatasetName, what: string): string {

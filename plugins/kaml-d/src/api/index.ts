@@ -4,5 +4,6 @@ export type {
   CatalogProblem,
   DatasetName,
   DatasetUploadRequest,
+  ObservedEntityName,
 } from './KamlDApi';
 export { KamlDClient } from './KamlDClient';

@@ -33,6 +33,7 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
     getDatasetProfile: unexpected('getDatasetProfile'),
     runQuery: unexpected('runQuery'),
     uploadDataset: unexpected('uploadDataset'),
+    getObservation: unexpected('getObservation'),
     ...answers,
   };
 }
