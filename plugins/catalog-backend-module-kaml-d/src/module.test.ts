@@ -8,6 +8,8 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
+import { KAML_D_DATASET_EVENTS_TOPIC } from '@kaml-d/plugin-kaml-d-node';
 import request from 'supertest';
 import catalogModuleKamlD from '.';
 
@@ -242,5 +244,126 @@ describe('catalogModuleKamlD', () => {
     expect(res.body.facets['spec.format']).toEqual([
       { value: 'csv', count: 1 },
     ]);
+  });
+
+  it('discovers datasets in the configured store and adds an upload within seconds of its event', async () => {
+    const storageRoot = mockDir.resolve('storage');
+    mockDir.addContent({
+      'storage/kaml-datasets/sales/2024-01.csv': 'region,total\neu,3\n',
+    });
+    let events: EventsService | undefined;
+    const eventsCapture = createBackendModule({
+      pluginId: 'catalog',
+      moduleId: 'test-events',
+      register(reg) {
+        reg.registerInit({
+          deps: { service: eventsServiceRef },
+          async init({ service }) {
+            events = service;
+          },
+        });
+      },
+    });
+    const { server } = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleKamlD,
+        eventsCapture,
+        mockServices.rootConfig.factory({
+          data: {
+            kamlD: {
+              storage: { adapter: 'file', file: { root: storageRoot } },
+            },
+            catalog: {
+              rules: [{ allow: [...KINDS] }],
+              locations: [
+                { type: 'file', target: mockDir.resolve('entities.yaml') },
+              ],
+              providers: {
+                kamlD: {
+                  objectStore: [
+                    {
+                      id: 'local',
+                      location: 's3://kaml-datasets/',
+                      owner: 'data-science',
+                      // no second scan during the test: the upload can only arrive by event
+                      schedule: {
+                        frequency: { hours: 12 },
+                        timeout: { minutes: 1 },
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+
+    const sales = await getEntity(
+      server,
+      'dataset/default/sales',
+      'ownedBy group:default/data-science',
+    );
+    expect(sales.spec).toMatchObject({
+      format: 'csv',
+      location: 's3://kaml-datasets/sales/',
+      schema: {
+        columns: [
+          { name: 'region', type: 'varchar' },
+          { name: 'total', type: 'bigint' },
+        ],
+      },
+    });
+
+    const manifest = {
+      apiVersion: 'kaml-d.io/v1alpha1',
+      kind: 'Dataset',
+      metadata: {
+        name: 'uploaded-orders',
+        description: 'Orders uploaded in the Workbench',
+      },
+      spec: {
+        owner: 'data-science',
+        lifecycle: 'experimental',
+        format: 'csv',
+        location: 's3://kaml-datasets/uploaded-orders/',
+      },
+    };
+    mockDir.addContent({
+      'storage/kaml-datasets/uploaded-orders/orders.csv':
+        'order_id,amount\n1,2.5\n',
+      'storage/kaml-datasets/uploaded-orders/catalog-info.yaml':
+        JSON.stringify(manifest),
+    });
+    const started = Date.now();
+    await events!.publish({
+      topic: KAML_D_DATASET_EVENTS_TOPIC,
+      eventPayload: {
+        action: 'uploaded',
+        entity: manifest,
+        location: 's3://kaml-datasets/uploaded-orders/',
+        bucket: 'kaml-datasets',
+        manifestKey: 'uploaded-orders/catalog-info.yaml',
+        keys: ['orders.csv'],
+        uploadedBy: 'user:default/mock',
+      },
+    });
+    const uploaded = await getEntity(
+      server,
+      'dataset/default/uploaded-orders',
+      'ownedBy group:default/data-science',
+    );
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(uploaded.metadata.description).toBe(
+      'Orders uploaded in the Workbench',
+    );
+    expect(uploaded.spec?.schema).toEqual({
+      columns: [
+        { name: 'order_id', type: 'bigint' },
+        { name: 'amount', type: 'double' },
+      ],
+    });
   });
 });
