@@ -30,6 +30,7 @@ backend.add(import('@kaml-d/plugin-catalog-backend-module-kaml-d'));
 
 // scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@kaml-d/plugin-scaffolder-backend-module-kaml-d'));
 
 // search: Lunr (built in) unless a search engine module below finds its configuration
 backend.add(import('@backstage/plugin-search-backend'));

@@ -1,0 +1,191 @@
+import type { V1Job } from '@kubernetes/client-node';
+import { runAction } from '../__testUtils__/actionContext';
+import { setup } from '../__testUtils__/setup';
+import { createTrainingLaunchAction } from './trainingLaunch';
+
+const input = {
+  model: 'model:default/churn-classifier',
+  datasets: ['dataset:default/customer-churn'],
+  image: 'ghcr.io/example/trainer:1.0',
+  command: ['python', '-m', 'train'],
+  args: ['--epochs', '3'],
+  gpus: 1,
+  cpu: '2',
+  memory: '4Gi',
+  credentialsSecret: 'dataset-reader',
+};
+
+describe('kaml-d:training:launch', () => {
+  it('creates one Job tied to the model, with resources, dataset location and secret references', async () => {
+    const { cluster, kubernetes, catalog } = setup();
+    const action = createTrainingLaunchAction({ kubernetes, catalog });
+    const { outputs } = await runAction(action, input, { taskId: 'task-a' });
+
+    const jobs = cluster.all<V1Job>('Job');
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0];
+    expect(outputs).toEqual({
+      jobName: job.metadata?.name,
+      namespace: 'kaml-d-training',
+      modelName: 'churn-classifier',
+    });
+    expect(job.metadata?.name).toMatch(/^train-churn-classifier-[0-9a-f]{10}$/);
+    expect(job.metadata?.labels).toMatchObject({
+      'kaml-d.io/model': 'churn-classifier',
+      'app.kubernetes.io/part-of': 'kaml-d',
+    });
+    const pod = job.spec!.template;
+    expect(pod.metadata?.labels?.['kaml-d.io/model']).toBe('churn-classifier');
+    expect(pod.spec?.restartPolicy).toBe('Never');
+    const container = pod.spec!.containers[0];
+    expect(container.image).toBe('ghcr.io/example/trainer:1.0');
+    expect(container.command).toEqual(['python', '-m', 'train']);
+    expect(container.args).toEqual(['--epochs', '3']);
+    expect(container.resources?.requests).toEqual({
+      cpu: '2',
+      memory: '4Gi',
+      'nvidia.com/gpu': '1',
+    });
+    expect(container.resources?.limits).toEqual(container.resources?.requests);
+    expect(container.env).toEqual([
+      {
+        name: 'KAML_DATASET_LOCATION',
+        value: 's3://kaml-datasets/customer-churn/',
+      },
+      {
+        name: 'KAML_DATASET_LOCATIONS',
+        value: 's3://kaml-datasets/customer-churn/',
+      },
+      {
+        name: 'AWS_ACCESS_KEY_ID',
+        valueFrom: {
+          secretKeyRef: { name: 'dataset-reader', key: 'accessKeyId' },
+        },
+      },
+      {
+        name: 'AWS_SECRET_ACCESS_KEY',
+        valueFrom: {
+          secretKeyRef: { name: 'dataset-reader', key: 'secretAccessKey' },
+        },
+      },
+    ]);
+  });
+
+  it('creates nothing twice: a replayed checkpoint, or a retry after the checkpoint was lost', async () => {
+    const { cluster, kubernetes, catalog } = setup();
+    const action = createTrainingLaunchAction({ kubernetes, catalog });
+    const first = await runAction(action, input, { taskId: 'task-a' });
+    const replay = await runAction(action, input, {
+      taskId: 'task-a',
+      state: first.state,
+    });
+    const lost = await runAction(action, input, { taskId: 'task-a' });
+    expect(cluster.mutations).toHaveLength(1);
+    expect(replay.outputs.jobName).toBe(first.outputs.jobName);
+    expect(lost.outputs.jobName).toBe(first.outputs.jobName);
+
+    const other = await runAction(action, input, { taskId: 'task-b' });
+    expect(other.outputs.jobName).not.toBe(first.outputs.jobName);
+    expect(cluster.all('Job')).toHaveLength(2);
+  });
+
+  it('refuses to adopt a Job of that name that another task created', async () => {
+    const { cluster, kubernetes, catalog } = setup();
+    const action = createTrainingLaunchAction({ kubernetes, catalog });
+    const { outputs } = await runAction(action, input, { taskId: 'task-a' });
+    const job = cluster.all<V1Job>('Job')[0];
+    cluster.put({
+      ...job,
+      metadata: {
+        ...job.metadata,
+        labels: { 'kaml-d.io/task-id': 'task-other' },
+      },
+    });
+    await expect(
+      runAction(action, input, { taskId: 'task-a' }),
+    ).rejects.toThrow(
+      `Job kaml-d-training/${outputs.jobName} already exists and was not created by this task`,
+    );
+  });
+
+  it('dry run validates and creates nothing', async () => {
+    const { cluster, kubernetes, catalog } = setup();
+    const action = createTrainingLaunchAction({ kubernetes, catalog });
+    const { outputs } = await runAction(action, input, { dryRun: true });
+    expect(outputs.jobName).toMatch(/^train-churn-classifier-/);
+    expect(cluster.mutations).toEqual([]);
+  });
+
+  it.each([
+    [
+      { datasets: ['dataset:default/missing'] },
+      'dataset dataset:default/missing is not in the catalog',
+    ],
+    [{ datasets: ['dataset:default/no-location'] }, 'has no spec.location'],
+    [
+      { gpus: 3 },
+      '3 GPUs cannot be scheduled: the largest node has 2 nvidia.com/gpu',
+    ],
+    [
+      { model: 'model:default/Churn_Classifier' },
+      'is not a valid Kubernetes name',
+    ],
+    [{ cpu: 'two' }, 'cpu "two" is not a Kubernetes quantity'],
+    [
+      { credentialsSecret: 'Bad Secret' },
+      'credentialsSecret "Bad Secret" is not a valid Kubernetes name',
+    ],
+    [
+      { env: { 'BAD-NAME': 'x' } },
+      '"BAD-NAME" is not a valid environment variable name',
+    ],
+  ])(
+    'rejects bad input %j before creating anything',
+    async (override, message) => {
+      const { cluster, kubernetes, catalog } = setup();
+      const action = createTrainingLaunchAction({ kubernetes, catalog });
+      await expect(
+        runAction(action, { ...input, ...override }),
+      ).rejects.toThrow(message);
+      expect(cluster.mutations).toEqual([]);
+    },
+  );
+
+  it('rejects a GPU count outside the schema', async () => {
+    const { kubernetes, catalog } = setup();
+    const action = createTrainingLaunchAction({ kubernetes, catalog });
+    await expect(runAction(action, { ...input, gpus: 99 })).rejects.toThrow(
+      'input rejected by the schema',
+    );
+  });
+
+  it('fails with what to configure when no cluster is configured', async () => {
+    const { catalog } = setup();
+    const action = createTrainingLaunchAction({
+      kubernetes: undefined,
+      catalog,
+    });
+    await expect(runAction(action, input)).rejects.toThrow(
+      'KAML-D Kubernetes access is not configured: set kamlD.kubernetes.url',
+    );
+  });
+
+  it('fails before any mutation when RBAC denies creating Jobs', async () => {
+    const { cluster, kubernetes, catalog } = setup();
+    cluster.denied = c => c.verb === 'create' && c.resource === 'jobs';
+    const action = createTrainingLaunchAction({ kubernetes, catalog });
+    await expect(runAction(action, input)).rejects.toThrow(
+      "the portal's Kubernetes credentials may not create jobs.batch in kaml-d-training",
+    );
+    expect(cluster.mutations).toEqual([]);
+  });
+
+  it('fails the step when the cluster is unreachable', async () => {
+    const { cluster, kubernetes, catalog } = setup();
+    cluster.unreachable = true;
+    const action = createTrainingLaunchAction({ kubernetes, catalog });
+    await expect(runAction(action, input)).rejects.toThrow(
+      'the API server is unreachable',
+    );
+  });
+});

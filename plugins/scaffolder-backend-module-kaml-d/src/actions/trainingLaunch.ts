@@ -1,0 +1,331 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { withDefaults } from './input';
+import type { V1EnvVar, V1Job, V1Node } from '@kubernetes/client-node';
+import {
+  assertDnsLabel,
+  assertQuantity,
+  deterministicName,
+  modelNameOf,
+  taskLabelValue,
+} from '../kubernetes/names';
+import {
+  createOnce,
+  ensureAccess,
+  KubeTarget,
+  requireTarget,
+  TASK_LABEL,
+} from '../kubernetes/target';
+import { examples } from './trainingLaunch.examples';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The label tying a Job (and its pods) to the Model entity it trains. */
+export const MODEL_LABEL = 'kaml-d.io/model';
+const PART_OF = { 'app.kubernetes.io/part-of': 'kaml-d' };
+
+function envName(name: string): string {
+  if (!ENV_NAME.test(name)) {
+    throw new InputError(`"${name}" is not a valid environment variable name`);
+  }
+  return name;
+}
+
+/** The most `nvidia.com/gpu` any one node can allocate. */
+function maxGpusPerNode(nodes: V1Node[]): number {
+  return nodes.reduce((max, node) => {
+    const gpus = Number(node.status?.allocatable?.['nvidia.com/gpu'] ?? 0);
+    return Number.isFinite(gpus) && gpus > max ? gpus : max;
+  }, 0);
+}
+
+/** Values of the inputs a template may leave out. */
+const DEFAULTS = {
+  datasets: [],
+  args: [],
+  gpus: 0,
+  cpu: '1',
+  memory: '2Gi',
+  env: {},
+  backoffLimit: 0,
+  podAnnotations: {},
+};
+
+/**
+ * `kaml-d:training:launch` — a batch/v1 Job in the training namespace that trains a Model on
+ * catalog Datasets.
+ * @public
+ */
+export function createTrainingLaunchAction(options: {
+  kubernetes: KubeTarget | undefined;
+  catalog: CatalogService;
+}) {
+  return createTemplateAction({
+    id: 'kaml-d:training:launch',
+    description:
+      'Launches a training Job for a Model on Kubernetes: image, command, resources (CPU, memory, nvidia.com/gpu), dataset locations and storage credentials through Secret references.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        model: z =>
+          z.string({
+            description:
+              'The Model entity being trained (entity ref such as model:default/churn-classifier); its name labels the Job',
+          }),
+        datasets: z =>
+          z
+            .array(z.string(), {
+              description:
+                'Dataset entity refs to train on; their spec.location is passed as KAML_DATASET_LOCATION (the first) and KAML_DATASET_LOCATIONS (all, comma-separated) (default [])',
+            })
+            .optional(),
+        image: z =>
+          z.string({ description: 'Container image of the trainer' }).min(1),
+        command: z =>
+          z
+            .array(z.string(), {
+              description: "Entrypoint; the image's own when omitted",
+            })
+            .optional(),
+        args: z =>
+          z
+            .array(z.string(), {
+              description: 'Arguments to the entrypoint (default [])',
+            })
+            .optional(),
+        gpus: z =>
+          z
+            .number({
+              description:
+                'nvidia.com/gpu to request (and limit); must fit on one node of the cluster (default 0)',
+            })
+            .int()
+            .min(0)
+            .max(16)
+            .optional(),
+        cpu: z =>
+          z
+            .string({
+              description:
+                'CPU request and limit, such as 2 or 500m (default 1)',
+            })
+            .optional(),
+        memory: z =>
+          z
+            .string({
+              description:
+                'Memory request and limit, such as 4Gi (default 2Gi)',
+            })
+            .optional(),
+        env: z =>
+          z
+            .record(z.string(), {
+              description:
+                'Plain environment variables (never secrets: use credentialsSecret) (default {})',
+            })
+            .optional(),
+        credentialsSecret: z =>
+          z
+            .string({
+              description:
+                'Name of a Secret in the training namespace holding storage credentials; injected through secretKeyRef, never copied',
+            })
+            .optional(),
+        credentialsKeys: z =>
+          z
+            .record(z.string(), {
+              description:
+                'Environment variable → key in credentialsSecret. Default: AWS_ACCESS_KEY_ID → accessKeyId, AWS_SECRET_ACCESS_KEY → secretAccessKey',
+            })
+            .optional(),
+        backoffLimit: z =>
+          z
+            .number({
+              description:
+                'Retries of a failed pod before the Job fails (default 0)',
+            })
+            .int()
+            .min(0)
+            .max(10)
+            .optional(),
+        activeDeadlineSeconds: z =>
+          z
+            .number({
+              description: 'Upper bound of the Job run time in seconds',
+            })
+            .int()
+            .positive()
+            .optional(),
+        podAnnotations: z =>
+          z
+            .record(z.string(), {
+              description: 'Annotations of the training pod (default {})',
+            })
+            .optional(),
+      },
+      output: {
+        jobName: z => z.string({ description: 'Name of the training Job' }),
+        namespace: z =>
+          z.string({ description: 'Namespace of the training Job' }),
+        modelName: z =>
+          z.string({
+            description: 'Name of the Model (the kaml-d.io/model label)',
+          }),
+      },
+    },
+    async handler(ctx) {
+      const input = withDefaults(ctx.input, DEFAULTS);
+      const { client, trainingNamespace: namespace } = requireTarget(
+        options.kubernetes,
+      );
+      const modelName = modelNameOf(input.model);
+      const image = input.image.trim();
+      if (!image || /\s/.test(image)) {
+        throw new InputError(
+          `image "${input.image}" is not an image reference`,
+        );
+      }
+      assertQuantity(input.cpu, 'cpu');
+      assertQuantity(input.memory, 'memory');
+      const credentialsSecret = input.credentialsSecret
+        ? assertDnsLabel(input.credentialsSecret, 'credentialsSecret')
+        : undefined;
+      const credentialsKeys = input.credentialsKeys ?? {
+        AWS_ACCESS_KEY_ID: 'accessKeyId',
+        AWS_SECRET_ACCESS_KEY: 'secretAccessKey',
+      };
+      Object.keys(input.env).forEach(envName);
+      Object.keys(credentialsKeys).forEach(envName);
+
+      // datasets must exist in the catalog and say where their data is
+      const credentials = await ctx.getInitiatorCredentials();
+      const locations: string[] = [];
+      for (const ref of input.datasets) {
+        const entity = await options.catalog.getEntityByRef(ref, {
+          credentials,
+        });
+        if (!entity || entity.kind.toLocaleLowerCase('en-US') !== 'dataset') {
+          throw new InputError(`dataset ${ref} is not in the catalog`);
+        }
+        const location = (entity.spec as { location?: unknown } | undefined)
+          ?.location;
+        if (typeof location !== 'string' || !location) {
+          throw new InputError(
+            `dataset ${stringifyEntityRef(
+              entity,
+            )} has no spec.location to train on`,
+          );
+        }
+        locations.push(location);
+      }
+
+      // the cluster: reachable, may create Jobs here, and has a node with enough GPUs
+      await ensureAccess(client, [
+        { verb: 'create', group: 'batch', resource: 'jobs', namespace },
+        { verb: 'get', group: 'batch', resource: 'jobs', namespace },
+      ]);
+      if (input.gpus > 0) {
+        const max = maxGpusPerNode(
+          await client.list<V1Node>('v1', 'Node', undefined),
+        );
+        if (input.gpus > max) {
+          throw new InputError(
+            `${input.gpus} GPUs cannot be scheduled: the largest node has ${max} nvidia.com/gpu`,
+          );
+        }
+      }
+
+      const taskId = ctx.task.id;
+      const jobName = deterministicName(
+        'train',
+        modelName,
+        `${taskId}/${ctx.step?.id ?? ''}`,
+      );
+      const taskLabel = taskLabelValue(taskId);
+      const labels = {
+        ...PART_OF,
+        'app.kubernetes.io/component': 'training',
+        [MODEL_LABEL]: modelName,
+        [TASK_LABEL]: taskLabel,
+      };
+      const env: V1EnvVar[] = [
+        ...Object.entries(input.env).map(([name, value]) => ({ name, value })),
+        ...(locations.length
+          ? [
+              { name: 'KAML_DATASET_LOCATION', value: locations[0] },
+              { name: 'KAML_DATASET_LOCATIONS', value: locations.join(',') },
+            ]
+          : []),
+        ...(credentialsSecret
+          ? Object.entries(credentialsKeys).map(([name, key]) => ({
+              name,
+              valueFrom: { secretKeyRef: { name: credentialsSecret, key } },
+            }))
+          : []),
+      ];
+      const resources: Record<string, string> = {
+        cpu: input.cpu,
+        memory: input.memory,
+        ...(input.gpus > 0 ? { 'nvidia.com/gpu': String(input.gpus) } : {}),
+      };
+      const job: V1Job = {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: {
+          name: jobName,
+          namespace,
+          labels,
+          annotations: {
+            'kaml-d.io/model-ref': input.model,
+            'kaml-d.io/datasets': input.datasets.join(','),
+            ...(ctx.user?.ref ? { 'kaml-d.io/launched-by': ctx.user.ref } : {}),
+          },
+        },
+        spec: {
+          backoffLimit: input.backoffLimit,
+          activeDeadlineSeconds: input.activeDeadlineSeconds,
+          template: {
+            metadata: { labels, annotations: input.podAnnotations },
+            spec: {
+              restartPolicy: 'Never',
+              automountServiceAccountToken: false,
+              containers: [
+                {
+                  name: 'train',
+                  image,
+                  command: input.command,
+                  args: input.args,
+                  env,
+                  resources: { requests: resources, limits: resources },
+                },
+              ],
+            },
+          },
+        },
+      };
+
+      ctx.output('jobName', jobName);
+      ctx.output('namespace', namespace);
+      ctx.output('modelName', modelName);
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: would create Job ${namespace}/${jobName} (${input.gpus} GPU, ${input.cpu} CPU, ${input.memory})`,
+        );
+        return;
+      }
+
+      await ctx.checkpoint({
+        key: `kaml-d.training.launch.${namespace}.${jobName}`,
+        fn: async () => {
+          const created = await createOnce(client, job);
+          return created.metadata?.uid ?? '';
+        },
+      });
+      ctx.logger.info(
+        `Training Job ${namespace}/${jobName} created for model ${modelName}`,
+      );
+    },
+  });
+}

@@ -1,0 +1,248 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { withDefaults } from './input';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { assertDnsLabel, labelSelector } from '../kubernetes/names';
+import {
+  ensureAccess,
+  KubeTarget,
+  requireTarget,
+  sleep,
+} from '../kubernetes/target';
+import { KubeClient } from '../kubernetes/types';
+import { examples } from './trainingWait.examples';
+
+/** The outcome of a Job from its conditions, or undefined while it runs. */
+export function jobOutcome(job: V1Job): 'Succeeded' | 'Failed' | undefined {
+  const conditions = job.status?.conditions ?? [];
+  const isTrue = (type: string) =>
+    conditions.some(c => c.type === type && c.status === 'True');
+  if (isTrue('Complete')) return 'Succeeded';
+  if (isTrue('Failed')) return 'Failed';
+  return undefined;
+}
+
+function failureReason(job: V1Job): string {
+  const failed = job.status?.conditions?.find(
+    c => c.type === 'Failed' && c.status === 'True',
+  );
+  return (
+    [failed?.reason, failed?.message].filter(Boolean).join(': ') || 'failed'
+  );
+}
+
+/**
+ * Forwards new log lines of a Job's pods to the task log. Lines carry the API server's RFC 3339
+ * timestamps; per pod only lines newer than the last one forwarded are written.
+ */
+class LogTail {
+  private readonly seen = new Map<string, string>();
+  constructor(
+    private readonly client: KubeClient,
+    private readonly namespace: string,
+    private readonly tailLines: number,
+    private readonly logger: LoggerService,
+  ) {}
+
+  async forward(pods: V1Pod[]): Promise<void> {
+    for (const pod of pods) {
+      const name = pod.metadata?.name;
+      const phase = pod.status?.phase;
+      if (!name || !phase || phase === 'Pending' || phase === 'Unknown')
+        continue;
+      let text: string;
+      try {
+        text = await this.client.podLog(
+          this.namespace,
+          name,
+          'train',
+          this.tailLines,
+        );
+      } catch (e) {
+        this.logger.warn(
+          `log of pod ${name} is not available: ${(e as Error).message}`,
+        );
+        continue;
+      }
+      const last = this.seen.get(name) ?? '';
+      for (const line of text.split('\n')) {
+        if (!line) continue;
+        const space = line.indexOf(' ');
+        const stamp = space > 0 ? line.slice(0, space) : '';
+        if (stamp && stamp <= last) continue;
+        this.logger.info(
+          `[${name}] ${space > 0 ? line.slice(space + 1) : line}`,
+        );
+        if (stamp) this.seen.set(name, stamp);
+      }
+    }
+  }
+}
+
+/** Values of the inputs a template may leave out. */
+const DEFAULTS = {
+  timeoutSeconds: 3600,
+  pollIntervalSeconds: 5,
+  logTailLines: 20,
+};
+
+/**
+ * `kaml-d:training:wait` — waits until a training Job completes or fails, streaming the log
+ * tail of its pods into the task log; a failed Job or a timeout fails the step.
+ * @public
+ */
+export function createTrainingWaitAction(options: {
+  kubernetes: KubeTarget | undefined;
+}) {
+  return createTemplateAction({
+    id: 'kaml-d:training:wait',
+    description:
+      'Waits for a training Job to complete, streaming its log tail into the task log; fails the step when the Job fails or the timeout passes.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        jobName: z =>
+          z.string({
+            description:
+              'Name of the Job (the jobName output of kaml-d:training:launch)',
+          }),
+        namespace: z =>
+          z
+            .string({
+              description:
+                'Namespace of the Job; the configured training namespace by default',
+            })
+            .optional(),
+        timeoutSeconds: z =>
+          z
+            .number({
+              description:
+                'How long to wait before failing the step (default 3600)',
+            })
+            .positive()
+            .max(7 * 24 * 3600)
+            .optional(),
+        pollIntervalSeconds: z =>
+          z
+            .number({
+              description: 'Seconds between two looks at the Job (default 5)',
+            })
+            .min(0.05)
+            .max(300)
+            .optional(),
+        logTailLines: z =>
+          z
+            .number({
+              description:
+                'Log lines of each pod read per look (0: no logs) (default 20)',
+            })
+            .int()
+            .min(0)
+            .max(1000)
+            .optional(),
+      },
+      output: {
+        status: z =>
+          z
+            .enum(['Succeeded', 'Failed'], {
+              description: 'Outcome of the Job (the step fails on Failed)',
+            })
+            .optional(),
+        startTime: z =>
+          z
+            .string({ description: 'When the Job started (RFC 3339)' })
+            .optional(),
+        completionTime: z =>
+          z
+            .string({ description: 'When the Job completed (RFC 3339)' })
+            .optional(),
+        durationSeconds: z =>
+          z
+            .number({ description: 'Run time of a completed Job in seconds' })
+            .optional(),
+      },
+    },
+    async handler(ctx) {
+      const input = withDefaults(ctx.input, DEFAULTS);
+      const target = requireTarget(options.kubernetes);
+      const { client } = target;
+      const jobName = assertDnsLabel(input.jobName, 'jobName');
+      const namespace = assertDnsLabel(
+        input.namespace ?? target.trainingNamespace,
+        'namespace',
+      );
+      await ensureAccess(client, [
+        { verb: 'get', group: 'batch', resource: 'jobs', namespace },
+        { verb: 'list', group: '', resource: 'pods', namespace },
+      ]);
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would wait for Job ${namespace}/${jobName}`);
+        return;
+      }
+
+      const tail = new LogTail(
+        client,
+        namespace,
+        input.logTailLines,
+        ctx.logger,
+      );
+      const selector = labelSelector({
+        'batch.kubernetes.io/job-name': jobName,
+      });
+      const deadline = Date.now() + input.timeoutSeconds * 1000;
+      let lastActive = -1;
+      for (;;) {
+        const job = await client.read<V1Job>({
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          namespace,
+          name: jobName,
+        });
+        if (!job) {
+          throw new InputError(`Job ${namespace}/${jobName} does not exist`);
+        }
+        const outcome = jobOutcome(job);
+        if (input.logTailLines > 0) {
+          await tail.forward(
+            await client.list<V1Pod>('v1', 'Pod', namespace, selector),
+          );
+        }
+        const active = job.status?.active ?? 0;
+        if (active !== lastActive && !outcome) {
+          ctx.logger.info(`Job ${jobName}: ${active} pod(s) running`);
+          lastActive = active;
+        }
+        if (outcome) {
+          const start = job.status?.startTime;
+          const end = job.status?.completionTime;
+          if (start) ctx.output('startTime', new Date(start).toISOString());
+          if (end) ctx.output('completionTime', new Date(end).toISOString());
+          if (start && end) {
+            ctx.output(
+              'durationSeconds',
+              (new Date(end).getTime() - new Date(start).getTime()) / 1000,
+            );
+          }
+          ctx.output('status', outcome);
+          if (outcome === 'Failed') {
+            throw new Error(
+              `training Job ${namespace}/${jobName} failed: ${failureReason(
+                job,
+              )}`,
+            );
+          }
+          ctx.logger.info(`Training Job ${namespace}/${jobName} completed`);
+          return;
+        }
+        if (Date.now() >= deadline) {
+          throw new Error(
+            `training Job ${namespace}/${jobName} did not finish within ${input.timeoutSeconds}s (it keeps running; delete it or wait again)`,
+          );
+        }
+        await sleep(input.pollIntervalSeconds * 1000, ctx.signal);
+      }
+    },
+  });
+}

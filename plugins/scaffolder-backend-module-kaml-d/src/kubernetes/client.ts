@@ -1,0 +1,153 @@
+import {
+  ApiException,
+  ApisApi,
+  AuthorizationV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
+import { KamlDKubernetesSettings } from './config';
+import { AccessCheck, KubeApiError, KubeClient, ObjectRef } from './types';
+
+function reason(body: unknown): string | undefined {
+  let parsed = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return body.slice(0, 500) || undefined;
+    }
+  }
+  if (parsed && typeof parsed === 'object' && 'message' in parsed) {
+    const message = (parsed as { message: unknown }).message;
+    return typeof message === 'string' ? message : undefined;
+  }
+  return undefined;
+}
+
+/** Turns client-node errors into {@link KubeApiError} (status + the API server's message). */
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ApiException) {
+      throw new KubeApiError(
+        e.code,
+        `${what}: HTTP ${e.code}${reason(e.body) ? ` ${reason(e.body)}` : ''}`,
+      );
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    throw new KubeApiError(
+      0,
+      `${what}: the API server is unreachable (${message})`,
+    );
+  }
+}
+
+function kubeConfigOf(settings: KamlDKubernetesSettings): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: 'kaml-d',
+        server: settings.url,
+        caData: settings.caData
+          ? Buffer.from(settings.caData).toString('base64')
+          : undefined,
+        skipTLSVerify: false,
+      },
+    ],
+    users: [{ name: 'kaml-d-portal', token: settings.token }],
+    contexts: [{ name: 'kaml-d', cluster: 'kaml-d', user: 'kaml-d-portal' }],
+    currentContext: 'kaml-d',
+  });
+  return kc;
+}
+
+/** A {@link KubeClient} on `@kubernetes/client-node` for the configured cluster. */
+export function createKubeClient(
+  settings: KamlDKubernetesSettings,
+): KubeClient {
+  const kc = kubeConfigOf(settings);
+  const objects = KubernetesObjectApi.makeApiClient(kc);
+  const core = kc.makeApiClient(CoreV1Api);
+  const authz = kc.makeApiClient(AuthorizationV1Api);
+  const apis = kc.makeApiClient(ApisApi);
+  const header = (ref: ObjectRef) => ({
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    metadata: { name: ref.name, namespace: ref.namespace },
+  });
+  const describe = (o: KubernetesObject) =>
+    `${o.kind} ${o.metadata?.namespace}/${o.metadata?.name}`;
+
+  return {
+    async canI(check: AccessCheck) {
+      const review = await call(
+        `access review for ${check.verb} ${check.resource}`,
+        () =>
+          authz.createSelfSubjectAccessReview({
+            body: {
+              apiVersion: 'authorization.k8s.io/v1',
+              kind: 'SelfSubjectAccessReview',
+              spec: { resourceAttributes: { ...check } },
+            },
+          }),
+      );
+      return review.status?.allowed === true;
+    },
+    async servesGroupVersion(groupVersion) {
+      const groups = await call('API discovery', () => apis.getAPIVersions());
+      return groups.groups.some(g =>
+        g.versions.some(v => v.groupVersion === groupVersion),
+      );
+    },
+    async read<T extends KubernetesObject>(ref: ObjectRef) {
+      try {
+        return await call(`read ${ref.kind} ${ref.namespace}/${ref.name}`, () =>
+          objects.read<T>(header(ref)),
+        );
+      } catch (e) {
+        if (e instanceof KubeApiError && e.status === 404) return undefined;
+        throw e;
+      }
+    },
+    create: <T extends KubernetesObject>(object: T) =>
+      call(`create ${describe(object)}`, () => objects.create<T>(object)),
+    replace: <T extends KubernetesObject>(object: T) =>
+      call(`replace ${describe(object)}`, () => objects.replace<T>(object)),
+    async list<T extends KubernetesObject>(
+      apiVersion: string,
+      kind: string,
+      namespace: string | undefined,
+      labelSelector?: string,
+    ) {
+      const result = await call(
+        `list ${kind} in ${namespace ?? 'the cluster'}`,
+        () =>
+          objects.list<T>(
+            apiVersion,
+            kind,
+            namespace,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            labelSelector,
+          ),
+      );
+      return result.items;
+    },
+    podLog: (namespace, pod, container, tailLines) =>
+      call(`log of pod ${namespace}/${pod}`, () =>
+        core.readNamespacedPodLog({
+          namespace,
+          name: pod,
+          container,
+          tailLines,
+          timestamps: true,
+        }),
+      ),
+  };
+}

@@ -1,0 +1,52 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createKubeClient } from './kubernetes/client';
+import { readKamlDKubernetesSettings } from './kubernetes/config';
+import { KubeTarget } from './kubernetes/target';
+import { createTrainingLaunchAction } from './actions/trainingLaunch';
+import { createTrainingWaitAction } from './actions/trainingWait';
+import { createModelDeployAction } from './actions/modelDeploy';
+import { createModelWaitReadyAction } from './actions/modelWaitReady';
+
+/**
+ * The KAML-D scaffolder actions: `kaml-d:training:launch`, `kaml-d:training:wait`,
+ * `kaml-d:model:deploy` and `kaml-d:model:wait-ready`.
+ * @public
+ */
+export const scaffolderModuleKamlD = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'kaml-d',
+  register(env) {
+    env.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        catalog: catalogServiceRef,
+      },
+      async init({ scaffolder, config, logger, catalog }) {
+        const settings = readKamlDKubernetesSettings(config);
+        const kubernetes: KubeTarget | undefined = settings && {
+          client: createKubeClient(settings),
+          trainingNamespace: settings.trainingNamespace,
+          modelsNamespace: settings.modelsNamespace,
+        };
+        if (!kubernetes) {
+          logger.info(
+            'kamlD.kubernetes is not configured: the kaml-d:training and kaml-d:model actions will fail until it is',
+          );
+        }
+        scaffolder.addActions(
+          createTrainingLaunchAction({ kubernetes, catalog }),
+          createTrainingWaitAction({ kubernetes }),
+          createModelDeployAction({ kubernetes }),
+          createModelWaitReadyAction({ kubernetes }),
+        );
+      },
+    });
+  },
+});
