@@ -345,3 +345,45 @@ export interface ObservationResponse {
   /** ISO time the answer was assembled (it may come from a short cache). */
   observedAt: string;
 }
+
+/**
+ * A cluster node on the SRE page.
+ *
+ * @public
+ */
+export interface SreNode {
+  cluster: string;
+  name: string;
+  ready: boolean;
+  /** `nvidia.com/gpu` the node can hand out. */
+  gpuAllocatable: number;
+  /** `nvidia.com/gpu` requested by its running pods. */
+  gpuRequested: number;
+  /** Mean DCGM utilisation of its GPUs, in percent, when Prometheus has it. */
+  gpuUtilisation?: number;
+}
+
+/**
+ * A Job or Deployment that is not working, with the catalog entity it belongs to when known.
+ *
+ * @public
+ */
+export interface SreWorkloadRow extends ObservationWorkload {
+  /** `kind:namespace/name` of the entity whose `backstage.io/kubernetes-id` labels it. */
+  entityRef?: string;
+}
+
+/**
+ * Answer of `GET /api/kaml-d/observation/sre`: the platform at a glance.
+ *
+ * @public
+ */
+export interface SreOverviewResponse {
+  configured: { kubernetes: boolean; prometheus: boolean };
+  nodes: SreNode[];
+  failingRuns: SreWorkloadRow[];
+  unhealthyEndpoints: SreWorkloadRow[];
+  alerts: Array<ObservationAlert & { entityRef?: string }>;
+  errors: ObservationError[];
+  observedAt: string;
+}

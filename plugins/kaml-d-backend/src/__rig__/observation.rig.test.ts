@@ -159,4 +159,18 @@ describe('Observation Hub against the rig Prometheus and kube-apiserver', () => 
     });
     expect(answer.headline.status).toBe('down');
   }, 60_000);
+
+  it('lists the kwok GPU node with its two GPUs on the SRE overview, and the fixture alerts linked to their model', async () => {
+    const overview = await service.overview(credentials);
+    expect(overview.errors).toEqual([]);
+    expect(overview.nodes.find(n => n.name === 'kwok-gpu-0')).toMatchObject({
+      cluster: 'rig',
+      ready: true,
+      gpuAllocatable: 2,
+    });
+    expect(overview.alerts.filter(a => a.entityRef === 'model:default/voice-classifier').map(a => a.name).sort()).toEqual([
+      'KamlModelHighErrorRate',
+      'KamlModelHighLatency',
+    ]);
+  });
 });

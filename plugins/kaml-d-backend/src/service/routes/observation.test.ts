@@ -4,7 +4,10 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { ObservationResponse } from '@kaml-d/plugin-kaml-d-common';
+import {
+  ObservationResponse,
+  SreOverviewResponse,
+} from '@kaml-d/plugin-kaml-d-common';
 import { AddressInfo } from 'node:net';
 import { Server, createServer } from 'node:http';
 import request from 'supertest';
@@ -172,5 +175,28 @@ describe('GET /api/kaml-d/observation/:namespace/:kind/:name', () => {
     // one query per panel per instance, every one with the escaped entity matcher
     expect(queries.length).toBe(9);
     expect(queries.every(q => q.includes('namespace="kaml-d-models"'))).toBe(true);
+  });
+
+  it('rolls the platform up for SREs: alerts linked to their entity, a failing cluster as data', async () => {
+    const server = await start({
+      prometheus: [{ name: 'main', url: prometheusUrl }],
+      kubernetes: { clusters: [{ name: 'lab', url: refusedUrl.replace('http:', 'https:'), token: 't' }] },
+    });
+    expect((await request(server).get('/api/kaml-d/observation/sre')).status).toBe(401);
+    const res = await request(server).get('/api/kaml-d/observation/sre').set('Authorization', ALICE);
+    expect(res.status).toBe(200);
+    const body = res.body as SreOverviewResponse;
+    expect(body.configured).toEqual({ kubernetes: true, prometheus: true });
+    expect(body.alerts).toEqual([
+      expect.objectContaining({
+        name: 'KamlModelHighErrorRate',
+        severity: 'critical',
+        entityRef: 'model:default/voice-classifier',
+      }),
+    ]);
+    expect(body.nodes).toEqual([]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ source: 'kubernetes', name: 'lab', message: expect.stringMatching(/unreachable or refused/) }),
+    ]);
   });
 });

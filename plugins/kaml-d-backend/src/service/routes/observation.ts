@@ -33,6 +33,13 @@ export function observationRoutes(options: {
   const { httpAuth, observation } = options;
   const router = Router();
 
+  router.get('/observation/sre', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(await observation.overview(credentials));
+  });
+
   router.get('/observation/:namespace/:kind/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],

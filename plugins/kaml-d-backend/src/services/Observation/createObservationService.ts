@@ -11,13 +11,17 @@ import {
   ObservationPanel,
   ObservationResponse,
   ObservationWorkload,
+  SreOverviewResponse,
+  SreWorkloadRow,
 } from '@kaml-d/plugin-kaml-d-common';
+import { ClusterOverview, createClusterOverviewReader } from './overview';
 import { decideHeadline } from './headline';
 import {
   ClusterReader,
   KubernetesTarget,
   createClusterReader,
   isLabelValue,
+  kubeConfigFor,
   isNamespace,
   validateLabelSelector,
 } from './kubernetes';
@@ -52,7 +56,11 @@ export function createObservationService(options: {
   catalog: CatalogService;
   cache: CacheService;
   logger: LoggerService;
-  clusterReaders?: Array<{ name: string; read: ClusterReader }>;
+  clusterReaders?: Array<{
+    name: string;
+    read: ClusterReader;
+    overview: () => Promise<ClusterOverview>;
+  }>;
   prometheus?: PrometheusClient[];
   now?: () => number;
 }): ObservationService {
@@ -70,6 +78,10 @@ export function createObservationService(options: {
         customResources: config.customResources,
         eventMaxAgeMinutes: config.eventMaxAgeMinutes,
       }),
+      overview: createClusterOverviewReader(
+        cluster === 'in-cluster' ? cluster : cluster.name,
+        kubeConfigFor(cluster),
+      ),
     }));
   const prometheus =
     options.prometheus ?? config.prometheus.map(p => createPrometheusClient(p, config.timeoutMs));
@@ -180,7 +192,92 @@ export function createObservationService(options: {
     return { panels, alerts };
   }
 
+  /** kubernetes id → entity ref, over the Models and Components the caller may see (Models win). */
+  async function entitiesById(credentials: Parameters<ObservationService['overview']>[0]) {
+    const { items } = await catalog.getEntities(
+      {
+        filter: [{ kind: 'Model' }, { kind: 'Component' }],
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'],
+      },
+      { credentials },
+    );
+    const byId = new Map<string, string>();
+    for (const entity of items) {
+      const id = entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID];
+      if (!id) continue;
+      if (!byId.has(id) || entity.kind === 'Model') byId.set(id, stringifyEntityRef(entity));
+    }
+    return byId;
+  }
+
+  async function overview(credentials: Parameters<ObservationService['overview']>[0]) {
+    const errors: ObservationError[] = [];
+    const byId = await entitiesById(credentials);
+    const link = (id: string | undefined) => (id ? byId.get(id) : undefined);
+    const answer: SreOverviewResponse = {
+      configured: { kubernetes: clusterReaders.length > 0, prometheus: prometheus.length > 0 },
+      nodes: [],
+      failingRuns: [],
+      unhealthyEndpoints: [],
+      alerts: [],
+      errors,
+      observedAt: new Date(now()).toISOString(),
+    };
+    const rows = (list: ClusterOverview['failingRuns']): SreWorkloadRow[] =>
+      list.map(({ id, workload }) => ({ ...workload, entityRef: link(id) }));
+    const gpuByHost = new Map<string, number>();
+    await Promise.all([
+      ...clusterReaders.map(async reader => {
+        try {
+          const o = await reader.overview();
+          answer.nodes.push(...o.nodes);
+          answer.failingRuns.push(...rows(o.failingRuns));
+          answer.unhealthyEndpoints.push(...rows(o.unhealthyEndpoints));
+        } catch (error) {
+          errors.push({
+            source: 'kubernetes',
+            name: reader.name,
+            message: `Kubernetes cluster unreachable or refused: ${message(error)}`,
+          });
+        }
+      }),
+      ...prometheus.map(async p => {
+        try {
+          const [alerts, util] = await Promise.all([
+            p.alerts(),
+            p.query('avg by (Hostname) (DCGM_FI_DEV_GPU_UTIL)'),
+          ]);
+          for (const a of alerts.filter(x => x.state === 'firing')) {
+            const id = a.labels.model ?? a.labels.app ?? a.labels.service;
+            answer.alerts.push({
+              name: a.labels.alertname ?? 'unnamed alert',
+              severity: a.labels.severity,
+              summary: a.annotations?.summary ?? a.annotations?.description,
+              activeAt: a.activeAt,
+              source: p.name,
+              labels: a.labels,
+              entityRef: link(id),
+            });
+          }
+          for (const u of util) {
+            const v = Number(u.value[1]);
+            if (u.metric.Hostname && Number.isFinite(v)) gpuByHost.set(u.metric.Hostname, v);
+          }
+        } catch (error) {
+          errors.push({ source: 'prometheus', name: p.name, message: message(error) });
+        }
+      }),
+    ]);
+    for (const node of answer.nodes) {
+      const util = gpuByHost.get(node.name);
+      if (util !== undefined) node.gpuUtilisation = util;
+    }
+    answer.nodes.sort((a, b) => a.name.localeCompare(b.name));
+    return answer;
+  }
+
   return {
+    overview,
     async observe(ref, range, credentials) {
       const rangeSeconds = parseRange(range);
       const entityRef = stringifyEntityRef(ref);

@@ -173,7 +173,8 @@ export function customWorkload(
   };
 }
 
-function kubeConfigFor(cluster: ObservationClusterConfig | 'in-cluster'): KubeConfig {
+/** A client configuration for one configured cluster, or the pod's own service account. */
+export function kubeConfigFor(cluster: ObservationClusterConfig | 'in-cluster'): KubeConfig {
   const kc = new KubeConfig();
   if (cluster === 'in-cluster') {
     kc.loadFromCluster();

@@ -26,6 +26,8 @@ export interface PrometheusClient {
     step: number,
   ): Promise<PrometheusMatrixEntry[]>;
   alerts(): Promise<PrometheusAlert[]>;
+  /** An instant query; only `vector` answers are returned. */
+  query(query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
 }
 
 function describeFailure(error: unknown): string {
@@ -80,6 +82,13 @@ export function createPrometheusClient(
         }),
       );
       return data.resultType === 'matrix' ? data.result : [];
+    },
+    async query(query) {
+      const data = await call<{
+        resultType: string;
+        result: Array<{ metric: Record<string, string>; value: [number, string] }>;
+      }>('/api/v1/query', new URLSearchParams({ query }));
+      return data.resultType === 'vector' ? data.result : [];
     },
     async alerts() {
       const data = await call<{ alerts: PrometheusAlert[] }>('/api/v1/alerts');

@@ -1,6 +1,9 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
-import { ObservationResponse } from '@kaml-d/plugin-kaml-d-common';
+import {
+  ObservationResponse,
+  SreOverviewResponse,
+} from '@kaml-d/plugin-kaml-d-common';
 
 /** A Kubernetes cluster the Observation Hub reads. */
 export interface ObservationClusterConfig {
@@ -47,4 +50,6 @@ export interface ObservationService {
     range: string,
     credentials: BackstageCredentials,
   ): Promise<ObservationResponse>;
+  /** The platform for SREs: nodes and GPUs, failed runs, unhealthy endpoints, firing alerts. */
+  overview(credentials: BackstageCredentials): Promise<SreOverviewResponse>;
 }
