@@ -209,7 +209,7 @@ export function DatasetsPanel(props: { reloadKey?: number }) {
         <EmptyState
           missing="data"
           title="No datasets yet"
-          description="Upload files with the Upload dataset button, or add a Dataset entity file to the catalog."
+          description="Upload files with the Upload dataset button, or add a Dataset entity file to the catalog. Right after the portal starts, the catalog may still be reading its files: reload in a minute."
         />
       </Grid>
     );
