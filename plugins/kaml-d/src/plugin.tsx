@@ -6,7 +6,7 @@ import {
 } from './catalogFilters';
 import { kamlDEntityCards } from './entityCards';
 import { kamlDEntityContents } from './entityContents';
-import { workbenchPage } from './pages';
+import { srePage, workbenchPage } from './pages';
 import { rootRouteRef } from './routes';
 
 /**
@@ -21,6 +21,7 @@ export const kamlDPlugin = createFrontendPlugin({
   extensions: [
     kamlDApi,
     workbenchPage,
+    srePage,
     ...kamlDEntityCards,
     ...kamlDEntityContents,
     datasetFormatCatalogFilter,

@@ -7,6 +7,7 @@ import {
   DatasetUploadResponse,
   HealthResponse,
   ObservationResponse,
+  SreOverviewResponse,
   QueryResponse,
   StorageSummaryResponse,
 } from '@kaml-d/plugin-kaml-d-common';
@@ -90,6 +91,8 @@ export interface KamlDApi {
   uploadDataset(request: DatasetUploadRequest): Promise<DatasetUploadResponse>;
   /** Health of one entity from Kubernetes and Prometheus over a range such as `1h`; failures of single sources come back in `errors`. */
   getObservation(entity: ObservedEntityName, range: string): Promise<ObservationResponse>;
+  /** The platform for SREs: nodes and GPUs, failed training runs, unhealthy endpoints, firing alerts. */
+  getSreOverview(): Promise<SreOverviewResponse>;
 }
 
 /** @public */

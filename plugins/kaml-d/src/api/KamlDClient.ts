@@ -7,6 +7,7 @@ import {
   DatasetUploadResponse,
   HealthResponse,
   ObservationResponse,
+  SreOverviewResponse,
   QueryResponse,
   StorageSummaryResponse,
 } from '@kaml-d/plugin-kaml-d-common';
@@ -169,6 +170,10 @@ export class KamlDClient implements KamlDApi {
     return this.getJson(
       await this.url(path, new URLSearchParams({ range })),
     );
+  }
+
+  async getSreOverview(): Promise<SreOverviewResponse> {
+    return this.getJson(await this.url('/observation/sre'));
   }
 
   private datasetPath(dataset: DatasetName, what: string): string {

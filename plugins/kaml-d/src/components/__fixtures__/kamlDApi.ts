@@ -34,6 +34,7 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
     runQuery: unexpected('runQuery'),
     uploadDataset: unexpected('uploadDataset'),
     getObservation: unexpected('getObservation'),
+    getSreOverview: unexpected('getSreOverview'),
     ...answers,
   };
 }

@@ -1,0 +1,1 @@
+export { SrePage } from './SrePage';
