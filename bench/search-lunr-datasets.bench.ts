@@ -8,6 +8,10 @@
  * Columns come from a vocabulary of VOCABULARY names (10–30 per dataset), so each column name
  * is shared by a few hundred datasets, like real warehouses.
  *
+ * Lunr keeps term positions of every field of every document in memory (for highlighting): at
+ * 50,000 documents the index needs more than Node's default 4 GB heap, so run it with
+ * `NODE_OPTIONS=--max-old-space-size=8192` (KAML_BENCH_SEARCH_DOCUMENTS scales it down).
+ *
  * Ends with `search-lunr-datasets: <p95 ms / 50 ms>` (≤ 1 meets the 50 ms target).
  */
 import { loadDiscoveryLib, percentile, quietLogger, requireFromRoot } from './discovery-build.ts';
