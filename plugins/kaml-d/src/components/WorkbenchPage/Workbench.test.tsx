@@ -26,6 +26,9 @@ import { WorkbenchSearch } from './WorkbenchSearch';
 
 type CatalogMock = Parameters<typeof catalogApiMock.mock>[0];
 
+// dialogs and tables of Material UI render slowly on a busy machine
+jest.setTimeout(20_000);
+
 async function render(
   element: ReactElement,
   options: {
@@ -222,8 +225,10 @@ describe('Workbench upload dialog', () => {
     await userEvent.upload(screen.getByLabelText('Files'), csv);
     expect(screen.getByText('Sensor Readings.csv')).toBeInTheDocument();
     expect(screen.getByRole('textbox', { name: /Name/ })).toHaveValue('sensor-readings');
-    await userEvent.type(screen.getByRole('textbox', { name: 'Tags' }), 'iot, sensors');
-    await userEvent.type(screen.getByRole('textbox', { name: 'Owner' }), 'group:default/data-science');
+    fireEvent.change(screen.getByRole('textbox', { name: 'Tags' }), { target: { value: 'iot, sensors' } });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Owner' }), {
+      target: { value: 'group:default/data-science' },
+    });
     await userEvent.click(screen.getByRole('button', { name: 'Upload' }));
   }
 
@@ -306,8 +311,7 @@ describe('Workbench upload dialog', () => {
     await render(<UploadDialog open onClose={() => {}} onChanged={() => {}} />);
     await userEvent.upload(screen.getByLabelText('Files'), csv);
     const name = screen.getByRole('textbox', { name: /Name/ });
-    await userEvent.clear(name);
-    await userEvent.type(name, 'Sensor Readings');
+    fireEvent.change(name, { target: { value: 'Sensor Readings' } });
     expect(
       screen.getByText('Use lowercase letters and digits with single - _ . between them, such as sales-2024.'),
     ).toBeInTheDocument();

@@ -35,6 +35,9 @@ function renderInTestApp(
   });
 }
 
+// the whole page (search, tables, lists) renders slowly on a busy machine
+jest.setTimeout(20_000);
+
 describe('WorkbenchPage', () => {
   it('shows each platform dependency with its state', async () => {
     const report: HealthResponse = {
