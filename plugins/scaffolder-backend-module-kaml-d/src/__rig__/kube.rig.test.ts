@@ -262,5 +262,20 @@ describe('KAML-D actions on the rig cluster', () => {
       { taskId },
     );
     expect(again.outputs.readyReplicas).toBe(2);
+
+    // without a canary, the former canary is scaled to 0 and the model is ready on the stable pods
+    const { canary: _canary, ...noCanary } = input;
+    await runAction(deploy, noCanary, { taskId: `${taskId}-third` });
+    const formerCanary = await apps.readNamespacedDeployment({
+      name: `${model}-canary`,
+      namespace: MODELS,
+    });
+    expect(formerCanary.spec?.replicas).toBe(0);
+    const third = await runAction(
+      waitReady,
+      { model, pollIntervalSeconds: 0.5, timeoutSeconds: 120 },
+      { taskId },
+    );
+    expect(third.outputs.readyReplicas).toBe(2);
   });
 });

@@ -105,6 +105,31 @@ describe('kaml-d:model:deploy', () => {
     ]);
   });
 
+  it('scales a former canary to 0 when a later deploy has none', async () => {
+    const { cluster, kubernetes } = setup();
+    const action = createModelDeployAction({ kubernetes });
+    await runAction(
+      action,
+      {
+        ...input,
+        canary: { image: 'ghcr.io/example/server:2.0', percent: 50 },
+      },
+      { taskId: 'task-a' },
+    );
+    await runAction(action, input, { taskId: 'task-b' });
+    const replicas = new Map(
+      cluster
+        .all<V1Deployment>('Deployment')
+        .map(d => [d.metadata?.name, d.spec?.replicas]),
+    );
+    expect(replicas).toEqual(
+      new Map([
+        ['churn-classifier', 2],
+        ['churn-classifier-canary', 0],
+      ]),
+    );
+  });
+
   it('creates a KServe InferenceService when the cluster serves KServe', async () => {
     const { cluster, kubernetes } = setup();
     cluster.groupVersions.add(KSERVE_GROUP_VERSION);

@@ -459,6 +459,32 @@ export function createModelDeployAction(options: {
             await apply(client, canary);
           },
         });
+      } else {
+        // a canary of an earlier deploy would keep taking a share of the traffic: scale it to 0
+        await ctx.checkpoint({
+          key: `kaml-d.model.deploy.${namespace}.${canaryName}.retire`,
+          fn: async () => {
+            const former = await client.read<V1Deployment>({
+              apiVersion: 'apps/v1',
+              kind: 'Deployment',
+              namespace,
+              name: canaryName,
+            });
+            if (
+              former?.spec &&
+              former.spec.replicas !== 0 &&
+              former.metadata?.labels?.[MODEL_LABEL] === name
+            ) {
+              await client.replace({
+                ...former,
+                spec: { ...former.spec, replicas: 0 },
+              });
+              ctx.logger.info(
+                `Former canary ${namespace}/${canaryName} scaled to 0`,
+              );
+            }
+          },
+        });
       }
       await ctx.checkpoint({
         key: `kaml-d.model.deploy.${namespace}.${name}.service`,
