@@ -230,6 +230,19 @@ export interface Config {
        */
       queries?: { [panel: string]: string };
       /**
+       * Deep links shown on the Health tab (Grafana dashboards, Jaeger traces, log views). The
+       * `url` may use `{{id}}` (the kubernetes id), `{{namespace}}`, `{{name}}` and `{{kind}}`,
+       * filled URL-encoded, such as
+       * `https://grafana.example.com/d/kaml-model?var-model={{id}}&var-namespace={{namespace}}`.
+       * @visibility frontend
+       */
+      links?: Array<{
+        /** Text of the link, such as `Grafana dashboard`. */
+        title: string;
+        /** URL template. */
+        url: string;
+      }>;
+      /**
        * How long an answer is reused, in seconds.
        * @default 30
        */

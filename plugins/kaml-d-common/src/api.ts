@@ -342,6 +342,8 @@ export interface ObservationResponse {
   panels: ObservationPanel[];
   alerts: ObservationAlert[];
   errors: ObservationError[];
+  /** Deep links to dashboards, traces and logs configured in `kamlD.observation.links`. */
+  links: Array<{ title: string; url: string }>;
   /** ISO time the answer was assembled (it may come from a short cache). */
   observedAt: string;
 }

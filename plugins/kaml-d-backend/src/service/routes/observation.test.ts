@@ -58,8 +58,16 @@ describe('GET /api/kaml-d/observation/:namespace/:kind/:name', () => {
               data: {
                 alerts: [
                   {
-                    labels: { alertname: 'KamlModelHighErrorRate', model: 'voice-classifier', namespace: 'kaml-d-models', severity: 'critical' },
-                    annotations: { summary: 'Model voice-classifier answers 30% of its requests with 5xx' },
+                    labels: {
+                      alertname: 'KamlModelHighErrorRate',
+                      model: 'voice-classifier',
+                      namespace: 'kaml-d-models',
+                      severity: 'critical',
+                    },
+                    annotations: {
+                      summary:
+                        'Model voice-classifier answers 30% of its requests with 5xx',
+                    },
                     state: 'firing',
                     activeAt: '2026-11-26T04:36:31Z',
                   },
@@ -104,7 +112,9 @@ describe('GET /api/kaml-d/observation/:namespace/:kind/:name', () => {
             kamlD: observation ? { observation } : {},
           },
         }),
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
         catalogServiceMock.factory({ entities: [model] }),
       ],
     });
@@ -113,7 +123,9 @@ describe('GET /api/kaml-d/observation/:namespace/:kind/:name', () => {
 
   it('answers 401 without a token', async () => {
     const server = await start(undefined);
-    const res = await request(server).get('/api/kaml-d/observation/default/model/voice-classifier');
+    const res = await request(server).get(
+      '/api/kaml-d/observation/default/model/voice-classifier',
+    );
     expect(res.status).toBe(401);
   });
 
@@ -152,7 +164,22 @@ describe('GET /api/kaml-d/observation/:namespace/:kind/:name', () => {
         { name: 'main', url: prometheusUrl },
         { name: 'gone', url: refusedUrl },
       ],
-      kubernetes: { clusters: [{ name: 'lab', url: refusedUrl.replace('http:', 'https:'), token: 't' }] },
+      kubernetes: {
+        clusters: [
+          {
+            name: 'lab',
+            url: refusedUrl.replace('http:', 'https:'),
+            token: 't',
+          },
+        ],
+      },
+      links: [
+        {
+          title: 'Grafana',
+          url: 'https://grafana.example.com/d/m?var-model={{id}}&var-ns={{namespace}}',
+        },
+        { title: 'Broken', url: 'https://x.example.com/{{pod}}' },
+      ],
     });
     const res = await request(server)
       .get('/api/kaml-d/observation/default/model/voice-classifier?range=6h')
@@ -160,9 +187,19 @@ describe('GET /api/kaml-d/observation/:namespace/:kind/:name', () => {
     expect(res.status).toBe(200);
     const body = res.body as ObservationResponse;
     expect(body.stepSeconds).toBe(120);
+    expect(body.links).toEqual([
+      {
+        title: 'Grafana',
+        url: 'https://grafana.example.com/d/m?var-model=voice-classifier&var-ns=kaml-d-models',
+      },
+    ]);
     expect(body.errors).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ source: 'prometheus', name: 'gone', message: expect.stringMatching(/Prometheus unreachable/) }),
+        expect.objectContaining({
+          source: 'prometheus',
+          name: 'gone',
+          message: expect.stringMatching(/Prometheus unreachable/),
+        }),
         expect.objectContaining({ source: 'kubernetes', name: 'lab' }),
       ]),
     );
@@ -171,19 +208,35 @@ describe('GET /api/kaml-d/observation/:namespace/:kind/:name', () => {
     expect(body.headline.reason).toContain('KamlModelHighErrorRate (critical)');
     expect(body.alerts.map(a => a.source)).toEqual(['main']);
     const errorRatio = body.panels.find(p => p.id === 'errorRatio');
-    expect(errorRatio?.series).toEqual([{ label: 'main: Error ratio (5xx)', points: [[1764132000, 0.3]] }]);
+    expect(errorRatio?.series).toEqual([
+      { label: 'main: Error ratio (5xx)', points: [[1764132000, 0.3]] },
+    ]);
     // one query per panel per instance, every one with the escaped entity matcher
     expect(queries.length).toBe(9);
-    expect(queries.every(q => q.includes('namespace="kaml-d-models"'))).toBe(true);
+    expect(queries.every(q => q.includes('namespace="kaml-d-models"'))).toBe(
+      true,
+    );
   });
 
   it('rolls the platform up for SREs: alerts linked to their entity, a failing cluster as data', async () => {
     const server = await start({
       prometheus: [{ name: 'main', url: prometheusUrl }],
-      kubernetes: { clusters: [{ name: 'lab', url: refusedUrl.replace('http:', 'https:'), token: 't' }] },
+      kubernetes: {
+        clusters: [
+          {
+            name: 'lab',
+            url: refusedUrl.replace('http:', 'https:'),
+            token: 't',
+          },
+        ],
+      },
     });
-    expect((await request(server).get('/api/kaml-d/observation/sre')).status).toBe(401);
-    const res = await request(server).get('/api/kaml-d/observation/sre').set('Authorization', ALICE);
+    expect(
+      (await request(server).get('/api/kaml-d/observation/sre')).status,
+    ).toBe(401);
+    const res = await request(server)
+      .get('/api/kaml-d/observation/sre')
+      .set('Authorization', ALICE);
     expect(res.status).toBe(200);
     const body = res.body as SreOverviewResponse;
     expect(body.configured).toEqual({ kubernetes: true, prometheus: true });
@@ -196,7 +249,11 @@ describe('GET /api/kaml-d/observation/:namespace/:kind/:name', () => {
     ]);
     expect(body.nodes).toEqual([]);
     expect(body.errors).toEqual([
-      expect.objectContaining({ source: 'kubernetes', name: 'lab', message: expect.stringMatching(/unreachable or refused/) }),
+      expect.objectContaining({
+        source: 'kubernetes',
+        name: 'lab',
+        message: expect.stringMatching(/unreachable or refused/),
+      }),
     ]);
   });
 });

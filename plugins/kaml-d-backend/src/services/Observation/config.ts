@@ -12,27 +12,31 @@ export const OBSERVATION_DEFAULTS = {
 /** Reads `kamlD.observation`; fails at start with a sentence naming the key to fix. */
 export function readObservationConfig(root: Config): ObservationConfig {
   const config = root.getOptionalConfig('kamlD.observation');
-  const clusters = (config?.getOptionalConfigArray('kubernetes.clusters') ?? []).map(
-    c => ({
-      name: c.getString('name'),
-      url: c.getString('url'),
-      token: c.getOptionalString('token'),
-      caData: c.getOptionalString('caData'),
-      caFile: c.getOptionalString('caFile'),
-      skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+  const clusters = (
+    config?.getOptionalConfigArray('kubernetes.clusters') ?? []
+  ).map(c => ({
+    name: c.getString('name'),
+    url: c.getString('url'),
+    token: c.getOptionalString('token'),
+    caData: c.getOptionalString('caData'),
+    caFile: c.getOptionalString('caFile'),
+    skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
+  }));
+  const prometheus = (config?.getOptionalConfigArray('prometheus') ?? []).map(
+    p => ({
+      name: p.getString('name'),
+      url: p.getString('url').replace(/\/+$/, ''),
     }),
   );
-  const prometheus = (config?.getOptionalConfigArray('prometheus') ?? []).map(p => ({
-    name: p.getString('name'),
-    url: p.getString('url').replace(/\/+$/, ''),
-  }));
   for (const [what, names] of [
     ['kamlD.observation.kubernetes.clusters', clusters.map(c => c.name)],
     ['kamlD.observation.prometheus', prometheus.map(p => p.name)],
   ] as const) {
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) {
-      throw new Error(`${what} names "${duplicate}" twice; give every entry its own name`);
+      throw new Error(
+        `${what} names "${duplicate}" twice; give every entry its own name`,
+      );
     }
   }
   const queriesConfig = config?.getOptionalConfig('queries');
@@ -41,7 +45,9 @@ export function readObservationConfig(root: Config): ObservationConfig {
     for (const key of queriesConfig.keys()) {
       if (!PANEL_PRESETS[key]) {
         throw new Error(
-          `kamlD.observation.queries.${key} is not a panel; use one of ${Object.keys(PANEL_PRESETS).join(', ')}`,
+          `kamlD.observation.queries.${key} is not a panel; use one of ${Object.keys(
+            PANEL_PRESETS,
+          ).join(', ')}`,
         );
       }
       queries[key] = queriesConfig.getString(key);
@@ -59,9 +65,15 @@ export function readObservationConfig(root: Config): ObservationConfig {
     })),
     prometheus,
     queries,
+    links: (config?.getOptionalConfigArray('links') ?? []).map(l => ({
+      title: l.getString('title'),
+      url: l.getString('url'),
+    })),
     cacheSeconds:
-      config?.getOptionalNumber('cacheSeconds') ?? OBSERVATION_DEFAULTS.cacheSeconds,
-    timeoutMs: config?.getOptionalNumber('timeoutMs') ?? OBSERVATION_DEFAULTS.timeoutMs,
+      config?.getOptionalNumber('cacheSeconds') ??
+      OBSERVATION_DEFAULTS.cacheSeconds,
+    timeoutMs:
+      config?.getOptionalNumber('timeoutMs') ?? OBSERVATION_DEFAULTS.timeoutMs,
     eventMaxAgeMinutes:
       config?.getOptionalNumber('eventMaxAgeMinutes') ??
       OBSERVATION_DEFAULTS.eventMaxAgeMinutes,

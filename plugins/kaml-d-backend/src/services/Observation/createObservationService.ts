@@ -16,6 +16,7 @@ import {
 } from '@kaml-d/plugin-kaml-d-common';
 import { ClusterOverview, createClusterOverviewReader } from './overview';
 import { decideHeadline } from './headline';
+import { buildLink } from './links';
 import {
   ClusterReader,
   KubernetesTarget,
@@ -25,19 +26,32 @@ import {
   isNamespace,
   validateLabelSelector,
 } from './kubernetes';
-import { PrometheusClient, createPrometheusClient, matchAlerts } from './prometheus';
+import {
+  PrometheusClient,
+  createPrometheusClient,
+  matchAlerts,
+} from './prometheus';
 import { PANEL_PRESETS, fillTemplate, queryPlaceholders } from './promql';
 import { chooseStep, parseRange } from './range';
 import { matrixToSeries } from './series';
 import { ObservationConfig, ObservationService } from './types';
 
 /** The label selector core's Kubernetes plugin reads too. */
-export const ANNOTATION_KUBERNETES_LABEL_SELECTOR = 'backstage.io/kubernetes-label-selector';
+export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
+  'backstage.io/kubernetes-label-selector';
 
 /** Annotation prefix of per-entity query overrides: `kaml-d.io/promql-latency`. */
 export const ANNOTATION_PROMQL_PREFIX = 'kaml-d.io/promql-';
 
-const SERVING_PANELS = ['requestRate', 'latency', 'errorRatio', 'gpuUtil', 'gpuMemory', 'cpu', 'memory'];
+const SERVING_PANELS = [
+  'requestRate',
+  'latency',
+  'errorRatio',
+  'gpuUtil',
+  'gpuMemory',
+  'cpu',
+  'memory',
+];
 /** The panels each kind shows. */
 export const PANELS_BY_KIND: Record<string, string[]> = {
   model: [...SERVING_PANELS, 'trainingLoss', 'trainingEpoch'],
@@ -65,10 +79,14 @@ export function createObservationService(options: {
   now?: () => number;
 }): ObservationService {
   const { config, catalog, logger } = options;
-  const cache = options.cache.withOptions({ defaultTtl: { seconds: config.cacheSeconds } });
+  const cache = options.cache.withOptions({
+    defaultTtl: { seconds: config.cacheSeconds },
+  });
   const now = options.now ?? Date.now;
   const inCluster =
-    config.clusters.length === 0 && config.inCluster && Boolean(process.env.KUBERNETES_SERVICE_HOST);
+    config.clusters.length === 0 &&
+    config.inCluster &&
+    Boolean(process.env.KUBERNETES_SERVICE_HOST);
   const clusterReaders =
     options.clusterReaders ??
     (inCluster ? (['in-cluster'] as const) : config.clusters).map(cluster => ({
@@ -84,7 +102,8 @@ export function createObservationService(options: {
       ),
     }));
   const prometheus =
-    options.prometheus ?? config.prometheus.map(p => createPrometheusClient(p, config.timeoutMs));
+    options.prometheus ??
+    config.prometheus.map(p => createPrometheusClient(p, config.timeoutMs));
 
   async function readKubernetes(entity: Entity, errors: ObservationError[]) {
     const workloads: ObservationWorkload[] = [];
@@ -102,13 +121,19 @@ export function createObservationService(options: {
         source: 'kubernetes',
         name: 'annotations',
         message: !labelSelector
-          ? `${custom ? ANNOTATION_KUBERNETES_LABEL_SELECTOR : ANNOTATION_KUBERNETES_ID} is not a valid Kubernetes label selector or label value`
+          ? `${
+              custom
+                ? ANNOTATION_KUBERNETES_LABEL_SELECTOR
+                : ANNOTATION_KUBERNETES_ID
+            } is not a valid Kubernetes label selector or label value`
           : `${ANNOTATION_KUBERNETES_NAMESPACE} "${namespace}" is not a valid namespace name`,
       });
       return { workloads, events };
     }
     const target: KubernetesTarget = { namespace, labelSelector };
-    const answers = await Promise.allSettled(clusterReaders.map(r => r.read(target)));
+    const answers = await Promise.allSettled(
+      clusterReaders.map(r => r.read(target)),
+    );
     answers.forEach((answer, i) => {
       if (answer.status === 'fulfilled') {
         workloads.push(...answer.value.workloads);
@@ -117,7 +142,9 @@ export function createObservationService(options: {
         errors.push({
           source: 'kubernetes',
           name: clusterReaders[i].name,
-          message: `Kubernetes cluster unreachable or refused: ${message(answer.reason)}`,
+          message: `Kubernetes cluster unreachable or refused: ${message(
+            answer.reason,
+          )}`,
         });
       }
     });
@@ -141,12 +168,17 @@ export function createObservationService(options: {
     const placeholders = queryPlaceholders(target, stepSeconds);
     const end = Math.floor(now() / 1000 / stepSeconds) * stepSeconds;
     const start = end - rangeSeconds;
-    const panelIds = PANELS_BY_KIND[entity.kind.toLocaleLowerCase('en-US')] ?? SERVING_PANELS;
+    const panelIds =
+      PANELS_BY_KIND[entity.kind.toLocaleLowerCase('en-US')] ?? SERVING_PANELS;
     const failed = new Set<string>();
     const fail = (source: string, error: unknown) => {
       if (failed.has(source)) return;
       failed.add(source);
-      errors.push({ source: 'prometheus', name: source, message: message(error) });
+      errors.push({
+        source: 'prometheus',
+        name: source,
+        message: message(error),
+      });
     };
 
     const panelWork = panelIds.map(async id => {
@@ -154,27 +186,45 @@ export function createObservationService(options: {
       let query: string;
       try {
         query = fillTemplate(
-          annotations[`${ANNOTATION_PROMQL_PREFIX}${id}`] ?? config.queries[id] ?? preset.query,
+          annotations[`${ANNOTATION_PROMQL_PREFIX}${id}`] ??
+            config.queries[id] ??
+            preset.query,
           placeholders,
         );
       } catch (error) {
-        errors.push({ source: 'prometheus', name: `panel ${id}`, message: message(error) });
+        errors.push({
+          source: 'prometheus',
+          name: `panel ${id}`,
+          message: message(error),
+        });
         return;
       }
       const answers = await Promise.allSettled(
         prometheus.map(p => p.queryRange(query, start, end, stepSeconds)),
       );
-      const panel: ObservationPanel = { id, title: preset.title, unit: preset.unit, series: [] };
+      const panel: ObservationPanel = {
+        id,
+        title: preset.title,
+        unit: preset.unit,
+        series: [],
+      };
       answers.forEach((answer, i) => {
         if (answer.status === 'rejected') {
           fail(prometheus[i].name, answer.reason);
           return;
         }
-        const series = matrixToSeries(answer.value, preset.legend, preset.title);
+        const series = matrixToSeries(
+          answer.value,
+          preset.legend,
+          preset.title,
+        );
         if (series.length && !panel.source) panel.source = prometheus[i].name;
         panel.series.push(
           ...(prometheus.length > 1
-            ? series.map(s => ({ ...s, label: `${prometheus[i].name}: ${s.label}` }))
+            ? series.map(s => ({
+                ...s,
+                label: `${prometheus[i].name}: ${s.label}`,
+              }))
             : series),
         );
       });
@@ -193,11 +243,18 @@ export function createObservationService(options: {
   }
 
   /** kubernetes id → entity ref, over the Models and Components the caller may see (Models win). */
-  async function entitiesById(credentials: Parameters<ObservationService['overview']>[0]) {
+  async function entitiesById(
+    credentials: Parameters<ObservationService['overview']>[0],
+  ) {
     const { items } = await catalog.getEntities(
       {
         filter: [{ kind: 'Model' }, { kind: 'Component' }],
-        fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'],
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.annotations',
+        ],
       },
       { credentials },
     );
@@ -205,17 +262,23 @@ export function createObservationService(options: {
     for (const entity of items) {
       const id = entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID];
       if (!id) continue;
-      if (!byId.has(id) || entity.kind === 'Model') byId.set(id, stringifyEntityRef(entity));
+      if (!byId.has(id) || entity.kind === 'Model')
+        byId.set(id, stringifyEntityRef(entity));
     }
     return byId;
   }
 
-  async function overview(credentials: Parameters<ObservationService['overview']>[0]) {
+  async function overview(
+    credentials: Parameters<ObservationService['overview']>[0],
+  ) {
     const errors: ObservationError[] = [];
     const byId = await entitiesById(credentials);
     const link = (id: string | undefined) => (id ? byId.get(id) : undefined);
     const answer: SreOverviewResponse = {
-      configured: { kubernetes: clusterReaders.length > 0, prometheus: prometheus.length > 0 },
+      configured: {
+        kubernetes: clusterReaders.length > 0,
+        prometheus: prometheus.length > 0,
+      },
       nodes: [],
       failingRuns: [],
       unhealthyEndpoints: [],
@@ -237,7 +300,9 @@ export function createObservationService(options: {
           errors.push({
             source: 'kubernetes',
             name: reader.name,
-            message: `Kubernetes cluster unreachable or refused: ${message(error)}`,
+            message: `Kubernetes cluster unreachable or refused: ${message(
+              error,
+            )}`,
           });
         }
       }),
@@ -261,10 +326,15 @@ export function createObservationService(options: {
           }
           for (const u of util) {
             const v = Number(u.value[1]);
-            if (u.metric.Hostname && Number.isFinite(v)) gpuByHost.set(u.metric.Hostname, v);
+            if (u.metric.Hostname && Number.isFinite(v))
+              gpuByHost.set(u.metric.Hostname, v);
           }
         } catch (error) {
-          errors.push({ source: 'prometheus', name: p.name, message: message(error) });
+          errors.push({
+            source: 'prometheus',
+            name: p.name,
+            message: message(error),
+          });
         }
       }),
     ]);
@@ -318,10 +388,27 @@ export function createObservationService(options: {
         panels: prom.panels,
         alerts: prom.alerts,
         errors,
+        links: config.links.flatMap(link => {
+          const url = buildLink(link.url, {
+            id:
+              entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID] ??
+              entity.metadata.name,
+            namespace:
+              entity.metadata.annotations?.[ANNOTATION_KUBERNETES_NAMESPACE] ??
+              'default',
+            name: entity.metadata.name,
+            kind: entity.kind.toLocaleLowerCase('en-US'),
+          });
+          return url ? [{ title: link.title, url }] : [];
+        }),
         observedAt: new Date(now()).toISOString(),
       };
       if (errors.length) {
-        logger.debug(`Observation of ${entityRef} partly failed: ${errors.map(e => e.message).join('; ')}`);
+        logger.debug(
+          `Observation of ${entityRef} partly failed: ${errors
+            .map(e => e.message)
+            .join('; ')}`,
+        );
       }
       await cache.set(key, JSON.stringify(answer));
       return answer;

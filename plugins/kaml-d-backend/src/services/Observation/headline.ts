@@ -54,17 +54,26 @@ export function decideHeadline(input: HeadlineInput): {
   if (alerts.length > 0) {
     const named = alerts
       .slice(0, 3)
-      .map(a => `${a.name}${a.severity ? ` (${a.severity})` : ''}${a.summary ? `: ${a.summary}` : ''}`)
+      .map(
+        a =>
+          `${a.name}${a.severity ? ` (${a.severity})` : ''}${
+            a.summary ? `: ${a.summary}` : ''
+          }`,
+      )
       .join('; ');
     return {
       status: 'degraded',
-      reason: `${alerts.length} alert${alerts.length === 1 ? '' : 's'} firing — ${named}${note}`,
+      reason: `${alerts.length} alert${
+        alerts.length === 1 ? '' : 's'
+      } firing — ${named}${note}`,
     };
   }
   if (unhealthy.length > 0) {
     return {
       status: 'degraded',
-      reason: `${unhealthy.length} of ${workloads.length} workloads unhealthy: ${unhealthy
+      reason: `${unhealthy.length} of ${
+        workloads.length
+      } workloads unhealthy: ${unhealthy
         .slice(0, 3)
         .map(describeWorkload)
         .join('; ')}${note}`,

@@ -1,3 +1,6 @@
-export { createObservationService, ANNOTATION_PROMQL_PREFIX } from './createObservationService';
+export {
+  createObservationService,
+  ANNOTATION_PROMQL_PREFIX,
+} from './createObservationService';
 export { readObservationConfig } from './config';
 export type { ObservationService, ObservationConfig } from './types';

@@ -13,10 +13,7 @@ import {
   ObservationEvent,
   ObservationWorkload,
 } from '@kaml-d/plugin-kaml-d-common';
-import {
-  ObservationClusterConfig,
-  ObservationCustomResource,
-} from './types';
+import { ObservationClusterConfig, ObservationCustomResource } from './types';
 
 /** Where an entity's objects live. */
 export interface KubernetesTarget {
@@ -31,7 +28,9 @@ export interface ClusterObservation {
 }
 
 /** Reads one cluster; throws when the cluster cannot be read (the caller turns it into data). */
-export type ClusterReader = (target: KubernetesTarget) => Promise<ClusterObservation>;
+export type ClusterReader = (
+  target: KubernetesTarget,
+) => Promise<ClusterObservation>;
 
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const LABEL_KEY =
@@ -76,7 +75,14 @@ export function validateLabelSelector(selector: string): string | undefined {
 }
 
 function conditionsOf(
-  list: Array<{ type?: string; status?: string; reason?: string; message?: string }> | undefined,
+  list:
+    | Array<{
+        type?: string;
+        status?: string;
+        reason?: string;
+        message?: string;
+      }>
+    | undefined,
 ): ObservationCondition[] {
   return (list ?? []).map(c => ({
     type: c.type ?? 'Unknown',
@@ -90,9 +96,10 @@ function conditionsOf(
 export function podWorkload(cluster: string, pod: V1Pod): ObservationWorkload {
   const statuses = pod.status?.containerStatuses ?? [];
   const restarts = statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0);
-  const waiting = statuses.find(s => s.state?.waiting?.reason)?.state?.waiting?.reason;
-  const terminated = statuses.find(s => s.state?.terminated?.reason)?.state?.terminated
+  const waiting = statuses.find(s => s.state?.waiting?.reason)?.state?.waiting
     ?.reason;
+  const terminated = statuses.find(s => s.state?.terminated?.reason)?.state
+    ?.terminated?.reason;
   const conditions = conditionsOf(pod.status?.conditions);
   const ready = conditions.some(c => c.type === 'Ready' && c.status === 'True');
   const phase = pod.status?.phase ?? 'Unknown';
@@ -109,7 +116,10 @@ export function podWorkload(cluster: string, pod: V1Pod): ObservationWorkload {
 }
 
 /** A Deployment's ready replicas against the wanted ones. */
-export function deploymentWorkload(cluster: string, d: V1Deployment): ObservationWorkload {
+export function deploymentWorkload(
+  cluster: string,
+  d: V1Deployment,
+): ObservationWorkload {
   const wanted = d.spec?.replicas ?? 1;
   const ready = d.status?.readyReplicas ?? 0;
   const conditions = conditionsOf(d.status?.conditions);
@@ -128,8 +138,12 @@ export function deploymentWorkload(cluster: string, d: V1Deployment): Observatio
 /** A Job: Complete, Failed or still running. */
 export function jobWorkload(cluster: string, job: V1Job): ObservationWorkload {
   const conditions = conditionsOf(job.status?.conditions);
-  const failed = conditions.find(c => c.type === 'Failed' && c.status === 'True');
-  const complete = conditions.find(c => c.type === 'Complete' && c.status === 'True');
+  const failed = conditions.find(
+    c => c.type === 'Failed' && c.status === 'True',
+  );
+  const complete = conditions.find(
+    c => c.type === 'Complete' && c.status === 'True',
+  );
   let phase = 'Running';
   if (failed) phase = 'Failed';
   else if (complete) phase = 'Complete';
@@ -153,7 +167,14 @@ export function customWorkload(
   kind: string,
   object: {
     metadata?: { name?: string; namespace?: string };
-    status?: { conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }> };
+    status?: {
+      conditions?: Array<{
+        type?: string;
+        status?: string;
+        reason?: string;
+        message?: string;
+      }>;
+    };
   },
 ): ObservationWorkload {
   const conditions = conditionsOf(object.status?.conditions);
@@ -166,7 +187,9 @@ export function customWorkload(
     namespace: object.metadata?.namespace ?? '',
     name: object.metadata?.name ?? '',
     phase: decisive
-      ? `${decisive.type}=${decisive.status}${decisive.reason ? ` (${decisive.reason})` : ''}`
+      ? `${decisive.type}=${decisive.status}${
+          decisive.reason ? ` (${decisive.reason})` : ''
+        }`
       : 'no conditions',
     healthy: decisive?.status !== 'False',
     conditions,
@@ -174,7 +197,9 @@ export function customWorkload(
 }
 
 /** A client configuration for one configured cluster, or the pod's own service account. */
-export function kubeConfigFor(cluster: ObservationClusterConfig | 'in-cluster'): KubeConfig {
+export function kubeConfigFor(
+  cluster: ObservationClusterConfig | 'in-cluster',
+): KubeConfig {
   const kc = new KubeConfig();
   if (cluster === 'in-cluster') {
     kc.loadFromCluster();
@@ -199,45 +224,60 @@ export function createClusterReader(options: {
   customResources: ObservationCustomResource[];
   eventMaxAgeMinutes: number;
 }): ClusterReader {
-  const name = options.cluster === 'in-cluster' ? 'in-cluster' : options.cluster.name;
+  const name =
+    options.cluster === 'in-cluster' ? 'in-cluster' : options.cluster.name;
   const kc = kubeConfigFor(options.cluster);
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const batch = kc.makeApiClient(BatchV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
   return async ({ namespace, labelSelector }) => {
-    const [deployments, pods, jobs, events, ...customLists] = await Promise.all([
-      apps.listNamespacedDeployment({ namespace, labelSelector }),
-      core.listNamespacedPod({ namespace, labelSelector }),
-      batch.listNamespacedJob({ namespace, labelSelector }),
-      core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' }),
-      ...options.customResources.map(cr =>
-        custom.listNamespacedCustomObject({
-          group: cr.group,
-          version: cr.version,
-          namespace,
-          plural: cr.plural,
-          labelSelector,
-        }),
-      ),
-    ]);
+    const [deployments, pods, jobs, events, ...customLists] = await Promise.all(
+      [
+        apps.listNamespacedDeployment({ namespace, labelSelector }),
+        core.listNamespacedPod({ namespace, labelSelector }),
+        batch.listNamespacedJob({ namespace, labelSelector }),
+        core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' }),
+        ...options.customResources.map(cr =>
+          custom.listNamespacedCustomObject({
+            group: cr.group,
+            version: cr.version,
+            namespace,
+            plural: cr.plural,
+            labelSelector,
+          }),
+        ),
+      ],
+    );
     const workloads: ObservationWorkload[] = [
       ...deployments.items.map(d => deploymentWorkload(name, d)),
       ...jobs.items.map(j => jobWorkload(name, j)),
       ...pods.items.map(p => podWorkload(name, p)),
     ];
     customLists.forEach((list: { kind?: string; items?: unknown[] }, i) => {
-      const kind = (list.kind ?? options.customResources[i].plural).replace(/List$/, '');
+      const kind = (list.kind ?? options.customResources[i].plural).replace(
+        /List$/,
+        '',
+      );
       for (const item of list.items ?? []) {
-        workloads.push(customWorkload(name, kind, item as Parameters<typeof customWorkload>[2]));
+        workloads.push(
+          customWorkload(
+            name,
+            kind,
+            item as Parameters<typeof customWorkload>[2],
+          ),
+        );
       }
     });
     const mine = new Set(workloads.map(w => `${w.kind}/${w.name}`));
     const since = Date.now() - options.eventMaxAgeMinutes * 60_000;
     const recent = events.items
-      .filter(e => mine.has(`${e.involvedObject.kind}/${e.involvedObject.name}`))
+      .filter(e =>
+        mine.has(`${e.involvedObject.kind}/${e.involvedObject.name}`),
+      )
       .map(e => {
-        const last = e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;
+        const last =
+          e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;
         return {
           cluster: name,
           object: `${e.involvedObject.kind}/${e.involvedObject.name}`,

@@ -1,4 +1,9 @@
-import { AppsV1Api, BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+} from '@kubernetes/client-node';
 import { ObservationWorkload, SreNode } from '@kaml-d/plugin-kaml-d-common';
 import { deploymentWorkload, jobWorkload } from './kubernetes';
 
@@ -42,25 +47,36 @@ export function createClusterOverviewReader(
       const node = pod.spec?.nodeName;
       if (!node) continue;
       const n = (pod.spec?.containers ?? []).reduce(
-        (sum, c) => sum + gpus(c.resources?.limits?.[GPU] ?? c.resources?.requests?.[GPU]),
+        (sum, c) =>
+          sum +
+          gpus(c.resources?.limits?.[GPU] ?? c.resources?.requests?.[GPU]),
         0,
       );
       requested.set(node, (requested.get(node) ?? 0) + n);
     }
-    const idOf = (labels: Record<string, string> | undefined) => labels?.[WORKLOAD_ID_LABEL];
+    const idOf = (labels: Record<string, string> | undefined) =>
+      labels?.[WORKLOAD_ID_LABEL];
     return {
       nodes: nodes.items.map(node => ({
         cluster: name,
         name: node.metadata?.name ?? '',
-        ready: (node.status?.conditions ?? []).some(c => c.type === 'Ready' && c.status === 'True'),
+        ready: (node.status?.conditions ?? []).some(
+          c => c.type === 'Ready' && c.status === 'True',
+        ),
         gpuAllocatable: gpus(node.status?.allocatable?.[GPU]),
         gpuRequested: requested.get(node.metadata?.name ?? '') ?? 0,
       })),
       failingRuns: jobs.items
-        .map(job => ({ id: idOf(job.metadata?.labels), workload: jobWorkload(name, job) }))
+        .map(job => ({
+          id: idOf(job.metadata?.labels),
+          workload: jobWorkload(name, job),
+        }))
         .filter(({ workload }) => !workload.healthy),
       unhealthyEndpoints: deployments.items
-        .map(d => ({ id: idOf(d.metadata?.labels), workload: deploymentWorkload(name, d) }))
+        .map(d => ({
+          id: idOf(d.metadata?.labels),
+          workload: deploymentWorkload(name, d),
+        }))
         .filter(({ workload }) => !workload.healthy),
     };
   };

@@ -27,13 +27,18 @@ export interface PrometheusClient {
   ): Promise<PrometheusMatrixEntry[]>;
   alerts(): Promise<PrometheusAlert[]>;
   /** An instant query; only `vector` answers are returned. */
-  query(query: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
+  query(
+    query: string,
+  ): Promise<
+    Array<{ metric: Record<string, string>; value: [number, string] }>
+  >;
 }
 
 function describeFailure(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: unknown }).cause;
-    if (cause instanceof Error && cause.message) return `${error.message}: ${cause.message}`;
+    if (cause instanceof Error && cause.message)
+      return `${error.message}: ${cause.message}`;
     return error.message;
   }
   return String(error);
@@ -50,11 +55,15 @@ export function createPrometheusClient(
       response = await fetch(`${instance.url}${path}`, {
         method: body ? 'POST' : 'GET',
         body,
-        headers: body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : undefined,
+        headers: body
+          ? { 'Content-Type': 'application/x-www-form-urlencoded' }
+          : undefined,
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new Error(`Prometheus unreachable at ${instance.url} (${describeFailure(error)})`);
+      throw new Error(
+        `Prometheus unreachable at ${instance.url} (${describeFailure(error)})`,
+      );
     }
     let answer: PrometheusAnswer<T> | undefined;
     try {
@@ -62,9 +71,15 @@ export function createPrometheusClient(
     } catch {
       answer = undefined;
     }
-    if (!response.ok || answer?.status !== 'success' || answer.data === undefined) {
+    if (
+      !response.ok ||
+      answer?.status !== 'success' ||
+      answer.data === undefined
+    ) {
       throw new Error(
-        `Prometheus answered ${response.status}${answer?.error ? `: ${answer.error}` : ''}`,
+        `Prometheus answered ${response.status}${
+          answer?.error ? `: ${answer.error}` : ''
+        }`,
       );
     }
     return answer.data;
@@ -72,7 +87,10 @@ export function createPrometheusClient(
   return {
     name: instance.name,
     async queryRange(query, start, end, step) {
-      const data = await call<{ resultType: string; result: PrometheusMatrixEntry[] }>(
+      const data = await call<{
+        resultType: string;
+        result: PrometheusMatrixEntry[];
+      }>(
         '/api/v1/query_range',
         new URLSearchParams({
           query,
@@ -86,7 +104,10 @@ export function createPrometheusClient(
     async query(query) {
       const data = await call<{
         resultType: string;
-        result: Array<{ metric: Record<string, string>; value: [number, string] }>;
+        result: Array<{
+          metric: Record<string, string>;
+          value: [number, string];
+        }>;
       }>('/api/v1/query', new URLSearchParams({ query }));
       return data.resultType === 'vector' ? data.result : [];
     },
@@ -110,7 +131,12 @@ export function matchAlerts(
 ): ObservationAlert[] {
   return alerts
     .filter(a => a.state === 'firing')
-    .filter(a => !target.namespace || !a.labels.namespace || a.labels.namespace === target.namespace)
+    .filter(
+      a =>
+        !target.namespace ||
+        !a.labels.namespace ||
+        a.labels.namespace === target.namespace,
+    )
     .filter(
       a =>
         ENTITY_LABELS.some(l => a.labels[l] === target.id) ||

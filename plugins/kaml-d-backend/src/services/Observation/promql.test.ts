@@ -15,7 +15,11 @@ describe('PromQL escaping', () => {
     ['backslash', 'a\\b', 'a\\\\b'],
     ['newline', 'a\nb', 'a\\nb'],
     ['carriage return and tab', 'a\r\tb', 'a\\r\\tb'],
-    ['an attempt to close the matcher', 'x"} or vector(1) or {a="', 'x\\"} or vector(1) or {a=\\"'],
+    [
+      'an attempt to close the matcher',
+      'x"} or vector(1) or {a="',
+      'x\\"} or vector(1) or {a=\\"',
+    ],
     ['backslash before a quote', '\\"', '\\\\\\"'],
   ])('escapes %s', (_, value, expected) => {
     expect(escapePromqlString(value)).toBe(expected);
@@ -37,15 +41,18 @@ describe('PromQL escaping', () => {
         { name: 'model', op: '=', value: 'evil"\n' },
       ]),
     ).toBe('{namespace="kaml-d-models",model="evil\\"\\n"}');
-    expect(() => renderSelector([{ name: 'bad-name', op: '=', value: 'x' }])).toThrow(
-      /not a valid Prometheus label name/,
-    );
+    expect(() =>
+      renderSelector([{ name: 'bad-name', op: '=', value: 'x' }]),
+    ).toThrow(/not a valid Prometheus label name/);
   });
 });
 
 describe('query builders', () => {
   it('fills the presets with the entity selectors and the rate window', () => {
-    const values = queryPlaceholders({ namespace: 'kaml-d-models', id: 'voice-classifier' }, 15);
+    const values = queryPlaceholders(
+      { namespace: 'kaml-d-models', id: 'voice-classifier' },
+      15,
+    );
     expect(fillTemplate(PANEL_PRESETS.errorRatio.query, values)).toBe(
       'sum(rate(kaml_inference_requests_total{namespace="kaml-d-models",model="voice-classifier",code=~"5.."}[60s])) / sum(rate(kaml_inference_requests_total{namespace="kaml-d-models",model="voice-classifier"}[60s]))',
     );
@@ -64,7 +71,9 @@ describe('query builders', () => {
   it('keeps hostile ids inside their string literal, in both the plain and the regex matcher', () => {
     const values = queryPlaceholders({ id: 'm"}) or up{x=~".+' }, 15);
     expect(values.selector).toBe('{model="m\\"}) or up{x=~\\".+"}');
-    expect(values.podSelector).toBe('{pod=~"m\\"\\\\}\\\\) or up\\\\{x=~\\"\\\\.\\\\+-.*"}');
+    expect(values.podSelector).toBe(
+      '{pod=~"m\\"\\\\}\\\\) or up\\\\{x=~\\"\\\\.\\\\+-.*"}',
+    );
   });
 
   it('names an unknown placeholder instead of leaving it in the query', () => {

@@ -33,7 +33,9 @@ export function renderSelector(matchers: LabelMatcher[]): string {
   return `{${matchers
     .map(m => {
       if (!LABEL_NAME.test(m.name)) {
-        throw new InputError(`"${m.name}" is not a valid Prometheus label name`);
+        throw new InputError(
+          `"${m.name}" is not a valid Prometheus label name`,
+        );
       }
       return `${m.name}${m.op}"${escapePromqlString(m.value)}"`;
     })
@@ -115,7 +117,8 @@ export const PANEL_PRESETS: Record<string, PanelPreset> = {
     id: 'requestRate',
     title: 'Request rate',
     unit: 'reqps',
-    query: 'sum by (code) (rate(kaml_inference_requests_total{{selector}}[{{window}}]))',
+    query:
+      'sum by (code) (rate(kaml_inference_requests_total{{selector}}[{{window}}]))',
     legend: ['code'],
   },
   latency: {
@@ -154,7 +157,8 @@ export const PANEL_PRESETS: Record<string, PanelPreset> = {
     id: 'cpu',
     title: 'CPU',
     unit: 'cores',
-    query: 'sum by (pod) (rate(container_cpu_usage_seconds_total{{podSelector}}[{{window}}]))',
+    query:
+      'sum by (pod) (rate(container_cpu_usage_seconds_total{{podSelector}}[{{window}}]))',
     legend: ['pod'],
   },
   memory: {

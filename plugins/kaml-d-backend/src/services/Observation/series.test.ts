@@ -19,20 +19,39 @@ const latencyMatrix = [
       [1764132030, '2.01'],
     ] as Array<[number, string]>,
   },
-  { metric: { quantile: 'p99' }, values: [[1764132000, '+Inf']] as Array<[number, string]> },
+  {
+    metric: { quantile: 'p99' },
+    values: [[1764132000, '+Inf']] as Array<[number, string]>,
+  },
 ];
 
 describe('matrixToSeries', () => {
   it('names series by the legend labels, converts values and leaves NaN/Inf as gaps', () => {
     expect(matrixToSeries(latencyMatrix, ['quantile'], 'Latency')).toEqual([
-      { label: 'p50', points: [[1764132000, 1.875], [1764132030, 2.01]] },
-      { label: 'p95', points: [[1764132000, 4.9], [1764132015, 5.6]] },
+      {
+        label: 'p50',
+        points: [
+          [1764132000, 1.875],
+          [1764132030, 2.01],
+        ],
+      },
+      {
+        label: 'p95',
+        points: [
+          [1764132000, 4.9],
+          [1764132015, 5.6],
+        ],
+      },
     ]);
   });
 
   it('falls back to the title when the legend labels are absent, and sorts pods naturally', () => {
     expect(
-      matrixToSeries([{ metric: {}, values: [[1, '0.25']] }], [], 'Error ratio'),
+      matrixToSeries(
+        [{ metric: {}, values: [[1, '0.25']] }],
+        [],
+        'Error ratio',
+      ),
     ).toEqual([{ label: 'Error ratio', points: [[1, 0.25]] }]);
     expect(
       matrixToSeries(
@@ -47,7 +66,11 @@ describe('matrixToSeries', () => {
   });
 });
 
-const pod = (name: string, healthy: boolean, phase: string): ObservationWorkload => ({
+const pod = (
+  name: string,
+  healthy: boolean,
+  phase: string,
+): ObservationWorkload => ({
   cluster: 'rig',
   kind: 'Pod',
   namespace: 'kaml-d-models',
@@ -57,20 +80,45 @@ const pod = (name: string, healthy: boolean, phase: string): ObservationWorkload
   restarts: healthy ? 0 : 7,
   conditions: [],
 });
-const series = [{ id: 'latency', title: 'Latency', unit: 'seconds', series: [{ label: 'p95', points: [[1, 1]] as Array<[number, number]> }] }];
+const series = [
+  {
+    id: 'latency',
+    title: 'Latency',
+    unit: 'seconds',
+    series: [{ label: 'p95', points: [[1, 1]] as Array<[number, number]> }],
+  },
+];
 const both = { kubernetes: true, prometheus: true };
 
 describe('decideHeadline', () => {
   it('says what to configure when nothing is', () => {
     expect(
-      decideHeadline({ configured: { kubernetes: false, prometheus: false }, workloads: [], panels: [], alerts: [], errors: [] }),
-    ).toEqual({ status: 'unknown', reason: expect.stringContaining('configure kamlD.observation') });
+      decideHeadline({
+        configured: { kubernetes: false, prometheus: false },
+        workloads: [],
+        panels: [],
+        alerts: [],
+        errors: [],
+      }),
+    ).toEqual({
+      status: 'unknown',
+      reason: expect.stringContaining('configure kamlD.observation'),
+    });
   });
 
   it('is down when no workload is healthy', () => {
     expect(
-      decideHeadline({ configured: both, workloads: [pod('a-1', false, 'CrashLoopBackOff')], panels: series, alerts: [], errors: [] }),
-    ).toEqual({ status: 'down', reason: 'No workload is healthy: Pod a-1 CrashLoopBackOff' });
+      decideHeadline({
+        configured: both,
+        workloads: [pod('a-1', false, 'CrashLoopBackOff')],
+        panels: series,
+        alerts: [],
+        errors: [],
+      }),
+    ).toEqual({
+      status: 'down',
+      reason: 'No workload is healthy: Pod a-1 CrashLoopBackOff',
+    });
   });
 
   it('is degraded with the firing alerts as the reason', () => {
@@ -79,19 +127,33 @@ describe('decideHeadline', () => {
       workloads: [],
       panels: series,
       alerts: [
-        { name: 'KamlModelHighErrorRate', severity: 'critical', summary: 'Model voice-classifier answers 31% of its requests with 5xx', source: 'rig', labels: {} },
+        {
+          name: 'KamlModelHighErrorRate',
+          severity: 'critical',
+          summary:
+            'Model voice-classifier answers 31% of its requests with 5xx',
+          source: 'rig',
+          labels: {},
+        },
       ],
       errors: [],
     });
     expect(headline).toEqual({
       status: 'degraded',
-      reason: '1 alert firing — KamlModelHighErrorRate (critical): Model voice-classifier answers 31% of its requests with 5xx',
+      reason:
+        '1 alert firing — KamlModelHighErrorRate (critical): Model voice-classifier answers 31% of its requests with 5xx',
     });
   });
 
   it('is degraded when some workloads are unhealthy', () => {
     expect(
-      decideHeadline({ configured: both, workloads: [pod('a-1', true, 'Running'), pod('a-2', false, 'Pending')], panels: [], alerts: [], errors: [] }).status,
+      decideHeadline({
+        configured: both,
+        workloads: [pod('a-1', true, 'Running'), pod('a-2', false, 'Pending')],
+        panels: [],
+        alerts: [],
+        errors: [],
+      }).status,
     ).toBe('degraded');
   });
 
@@ -102,9 +164,18 @@ describe('decideHeadline', () => {
         workloads: [],
         panels: [{ ...series[0], series: [] }],
         alerts: [],
-        errors: [{ source: 'prometheus', name: 'main', message: 'Prometheus unreachable' }],
+        errors: [
+          {
+            source: 'prometheus',
+            name: 'main',
+            message: 'Prometheus unreachable',
+          },
+        ],
       }),
-    ).toEqual({ status: 'unknown', reason: 'Could not read prometheus main; nothing else was found' });
+    ).toEqual({
+      status: 'unknown',
+      reason: 'Could not read prometheus main; nothing else was found',
+    });
   });
 
   it('is healthy when what loaded is fine, and still names the source that failed', () => {
@@ -116,6 +187,9 @@ describe('decideHeadline', () => {
         alerts: [],
         errors: [{ source: 'kubernetes', name: 'rig', message: 'refused' }],
       }),
-    ).toEqual({ status: 'healthy', reason: 'no alerts firing (could not read kubernetes rig)' });
+    ).toEqual({
+      status: 'healthy',
+      reason: 'no alerts firing (could not read kubernetes rig)',
+    });
   });
 });

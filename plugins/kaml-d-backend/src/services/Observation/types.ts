@@ -37,6 +37,8 @@ export interface ObservationConfig {
   prometheus: ObservationPrometheusConfig[];
   /** Per-install overrides of the preset queries, by panel id. */
   queries: Record<string, string>;
+  /** Deep links with `{{id}}`, `{{namespace}}`, `{{name}}`, `{{kind}}` placeholders. */
+  links: Array<{ title: string; url: string }>;
   cacheSeconds: number;
   timeoutMs: number;
   /** Warning events younger than this are shown. */

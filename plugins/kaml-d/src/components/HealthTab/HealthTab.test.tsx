@@ -17,7 +17,8 @@ const degraded: ObservationResponse = {
   stepSeconds: 15,
   headline: {
     status: 'degraded',
-    reason: '1 alert firing — KamlModelHighErrorRate (critical): Model answers 31% with 5xx',
+    reason:
+      '1 alert firing — KamlModelHighErrorRate (critical): Model answers 31% with 5xx',
   },
   configured: { kubernetes: true, prometheus: true },
   workloads: [
@@ -29,11 +30,19 @@ const degraded: ObservationResponse = {
       phase: 'CrashLoopBackOff',
       healthy: false,
       restarts: 7,
-      conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }],
+      conditions: [
+        { type: 'Ready', status: 'False', reason: 'ContainersNotReady' },
+      ],
     },
   ],
   events: [
-    { cluster: 'rig', object: 'Pod/fraud-detector-predictor-1', reason: 'BackOff', message: 'Back-off restarting failed container', count: 12 },
+    {
+      cluster: 'rig',
+      object: 'Pod/fraud-detector-predictor-1',
+      reason: 'BackOff',
+      message: 'Back-off restarting failed container',
+      count: 12,
+    },
   ],
   panels: [
     {
@@ -42,8 +51,20 @@ const degraded: ObservationResponse = {
       unit: 'seconds',
       source: 'main',
       series: [
-        { label: 'p50', points: [[T0, 0.018], [T0 + 15, 0.021]] },
-        { label: 'p95', points: [[T0, 1.2], [T0 + 15, 2.5]] },
+        {
+          label: 'p50',
+          points: [
+            [T0, 0.018],
+            [T0 + 15, 0.021],
+          ],
+        },
+        {
+          label: 'p95',
+          points: [
+            [T0, 1.2],
+            [T0 + 15, 2.5],
+          ],
+        },
       ],
     },
     { id: 'gpuUtil', title: 'GPU utilisation', unit: 'percent', series: [] },
@@ -58,7 +79,20 @@ const degraded: ObservationResponse = {
       labels: { alertname: 'KamlModelHighErrorRate' },
     },
   ],
-  errors: [{ source: 'kubernetes', name: 'lab', message: 'Kubernetes cluster unreachable or refused: connect ECONNREFUSED' }],
+  links: [
+    {
+      title: 'Grafana dashboard',
+      url: 'https://grafana.example.com/d/kaml-model?var-model=fraud-detector',
+    },
+  ],
+  errors: [
+    {
+      source: 'kubernetes',
+      name: 'lab',
+      message:
+        'Kubernetes cluster unreachable or refused: connect ECONNREFUSED',
+    },
+  ],
   observedAt: '2026-11-26T04:40:00Z',
 };
 
@@ -75,19 +109,36 @@ describe('Health tab', () => {
   it('shows the headline, alerts, labelled charts, workloads, events and the source that failed', async () => {
     const getObservation = jest.fn(async () => degraded);
     await render({ getObservation });
-    expect(await screen.findByRole('status', { name: 'Health: Degraded' })).toHaveTextContent(
-      'KamlModelHighErrorRate (critical)',
+    expect(
+      await screen.findByRole('status', { name: 'Health: Degraded' }),
+    ).toHaveTextContent('KamlModelHighErrorRate (critical)');
+    expect(getObservation).toHaveBeenCalledWith(
+      { kind: 'model', namespace: 'default', name: 'fraud-detector' },
+      '1h',
     );
-    expect(getObservation).toHaveBeenCalledWith({ kind: 'model', namespace: 'default', name: 'fraud-detector' }, '1h');
     const alerts = within(screen.getByRole('table', { name: 'Firing alerts' }));
     expect(alerts.getByText('critical')).toBeInTheDocument();
-    expect(screen.getByRole('img', { name: 'Latency: latest p50 21 ms, p95 2.5 s' })).toBeInTheDocument();
-    expect(screen.getByText('No data for gpu utilisation in this range.')).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', { name: 'Latency: latest p50 21 ms, p95 2.5 s' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('No data for gpu utilisation in this range.'),
+    ).toBeInTheDocument();
     const workloads = within(screen.getByRole('table', { name: 'Workloads' }));
     expect(workloads.getByText('CrashLoopBackOff')).toBeInTheDocument();
     expect(workloads.getByText('7')).toBeInTheDocument();
-    expect(screen.getByText('Back-off restarting failed container')).toBeInTheDocument();
-    expect(screen.getByText(/Kubernetes lab: Kubernetes cluster unreachable/)).toBeInTheDocument();
+    expect(
+      screen.getByText('Back-off restarting failed container'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Kubernetes lab: Kubernetes cluster unreachable/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /Grafana dashboard/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://grafana.example.com/d/kaml-model?var-model=fraud-detector',
+    );
   });
 
   it('asks again with the range the user picks', async () => {
@@ -95,7 +146,9 @@ describe('Health tab', () => {
     await render({ getObservation });
     await screen.findByRole('status');
     await userEvent.click(screen.getByRole('button', { name: /Last hour/ }));
-    await userEvent.click(await screen.findByRole('option', { name: 'Last 24 hours' }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Last 24 hours' }),
+    );
     expect(getObservation).toHaveBeenLastCalledWith(expect.anything(), '24h');
   });
 
@@ -110,26 +163,41 @@ describe('Health tab', () => {
         panels: [],
         alerts: [],
         errors: [],
+        links: [],
       }),
     });
-    expect(await screen.findByText('Health needs Kubernetes or Prometheus')).toBeInTheDocument();
-    expect(screen.getByText('kamlD.observation.prometheus')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Health needs Kubernetes or Prometheus'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('kamlD.observation.prometheus'),
+    ).toBeInTheDocument();
     expect(screen.queryByRole('status')).not.toBeInTheDocument();
   });
 
   it('shows the loading state', async () => {
     await render({ getObservation: () => pending() });
-    expect(await screen.findByRole('progressbar', { name: 'Loading health' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('progressbar', { name: 'Loading health' }),
+    ).toBeInTheDocument();
   });
 
   it('shows the error the backend gave', async () => {
-    const error = await responseError(404, 'NotFoundError', 'No entity model:default/fraud-detector in the catalog');
+    const error = await responseError(
+      404,
+      'NotFoundError',
+      'No entity model:default/fraud-detector in the catalog',
+    );
     await render({
       getObservation: async () => {
         throw error;
       },
     });
-    expect(await screen.findByText(/No entity model:default\/fraud-detector in the catalog/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        /No entity model:default\/fraud-detector in the catalog/,
+      ),
+    ).toBeInTheDocument();
     expect(screen.queryByRole('status')).not.toBeInTheDocument();
   });
 

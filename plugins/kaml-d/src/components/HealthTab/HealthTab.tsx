@@ -3,6 +3,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   EmptyState,
   InfoCard,
+  Link,
   Progress,
   ResponseErrorPanel,
   StatusAborted,
@@ -31,13 +32,14 @@ import { kamlDApiRef } from '../../api';
 import { LineChart } from './LineChart';
 
 /** Ranges offered by the picker, with their length in seconds. */
-export const RANGES: Array<{ value: string; label: string; seconds: number }> = [
-  { value: '15m', label: 'Last 15 minutes', seconds: 900 },
-  { value: '1h', label: 'Last hour', seconds: 3600 },
-  { value: '6h', label: 'Last 6 hours', seconds: 21600 },
-  { value: '24h', label: 'Last 24 hours', seconds: 86400 },
-  { value: '7d', label: 'Last 7 days', seconds: 604800 },
-];
+export const RANGES: Array<{ value: string; label: string; seconds: number }> =
+  [
+    { value: '15m', label: 'Last 15 minutes', seconds: 900 },
+    { value: '1h', label: 'Last hour', seconds: 3600 },
+    { value: '6h', label: 'Last 6 hours', seconds: 21600 },
+    { value: '24h', label: 'Last 24 hours', seconds: 86400 },
+    { value: '7d', label: 'Last 7 days', seconds: 604800 },
+  ];
 
 const STATUS_WORDS: Record<ObservationStatus, string> = {
   healthy: 'Healthy',
@@ -68,8 +70,9 @@ function NothingConfigured() {
       description={
         <>
           Nothing is configured to observe this entity. Add clusters under{' '}
-          <code>kamlD.observation.kubernetes.clusters</code> (name, url, token, caFile) and
-          Prometheus instances under <code>kamlD.observation.prometheus</code> (name, url) in
+          <code>kamlD.observation.kubernetes.clusters</code> (name, url, token,
+          caFile) and Prometheus instances under{' '}
+          <code>kamlD.observation.prometheus</code> (name, url) in
           app-config.yaml, and annotate the entity with{' '}
           <code>backstage.io/kubernetes-id</code> and{' '}
           <code>backstage.io/kubernetes-namespace</code>.
@@ -82,7 +85,12 @@ function NothingConfigured() {
 function Headline(props: { answer: ObservationResponse }) {
   const { status, reason } = props.answer.headline;
   return (
-    <Box display="flex" alignItems="center" role="status" aria-label={`Health: ${STATUS_WORDS[status]}`}>
+    <Box
+      display="flex"
+      alignItems="center"
+      role="status"
+      aria-label={`Health: ${STATUS_WORDS[status]}`}
+    >
       <StatusIcon status={status} />
       <Typography variant="h5" component="span">
         {STATUS_WORDS[status]}
@@ -96,6 +104,25 @@ function Headline(props: { answer: ObservationResponse }) {
   );
 }
 
+function Links(props: { answer: ObservationResponse }) {
+  const { links } = props.answer;
+  if (!links.length) return null;
+  return (
+    <Box
+      display="flex"
+      flexWrap="wrap"
+      component="nav"
+      aria-label="Dashboards, traces and logs"
+    >
+      {links.map(link => (
+        <Box key={`${link.title}:${link.url}`} mr={2}>
+          <Link to={link.url}>{link.title}</Link>
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
 function Sources(props: { answer: ObservationResponse }) {
   const { errors } = props.answer;
   if (!errors.length) return null;
@@ -103,7 +130,8 @@ function Sources(props: { answer: ObservationResponse }) {
     <>
       {errors.map(e => (
         <Alert key={`${e.source}:${e.name}`} severity="warning">
-          {e.source === 'prometheus' ? 'Prometheus' : 'Kubernetes'} {e.name}: {e.message}
+          {e.source === 'prometheus' ? 'Prometheus' : 'Kubernetes'} {e.name}:{' '}
+          {e.message}
         </Alert>
       ))}
     </>
@@ -116,7 +144,9 @@ function AlertsCard(props: { answer: ObservationResponse }) {
   return (
     <InfoCard title={`Firing alerts (${alerts.length})`}>
       {alerts.length === 0 ? (
-        <Typography variant="body2">No alert is firing for this entity.</Typography>
+        <Typography variant="body2">
+          No alert is firing for this entity.
+        </Typography>
       ) : (
         <Table size="small" aria-label="Firing alerts">
           <TableHead>
@@ -129,11 +159,20 @@ function AlertsCard(props: { answer: ObservationResponse }) {
           </TableHead>
           <TableBody>
             {alerts.map(a => (
-              <TableRow key={`${a.source}:${a.name}:${JSON.stringify(a.labels)}`}>
+              <TableRow
+                key={`${a.source}:${a.name}:${JSON.stringify(a.labels)}`}
+              >
                 <TableCell>{a.name}</TableCell>
                 <TableCell>{a.severity ?? '—'}</TableCell>
                 <TableCell>{a.summary ?? '—'}</TableCell>
-                <TableCell>{a.activeAt ? new Date(a.activeAt).toISOString().replace('T', ' ').slice(0, 19) : '—'}</TableCell>
+                <TableCell>
+                  {a.activeAt
+                    ? new Date(a.activeAt)
+                        .toISOString()
+                        .replace('T', ' ')
+                        .slice(0, 19)
+                    : '—'}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
@@ -176,7 +215,12 @@ function WorkloadsCard(props: { answer: ObservationResponse }) {
                 <TableCell>{w.restarts ?? '—'}</TableCell>
                 <TableCell>
                   {w.conditions
-                    .map(c => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`)
+                    .map(
+                      c =>
+                        `${c.type}=${c.status}${
+                          c.reason ? ` (${c.reason})` : ''
+                        }`,
+                    )
                     .join(', ') || '—'}
                 </TableCell>
                 <TableCell>{w.cluster}</TableCell>
@@ -226,7 +270,12 @@ export function HealthTab() {
     return <Progress aria-label="Loading health" />;
   }
   if (state.error) {
-    return <ResponseErrorPanel title="Could not load the health of this entity" error={state.error} />;
+    return (
+      <ResponseErrorPanel
+        title="Could not load the health of this entity"
+        error={state.error}
+      />
+    );
   }
   const answer = state.value;
   if (!answer) return null;
@@ -254,6 +303,11 @@ export function HealthTab() {
           </TextField>
         </Box>
       </Grid>
+      {answer.links.length > 0 && (
+        <Grid item xs={12}>
+          <Links answer={answer} />
+        </Grid>
+      )}
       {answer.errors.length > 0 && (
         <Grid item xs={12}>
           <Sources answer={answer} />

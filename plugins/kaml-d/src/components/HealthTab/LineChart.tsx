@@ -49,14 +49,21 @@ export function describePanel(panel: ObservationPanel): string {
   const latest = panel.series
     .map(s => {
       const last = s.points[s.points.length - 1];
-      return last ? `${s.label} ${formatValue(panel.unit, last[1])}` : undefined;
+      return last
+        ? `${s.label} ${formatValue(panel.unit, last[1])}`
+        : undefined;
     })
     .filter(Boolean);
-  return `${panel.title}: ${latest.length ? `latest ${latest.join(', ')}` : 'no data'}`;
+  return `${panel.title}: ${
+    latest.length ? `latest ${latest.join(', ')}` : 'no data'
+  }`;
 }
 
 /** A line chart of one panel: theme colours, sized to its container, labelled for screen readers. */
-export function LineChart(props: { panel: ObservationPanel; rangeSeconds: number }) {
+export function LineChart(props: {
+  panel: ObservationPanel;
+  rangeSeconds: number;
+}) {
   const { panel, rangeSeconds } = props;
   const classes = useStyles();
   const theme = useTheme();
@@ -84,7 +91,8 @@ export function LineChart(props: { panel: ObservationPanel; rangeSeconds: number
   const y1 = Math.max(...ys) > y0 ? Math.max(...ys) : y0 + 1;
   const plotW = Math.max(1, width - PAD.left - PAD.right);
   const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const sx = (x: number) => PAD.left + (x1 > x0 ? ((x - x0) / (x1 - x0)) * plotW : plotW / 2);
+  const sx = (x: number) =>
+    PAD.left + (x1 > x0 ? ((x - x0) / (x1 - x0)) * plotW : plotW / 2);
   const sy = (y: number) => PAD.top + plotH - ((y - y0) / (y1 - y0)) * plotH;
   const withDate = rangeSeconds > 86400;
   const text = { fill: theme.palette.text.secondary, fontSize: 11 };
@@ -97,8 +105,21 @@ export function LineChart(props: { panel: ObservationPanel; rangeSeconds: number
         role="img"
         aria-label={describePanel(panel)}
       >
-        <line x1={PAD.left} x2={PAD.left + plotW} y1={sy(y0)} y2={sy(y0)} stroke={theme.palette.divider} />
-        <line x1={PAD.left} x2={PAD.left + plotW} y1={sy(y1)} y2={sy(y1)} stroke={theme.palette.divider} strokeDasharray="3 3" />
+        <line
+          x1={PAD.left}
+          x2={PAD.left + plotW}
+          y1={sy(y0)}
+          y2={sy(y0)}
+          stroke={theme.palette.divider}
+        />
+        <line
+          x1={PAD.left}
+          x2={PAD.left + plotW}
+          y1={sy(y1)}
+          y2={sy(y1)}
+          stroke={theme.palette.divider}
+          strokeDasharray="3 3"
+        />
         <text x={PAD.left - 4} y={sy(y1) + 4} textAnchor="end" {...text}>
           {formatValue(panel.unit, y1)}
         </text>
@@ -117,14 +138,19 @@ export function LineChart(props: { panel: ObservationPanel; rangeSeconds: number
             fill="none"
             stroke={colours[i % colours.length]}
             strokeWidth={1.5}
-            points={s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}
+            points={s.points
+              .map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`)
+              .join(' ')}
           />
         ))}
       </svg>
       <div className={classes.legend}>
         {panel.series.map((s, i) => (
           <Typography key={s.label} variant="caption">
-            <span className={classes.swatch} style={{ backgroundColor: colours[i % colours.length] }} />
+            <span
+              className={classes.swatch}
+              style={{ backgroundColor: colours[i % colours.length] }}
+            />
             {s.label}
           </Typography>
         ))}
