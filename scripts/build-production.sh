@@ -18,7 +18,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 if [ "${1:-}" = "--clean" ]; then
-  rev="${2:?--clean needs a revision, such as HEAD}"
+  rev="$(git rev-parse --verify "${2:?--clean needs a revision, such as HEAD}^{commit}")"
   wt="$(mktemp -d "${TMPDIR:-/tmp}/kaml-d-build.XXXXXX")"
   cleanup() { git -C "$root" worktree remove --force "$wt" >/dev/null 2>&1 || rm -rf "$wt"; git -C "$root" worktree prune; }
   trap cleanup EXIT
