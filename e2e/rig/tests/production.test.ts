@@ -87,7 +87,8 @@ before(async () => {
     if (existsSync(join(dir, '.installed'))) {
       installed = `cached install in ${dir}`;
     } else {
-      await rm(dir, { recursive: true, force: true });
+      // one install is kept: earlier ones (other manifests) go
+      await rm(join(cache, 'production-deps'), { recursive: true, force: true });
       await mkdir(dir, { recursive: true });
       for (const f of ['package.json', 'yarn.lock', '.yarnrc.yml']) await copyFile(join(repo, f), join(dir, f));
       await run('tar', ['-xzf', join(dist, 'skeleton.tar.gz'), '-C', dir]);
