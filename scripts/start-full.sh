@@ -10,29 +10,16 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 # shellcheck source=scripts/bootstrap.sh
 . scripts/bootstrap.sh
-
-install=1
-for arg in "$@"; do
-  case "$arg" in
-    --no-install) install=0 ;;
-    *) echo "start-full: unknown option $arg (known: --no-install)" >&2; exit 2 ;;
-  esac
-done
-[ "$install" = 1 ] && scripts/install.sh
+case "${1:-}" in
+  "") scripts/install.sh ;;
+  --no-install) ;;
+  *) echo "start-full: unknown option $1 (known: --no-install)" >&2; exit 2 ;;
+esac
 
 e2e/rig/rig.sh start
 set -a
 # shellcheck source=/dev/null
 . "$(e2e/rig/rig.sh env)"
 set +a
-# the portal's least-privilege service-account token, from the rig's kubeconfig
-KAML_RIG_KUBE_PORTAL_TOKEN="$(sed -n 's/^ *token: *//p' "$KAML_RIG_KUBECONFIG_PORTAL" | head -n 1)"
-[ -n "$KAML_RIG_KUBE_PORTAL_TOKEN" ] || { echo "start-full: no token in $KAML_RIG_KUBECONFIG_PORTAL" >&2; exit 1; }
-export KAML_RIG_KUBE_PORTAL_TOKEN
-
 export KAML_DATA_DIR="${KAML_DATA_DIR:-$root/data/full}"
-export KAML_APP_PORT="${KAML_APP_PORT:-3000}"
-export KAML_BACKEND_PORT="${KAML_BACKEND_PORT:-7007}"
-mkdir -p "$KAML_DATA_DIR"
-echo "KAML-D portal (full mode, rig): http://localhost:$KAML_APP_PORT (backend http://localhost:$KAML_BACKEND_PORT)"
-exec yarn backstage-cli repo start --config "$root/app-config.yaml" --config "$root/app-config.rig.yaml"
+exec scripts/start.sh --no-install --config "$root/app-config.yaml" --config "$root/app-config.rig.yaml"

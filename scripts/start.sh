@@ -5,6 +5,7 @@
 #   scripts/start.sh            bootstrap, install, seed demo data, run the portal
 #   KAML_APP_PORT=3100 KAML_BACKEND_PORT=7107 KAML_DATA_DIR=/tmp/k scripts/start.sh
 #   scripts/start.sh --no-install   skip `yarn install` (used by the browser tests)
+#   scripts/start.sh --config a.yaml --config b.yaml   config files instead of app-config.yaml
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -12,11 +13,14 @@ cd "$root"
 . scripts/bootstrap.sh
 
 install=1
-for arg in "$@"; do
-  case "$arg" in
+configs=()
+while [ $# -gt 0 ]; do
+  case "$1" in
     --no-install) install=0 ;;
-    *) echo "start: unknown option $arg (known: --no-install)" >&2; exit 2 ;;
+    --config) [ $# -ge 2 ] || { echo "start: --config needs a file" >&2; exit 2; }; configs+=(--config "$2"); shift ;;
+    *) echo "start: unknown option $1 (known: --no-install, --config FILE)" >&2; exit 2 ;;
   esac
+  shift
 done
 if [ "$install" = 1 ]; then
   scripts/install.sh
@@ -33,4 +37,4 @@ if [ -f scripts/demo-data/generate.ts ]; then
 fi
 
 echo "KAML-D portal: http://localhost:$KAML_APP_PORT (backend http://localhost:$KAML_BACKEND_PORT, data in $KAML_DATA_DIR)"
-exec yarn backstage-cli repo start
+exec yarn backstage-cli repo start "${configs[@]}"

@@ -11,7 +11,7 @@ cd "$root"
 # shellcheck source=scripts/bootstrap.sh
 . scripts/bootstrap.sh
 
-out="$root/e2e/test-results/summary"
+out="$root/.test-summary"  # outside e2e/test-results, which Playwright empties
 rm -rf "$out" && mkdir -p "$out"
 started=$(date +%s)
 stage() { printf '\n=== %s (%ss)\n' "$1" "$(( $(date +%s) - started ))"; }
@@ -60,7 +60,8 @@ if [ -z "${KAML_TEST_SKIP_RIG:-}" ] && [ -x e2e/rig/rig.sh ]; then
   # shellcheck source=/dev/null
   . "$(e2e/rig/rig.sh env)"
   set +a
-  yarn workspaces foreach --all run test:rig
+  yarn workspaces foreach --all run test:rig 2>&1 | tee "$out/plugin-rig.txt"
+  rig_passed=$(( rig_passed + $(awk '/^Tests:/ { for (i = 2; i <= NF; i++) if ($i ~ /^passed,?$/) s += $(i - 1) } END { print s + 0 }' "$out/plugin-rig.txt") ))
   e2e/rig/rig.sh stop
   trap - EXIT
 fi

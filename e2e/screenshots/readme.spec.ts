@@ -26,7 +26,7 @@ test('model', async ({ page }) => {
 });
 
 test('catalog', async ({ page }) => {
-  await signInAsGuest(page, '/catalog?filters[kind]=dataset');
+  await signInAsGuest(page, '/catalog?filters[kind]=dataset&filters[user]=all');
   await expect(page.getByRole('link', { name: 'Finance transactions' })).toBeVisible();
   await page.screenshot({ path: out('catalog') });
 });

@@ -7,16 +7,23 @@ const useStyles = makeStyles(theme => ({
   mark: { fill: theme.palette.secondary.main },
 }));
 
+/** Three layers (data, models, serving), the KAML-D mark. */
+function Layers(props: { className: string }) {
+  return (
+    <g className={props.className}>
+      <rect x="0" y="2" width="26" height="6" rx="2" />
+      <rect x="4" y="12" width="22" height="6" rx="2" />
+      <rect x="8" y="22" width="18" height="6" rx="2" />
+    </g>
+  );
+}
+
 /** The KAML-D word mark: a stack of three layers (data, models, serving) and the name. */
 export function KamlDLogoFull() {
   const classes = useStyles();
   return (
     <svg className={classes.full} viewBox="0 0 168 30" role="img" aria-label="KAML-D">
-      <g className={classes.mark}>
-        <rect x="0" y="2" width="26" height="6" rx="2" />
-        <rect x="4" y="12" width="22" height="6" rx="2" />
-        <rect x="8" y="22" width="18" height="6" rx="2" />
-      </g>
+      <Layers className={classes.mark} />
       <text className={classes.text} x="34" y="24" fontSize="24" fontWeight="700"
         fontFamily="Helvetica, Arial, sans-serif">
         KAML-D
@@ -30,11 +37,7 @@ export function KamlDLogoIcon() {
   const classes = useStyles();
   return (
     <svg className={classes.icon} viewBox="0 0 26 30" role="img" aria-label="KAML-D">
-      <g className={classes.mark}>
-        <rect x="0" y="2" width="26" height="6" rx="2" />
-        <rect x="4" y="12" width="22" height="6" rx="2" />
-        <rect x="8" y="22" width="18" height="6" rx="2" />
-      </g>
+      <Layers className={classes.mark} />
     </svg>
   );
 }
