@@ -1,12 +1,6 @@
 export interface Config {
   /** Configuration of the KAML-D plugins. */
   kamlD?: {
-    /**
-     * Name shown in the Workbench header.
-     * @visibility frontend
-     */
-    title?: string;
-
     /** Object storage of datasets: where `s3://` and `file://` locations are read and uploads go. */
     storage?: {
       /**
