@@ -27,16 +27,17 @@ export RIG_ROOT RIG_DIR RIG_STATE RIG_CACHE RIG_ENV_FILE
 
 mkdir -p "$RIG_STATE/logs" "$RIG_STATE/pids" "$RIG_CACHE"
 
-# Default loopback ports; KAML_RIG_PORT_<NAME> overrides (NAME upper case).
+# Default loopback ports, below the kernel's ephemeral range (32768-60999) so that no outgoing
+# connection can hold one when a server starts; KAML_RIG_PORT_<NAME> overrides (NAME upper case).
 declare -A RIG_DEFAULT_PORTS=(
-  [postgres]=55432
-  [prometheus]=59090
-  [exporter]=59101
-  [minio]=59000
-  [trino]=58080
-  [elasticsearch]=59200
-  [oidc]=57080
-  [kube]=56443
+  [postgres]=25432
+  [prometheus]=29090
+  [exporter]=29101
+  [minio]=29000
+  [trino]=28080
+  [elasticsearch]=29200
+  [oidc]=27080
+  [kube]=26443
 )
 RIG_HOST=127.0.0.1
 

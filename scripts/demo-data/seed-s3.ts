@@ -1,7 +1,7 @@
 // Uploads generated demo data into an S3-compatible store (MinIO, Ceph RGW, AWS S3) with the
 // `minio` client, the same client KAML-D's s3 storage adapter uses.
 //
-//   KAML_RIG_S3_ENDPOINT=http://127.0.0.1:59000 KAML_RIG_S3_ACCESS_KEY=… KAML_RIG_S3_SECRET_KEY=… \
+//   KAML_RIG_S3_ENDPOINT=http://127.0.0.1:29000 KAML_RIG_S3_ACCESS_KEY=… KAML_RIG_S3_SECRET_KEY=… \
 //     node scripts/demo-data/seed-s3.ts <dataDir> <bucket> [<extra-empty-bucket>...]
 //
 // Objects are keyed `<dataset-name>/<path>`. Idempotent: buckets are created when missing and

@@ -1,6 +1,6 @@
 // Creates Trino (Hive connector) tables over demo datasets already uploaded to S3 by seed-s3.ts.
 //
-//   KAML_RIG_TRINO_URL=http://127.0.0.1:58080 \
+//   KAML_RIG_TRINO_URL=http://127.0.0.1:28080 \
 //     node scripts/demo-data/seed-trino.ts <catalog> <schema> s3://<datasets-bucket> s3://<warehouse>/<schema>
 //
 // CSV datasets become CSV tables (Hive's CSV format reads varchar columns only), Parquet and JSON

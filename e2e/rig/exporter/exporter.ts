@@ -1,6 +1,6 @@
 // KAML-D fixture Prometheus exporter: realistic, evolving series for the simulated workloads.
 //
-//   node e2e/rig/exporter/exporter.ts [--port 59101] [--host 127.0.0.1]
+//   node e2e/rig/exporter/exporter.ts [--port 29101] [--host 127.0.0.1]
 //
 // Series (labels namespace/pod/model/container, as kube-state/cAdvisor/DCGM would give them):
 //   kaml_inference_requests_total{code}                 counter  (per model pod)
@@ -24,7 +24,7 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 const host = arg('host', process.env.KAML_EXPORTER_HOST ?? '127.0.0.1');
-const port = Number(arg('port', process.env.KAML_EXPORTER_PORT ?? '59101'));
+const port = Number(arg('port', process.env.KAML_EXPORTER_PORT ?? '29101'));
 
 // deterministic noise so two runs look alike
 let seed = 42;

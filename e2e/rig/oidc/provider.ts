@@ -1,7 +1,7 @@
 // The rig's OpenID provider: npm `oidc-provider` (a certified OP) with the portal's client, the
 // catalog's test users and a `groups` claim.
 //
-//   node e2e/rig/oidc/provider.ts --port 57080 --state <dir>
+//   node e2e/rig/oidc/provider.ts --port 27080 --state <dir>
 //
 // Environment: KAML_RIG_OIDC_PASSWORD (password of every test user, default kaml-rig-password),
 // KAML_RIG_OIDC_REDIRECT_URIS (extra comma-separated redirect URIs of the portal client),
@@ -23,7 +23,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const host = arg('host', '127.0.0.1');
-const port = Number(arg('port', '57080'));
+const port = Number(arg('port', '27080'));
 const stateDir = arg('state', join(process.cwd(), '.oidc-state'));
 const issuer = arg('issuer', `http://${host}:${port}`);
 const password = process.env.KAML_RIG_OIDC_PASSWORD ?? 'kaml-rig-password';

@@ -29,7 +29,7 @@ _kube_kubectl() { echo "$(_kube_bin)/kubectl"; }
 _kube_port() {
   local var="KAML_RIG_PORT_KUBE_$1" def
   case "$1" in
-    ETCD) def=52379 ;; ETCD_PEER) def=52380 ;; CM) def=56257 ;; SCHED) def=56259 ;; KWOK) def=56250 ;;
+    ETCD) def=22379 ;; ETCD_PEER) def=22380 ;; CM) def=26257 ;; SCHED) def=26259 ;; KWOK) def=26250 ;;
   esac
   echo "${!var:-$def}"
 }
