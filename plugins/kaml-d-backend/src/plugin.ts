@@ -29,6 +29,7 @@ import {
   readObservationConfig,
 } from './services/Observation';
 import { KAML_D_BACKEND_VERSION } from './version';
+import { applyDatabaseMigrations } from './database/migrations';
 
 /**
  * The KAML-D backend plugin: Workbench, Metadata Hub and Observation Hub API at
@@ -78,6 +79,9 @@ export const kamlDPlugin = createBackendPlugin({
         events,
       }) {
         const db = await database.getClient();
+        if (!database.migrations?.skip) {
+          await applyDatabaseMigrations(db);
+        }
         const storageConfig = readStorageConfig(config);
         const storage = createStorageService({
           config: storageConfig,

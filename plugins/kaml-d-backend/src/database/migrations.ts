@@ -1,0 +1,128 @@
+import { Knex } from 'knex';
+
+/**
+ * The KAML-D backend's schema, as knex migrations written in TypeScript and served through a
+ * custom migration source (so they are bundled with the plugin and need no `migrations/` folder
+ * on disk). Append new migrations at the end; never edit one that has shipped.
+ */
+interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+const migrations: Migration[] = [
+  {
+    name: '20261126000000_versioning',
+    async up(knex) {
+      // Dataset snapshots. A row is written `pending` before any object is linked or copied and
+      // flipped to `complete` in the same transaction that writes its manifest; readers only see
+      // complete snapshots, and a pending row left by a killed process is swept at start-up.
+      await knex.schema.createTable('kaml_d_dataset_snapshots', table => {
+        table.string('id', 64).primary();
+        table.string('entity_ref', 512).notNullable().index();
+        table.string('state', 16).notNullable().defaultTo('pending');
+        table.string('reason', 32).notNullable().defaultTo('manual');
+        table.timestamp('created_at', { useTz: true }).notNullable();
+        table.string('created_by', 512).notNullable();
+        table.text('message').notNullable();
+        table.string('method', 32).notNullable();
+        table.string('adapter', 64).notNullable();
+        table.string('bucket', 255).notNullable();
+        table.string('prefix', 1024).notNullable();
+        table.integer('object_count').notNullable().defaultTo(0);
+        table.bigInteger('total_bytes').notNullable().defaultTo(0);
+        table.string('digest', 80).notNullable().defaultTo('');
+      });
+      await knex.schema.createTable('kaml_d_snapshot_objects', table => {
+        table
+          .string('snapshot_id', 64)
+          .notNullable()
+          .references('id')
+          .inTable('kaml_d_dataset_snapshots')
+          .onDelete('CASCADE');
+        table.string('path', 1024).notNullable();
+        table.bigInteger('size').notNullable();
+        table.string('etag', 255).nullable();
+        table.string('version_id', 255).nullable();
+        table.string('stored_key', 1024).nullable();
+        table.primary(['snapshot_id', 'path']);
+      });
+
+      // Model versions, the dataset snapshots each was trained on, and aliases.
+      await knex.schema.createTable('kaml_d_model_versions', table => {
+        table.string('entity_ref', 512).notNullable();
+        table.integer('version').notNullable();
+        table.text('description').nullable();
+        table.text('artifact_uri').notNullable();
+        table.string('artifact_digest', 80).nullable();
+        table.text('metrics').notNullable(); // JSON object
+        table.text('parameters').notNullable(); // JSON object
+        table.text('run').nullable(); // JSON object
+        table.timestamp('created_at', { useTz: true }).notNullable();
+        table.string('created_by', 512).notNullable();
+        table.primary(['entity_ref', 'version']);
+      });
+      await knex.schema.createTable('kaml_d_model_version_datasets', table => {
+        table.string('entity_ref', 512).notNullable();
+        table.integer('version').notNullable();
+        table.string('dataset_ref', 512).notNullable().index();
+        table.string('snapshot_id', 64).notNullable().index();
+        table.primary(['entity_ref', 'version', 'dataset_ref']);
+      });
+      await knex.schema.createTable('kaml_d_model_aliases', table => {
+        table.string('entity_ref', 512).notNullable();
+        table.string('alias', 63).notNullable();
+        table.integer('version').notNullable();
+        table.timestamp('updated_at', { useTz: true }).notNullable();
+        table.string('updated_by', 512).notNullable();
+        table.primary(['entity_ref', 'alias']);
+      });
+
+      // Audit log of every mutation.
+      await knex.schema.createTable('kaml_d_audit_log', table => {
+        table.increments('id').primary();
+        table.timestamp('at', { useTz: true }).notNullable().index();
+        table.string('actor', 512).notNullable().index();
+        table.string('action', 64).notNullable().index();
+        table.string('entity_ref', 512).nullable().index();
+        table.string('outcome', 16).notNullable();
+        table.text('details').notNullable(); // JSON object
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('kaml_d_audit_log');
+      await knex.schema.dropTable('kaml_d_model_aliases');
+      await knex.schema.dropTable('kaml_d_model_version_datasets');
+      await knex.schema.dropTable('kaml_d_model_versions');
+      await knex.schema.dropTable('kaml_d_snapshot_objects');
+      await knex.schema.dropTable('kaml_d_dataset_snapshots');
+    },
+  },
+];
+
+const migrationSource: Knex.MigrationSource<Migration> = {
+  async getMigrations() {
+    return migrations;
+  },
+  getMigrationName(migration) {
+    return migration.name;
+  },
+  async getMigration(migration) {
+    return { up: migration.up, down: migration.down };
+  },
+};
+
+/**
+ * Brings the plugin database up to date. Safe to call from several replicas at once: knex takes
+ * its migration lock.
+ */
+export async function applyDatabaseMigrations(knex: Knex): Promise<void> {
+  await knex.migrate.latest({
+    migrationSource,
+    tableName: 'kaml_d_knex_migrations',
+  });
+}
+
+/** Names of the migrations, in order (for tests). */
+export const migrationNames = migrations.map(m => m.name);

@@ -1,0 +1,306 @@
+import { JsonObject } from '@backstage/types';
+import { DatasetColumnType } from './api';
+
+/**
+ * How a snapshot holds its objects.
+ *
+ * - `version-ids`: the bucket keeps versions; the manifest records each object's version id and
+ *   nothing is copied.
+ * - `copy`: objects were copied server-side into a snapshot prefix (bucket without versioning).
+ * - `hardlink`: files were hard-linked (or copied when linking is impossible) into a snapshot
+ *   folder of the file store.
+ *
+ * @public
+ */
+export type DatasetSnapshotMethod = 'version-ids' | 'copy' | 'hardlink';
+
+/**
+ * One object of a snapshot's manifest.
+ *
+ * @public
+ */
+export interface DatasetSnapshotObject {
+  /** Key relative to the dataset's prefix, such as `2024/q1.csv`. */
+  path: string;
+  size: number;
+  /** ETag (S3) or content marker (file store) at snapshot time. */
+  etag?: string;
+  /** Object version id on a versioned bucket (`version-ids` snapshots). */
+  versionId?: string;
+  /** Where the frozen copy lives (`copy` and `hardlink` snapshots): bucket-relative key. */
+  storedKey?: string;
+}
+
+/**
+ * A dataset snapshot: an immutable manifest of the dataset's objects at one time.
+ *
+ * @public
+ */
+export interface DatasetSnapshot {
+  /** Opaque id, such as `snap-20261126t070102z-3f9a1c`; sortable by creation time. */
+  id: string;
+  /** The Dataset entity, such as `dataset:default/finance-transactions`. */
+  entityRef: string;
+  /** ISO 8601 creation time. */
+  createdAt: string;
+  /** User entity ref (or service subject) that took it. */
+  createdBy: string;
+  message: string;
+  method: DatasetSnapshotMethod;
+  /** Storage adapter type, bucket and the dataset prefix that was frozen. */
+  adapter: string;
+  bucket: string;
+  prefix: string;
+  objectCount: number;
+  totalBytes: number;
+  /** `sha256:<hex>` over the sorted manifest (path, size, etag, version id). */
+  digest: string;
+  /** Set when the snapshot was taken automatically before a restore of another snapshot. */
+  reason?: 'manual' | 'before-restore' | 'scaffolder';
+}
+
+/**
+ * A snapshot with its manifest: `GET /datasets/:namespace/:name/snapshots/:id`.
+ *
+ * @public
+ */
+export interface DatasetSnapshotManifest extends DatasetSnapshot {
+  objects: DatasetSnapshotObject[];
+}
+
+/**
+ * Answer of `GET /datasets/:namespace/:name/snapshots` (newest first).
+ *
+ * @public
+ */
+export interface DatasetSnapshotListResponse {
+  entityRef: string;
+  items: DatasetSnapshot[];
+}
+
+/**
+ * Body of `POST /datasets/:namespace/:name/snapshots`.
+ *
+ * @public
+ */
+export interface CreateDatasetSnapshotRequest {
+  /** Why the snapshot is taken; shown in the timeline. */
+  message: string;
+}
+
+/**
+ * Answer of `GET /datasets/:namespace/:name/snapshots/diff?from=<id>&to=<id|current>`.
+ *
+ * @public
+ */
+export interface DatasetSnapshotDiff {
+  entityRef: string;
+  from: string;
+  /** A snapshot id, or `current` for the dataset as it is now. */
+  to: string;
+  added: DatasetSnapshotObject[];
+  removed: DatasetSnapshotObject[];
+  changed: Array<{
+    path: string;
+    before: DatasetSnapshotObject;
+    after: DatasetSnapshotObject;
+  }>;
+  unchangedCount: number;
+  schema: {
+    added: DatasetColumnType[];
+    removed: DatasetColumnType[];
+    /** Same column name, different type. */
+    changed: Array<{ name: string; before: string; after: string }>;
+  };
+  /** Row counts read by the query engine; absent when the dataset cannot be read as a table. */
+  rows?: { before: number; after: number };
+}
+
+/**
+ * Body of `POST /datasets/:namespace/:name/snapshots/:id/restore`.
+ *
+ * @public
+ */
+export interface RestoreDatasetSnapshotRequest {
+  message?: string;
+}
+
+/**
+ * Answer of a restore: the snapshot of the state before the restore (so nothing is lost) and the
+ * snapshot that was restored.
+ *
+ * @public
+ */
+export interface RestoreDatasetSnapshotResponse {
+  entityRef: string;
+  restored: DatasetSnapshot;
+  /** Snapshot of the current state, taken automatically before restoring. */
+  safetySnapshot: DatasetSnapshot;
+}
+
+/**
+ * A dataset snapshot a model version was trained on.
+ *
+ * @public
+ */
+export interface ModelVersionDatasetRef {
+  /** Dataset entity ref, such as `dataset:default/finance-transactions`. */
+  datasetRef: string;
+  snapshotId: string;
+}
+
+/**
+ * The training run behind a model version (a Kubernetes Job or training-operator job).
+ *
+ * @public
+ */
+export interface ModelVersionRun {
+  cluster?: string;
+  namespace: string;
+  /** Job (or TFJob/PyTorchJob) name. */
+  name: string;
+  kind?: string;
+  /** Scaffolder task id that launched it, when known. */
+  taskId?: string;
+}
+
+/**
+ * A registered model version.
+ *
+ * @public
+ */
+export interface ModelVersion {
+  /** Model entity ref, such as `model:default/fraud-detector`. */
+  entityRef: string;
+  /** 1, 2, 3 … assigned by the server per model. */
+  version: number;
+  description?: string;
+  /** Where the artifact lives, such as `s3://models/fraud-detector/3/model.onnx`. */
+  artifactUri: string;
+  /** `sha256:<hex>` of the artifact, when known. */
+  artifactDigest?: string;
+  metrics: Record<string, number>;
+  parameters: JsonObject;
+  trainedOn: ModelVersionDatasetRef[];
+  run?: ModelVersionRun;
+  createdAt: string;
+  createdBy: string;
+  /** Aliases that currently point at this version, such as `champion`. */
+  aliases: string[];
+}
+
+/**
+ * Body of `POST /models/:namespace/:name/versions`.
+ *
+ * @public
+ */
+export interface RegisterModelVersionRequest {
+  description?: string;
+  artifactUri: string;
+  artifactDigest?: string;
+  metrics?: Record<string, number>;
+  parameters?: JsonObject;
+  /** Each must name an existing snapshot of that dataset. */
+  trainedOn?: ModelVersionDatasetRef[];
+  run?: ModelVersionRun;
+}
+
+/**
+ * Answer of `GET /models/:namespace/:name/versions` (newest first).
+ *
+ * @public
+ */
+export interface ModelVersionListResponse {
+  entityRef: string;
+  items: ModelVersion[];
+  /** Alias → version. */
+  aliases: Record<string, number>;
+}
+
+/**
+ * Answer of `GET /models/:namespace/:name/versions/compare?versions=1,2,3`.
+ *
+ * @public
+ */
+export interface ModelVersionComparison {
+  entityRef: string;
+  versions: number[];
+  /** Union of metric names over the compared versions, sorted. */
+  metrics: string[];
+  /** One row per version, in the order asked; a metric a version lacks is `null`. */
+  rows: Array<{ version: number; values: Array<number | null> }>;
+}
+
+/**
+ * Body of `PUT /models/:namespace/:name/aliases/:alias`. Alias names are DNS-label-like:
+ * lowercase letters, digits and `-`, at most 63 characters.
+ *
+ * @public
+ */
+export interface PromoteModelAliasRequest {
+  version: number;
+}
+
+/**
+ * What the audit log records.
+ *
+ * @public
+ */
+export type AuditAction =
+  | 'dataset.upload'
+  | 'dataset.register'
+  | 'dataset.snapshot.create'
+  | 'dataset.snapshot.restore'
+  | 'model.version.register'
+  | 'model.version.promote'
+  | 'model.train'
+  | 'model.deploy'
+  | 'access.request'
+  | 'access.approve'
+  | 'access.deny';
+
+/**
+ * One audit log entry.
+ *
+ * @public
+ */
+export interface AuditEvent {
+  id: number;
+  /** ISO 8601. */
+  at: string;
+  /** User entity ref, or `service:<subject>` for a backend plugin. */
+  actor: string;
+  action: AuditAction;
+  /** The entity acted on, when there is one. */
+  entityRef?: string;
+  outcome: 'success' | 'failure';
+  /** What was done: ids, versions, messages; never secrets. */
+  details: JsonObject;
+}
+
+/**
+ * Answer of `GET /audit?actor=&action=&entityRef=&since=&until=&limit=&before=` (newest first;
+ * `before` is the id of the last event of the previous page). `GET /audit/export` takes the same
+ * filters and answers JSON lines (`application/x-ndjson`), one {@link AuditEvent} per line.
+ *
+ * @public
+ */
+export interface AuditLogResponse {
+  items: AuditEvent[];
+  /** Pass as `before` to read the next page; absent on the last page. */
+  nextBefore?: number;
+}
+
+/**
+ * Body of `POST /audit/events`: lets other KAML-D backend plugins (the scaffolder actions) append
+ * to the audit log. Only service credentials may call it; the actor is given by the caller.
+ *
+ * @public
+ */
+export interface AppendAuditEventRequest {
+  actor: string;
+  action: AuditAction;
+  entityRef?: string;
+  outcome: 'success' | 'failure';
+  details?: JsonObject;
+}
