@@ -30,6 +30,7 @@ import {
 } from './services/Observation';
 import { KAML_D_BACKEND_VERSION } from './version';
 import { applyDatabaseMigrations } from './database/migrations';
+import { createAuditLogService } from './services/Audit';
 
 /**
  * The KAML-D backend plugin: Workbench, Metadata Hub and Observation Hub API at
@@ -82,6 +83,7 @@ export const kamlDPlugin = createBackendPlugin({
         if (!database.migrations?.skip) {
           await applyDatabaseMigrations(db);
         }
+        const audit = createAuditLogService({ db });
         const storageConfig = readStorageConfig(config);
         const storage = createStorageService({
           config: storageConfig,
@@ -147,6 +149,8 @@ export const kamlDPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             httpAuth,
+            permissions,
+            audit,
             health,
             datasets,
             storage,

@@ -1,4 +1,7 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
 import { HealthService } from '../services/HealthService';
@@ -9,10 +12,14 @@ import { datasetRoutes } from './routes/datasets';
 import { queryRoutes } from './routes/query';
 import { storageRoutes } from './routes/storage';
 import { observationRoutes } from './routes/observation';
+import { auditRoutes } from './routes/audit';
+import { AuditLogService } from '../services/Audit';
 
 /** Everything the router needs; built once in the plugin's init. */
 export interface RouterOptions {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  audit: AuditLogService;
   health: HealthService;
   datasets: DatasetsService;
   storage: StorageService;
@@ -27,7 +34,8 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, health, datasets, storage, observation } = options;
+  const { httpAuth, permissions, audit, health, datasets, storage, observation } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -42,6 +50,7 @@ export async function createRouter(
   router.use(queryRoutes({ httpAuth, datasets }));
   router.use(storageRoutes({ httpAuth, storage }));
   router.use(observationRoutes({ httpAuth, observation }));
+  router.use(auditRoutes({ httpAuth, permissions, audit }));
 
   return router;
 }

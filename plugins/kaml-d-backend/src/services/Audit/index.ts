@@ -1,0 +1,2 @@
+export { createAuditLogService, AUDIT_TABLE } from './createAuditLogService';
+export type { AuditLogService, AuditQuery } from './types';
