@@ -31,6 +31,7 @@ import {
 import { KAML_D_BACKEND_VERSION } from './version';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createAuditLogService } from './services/Audit';
+import { createSnapshotsService } from './services/Snapshots';
 
 /**
  * The KAML-D backend plugin: Workbench, Metadata Hub and Observation Hub API at
@@ -64,6 +65,7 @@ export const kamlDPlugin = createBackendPlugin({
         cache: coreServices.cache,
         discovery: coreServices.discovery,
         permissions: coreServices.permissions,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
       },
@@ -76,6 +78,7 @@ export const kamlDPlugin = createBackendPlugin({
         cache,
         discovery,
         permissions,
+        scheduler,
         catalog,
         events,
       }) {
@@ -111,6 +114,26 @@ export const kamlDPlugin = createBackendPlugin({
           events,
           logger,
           maxUploadBytes: storageConfig.maxUploadBytes,
+        });
+
+        const snapshots = createSnapshotsService({
+          db,
+          catalog,
+          permissions,
+          storage,
+          audit,
+          logger,
+        });
+        // crash recovery: sweep pending snapshots and roll forward killed restores; the scheduler
+        // runs it on one replica at a time, once at start and then every few minutes
+        await scheduler.scheduleTask({
+          id: 'kaml-d-snapshot-recovery',
+          frequency: { minutes: 5 },
+          timeout: { minutes: 30 },
+          initialDelay: { seconds: 5 },
+          fn: async () => {
+            await snapshots.recover(5 * 60 * 1000);
+          },
         });
 
         const observation = createObservationService({
@@ -155,6 +178,7 @@ export const kamlDPlugin = createBackendPlugin({
             datasets,
             storage,
             observation,
+            snapshots,
           }),
         );
         // download links carry their own signature instead of a Backstage token

@@ -10,6 +10,7 @@
 export type {
   StorageAdapter,
   StorageByteRange,
+  StorageCopyOptions,
   StorageListing,
   StorageObjectInfo,
   StorageWriteOptions,

@@ -14,6 +14,18 @@ export interface StorageObjectInfo {
   lastModified?: Date;
   /** Entity tag (content hash or version marker), when the store reports it. */
   etag?: string;
+  /** Version id on a bucket that keeps versions (from {@link StorageAdapter.stat}). */
+  versionId?: string;
+}
+
+/**
+ * Options of {@link StorageAdapter.copy}.
+ *
+ * @public
+ */
+export interface StorageCopyOptions {
+  /** Copy this version of the source (buckets that keep versions). */
+  versionId?: string;
 }
 
 /**
@@ -109,4 +121,30 @@ export interface StorageAdapter {
   localPath?(bucket: string, key: string): string;
   /** Throws with a reason a person can act on when the store cannot be reached. */
   check(): Promise<void>;
+  /**
+   * Copies an object inside a bucket without moving its bytes through the backend (S3
+   * CopyObject; a hard link or file copy on a local store). Overwrites `dstKey`.
+   */
+  copy?(
+    bucket: string,
+    srcKey: string,
+    dstKey: string,
+    options?: StorageCopyOptions,
+  ): Promise<void>;
+  /**
+   * Freezes an object under another key as cheaply as the store allows: a hard link on a local
+   * store (a copy when linking is impossible). The source must not be modified in place later;
+   * the file adapter's writes replace files by rename, so links keep the old bytes.
+   */
+  link?(bucket: string, srcKey: string, dstKey: string): Promise<void>;
+  /** Deletes objects; keys that do not exist are ignored. */
+  remove?(bucket: string, keys: string[]): Promise<void>;
+  /** Whether the bucket keeps object versions (S3 bucket versioning `Enabled`). */
+  versioning?(bucket: string): Promise<boolean>;
+  /** Reads one version of an object (buckets that keep versions). */
+  readVersion?(
+    bucket: string,
+    key: string,
+    versionId: string,
+  ): Promise<Readable>;
 }

@@ -99,6 +99,26 @@ const migrations: Migration[] = [
       await knex.schema.dropTable('kaml_d_dataset_snapshots');
     },
   },
+  {
+    name: '20261126010000_snapshot_restores',
+    async up(knex) {
+      // Restore journal: a row is `running` from before the first object is copied back until the
+      // restore finished; a row left running by a killed process is rolled forward at start-up
+      // (re-applying a snapshot is idempotent).
+      await knex.schema.createTable('kaml_d_snapshot_restores', table => {
+        table.string('id', 64).primary();
+        table.string('entity_ref', 512).notNullable().index();
+        table.string('snapshot_id', 64).notNullable();
+        table.string('safety_snapshot_id', 64).notNullable();
+        table.string('state', 16).notNullable().index();
+        table.timestamp('started_at', { useTz: true }).notNullable();
+        table.string('started_by', 512).notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('kaml_d_snapshot_restores');
+    },
+  },
 ];
 
 const migrationSource: Knex.MigrationSource<Migration> = {

@@ -14,6 +14,8 @@ import { storageRoutes } from './routes/storage';
 import { observationRoutes } from './routes/observation';
 import { auditRoutes } from './routes/audit';
 import { AuditLogService } from '../services/Audit';
+import { SnapshotsService } from '../services/Snapshots';
+import { snapshotRoutes } from './routes/snapshots';
 
 /** Everything the router needs; built once in the plugin's init. */
 export interface RouterOptions {
@@ -24,6 +26,8 @@ export interface RouterOptions {
   datasets: DatasetsService;
   storage: StorageService;
   observation: ObservationService;
+  /** Dataset snapshots; their routes are left out when absent. */
+  snapshots?: SnapshotsService;
 }
 
 /**
@@ -34,8 +38,15 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, audit, health, datasets, storage, observation } =
-    options;
+  const {
+    httpAuth,
+    permissions,
+    audit,
+    health,
+    datasets,
+    storage,
+    observation,
+  } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -51,6 +62,9 @@ export async function createRouter(
   router.use(storageRoutes({ httpAuth, storage }));
   router.use(observationRoutes({ httpAuth, observation }));
   router.use(auditRoutes({ httpAuth, permissions, audit }));
+  if (options.snapshots) {
+    router.use(snapshotRoutes({ httpAuth, snapshots: options.snapshots }));
+  }
 
   return router;
 }

@@ -6,7 +6,16 @@ import {
   StorageWriteOptions,
 } from '../storage';
 import { constants, createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import {
+  access,
+  copyFile,
+  link,
+  mkdir,
+  readdir,
+  rename,
+  rm,
+  stat,
+} from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
@@ -168,6 +177,55 @@ export class FileStorageAdapter implements StorageAdapter {
     if (!info)
       throw new Error(`object ${bucket}/${key} vanished after it was written`);
     return info;
+  }
+
+  /** Copies a file (through a temporary file and a rename, so readers never see half of it). */
+  async copy(bucket: string, srcKey: string, dstKey: string): Promise<void> {
+    const src = this.localPath(bucket, srcKey);
+    const dst = this.localPath(bucket, dstKey);
+    await mkdir(dirname(dst), { recursive: true });
+    const partial = join(
+      dirname(dst),
+      `${PARTIAL_PREFIX}${randomBytes(8).toString('hex')}`,
+    );
+    try {
+      await copyFile(src, partial);
+      await rename(partial, dst);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+  }
+
+  /** Hard-links a file under another key; copies it when the file system cannot link. */
+  async link(bucket: string, srcKey: string, dstKey: string): Promise<void> {
+    const src = this.localPath(bucket, srcKey);
+    const dst = this.localPath(bucket, dstKey);
+    await mkdir(dirname(dst), { recursive: true });
+    try {
+      await link(src, dst);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'EEXIST') {
+        await rm(dst, { force: true });
+        await link(src, dst);
+      } else if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') {
+        await this.copy(bucket, srcKey, dstKey);
+      } else {
+        throw error;
+      }
+    }
+  }
+
+  async remove(bucket: string, keys: string[]): Promise<void> {
+    for (const key of keys) {
+      await rm(this.localPath(bucket, key), { force: true });
+    }
+  }
+
+  /** A local folder keeps no versions. */
+  async versioning(): Promise<boolean> {
+    return false;
   }
 
   /** The root, or the folder that will hold it, must be writable; nothing is created. */

@@ -1,11 +1,12 @@
 import {
   StorageAdapter,
   StorageByteRange,
+  StorageCopyOptions,
   StorageListing,
   StorageObjectInfo,
   StorageWriteOptions,
 } from '../storage';
-import { Client } from 'minio';
+import { Client, CopyDestinationOptions, CopySourceOptions } from 'minio';
 import { Readable } from 'node:stream';
 import { S3StorageConfig } from './config';
 import { ensureFolder } from './keys';
@@ -104,6 +105,7 @@ export class S3StorageAdapter implements StorageAdapter {
         size: info.size,
         lastModified: info.lastModified,
         etag: info.etag,
+        versionId: info.versionId ?? undefined,
       };
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -139,6 +141,43 @@ export class S3StorageAdapter implements StorageAdapter {
     );
     const info = await this.stat(bucket, key);
     return info ?? { key, size: options?.size ?? 0, etag: uploaded.etag };
+  }
+
+  /** S3 CopyObject: the store copies the bytes, nothing passes through the backend. */
+  async copy(
+    bucket: string,
+    srcKey: string,
+    dstKey: string,
+    options?: StorageCopyOptions,
+  ): Promise<void> {
+    await this.client.copyObject(
+      new CopySourceOptions({
+        Bucket: bucket,
+        Object: srcKey,
+        ...(options?.versionId ? { VersionID: options.versionId } : {}),
+      }),
+      new CopyDestinationOptions({ Bucket: bucket, Object: dstKey }),
+    );
+  }
+
+  async remove(bucket: string, keys: string[]): Promise<void> {
+    // DeleteObjects takes at most 1000 keys per request
+    for (let i = 0; i < keys.length; i += 1000) {
+      await this.client.removeObjects(bucket, keys.slice(i, i + 1000));
+    }
+  }
+
+  async versioning(bucket: string): Promise<boolean> {
+    const config = await this.client.getBucketVersioning(bucket);
+    return (config as { Status?: string } | undefined)?.Status === 'Enabled';
+  }
+
+  readVersion(
+    bucket: string,
+    key: string,
+    versionId: string,
+  ): Promise<Readable> {
+    return this.client.getObject(bucket, key, { versionId });
   }
 
   presignDownload(

@@ -1,0 +1,95 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import {
+  SNAPSHOT_ID_PATTERN,
+  SnapshotsService,
+} from '../../services/Snapshots';
+import { datasetRef, parseInput } from './validation';
+
+const snapshotId = z
+  .string()
+  .regex(
+    SNAPSHOT_ID_PATTERN,
+    'must be a snapshot id such as snap-20261126t070102z-3f9a1c',
+  );
+
+const createBody = z
+  .object({ message: z.string().trim().min(1).max(2000) })
+  .strict();
+
+const restoreBody = z
+  .object({ message: z.string().trim().max(2000).optional() })
+  .strict();
+
+const diffQuery = z.object({
+  from: snapshotId,
+  to: z.union([z.literal('current'), snapshotId]).default('current'),
+});
+
+/**
+ * Dataset snapshots: list, take, diff, read a manifest, restore. Taking and reading need the
+ * dataset's read permission (`kaml-d.dataset.preview`); restoring needs
+ * `kaml-d.dataset.snapshot.restore`.
+ */
+export function snapshotRoutes(options: {
+  httpAuth: HttpAuthService;
+  snapshots: SnapshotsService;
+}) {
+  const { httpAuth, snapshots } = options;
+  const router = Router();
+
+  router.get('/datasets/:namespace/:name/snapshots', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = datasetRef(req.params);
+    const items = await snapshots.list(ref, credentials);
+    res.json({
+      entityRef: `dataset:${ref.namespace}/${ref.name}`,
+      items,
+    });
+  });
+
+  router.post('/datasets/:namespace/:name/snapshots', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = datasetRef(req.params);
+    const body = parseInput(createBody, req.body ?? {}, 'body');
+    res.status(201).json(await snapshots.create(ref, body, credentials));
+  });
+
+  router.get('/datasets/:namespace/:name/snapshots/diff', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = datasetRef(req.params);
+    const { from, to } = parseInput(diffQuery, req.query, 'query string');
+    res.json(await snapshots.diff(ref, from, to, credentials));
+  });
+
+  router.get('/datasets/:namespace/:name/snapshots/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = datasetRef(req.params);
+    const id = parseInput(snapshotId, req.params.id, 'snapshot id');
+    res.json(await snapshots.get(ref, id, credentials));
+  });
+
+  router.post(
+    '/datasets/:namespace/:name/snapshots/:id/restore',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const ref = datasetRef(req.params);
+      const id = parseInput(snapshotId, req.params.id, 'snapshot id');
+      const body = parseInput(restoreBody, req.body ?? {}, 'body');
+      res.json(await snapshots.restore(ref, id, body, credentials));
+    },
+  );
+
+  return router;
+}

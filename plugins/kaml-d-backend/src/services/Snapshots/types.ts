@@ -1,0 +1,53 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  DatasetSnapshot,
+  DatasetSnapshotDiff,
+  DatasetSnapshotManifest,
+  RestoreDatasetSnapshotResponse,
+} from '@kaml-d/plugin-kaml-d-common';
+
+/** Folder of every bucket that holds copied or linked snapshot objects. */
+export const SNAPSHOT_ROOT = '.kaml-d-snapshots/';
+
+/**
+ * Dataset snapshots ("go back in time"): frozen manifests of a dataset's objects, their diff and
+ * restore. See the README's "Dataset snapshots" section for the methods and crash safety.
+ */
+export interface SnapshotsService {
+  create(
+    ref: CompoundEntityRef,
+    request: { message: string },
+    credentials: BackstageCredentials,
+  ): Promise<DatasetSnapshot>;
+  /** Complete snapshots, newest first. */
+  list(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<DatasetSnapshot[]>;
+  get(
+    ref: CompoundEntityRef,
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<DatasetSnapshotManifest>;
+  /** `to` is a snapshot id or `current`. */
+  diff(
+    ref: CompoundEntityRef,
+    from: string,
+    to: string,
+    credentials: BackstageCredentials,
+  ): Promise<DatasetSnapshotDiff>;
+  restore(
+    ref: CompoundEntityRef,
+    id: string,
+    request: { message?: string },
+    credentials: BackstageCredentials,
+  ): Promise<RestoreDatasetSnapshotResponse>;
+  /**
+   * Crash recovery: deletes pending snapshots older than `olderThanMs` with their copied objects,
+   * and rolls forward restores a killed process left running.
+   */
+  recover(
+    olderThanMs: number,
+  ): Promise<{ swept: number; rolledForward: number }>;
+}
