@@ -28,6 +28,7 @@ import {
   createObservationService,
   readObservationConfig,
 } from './services/Observation';
+import { createRunsService, readRunsConfig } from './services/Runs';
 import { KAML_D_BACKEND_VERSION } from './version';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createAuditLogService } from './services/Audit';
@@ -143,6 +144,12 @@ export const kamlDPlugin = createBackendPlugin({
           logger,
         });
 
+        const runs = createRunsService({
+          cluster: readRunsConfig(config),
+          catalog,
+          cache,
+        });
+
         const health = createHealthService({
           version: KAML_D_BACKEND_VERSION,
           probes: [
@@ -178,6 +185,7 @@ export const kamlDPlugin = createBackendPlugin({
             datasets,
             storage,
             observation,
+            runs,
             snapshots,
           }),
         );

@@ -12,6 +12,8 @@ import { datasetRoutes } from './routes/datasets';
 import { queryRoutes } from './routes/query';
 import { storageRoutes } from './routes/storage';
 import { observationRoutes } from './routes/observation';
+import { runsRoutes } from './routes/runs';
+import { RunsService } from '../services/Runs';
 import { auditRoutes } from './routes/audit';
 import { AuditLogService } from '../services/Audit';
 import { SnapshotsService } from '../services/Snapshots';
@@ -26,6 +28,8 @@ export interface RouterOptions {
   datasets: DatasetsService;
   storage: StorageService;
   observation: ObservationService;
+  /** Runs and Deployments tabs of models; their routes are left out when absent. */
+  runs?: RunsService;
   /** Dataset snapshots; their routes are left out when absent. */
   snapshots?: SnapshotsService;
 }
@@ -61,6 +65,7 @@ export async function createRouter(
   router.use(queryRoutes({ httpAuth, datasets }));
   router.use(storageRoutes({ httpAuth, storage }));
   router.use(observationRoutes({ httpAuth, observation }));
+  if (options.runs) router.use(runsRoutes({ httpAuth, runs: options.runs }));
   router.use(auditRoutes({ httpAuth, permissions, audit }));
   if (options.snapshots) {
     router.use(snapshotRoutes({ httpAuth, snapshots: options.snapshots }));

@@ -1,0 +1,9 @@
+export * from './types';
+export {
+  createRunsService,
+  createRunsKubeReader,
+  toRun,
+  toDeployment,
+} from './createRunsService';
+export type { RunsKubeReader } from './createRunsService';
+export { readRunsConfig } from './config';

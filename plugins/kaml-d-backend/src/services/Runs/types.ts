@@ -1,0 +1,86 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
+
+/** The label the `kaml-d:training:launch` and `kaml-d:model:deploy` actions put on their objects. */
+export const MODEL_LABEL = 'kaml-d.io/model';
+/** The label holding the served model version on a Deployment. */
+export const MODEL_VERSION_LABEL = 'kaml-d.io/model-version';
+/** The label of a Deployment's track (stable or canary). */
+export const TRACK_LABEL = 'kaml-d.io/track';
+
+/** Where the runs and deployments of models live (`kamlD.kubernetes`, shared with the actions). */
+export interface RunsClusterConfig {
+  url: string;
+  token: string;
+  caData?: string;
+  trainingNamespace: string;
+  modelsNamespace: string;
+}
+
+/** One pod of a training run. */
+export interface RunPod {
+  name: string;
+  phase: string;
+  containers: string[];
+  restarts: number;
+  /** Whether a previous (restarted) container's log can be read. */
+  hasPrevious: boolean;
+}
+
+/** One training Job of a model. */
+export interface TrainingRun {
+  name: string;
+  namespace: string;
+  status: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  startTime?: string;
+  completionTime?: string;
+  /** Seconds from start to completion (or to now while running). */
+  durationSeconds?: number;
+  gpus: number;
+  image?: string;
+  pods: RunPod[];
+}
+
+/** One serving Deployment of a model. */
+export interface ModelDeploymentRow {
+  name: string;
+  namespace: string;
+  version?: string;
+  track?: string;
+  desiredReplicas: number;
+  readyReplicas: number;
+  endpoint: string;
+}
+
+/** What the Runs and Deployments tabs show for one model. */
+export interface ModelRunsResponse {
+  model: string;
+  runs: TrainingRun[];
+  deployments: ModelDeploymentRow[];
+  /** Set when the cluster could not be read; runs and deployments are then empty. */
+  error?: string;
+}
+
+/** Options of a pod log read. */
+export interface RunLogOptions {
+  pod: string;
+  container?: string;
+  previous: boolean;
+  tailLines: number;
+  sinceSeconds?: number;
+}
+
+/** Training runs and serving deployments of models, read from Kubernetes. */
+export interface RunsService {
+  /** The model's Jobs, their pods and the model's Deployments (three label-selected lists). */
+  runs(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<ModelRunsResponse>;
+  /** The log tail of one pod of one of the model's runs. */
+  logs(
+    ref: CompoundEntityRef,
+    options: RunLogOptions,
+    credentials: BackstageCredentials,
+  ): Promise<{ pod: string; container: string; text: string }>;
+}
