@@ -1,4 +1,7 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { KamlDPermissionPolicy } from './policy/KamlDPermissionPolicy';
 
@@ -12,9 +15,9 @@ export const permissionModuleKamlDPolicy = createBackendModule({
   moduleId: 'kaml-d-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new KamlDPermissionPolicy());
+      deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
+      async init({ policy, config }) {
+        policy.setPolicy(new KamlDPermissionPolicy({ config }));
       },
     });
   },
