@@ -76,7 +76,7 @@ for (const w of WORKLOADS) {
     pods.push({
       workload: w,
       pod: `${w.model}-predictor-${w.podHash}-${w.podSuffixes[r]}`,
-      node: w.gpu ? 'kwok-gpu-node-0' : 'kwok-node-0',
+      node: w.gpu ? 'kwok-gpu-0' : 'kwok-cpu-0',
       requests: new Map(),
       errors: new Map(),
       buckets: BUCKETS.map(() => 0),
@@ -159,10 +159,10 @@ function render(): string {
 
   header('container_cpu_usage_seconds_total', 'counter', 'Cumulative cpu time consumed in seconds.');
   for (const p of pods) out.push(`container_cpu_usage_seconds_total${labels({ namespace: NAMESPACE, pod: p.pod, container: 'predictor', node: p.node })} ${num(p.cpuSeconds)}`);
-  for (const tr of TRAININGS) out.push(`container_cpu_usage_seconds_total${labels({ namespace: NAMESPACE, pod: tr.pod, container: 'trainer', node: 'kwok-gpu-node-0' })} ${num(30 + nowS * 1.7)}`);
+  for (const tr of TRAININGS) out.push(`container_cpu_usage_seconds_total${labels({ namespace: NAMESPACE, pod: tr.pod, container: 'trainer', node: 'kwok-gpu-0' })} ${num(30 + nowS * 1.7)}`);
   header('container_memory_working_set_bytes', 'gauge', 'Current working set in bytes.');
   for (const p of pods) out.push(`container_memory_working_set_bytes${labels({ namespace: NAMESPACE, pod: p.pod, container: 'predictor', node: p.node })} ${Math.round(p.memoryBytes)}`);
-  for (const tr of TRAININGS) out.push(`container_memory_working_set_bytes${labels({ namespace: NAMESPACE, pod: tr.pod, container: 'trainer', node: 'kwok-gpu-node-0' })} ${Math.round(tr.memoryMiB * 1048576 * (1 + 0.03 * Math.sin(nowS / 20)))}`);
+  for (const tr of TRAININGS) out.push(`container_memory_working_set_bytes${labels({ namespace: NAMESPACE, pod: tr.pod, container: 'trainer', node: 'kwok-gpu-0' })} ${Math.round(tr.memoryMiB * 1048576 * (1 + 0.03 * Math.sin(nowS / 20)))}`);
 
   // DCGM exporter style: one series per GPU, attributed to the pod using it
   const gpus: { gpu: number; pod: string; model: string; container: string; util: number; usedMiB: number }[] = [];
@@ -176,10 +176,10 @@ function render(): string {
   const TOTAL_MIB = 40960;
   const gpuLabels = (g: (typeof gpus)[number]) => ({
     gpu: String(g.gpu),
-    UUID: uuid(`kwok-gpu-node-0/${g.gpu}`),
+    UUID: uuid(`kwok-gpu-0/${g.gpu}`),
     device: `nvidia${g.gpu}`,
     modelName: 'NVIDIA A100-SXM4-40GB',
-    Hostname: 'kwok-gpu-node-0',
+    Hostname: 'kwok-gpu-0',
     namespace: NAMESPACE,
     pod: g.pod,
     container: g.container,
