@@ -4,8 +4,10 @@
 //     node scripts/demo-data/seed-trino.ts <catalog> <schema> s3://<datasets-bucket> s3://<warehouse>/<schema>
 //
 // CSV datasets become CSV tables (Hive's CSV format reads varchar columns only), Parquet and JSON
-// lines datasets typed tables. Tables are dropped and created again on every run, so they follow
-// datasets.ts; dropping an external table leaves its objects alone.
+// lines datasets typed tables. A schema location of "-" creates the schema without one (the file
+// metastore of Trino 368, the Java-17 fallback of the rig, refuses a location for a schema).
+// Tables are dropped and created again on every run, so they follow datasets.ts; dropping an
+// external table leaves its objects alone.
 
 import { DEMO_DATASETS, tableName, type DemoDataset } from './datasets.ts';
 
@@ -22,7 +24,7 @@ const TYPES: Record<string, string> = {
 const [catalog, schema, datasetsRoot, schemaLocation] = process.argv.slice(2);
 const base = process.env.KAML_RIG_TRINO_URL;
 if (!catalog || !schema || !datasetsRoot || !schemaLocation || !base) {
-  console.error('usage: KAML_RIG_TRINO_URL=… node scripts/demo-data/seed-trino.ts <catalog> <schema> s3://<bucket> s3://<warehouse>/<schema>');
+  console.error('usage: KAML_RIG_TRINO_URL=… node scripts/demo-data/seed-trino.ts <catalog> <schema> s3://<bucket> s3://<warehouse>/<schema>|-');
   process.exit(2);
 }
 
@@ -75,7 +77,8 @@ function tableDdl(ds: DemoDataset): string | undefined {
 }
 
 const started = Date.now();
-await run(`CREATE SCHEMA IF NOT EXISTS ${ident(catalog)}.${ident(schema)} WITH (location = '${schemaLocation}')`);
+const schemaWith = schemaLocation === '-' ? '' : ` WITH (location = '${schemaLocation}')`;
+await run(`CREATE SCHEMA IF NOT EXISTS ${ident(catalog)}.${ident(schema)}${schemaWith}`);
 const created: string[] = [];
 for (const ds of DEMO_DATASETS) {
   const ddl = tableDdl(ds);
