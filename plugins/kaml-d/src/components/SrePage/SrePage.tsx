@@ -4,13 +4,15 @@ import {
   EmptyState,
   Header,
   InfoCard,
+  Link,
   Page,
   Progress,
   ResponseErrorPanel,
   StatusError,
   StatusOK,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/frontend-plugin-api';
+import { useApi, useRouteRef } from '@backstage/frontend-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Table from '@material-ui/core/Table';
@@ -20,8 +22,14 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { SreOverviewResponse, SreWorkloadRow } from '@kaml-d/plugin-kaml-d-common';
+import {
+  SreOverviewResponse,
+  SreWorkloadRow,
+} from '@kaml-d/plugin-kaml-d-common';
 import { kamlDApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import { serverMessage } from '../shared/errors';
+import { formatBytes } from '../shared/relations';
 
 function EntityCell(props: { entityRef?: string }) {
   return (
@@ -58,10 +66,14 @@ function NodesCard(props: { overview: SreOverviewResponse }) {
                   {n.ready ? 'Ready' : 'Not ready'}
                 </TableCell>
                 <TableCell>
-                  {n.gpuAllocatable > 0 ? `${n.gpuRequested} of ${n.gpuAllocatable}` : 'no GPU'}
+                  {n.gpuAllocatable > 0
+                    ? `${n.gpuRequested} of ${n.gpuAllocatable}`
+                    : 'no GPU'}
                 </TableCell>
                 <TableCell>
-                  {n.gpuUtilisation === undefined ? '—' : `${Math.round(n.gpuUtilisation)} %`}
+                  {n.gpuUtilisation === undefined
+                    ? '—'
+                    : `${Math.round(n.gpuUtilisation)} %`}
                 </TableCell>
               </TableRow>
             ))}
@@ -72,7 +84,11 @@ function NodesCard(props: { overview: SreOverviewResponse }) {
   );
 }
 
-function WorkloadsCard(props: { title: string; rows: SreWorkloadRow[]; none: string }) {
+function WorkloadsCard(props: {
+  title: string;
+  rows: SreWorkloadRow[];
+  none: string;
+}) {
   const { title, rows, none } = props;
   return (
     <InfoCard title={`${title} (${rows.length})`}>
@@ -147,6 +163,64 @@ function AlertsCard(props: { overview: SreOverviewResponse }) {
   );
 }
 
+/** Dataset storage: bytes used, capacity and share, from the Workbench's storage summary. */
+function StorageCard() {
+  const kamlD = useApi(kamlDApiRef);
+  const workbench = useRouteRef(rootRouteRef);
+  const { value, loading, error } = useAsync(
+    () => kamlD.getStorageSummary(),
+    [kamlD],
+  );
+  let body;
+  if (loading && !value) {
+    body = <Progress aria-label="Measuring storage" />;
+  } else if (error) {
+    body = (
+      <Typography color="error" variant="body2">
+        Storage summary unavailable: {serverMessage(error)}
+      </Typography>
+    );
+  } else if (!value) {
+    body = null;
+  } else {
+    body = (
+      <Table size="small" aria-label="Storage capacity">
+        <TableHead>
+          <TableRow>
+            <TableCell>Buckets</TableCell>
+            <TableCell>Used</TableCell>
+            <TableCell>Capacity</TableCell>
+            <TableCell>Share</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          <TableRow>
+            <TableCell>
+              {workbench ? (
+                <Link to={workbench()}>
+                  {value.buckets.join(', ') || value.adapter}
+                </Link>
+              ) : (
+                value.buckets.join(', ') || value.adapter
+              )}
+            </TableCell>
+            <TableCell>{formatBytes(value.bytes)}</TableCell>
+            <TableCell>
+              {value.capacityBytes === undefined
+                ? 'not configured'
+                : formatBytes(value.capacityBytes)}
+            </TableCell>
+            <TableCell>
+              {value.percentUsed === undefined ? '—' : `${value.percentUsed} %`}
+            </TableCell>
+          </TableRow>
+        </TableBody>
+      </Table>
+    );
+  }
+  return <InfoCard title="Storage capacity">{body}</InfoCard>;
+}
+
 function Overview() {
   const kamlD = useApi(kamlDApiRef);
   const state = useAsyncRetry(() => kamlD.getSreOverview(), [kamlD]);
@@ -154,7 +228,12 @@ function Overview() {
     return <Progress aria-label="Loading the platform overview" />;
   }
   if (state.error) {
-    return <ResponseErrorPanel title="Could not load the platform overview" error={state.error} />;
+    return (
+      <ResponseErrorPanel
+        title="Could not load the platform overview"
+        error={state.error}
+      />
+    );
   }
   const overview = state.value;
   if (!overview) return null;
@@ -165,8 +244,10 @@ function Overview() {
         title="The SRE overview needs Kubernetes or Prometheus"
         description={
           <>
-            Configure clusters under <code>kamlD.observation.kubernetes.clusters</code> and
-            Prometheus instances under <code>kamlD.observation.prometheus</code> in app-config.yaml.
+            Configure clusters under{' '}
+            <code>kamlD.observation.kubernetes.clusters</code> and Prometheus
+            instances under <code>kamlD.observation.prometheus</code> in
+            app-config.yaml.
           </>
         }
       />
@@ -177,7 +258,8 @@ function Overview() {
       {overview.errors.map(e => (
         <Grid item xs={12} key={`${e.source}:${e.name}`}>
           <Alert severity="warning">
-            {e.source === 'prometheus' ? 'Prometheus' : 'Kubernetes'} {e.name}: {e.message}
+            {e.source === 'prometheus' ? 'Prometheus' : 'Kubernetes'} {e.name}:{' '}
+            {e.message}
           </Alert>
         </Grid>
       ))}
@@ -205,6 +287,9 @@ function Overview() {
           </Grid>
         </>
       )}
+      <Grid item xs={12}>
+        <StorageCard />
+      </Grid>
     </Grid>
   );
 }
@@ -213,7 +298,10 @@ function Overview() {
 export function SrePage() {
   return (
     <Page themeId="tool">
-      <Header title="Platform health" subtitle="Nodes, GPUs, failing runs, unhealthy endpoints and firing alerts" />
+      <Header
+        title="Platform health"
+        subtitle="Nodes, GPUs, failing runs, unhealthy endpoints and firing alerts"
+      />
       <Content>
         <Overview />
       </Content>
