@@ -27,8 +27,9 @@ export const scaffolderModuleKamlD = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         catalog: catalogServiceRef,
+        permissions: coreServices.permissions,
       },
-      async init({ scaffolder, config, logger, catalog }) {
+      async init({ scaffolder, config, logger, catalog, permissions }) {
         const settings = readKamlDKubernetesSettings(config);
         const kubernetes: KubeTarget | undefined = settings && {
           client: createKubeClient(settings),
@@ -41,9 +42,9 @@ export const scaffolderModuleKamlD = createBackendModule({
           );
         }
         scaffolder.addActions(
-          createTrainingLaunchAction({ kubernetes, catalog }),
+          createTrainingLaunchAction({ kubernetes, catalog, permissions }),
           createTrainingWaitAction({ kubernetes }),
-          createModelDeployAction({ kubernetes }),
+          createModelDeployAction({ kubernetes, permissions }),
           createModelWaitReadyAction({ kubernetes }),
         );
       },

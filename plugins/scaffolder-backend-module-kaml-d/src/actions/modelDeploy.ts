@@ -1,3 +1,6 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { modelDeployPermission } from '@kaml-d/plugin-kaml-d-common';
+import { authorizeOnModel } from './authorize';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { withDefaults } from './input';
@@ -70,6 +73,11 @@ const DEFAULTS = {
  */
 export function createModelDeployAction(options: {
   kubernetes: KubeTarget | undefined;
+  /**
+   * Checks the initiator's permission on the model before anything is created. The module
+   * always passes it; only unit tests of the Kubernetes logic leave it out.
+   */
+  permissions?: PermissionsService;
 }) {
   return createTemplateAction({
     id: 'kaml-d:model:deploy',
@@ -223,6 +231,14 @@ export function createModelDeployAction(options: {
         options.kubernetes,
       );
       const name = modelNameOf(input.model);
+      if (options.permissions) {
+        await authorizeOnModel(
+          options.permissions,
+          modelDeployPermission,
+          input.model,
+          await ctx.getInitiatorCredentials(),
+        );
+      }
       const version = input.version
         ? assertLabelValue(input.version, 'version')
         : undefined;

@@ -1,3 +1,6 @@
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { modelTrainPermission } from '@kaml-d/plugin-kaml-d-common';
+import { authorizeOnModel } from './authorize';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -59,6 +62,11 @@ const DEFAULTS = {
  */
 export function createTrainingLaunchAction(options: {
   kubernetes: KubeTarget | undefined;
+  /**
+   * Checks the initiator's permission on the model before anything is created. The module
+   * always passes it; only unit tests of the Kubernetes logic leave it out.
+   */
+  permissions?: PermissionsService;
   catalog: CatalogService;
 }) {
   return createTemplateAction({
@@ -181,6 +189,14 @@ export function createTrainingLaunchAction(options: {
         options.kubernetes,
       );
       const modelName = modelNameOf(input.model);
+      if (options.permissions) {
+        await authorizeOnModel(
+          options.permissions,
+          modelTrainPermission,
+          input.model,
+          await ctx.getInitiatorCredentials(),
+        );
+      }
       const image = input.image.trim();
       if (!image || /\s/.test(image)) {
         throw new InputError(
