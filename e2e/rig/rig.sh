@@ -3,7 +3,7 @@
 #
 #   e2e/rig/rig.sh start   [svc...]   start (all by default, dependencies first); idempotent
 #   e2e/rig/rig.sh stop    [svc...]   stop (all by default, reverse order); nothing keeps running
-#   e2e/rig/rig.sh status             one line per service: state, port, pid, health
+#   e2e/rig/rig.sh status             one line per service: state, port, pid, health, memory, version
 #   e2e/rig/rig.sh env                print the path of the env file (export KEY=value lines)
 #   e2e/rig/rig.sh test    [svc...]   run e2e/rig/tests/<svc>*.test.ts with node --test
 #   e2e/rig/rig.sh install [svc...]   fetch/build binaries into the cache only
@@ -210,7 +210,7 @@ _rss_mb() {
 
 cmd_status() {
   local s port pid state health rss total=0
-  printf '%-14s %-8s %-6s %-8s %-8s %s\n' SERVICE STATE PORT PID HEALTHY RSS_MB
+  printf '%-14s %-8s %-6s %-8s %-8s %-7s %s\n' SERVICE STATE PORT PID HEALTHY RSS_MB VERSION
   for s in $(_all_services); do
     port="$(rig_port "$s")"
     rss=-
@@ -220,9 +220,9 @@ cmd_status() {
       state=binary; pid=-
     fi
     if _healthy "$s"; then health=yes; else health=no; fi
-    printf '%-14s %-8s %-6s %-8s %-8s %s\n' "$s" "$state" "${port:--}" "$pid" "$health" "$rss"
+    printf '%-14s %-8s %-6s %-8s %-8s %-7s %s\n' "$s" "$state" "${port:--}" "$pid" "$health" "$rss" "$("${s}_version")"
   done
-  printf '%-14s %-8s %-6s %-8s %-8s %s\n' total - - - - "$total"
+  printf '%-14s %-8s %-6s %-8s %-8s %-7s %s\n' total - - - - "$total" -
 }
 
 cmd_test() {

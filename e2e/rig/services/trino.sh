@@ -107,7 +107,9 @@ _trino_need_java() {
   _trino_select
   [ -n "$TRINO_JAVA" ] && return 0
   if [ "$TRINO_LINE" = 24 ]; then
-    rig_fail "trino $(_trino_ver) needs a JDK 24 or newer (none found in /usr/lib/jvm; set KAML_RIG_JAVA24_HOME, e.g. to a Temurin 25 JDK, or use KAML_RIG_TRINO_JAVA=17 for the Java-17 fallback)"
+    local where="none found in /usr/lib/jvm"
+    [ "${KAML_RIG_JAVA24_HOME:-}" = none ] && where="KAML_RIG_JAVA24_HOME=none"
+    rig_fail "trino $(_trino_ver) needs a JDK 24 or newer ($where; set KAML_RIG_JAVA24_HOME, e.g. to a Temurin 25 JDK, or use KAML_RIG_TRINO_JAVA=17 for the Java-17 fallback)"
   fi
   rig_fail "trino: no JDK >= 24 and no JDK >= 17 found (java on PATH: $(command -v java || echo none); set KAML_RIG_JAVA17_HOME or KAML_RIG_JAVA24_HOME)"
 }
