@@ -1,0 +1,80 @@
+import { render, screen } from '@testing-library/react';
+import { ThemeProvider, createTheme } from '@material-ui/core/styles';
+import { ObservationPanel } from '@kaml-d/plugin-kaml-d-common';
+import { LineChart, describePanel } from './LineChart';
+
+const theme = createTheme({
+  palette: { primary: { main: '#123456' }, secondary: { main: '#abcdef' } },
+});
+
+const latency: ObservationPanel = {
+  id: 'latency',
+  title: 'Latency',
+  unit: 'seconds',
+  series: [
+    {
+      label: 'p50',
+      points: [
+        [1764133200, 0.02],
+        [1764133260, 0.021],
+      ],
+    },
+    {
+      label: 'p95',
+      points: [
+        [1764133200, 2.4],
+        [1764133260, 2.5],
+      ],
+    },
+  ],
+};
+
+function renderChart(panel: ObservationPanel) {
+  return render(
+    <ThemeProvider theme={theme}>
+      <LineChart panel={panel} rangeSeconds={3600} />
+    </ThemeProvider>,
+  );
+}
+
+describe('LineChart', () => {
+  const original = Object.getOwnPropertyDescriptor(
+    HTMLElement.prototype,
+    'clientWidth',
+  );
+  beforeAll(() => {
+    Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
+      configurable: true,
+      get: () => 733,
+    });
+  });
+  afterAll(() => {
+    if (original)
+      Object.defineProperty(HTMLElement.prototype, 'clientWidth', original);
+  });
+
+  it('draws each series in the theme colours, as wide as its container, labelled with the latest values', () => {
+    const { container } = renderChart(latency);
+    const svg = screen.getByRole('img', {
+      name: 'Latency: latest p50 21 ms, p95 2.5 s',
+    });
+    expect(svg).toHaveAttribute('width', '733');
+    expect(svg).toHaveAttribute('viewBox', '0 0 733 160');
+    const strokes = Array.from(container.querySelectorAll('polyline')).map(p =>
+      p.getAttribute('stroke'),
+    );
+    expect(strokes).toEqual(['#123456', '#abcdef']);
+    expect(screen.getByText('p50')).toBeInTheDocument();
+    expect(screen.getByText('p95')).toBeInTheDocument();
+  });
+
+  it('says there is no data instead of drawing an empty chart', () => {
+    const empty = { ...latency, series: [] };
+    renderChart(empty);
+    expect(
+      screen.getByText('No data for latency in this range.'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
+    expect(describePanel(empty)).toBe('Latency: no data');
+  });
+});
