@@ -5,7 +5,12 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
 import express from 'express';
+import Router from 'express-promise-router';
 import request from 'supertest';
 import { kamlDPlugin } from './plugin';
 import { SIGNED_DOWNLOAD_PATH } from './services/Storage';
@@ -141,13 +146,56 @@ async function start(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
   return { server, routes: enumerateRoutes(captured[0]) };
 }
 
-function call(server: unknown, route: RouteInfo) {
+function call(server: unknown, route: RouteInfo, base = '/api/kaml-d') {
   const agent = request(server as Parameters<typeof request>[0]);
-  const url = `/api/kaml-d${concrete(route.path)}`;
+  const url = `${base}${concrete(route.path)}`;
   const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete' | 'patch';
   const sample = SAMPLE_INPUT[`${route.method} ${route.path}`] ?? {};
   const req = agent[method](url).query(sample.query ?? {});
   return method === 'get' ? req : req.send(sample.body ?? {});
+}
+
+/** Routes that answer something other than 401 without a token. */
+async function unauthenticatedFailures(
+  server: unknown,
+  routes: RouteInfo[],
+  base?: string,
+) {
+  const failures: string[] = [];
+  for (const route of routes) {
+    const res = await call(server, route, base);
+    const key = `${route.method} ${route.path}`;
+    const signed = route.path.startsWith(SIGNED_DOWNLOAD_PATH);
+    const ok = signed ? res.status >= 400 && res.status < 500 : res.status === 401;
+    if (!ok) failures.push(`${key} → ${res.status}`);
+  }
+  return failures;
+}
+
+/** Routes that do not answer 403 naming a kaml-d permission to a user denied everything. */
+async function deniedFailures(
+  server: unknown,
+  routes: RouteInfo[],
+  base?: string,
+) {
+  const failures: string[] = [];
+  for (const route of routes) {
+    const key = `${route.method} ${route.path}`;
+    if (route.path.startsWith(SIGNED_DOWNLOAD_PATH)) continue;
+    const res = await call(server, route, base).set(
+      'Authorization',
+      mockCredentials.user.header('user:default/erin'),
+    );
+    if (key in SIGNED_IN_ONLY) {
+      if (res.status === 401) failures.push(`${key} → 401 for a signed-in user`);
+      continue;
+    }
+    const message: string = res.body?.error?.message ?? '';
+    if (res.status !== 403 || !/kaml-d\.[a-z.]+/.test(message)) {
+      failures.push(`${key} → ${res.status} ${message}`.trim());
+    }
+  }
+  return failures;
 }
 
 describe('every kaml-d route is authenticated and permission-checked', () => {
@@ -167,38 +215,61 @@ describe('every kaml-d route is authenticated and permission-checked', () => {
 
   it('answers 401 to every route without a token (the signed download: 4xx for a bad token)', async () => {
     const { server, routes } = await start(AuthorizeResult.ALLOW);
-    const failures: string[] = [];
-    for (const route of routes) {
-      const res = await call(server, route);
-      const key = `${route.method} ${route.path}`;
-      const signed = route.path.startsWith(SIGNED_DOWNLOAD_PATH);
-      const ok = signed
-        ? res.status >= 400 && res.status < 500
-        : res.status === 401;
-      if (!ok) failures.push(`${key} → ${res.status}`);
-    }
-    expect(failures).toEqual([]);
+    expect(await unauthenticatedFailures(server, routes)).toEqual([]);
   });
 
   it('answers 403 naming a kaml-d permission to a user denied everything', async () => {
     const { server, routes } = await start(AuthorizeResult.DENY);
-    const failures: string[] = [];
-    for (const route of routes) {
-      const key = `${route.method} ${route.path}`;
-      if (route.path.startsWith(SIGNED_DOWNLOAD_PATH)) continue;
-      const res = await call(server, route).set(
-        'Authorization',
-        mockCredentials.user.header('user:default/erin'),
-      );
-      if (key in SIGNED_IN_ONLY) {
-        if (res.status === 401) failures.push(`${key} → 401 for a signed-in user`);
-        continue;
-      }
-      const message: string = res.body?.error?.message ?? '';
-      if (res.status !== 403 || !/kaml-d\.[a-z.]+/.test(message)) {
-        failures.push(`${key} → ${res.status} ${message}`);
-      }
-    }
-    expect(failures).toEqual([]);
+    expect(await deniedFailures(server, routes)).toEqual([]);
+  });
+
+  it('flags a route added without a permission check or without auth', async () => {
+    // a plugin with the mistakes this test exists to catch
+    const leaky = createBackendPlugin({
+      pluginId: 'leaky',
+      register(env) {
+        env.registerInit({
+          deps: {
+            httpRouter: coreServices.httpRouter,
+            httpAuth: coreServices.httpAuth,
+          },
+          async init({ httpRouter, httpAuth }) {
+            const router = Router();
+            router.get('/signed-in', async (req, res) => {
+              await httpAuth.credentials(req, { allow: ['user'] });
+              res.json({ rows: [] });
+            });
+            router.get('/open', (_req, res) => {
+              res.json({ rows: [] });
+            });
+            leakyRouters.push(router);
+            httpRouter.use(router);
+            httpRouter.addAuthPolicy({ path: '/open', allow: 'unauthenticated' });
+          },
+        });
+      },
+    });
+    const leakyRouters: express.Router[] = [];
+    const { server } = await startTestBackend({
+      features: [
+        leaky,
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      ],
+    });
+    const routes = enumerateRoutes(leakyRouters[0]);
+    expect(routes.map(r => `${r.method} ${r.path}`)).toEqual([
+      'GET /signed-in',
+      'GET /open',
+    ]);
+    expect(await unauthenticatedFailures(server, routes, '/api/leaky')).toEqual(
+      ['GET /open → 200'],
+    );
+    expect(await deniedFailures(server, routes, '/api/leaky')).toEqual([
+      'GET /signed-in → 200',
+      'GET /open → 200',
+    ]);
   });
 });
