@@ -224,6 +224,7 @@ describe('every kaml-d route is authenticated and permission-checked', () => {
   });
 
   it('flags a route added without a permission check or without auth', async () => {
+    const leakyRouters: express.Router[] = [];
     // a plugin with the mistakes this test exists to catch
     const leaky = createBackendPlugin({
       pluginId: 'leaky',
@@ -249,7 +250,6 @@ describe('every kaml-d route is authenticated and permission-checked', () => {
         });
       },
     });
-    const leakyRouters: express.Router[] = [];
     const { server } = await startTestBackend({
       features: [
         leaky,
