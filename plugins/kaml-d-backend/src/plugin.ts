@@ -33,6 +33,7 @@ import { KAML_D_BACKEND_VERSION } from './version';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createAuditLogService } from './services/Audit';
 import { createSnapshotsService } from './services/Snapshots';
+import { createModelVersionsService } from './services/ModelVersions';
 
 /**
  * The KAML-D backend plugin: Workbench, Metadata Hub and Observation Hub API at
@@ -187,6 +188,12 @@ export const kamlDPlugin = createBackendPlugin({
             observation,
             runs,
             snapshots,
+            modelVersions: createModelVersionsService({
+              db,
+              catalog,
+              permissions,
+              audit,
+            }),
           }),
         );
         // download links carry their own signature instead of a Backstage token

@@ -18,6 +18,8 @@ import { auditRoutes } from './routes/audit';
 import { AuditLogService } from '../services/Audit';
 import { SnapshotsService } from '../services/Snapshots';
 import { snapshotRoutes } from './routes/snapshots';
+import { ModelVersionsService } from '../services/ModelVersions';
+import { modelVersionRoutes } from './routes/modelVersions';
 
 /** Everything the router needs; built once in the plugin's init. */
 export interface RouterOptions {
@@ -32,6 +34,8 @@ export interface RouterOptions {
   runs?: RunsService;
   /** Dataset snapshots; their routes are left out when absent. */
   snapshots?: SnapshotsService;
+  /** Model versions and aliases; their routes are left out when absent. */
+  modelVersions?: ModelVersionsService;
 }
 
 /**
@@ -69,6 +73,11 @@ export async function createRouter(
   router.use(auditRoutes({ httpAuth, permissions, audit }));
   if (options.snapshots) {
     router.use(snapshotRoutes({ httpAuth, snapshots: options.snapshots }));
+  }
+  if (options.modelVersions) {
+    router.use(
+      modelVersionRoutes({ httpAuth, modelVersions: options.modelVersions }),
+    );
   }
 
   return router;

@@ -1,0 +1,2 @@
+export { createModelVersionsService } from './createModelVersionsService';
+export type { ModelVersionsService } from './types';
