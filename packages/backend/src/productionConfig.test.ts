@@ -44,14 +44,24 @@ describe('production configuration', () => {
     expect(production.getString('auth.environment')).toBe('production');
   });
 
+  it('gives the admin role to the admins group only (not the development guest)', () => {
+    expect(production.getStringArray('kamlD.permissions.roles.admin')).toEqual([
+      'group:default/admins',
+    ]);
+    const roles = production.getOptionalConfig('kamlD.permissions.roles');
+    for (const role of roles?.keys() ?? []) {
+      expect(roles!.getStringArray(role)).not.toContain('user:default/guest');
+    }
+  });
+
   it('never allows a provider outside development', () => {
     const keys = [
       ...allKeys(readYaml('app-config.yaml')),
       ...allKeys(readYaml('app-config.production.yaml')),
     ];
-    expect(keys.filter(k => /dangerouslyAllowOutsideDevelopment/i.test(k))).toEqual(
-      [],
-    );
+    expect(
+      keys.filter(k => /dangerouslyAllowOutsideDevelopment/i.test(k)),
+    ).toEqual([]);
   });
 
   it('enables permissions with the KAML-D policy, not an allow-all policy', () => {
