@@ -119,6 +119,10 @@ const SAMPLE_INPUT: Record<string, { query?: object; body?: object }> = {
   'GET /datasets/:namespace/:name/download': { query: { key: 'part-0.csv' } },
   'POST /query': { body: { sql: 'SELECT * FROM "thing"' } },
   'POST /datasets/:namespace/:name/snapshots': { body: { message: 'before' } },
+  'POST /models/:namespace/:name/versions': {
+    body: { artifactUri: 's3://kaml-d-models/thing/model.onnx' },
+  },
+  'PUT /models/:namespace/:name/aliases/:alias': { body: { version: 1 } },
 };
 
 function concrete(path: string): string {
