@@ -17,6 +17,18 @@ const model = (name: string) => ({
   spec: {},
 });
 
+const CONDITIONS = {
+  done: () => [{ type: 'Complete', status: 'True' }],
+  failed: (start: Date) => [
+    {
+      type: 'Failed',
+      status: 'True',
+      lastTransitionTime: new Date(start.getTime() + 30_000),
+    },
+  ],
+  running: () => [],
+};
+
 function job(i: number, state: 'done' | 'failed' | 'running'): V1Job {
   const start = new Date(Date.UTC(2026, 0, 1, 0, i));
   return {
@@ -39,18 +51,7 @@ function job(i: number, state: 'done' | 'failed' | 'running'): V1Job {
       completionTime:
         state === 'done' ? new Date(start.getTime() + 90_000) : undefined,
       active: state === 'running' ? 1 : 0,
-      conditions:
-        state === 'done'
-          ? [{ type: 'Complete', status: 'True' }]
-          : state === 'failed'
-          ? [
-              {
-                type: 'Failed',
-                status: 'True',
-                lastTransitionTime: new Date(start.getTime() + 30_000),
-              },
-            ]
-          : [],
+      conditions: CONDITIONS[state](start),
     },
   } as V1Job;
 }
@@ -107,7 +108,7 @@ const ref = { kind: 'model', namespace: 'default', name: 'churn' };
 describe('RunsService', () => {
   it('reads 200 Jobs and 2,000 pods in three label-selected lists and groups pods by Job', async () => {
     const jobs = Array.from({ length: 200 }, (_, i) =>
-      job(i, i === 199 ? 'running' : i === 198 ? 'failed' : 'done'),
+      job(i, ({ 199: 'running', 198: 'failed' } as const)[i] ?? 'done'),
     );
     const pods = jobs.flatMap((_, i) =>
       Array.from({ length: 10 }, (__, k) => pod(i, k, i === 0 && k === 0)),

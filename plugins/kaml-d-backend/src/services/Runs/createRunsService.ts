@@ -134,11 +134,9 @@ export function toRun(job: V1Job, pods: V1Pod[], now: number): TrainingRun {
   const status = statusOf(job, pods);
   let durationSeconds: number | undefined;
   if (start) {
-    const until = end
-      ? Date.parse(end)
-      : status === 'Running' || status === 'Pending'
-      ? now
-      : undefined;
+    let until: number | undefined;
+    if (end) until = Date.parse(end);
+    else if (status === 'Running' || status === 'Pending') until = now;
     if (until !== undefined) {
       durationSeconds = Math.max(
         0,

@@ -5,12 +5,13 @@ export function memoryCache(
   store = new Map<string, { value: unknown; until: number }>(),
   defaultTtlMs = 60_000,
 ): CacheService {
-  const toMs = (ttl: unknown): number =>
-    typeof ttl === 'number'
-      ? ttl
-      : ttl && typeof ttl === 'object' && 'seconds' in ttl
-      ? Number((ttl as { seconds: number }).seconds) * 1000
-      : defaultTtlMs;
+  const toMs = (ttl: unknown): number => {
+    if (typeof ttl === 'number') return ttl;
+    if (ttl && typeof ttl === 'object' && 'seconds' in ttl) {
+      return Number((ttl as { seconds: number }).seconds) * 1000;
+    }
+    return defaultTtlMs;
+  };
   return {
     async get(key) {
       const hit = store.get(key);
