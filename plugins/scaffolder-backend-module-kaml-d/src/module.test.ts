@@ -28,13 +28,14 @@ describe('scaffolderModuleKamlD', () => {
     return added;
   }
 
-  it('adds the four actions, each with examples and dry-run support', async () => {
+  it('adds the five actions, each with examples and dry-run support', async () => {
     const actions = await actionsWith({});
     expect(actions.map(a => a.id)).toEqual([
       'kaml-d:training:launch',
       'kaml-d:training:wait',
       'kaml-d:model:deploy',
       'kaml-d:model:wait-ready',
+      'kaml-d:model:register-version',
     ]);
     for (const action of actions) {
       expect(action.supportsDryRun).toBe(true);

@@ -11,10 +11,12 @@ import { createTrainingLaunchAction } from './actions/trainingLaunch';
 import { createTrainingWaitAction } from './actions/trainingWait';
 import { createModelDeployAction } from './actions/modelDeploy';
 import { createModelWaitReadyAction } from './actions/modelWaitReady';
+import { createModelRegisterVersionAction } from './actions/modelRegisterVersion';
 
 /**
  * The KAML-D scaffolder actions: `kaml-d:training:launch`, `kaml-d:training:wait`,
- * `kaml-d:model:deploy` and `kaml-d:model:wait-ready`.
+ * `kaml-d:model:deploy`, `kaml-d:model:wait-ready` and
+ * `kaml-d:model:register-version`.
  * @public
  */
 export const scaffolderModuleKamlD = createBackendModule({
@@ -28,8 +30,18 @@ export const scaffolderModuleKamlD = createBackendModule({
         logger: coreServices.logger,
         catalog: catalogServiceRef,
         permissions: coreServices.permissions,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ scaffolder, config, logger, catalog, permissions }) {
+      async init({
+        scaffolder,
+        config,
+        logger,
+        catalog,
+        permissions,
+        discovery,
+        auth,
+      }) {
         const settings = readKamlDKubernetesSettings(config);
         const kubernetes: KubeTarget | undefined = settings && {
           client: createKubeClient(settings),
@@ -46,6 +58,7 @@ export const scaffolderModuleKamlD = createBackendModule({
           createTrainingWaitAction({ kubernetes }),
           createModelDeployAction({ kubernetes, permissions }),
           createModelWaitReadyAction({ kubernetes }),
+          createModelRegisterVersionAction({ discovery, auth }),
         );
       },
     });
