@@ -52,10 +52,35 @@ export const healthEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** Training runs of a Model: status, start, duration, GPUs and pod logs (follow, previous container). */
+export const modelRunsEntityContent = EntityContentBlueprint.make({
+  name: 'model-runs',
+  params: {
+    path: '/runs',
+    title: 'Runs',
+    filter: { kind: 'model' },
+    loader: () => import('./components/RunsTab').then(m => <m.RunsTab />),
+  },
+});
+
+/** Serving Deployments of a Model: version served, replicas desired/ready and endpoint. */
+export const modelDeploymentsEntityContent = EntityContentBlueprint.make({
+  name: 'model-deployments',
+  params: {
+    path: '/deployments',
+    title: 'Deployments',
+    filter: { kind: 'model' },
+    loader: () =>
+      import('./components/RunsTab').then(m => <m.DeploymentsTab />),
+  },
+});
+
 /** Every entity content (tab) of the KAML-D plugin. */
 export const kamlDEntityContents = [
   datasetSchemaEntityContent,
   datasetPreviewEntityContent,
   datasetProfileEntityContent,
   healthEntityContent,
+  modelRunsEntityContent,
+  modelDeploymentsEntityContent,
 ];

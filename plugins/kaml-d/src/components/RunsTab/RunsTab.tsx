@@ -1,0 +1,267 @@
+import { useEffect, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StatusError,
+  StatusOK,
+  StatusPending,
+  StatusRunning,
+} from '@backstage/core-components';
+import {
+  discoveryApiRef,
+  fetchApiRef,
+  useApi,
+} from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { ResponseError } from '@backstage/errors';
+import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Alert from '@material-ui/lab/Alert';
+
+/** One pod of a run, as `GET /api/kaml-d/runs/:namespace/:name` answers. */
+interface RunPod {
+  name: string;
+  phase: string;
+  containers: string[];
+  restarts: number;
+  hasPrevious: boolean;
+}
+interface TrainingRun {
+  name: string;
+  status: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  startTime?: string;
+  durationSeconds?: number;
+  gpus: number;
+  pods: RunPod[];
+}
+interface ModelDeploymentRow {
+  name: string;
+  namespace: string;
+  version?: string;
+  track?: string;
+  desiredReplicas: number;
+  readyReplicas: number;
+  endpoint: string;
+}
+interface ModelRunsResponse {
+  runs: TrainingRun[];
+  deployments: ModelDeploymentRow[];
+  error?: string;
+}
+
+/** `1h 02m 05s` from seconds. */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined) return '—';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h) return `${h}h ${String(m).padStart(2, '0')}m`;
+  if (m) return `${m}m ${String(s).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+function useKamlDFetch() {
+  const discovery = useApi(discoveryApiRef);
+  const { fetch } = useApi(fetchApiRef);
+  return async <T,>(path: string): Promise<T> => {
+    const base = await discovery.getBaseUrl('kaml-d');
+    const response = await fetch(`${base}${path}`);
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as T;
+  };
+}
+
+function useModelRuns() {
+  const { entity } = useEntity();
+  const get = useKamlDFetch();
+  const path = `/runs/${encodeURIComponent(
+    entity.metadata.namespace ?? 'default',
+  )}/${encodeURIComponent(entity.metadata.name)}`;
+  const state = useAsyncRetry(() => get<ModelRunsResponse>(path), [path]);
+  return { ...state, path, get };
+}
+
+function RunStatus({ status }: { status: TrainingRun['status'] }) {
+  if (status === 'Succeeded') return <StatusOK>Succeeded</StatusOK>;
+  if (status === 'Failed') return <StatusError>Failed</StatusError>;
+  if (status === 'Running') return <StatusRunning>Running</StatusRunning>;
+  return <StatusPending>Pending</StatusPending>;
+}
+
+/** The log tail of one pod; `follow` polls every 3 s, `previous` reads the restarted container. */
+function PodLog(props: { path: string; pod: RunPod }) {
+  const { path, pod } = props;
+  const get = useKamlDFetch();
+  const [previous, setPrevious] = useState(false);
+  const [follow, setFollow] = useState(false);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!follow) return undefined;
+    const timer = setInterval(() => setTick(t => t + 1), 3000);
+    return () => clearInterval(timer);
+  }, [follow]);
+  const log = useAsyncRetry(
+    () =>
+      get<{ text: string }>(
+        `${path}/pods/${encodeURIComponent(pod.name)}/logs?tailLines=500${
+          previous ? '&previous=true' : ''
+        }`,
+      ),
+    [path, pod.name, previous, tick],
+  );
+  return (
+    <InfoCard title={`Logs of ${pod.name}`}>
+      <FormControlLabel
+        control={
+          <Checkbox checked={follow} onChange={(_, v) => setFollow(v)} />
+        }
+        label="Follow"
+      />
+      <FormControlLabel
+        control={
+          <Checkbox
+            checked={previous}
+            disabled={!pod.hasPrevious}
+            onChange={(_, v) => setPrevious(v)}
+          />
+        }
+        label="Previous container"
+      />
+      {log.error ? (
+        <Alert severity="warning">{log.error.message}</Alert>
+      ) : (
+        <pre style={{ maxHeight: 400, overflow: 'auto' }}>
+          {log.value?.text || (log.loading ? 'Loading…' : '(empty log)')}
+        </pre>
+      )}
+    </InfoCard>
+  );
+}
+
+/** The Runs tab of a Model: its training Jobs with status, start, duration, GPUs and logs. */
+export function RunsTab() {
+  const { value, loading, error, path } = useModelRuns();
+  const [selected, setSelected] = useState<RunPod | undefined>();
+  if (loading && !value) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (value?.error) return <Alert severity="error">{value.error}</Alert>;
+  if (!value?.runs.length) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No training runs yet"
+        description="Launch one with the Train a model template; its Job appears here."
+      />
+    );
+  }
+  return (
+    <>
+      <InfoCard title="Training runs">
+        <Table size="small" aria-label="Training runs">
+          <TableHead>
+            <TableRow>
+              <TableCell>Run</TableCell>
+              <TableCell>Status</TableCell>
+              <TableCell>Started</TableCell>
+              <TableCell>Duration</TableCell>
+              <TableCell>GPUs</TableCell>
+              <TableCell>Pods</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {value.runs.map(run => (
+              <TableRow key={run.name}>
+                <TableCell>{run.name}</TableCell>
+                <TableCell>
+                  <RunStatus status={run.status} />
+                </TableCell>
+                <TableCell>
+                  {run.startTime
+                    ? new Date(run.startTime).toLocaleString()
+                    : '—'}
+                </TableCell>
+                <TableCell>{formatDuration(run.durationSeconds)}</TableCell>
+                <TableCell>{run.gpus}</TableCell>
+                <TableCell>
+                  {run.pods.map(pod => (
+                    <Button
+                      key={pod.name}
+                      size="small"
+                      onClick={() => setSelected(pod)}
+                    >
+                      Logs {pod.name}
+                      {pod.restarts ? ` (${pod.restarts} restarts)` : ''}
+                    </Button>
+                  ))}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </InfoCard>
+      {selected && <PodLog key={selected.name} path={path} pod={selected} />}
+    </>
+  );
+}
+
+/** The Deployments tab of a Model: version served, replicas desired/ready and endpoint. */
+export function DeploymentsTab() {
+  const { value, loading, error } = useModelRuns();
+  if (loading && !value) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (value?.error) return <Alert severity="error">{value.error}</Alert>;
+  if (!value?.deployments.length) {
+    return (
+      <EmptyState
+        missing="data"
+        title="Not deployed"
+        description="Deploy a version with the Deploy a model template."
+      />
+    );
+  }
+  return (
+    <InfoCard title="Deployments">
+      <Table size="small" aria-label="Deployments">
+        <TableHead>
+          <TableRow>
+            <TableCell>Deployment</TableCell>
+            <TableCell>Version</TableCell>
+            <TableCell>Track</TableCell>
+            <TableCell>Ready / desired</TableCell>
+            <TableCell>Endpoint</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {value.deployments.map(d => (
+            <TableRow key={`${d.namespace}/${d.name}`}>
+              <TableCell>{d.name}</TableCell>
+              <TableCell>{d.version ?? '—'}</TableCell>
+              <TableCell>{d.track ?? '—'}</TableCell>
+              <TableCell>
+                {d.readyReplicas >= d.desiredReplicas ? (
+                  <StatusOK>
+                    {d.readyReplicas}/{d.desiredReplicas}
+                  </StatusOK>
+                ) : (
+                  <StatusPending>
+                    {d.readyReplicas}/{d.desiredReplicas}
+                  </StatusPending>
+                )}
+              </TableCell>
+              <TableCell>{d.endpoint}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { RunsTab, DeploymentsTab, formatDuration } from './RunsTab';
