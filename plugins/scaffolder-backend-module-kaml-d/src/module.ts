@@ -12,11 +12,12 @@ import { createTrainingWaitAction } from './actions/trainingWait';
 import { createModelDeployAction } from './actions/modelDeploy';
 import { createModelWaitReadyAction } from './actions/modelWaitReady';
 import { createModelRegisterVersionAction } from './actions/modelRegisterVersion';
+import { createDatasetSnapshotAction } from './actions/datasetSnapshot';
 
 /**
  * The KAML-D scaffolder actions: `kaml-d:training:launch`, `kaml-d:training:wait`,
- * `kaml-d:model:deploy`, `kaml-d:model:wait-ready` and
- * `kaml-d:model:register-version`.
+ * `kaml-d:model:deploy`, `kaml-d:model:wait-ready`,
+ * `kaml-d:model:register-version` and `kaml-d:dataset:snapshot`.
  * @public
  */
 export const scaffolderModuleKamlD = createBackendModule({
@@ -59,6 +60,7 @@ export const scaffolderModuleKamlD = createBackendModule({
           createModelDeployAction({ kubernetes, permissions }),
           createModelWaitReadyAction({ kubernetes }),
           createModelRegisterVersionAction({ discovery, auth }),
+          createDatasetSnapshotAction({ discovery, auth }),
         );
       },
     });

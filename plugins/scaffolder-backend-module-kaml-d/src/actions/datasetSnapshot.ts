@@ -1,0 +1,111 @@
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { DatasetSnapshot } from '@kaml-d/plugin-kaml-d-common';
+import { examples } from './datasetSnapshot.examples';
+
+/**
+ * `kaml-d:dataset:snapshot` — takes a snapshot of a Dataset through the KAML-D backend, on
+ * behalf of the user who started the task.
+ */
+export function createDatasetSnapshotAction(options: {
+  discovery: DiscoveryService;
+  auth: AuthService;
+}) {
+  const { discovery, auth } = options;
+  return createTemplateAction({
+    id: 'kaml-d:dataset:snapshot',
+    description:
+      'Takes an immutable snapshot of a KAML-D Dataset, such as before training on it',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        dataset: z =>
+          z.string({
+            description:
+              'The Dataset entity, such as dataset:default/transactions or transactions',
+          }),
+        message: z =>
+          z.string({
+            description: 'Why the snapshot is taken; shown in the timeline',
+          }),
+      },
+      output: {
+        snapshotId: z =>
+          z.string({ description: 'Id of the snapshot that was taken' }),
+        entityRef: z => z.string({ description: 'The Dataset entity ref' }),
+      },
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      let ref;
+      try {
+        ref = parseEntityRef(input.dataset, {
+          defaultKind: 'dataset',
+          defaultNamespace: 'default',
+        });
+      } catch (e) {
+        throw new InputError(`dataset: ${(e as Error).message}`);
+      }
+      if (ref.kind.toLocaleLowerCase('en-US') !== 'dataset') {
+        throw new InputError(
+          `dataset: ${input.dataset} is not a Dataset entity`,
+        );
+      }
+      if (!input.message.trim()) {
+        throw new InputError('message: say why the snapshot is taken');
+      }
+      const entityRef = `dataset:${ref.namespace}/${ref.name}`;
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would snapshot ${entityRef}`);
+        ctx.output('snapshotId', 'dry-run');
+        ctx.output('entityRef', entityRef);
+        return;
+      }
+
+      // the checkpoint makes a retried task reuse the snapshot taken the first time
+      const snapshotId = await ctx.checkpoint({
+        key: `kaml-d.dataset.snapshot.${entityRef}.${ctx.step?.id ?? ''}`,
+        fn: async () => {
+          const baseUrl = await discovery.getBaseUrl('kaml-d');
+          const { token } = await auth.getPluginRequestToken({
+            onBehalfOf: await ctx.getInitiatorCredentials(),
+            targetPluginId: 'kaml-d',
+          });
+          const res = await fetch(
+            `${baseUrl}/datasets/${encodeURIComponent(
+              ref.namespace,
+            )}/${encodeURIComponent(ref.name)}/snapshots`,
+            {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${token}`,
+              },
+              body: JSON.stringify({ message: input.message }),
+            },
+          );
+          if (!res.ok) {
+            const text = await res.text();
+            let message = text;
+            try {
+              message = JSON.parse(text)?.error?.message ?? text;
+            } catch {
+              // not JSON: keep the text
+            }
+            throw new Error(
+              `Snapshot of ${entityRef} failed (HTTP ${res.status}): ${message}`,
+            );
+          }
+          const created = (await res.json()) as DatasetSnapshot;
+          return created.id;
+        },
+      });
+      ctx.logger.info(`Snapshot ${snapshotId} of ${entityRef} taken`);
+      ctx.output('snapshotId', snapshotId);
+      ctx.output('entityRef', entityRef);
+    },
+  });
+}
