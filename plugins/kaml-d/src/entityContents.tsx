@@ -52,6 +52,32 @@ export const healthEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** Snapshots of a Dataset: timeline, diff, restore and the model versions trained on each. */
+export const datasetVersionsEntityContent = EntityContentBlueprint.make({
+  name: 'dataset-versions',
+  params: {
+    path: '/versions',
+    title: 'Versions',
+    filter: isDataset,
+    loader: () =>
+      import('./components/VersionsTabs').then(m => (
+        <m.DatasetVersionsContent />
+      )),
+  },
+});
+
+/** Versions of a Model: metrics, comparison, aliases, dataset snapshots and deployments. */
+export const modelVersionsEntityContent = EntityContentBlueprint.make({
+  name: 'model-versions',
+  params: {
+    path: '/versions',
+    title: 'Versions',
+    filter: { kind: 'model' },
+    loader: () =>
+      import('./components/VersionsTabs').then(m => <m.ModelVersionsContent />),
+  },
+});
+
 /** Training runs of a Model: status, start, duration, GPUs and pod logs (follow, previous container). */
 export const modelRunsEntityContent = EntityContentBlueprint.make({
   name: 'model-runs',
@@ -80,7 +106,9 @@ export const kamlDEntityContents = [
   datasetSchemaEntityContent,
   datasetPreviewEntityContent,
   datasetProfileEntityContent,
+  datasetVersionsEntityContent,
   healthEntityContent,
   modelRunsEntityContent,
   modelDeploymentsEntityContent,
+  modelVersionsEntityContent,
 ];

@@ -10,6 +10,15 @@ import {
   SreOverviewResponse,
   QueryResponse,
   StorageSummaryResponse,
+  DatasetSnapshot,
+  DatasetSnapshotDiff,
+  DatasetSnapshotListResponse,
+  DatasetSnapshotManifest,
+  ModelVersion,
+  ModelVersionComparison,
+  ModelVersionListResponse,
+  RegisterModelVersionRequest,
+  RestoreDatasetSnapshotResponse,
 } from '@kaml-d/plugin-kaml-d-common';
 
 /**
@@ -81,18 +90,77 @@ export interface KamlDApi {
   getStorageSummary(): Promise<StorageSummaryResponse>;
   /** Columns and types as the query engine reads them. */
   getDatasetSchema(dataset: DatasetName): Promise<DatasetSchemaResponse>;
-  /** The first `limit` rows (the server caps the limit). */
-  getDatasetPreview(dataset: DatasetName, limit?: number): Promise<DatasetPreviewResponse>;
+  /** The first `limit` rows (the server caps the limit), of the dataset now or of one snapshot. */
+  getDatasetPreview(
+    dataset: DatasetName,
+    limit?: number,
+    snapshot?: string,
+  ): Promise<DatasetPreviewResponse>;
   /** Null share, distinct count, min/max, top values and histogram of one column. */
-  getDatasetProfile(dataset: DatasetName, column: string): Promise<DatasetProfileResponse>;
+  getDatasetProfile(
+    dataset: DatasetName,
+    column: string,
+  ): Promise<DatasetProfileResponse>;
   /** Runs one read-only statement naming datasets as quoted identifiers. */
   runQuery(sql: string, limit?: number): Promise<QueryResponse>;
   /** Stores files as a new dataset; the catalog registers it through discovery. */
   uploadDataset(request: DatasetUploadRequest): Promise<DatasetUploadResponse>;
   /** Health of one entity from Kubernetes and Prometheus over a range such as `1h`; failures of single sources come back in `errors`. */
-  getObservation(entity: ObservedEntityName, range: string): Promise<ObservationResponse>;
+  getObservation(
+    entity: ObservedEntityName,
+    range: string,
+  ): Promise<ObservationResponse>;
   /** The platform for SREs: nodes and GPUs, failed training runs, unhealthy endpoints, firing alerts. */
   getSreOverview(): Promise<SreOverviewResponse>;
+  /** Snapshots of a dataset, newest first. */
+  listDatasetSnapshots(
+    dataset: DatasetName,
+  ): Promise<DatasetSnapshotListResponse>;
+  /** Freezes the dataset's current objects as a new snapshot. */
+  createDatasetSnapshot(
+    dataset: DatasetName,
+    message: string,
+  ): Promise<DatasetSnapshot>;
+  /** One snapshot with its manifest. */
+  getDatasetSnapshot(
+    dataset: DatasetName,
+    id: string,
+  ): Promise<DatasetSnapshotManifest>;
+  /** Files, schema and row counts that differ between two snapshots (`to` may be `current`). */
+  diffDatasetSnapshots(
+    dataset: DatasetName,
+    from: string,
+    to: string,
+  ): Promise<DatasetSnapshotDiff>;
+  /** Restores a snapshot; the server snapshots the current state first. */
+  restoreDatasetSnapshot(
+    dataset: DatasetName,
+    id: string,
+    message?: string,
+  ): Promise<RestoreDatasetSnapshotResponse>;
+  /** Model versions trained on one snapshot of a dataset. */
+  listSnapshotModelVersions(
+    dataset: DatasetName,
+    id: string,
+  ): Promise<ModelVersion[]>;
+  /** Versions of a model, newest first, with its aliases. */
+  listModelVersions(model: DatasetName): Promise<ModelVersionListResponse>;
+  /** Registers a new version of a model. */
+  registerModelVersion(
+    model: DatasetName,
+    request: RegisterModelVersionRequest,
+  ): Promise<ModelVersion>;
+  /** Metrics of several versions side by side. */
+  compareModelVersions(
+    model: DatasetName,
+    versions: number[],
+  ): Promise<ModelVersionComparison>;
+  /** Points an alias (such as `champion`) at a version. */
+  promoteModelAlias(
+    model: DatasetName,
+    alias: string,
+    version: number,
+  ): Promise<void>;
 }
 
 /** @public */

@@ -10,6 +10,15 @@ import {
   SreOverviewResponse,
   QueryResponse,
   StorageSummaryResponse,
+  DatasetSnapshot,
+  DatasetSnapshotDiff,
+  DatasetSnapshotListResponse,
+  DatasetSnapshotManifest,
+  ModelVersion,
+  ModelVersionComparison,
+  ModelVersionListResponse,
+  RegisterModelVersionRequest,
+  RestoreDatasetSnapshotResponse,
 } from '@kaml-d/plugin-kaml-d-common';
 import {
   CatalogProblem,
@@ -25,7 +34,11 @@ interface UnprocessedEntityRow {
   location_key?: string | null;
   unprocessed_entity?: {
     kind?: string;
-    metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+    metadata?: {
+      name?: string;
+      namespace?: string;
+      annotations?: Record<string, string>;
+    };
   };
   errors?: Array<{ name?: string; message?: string }>;
 }
@@ -35,7 +48,9 @@ function entityRefOf(row: UnprocessedEntityRow): string | undefined {
   const entity = row.unprocessed_entity;
   if (entity?.kind && entity.metadata?.name) {
     const namespace = entity.metadata.namespace ?? 'default';
-    return `${entity.kind.toLocaleLowerCase('en-US')}:${namespace}/${entity.metadata.name}`;
+    return `${entity.kind.toLocaleLowerCase('en-US')}:${namespace}/${
+      entity.metadata.name
+    }`;
   }
   return row.entity_ref ?? undefined;
 }
@@ -68,17 +83,22 @@ export class KamlDClient implements KamlDApi {
     // an entity that was never valid waits under "pending"; one that broke later under "failed"
     const answers = await Promise.all(
       ['pending', 'failed'].map(async reason => {
-        const response = await this.fetchApi.fetch(`${base}/entities/unprocessed/${reason}`);
+        const response = await this.fetchApi.fetch(
+          `${base}/entities/unprocessed/${reason}`,
+        );
         if (!response.ok) {
           throw await ResponseError.fromResponse(response);
         }
-        return ((await response.json()) as { entities: UnprocessedEntityRow[] }).entities;
+        return ((await response.json()) as { entities: UnprocessedEntityRow[] })
+          .entities;
       }),
     );
     const seen = new Set<string>();
     const problems: CatalogProblem[] = [];
     for (const row of answers.flat()) {
-      const messages = (row.errors ?? []).map(e => e.message ?? e.name ?? 'unknown error');
+      const messages = (row.errors ?? []).map(
+        e => e.message ?? e.name ?? 'unknown error',
+      );
       const entityRef = entityRefOf(row);
       if (!entityRef || messages.length === 0 || seen.has(entityRef)) continue;
       seen.add(entityRef);
@@ -86,7 +106,9 @@ export class KamlDClient implements KamlDApi {
         entityRef,
         kind: row.unprocessed_entity?.kind ?? entityRef.split(':')[0],
         location:
-          row.unprocessed_entity?.metadata?.annotations?.['backstage.io/managed-by-location'] ??
+          row.unprocessed_entity?.metadata?.annotations?.[
+            'backstage.io/managed-by-location'
+          ] ??
           row.location_key ??
           undefined,
         messages,
@@ -106,9 +128,11 @@ export class KamlDClient implements KamlDApi {
   async getDatasetPreview(
     dataset: DatasetName,
     limit?: number,
+    snapshot?: string,
   ): Promise<DatasetPreviewResponse> {
     const query = new URLSearchParams();
     if (limit !== undefined) query.set('limit', String(limit));
+    if (snapshot !== undefined) query.set('snapshot', snapshot);
     return this.getJson(
       await this.url(this.datasetPath(dataset, 'preview'), query),
     );
@@ -167,13 +191,149 @@ export class KamlDClient implements KamlDApi {
     const path = `/observation/${[entity.namespace, entity.kind, entity.name]
       .map(encodeURIComponent)
       .join('/')}`;
-    return this.getJson(
-      await this.url(path, new URLSearchParams({ range })),
-    );
+    return this.getJson(await this.url(path, new URLSearchParams({ range })));
   }
 
   async getSreOverview(): Promise<SreOverviewResponse> {
     return this.getJson(await this.url('/observation/sre'));
+  }
+
+  async listDatasetSnapshots(
+    dataset: DatasetName,
+  ): Promise<DatasetSnapshotListResponse> {
+    return this.getJson(await this.url(this.datasetPath(dataset, 'snapshots')));
+  }
+
+  async createDatasetSnapshot(
+    dataset: DatasetName,
+    message: string,
+  ): Promise<DatasetSnapshot> {
+    return this.sendJson(
+      'POST',
+      await this.url(this.datasetPath(dataset, 'snapshots')),
+      {
+        message,
+      },
+    );
+  }
+
+  async getDatasetSnapshot(
+    dataset: DatasetName,
+    id: string,
+  ): Promise<DatasetSnapshotManifest> {
+    return this.getJson(
+      await this.url(
+        this.datasetPath(dataset, `snapshots/${encodeURIComponent(id)}`),
+      ),
+    );
+  }
+
+  async diffDatasetSnapshots(
+    dataset: DatasetName,
+    from: string,
+    to: string,
+  ): Promise<DatasetSnapshotDiff> {
+    return this.getJson(
+      await this.url(
+        this.datasetPath(dataset, 'snapshots/diff'),
+        new URLSearchParams({ from, to }),
+      ),
+    );
+  }
+
+  async restoreDatasetSnapshot(
+    dataset: DatasetName,
+    id: string,
+    message?: string,
+  ): Promise<RestoreDatasetSnapshotResponse> {
+    return this.sendJson(
+      'POST',
+      await this.url(
+        this.datasetPath(
+          dataset,
+          `snapshots/${encodeURIComponent(id)}/restore`,
+        ),
+      ),
+      message ? { message } : {},
+    );
+  }
+
+  async listSnapshotModelVersions(
+    dataset: DatasetName,
+    id: string,
+  ): Promise<ModelVersion[]> {
+    const answer = await this.getJson<{ items: ModelVersion[] }>(
+      await this.url(
+        this.datasetPath(dataset, `snapshots/${encodeURIComponent(id)}/models`),
+      ),
+    );
+    return answer.items;
+  }
+
+  async listModelVersions(
+    model: DatasetName,
+  ): Promise<ModelVersionListResponse> {
+    return this.getJson(await this.url(this.modelPath(model, 'versions')));
+  }
+
+  async registerModelVersion(
+    model: DatasetName,
+    request: RegisterModelVersionRequest,
+  ): Promise<ModelVersion> {
+    return this.sendJson(
+      'POST',
+      await this.url(this.modelPath(model, 'versions')),
+      request,
+    );
+  }
+
+  async compareModelVersions(
+    model: DatasetName,
+    versions: number[],
+  ): Promise<ModelVersionComparison> {
+    return this.getJson(
+      await this.url(
+        this.modelPath(model, 'versions/compare'),
+        new URLSearchParams({ versions: versions.join(',') }),
+      ),
+    );
+  }
+
+  async promoteModelAlias(
+    model: DatasetName,
+    alias: string,
+    version: number,
+  ): Promise<void> {
+    await this.sendJson(
+      'PUT',
+      await this.url(
+        this.modelPath(model, `aliases/${encodeURIComponent(alias)}`),
+      ),
+      { version },
+    );
+  }
+
+  private modelPath(model: DatasetName, what: string): string {
+    return `/models/${encodeURIComponent(model.namespace)}/${encodeURIComponent(
+      model.name,
+    )}/${what}`;
+  }
+
+  private async sendJson<T>(
+    method: string,
+    url: string,
+    body: unknown,
+  ): Promise<T> {
+    const response = await this.fetchApi.fetch(url, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
   }
 
   private datasetPath(dataset: DatasetName, what: string): string {

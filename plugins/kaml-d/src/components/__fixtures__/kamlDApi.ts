@@ -25,7 +25,11 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
     throw new Error(`unexpected call ${name}`);
   };
   return {
-    getHealth: async () => ({ status: 'ok', version: '0.1.0', dependencies: [] }),
+    getHealth: async () => ({
+      status: 'ok',
+      version: '0.1.0',
+      dependencies: [],
+    }),
     getCatalogProblems: async () => [],
     getStorageSummary: async () => STORAGE_SUMMARY,
     getDatasetSchema: unexpected('getDatasetSchema'),
@@ -35,6 +39,16 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
     uploadDataset: unexpected('uploadDataset'),
     getObservation: unexpected('getObservation'),
     getSreOverview: unexpected('getSreOverview'),
+    listDatasetSnapshots: unexpected('listDatasetSnapshots'),
+    createDatasetSnapshot: unexpected('createDatasetSnapshot'),
+    getDatasetSnapshot: unexpected('getDatasetSnapshot'),
+    diffDatasetSnapshots: unexpected('diffDatasetSnapshots'),
+    restoreDatasetSnapshot: unexpected('restoreDatasetSnapshot'),
+    listSnapshotModelVersions: async () => [],
+    listModelVersions: unexpected('listModelVersions'),
+    registerModelVersion: unexpected('registerModelVersion'),
+    compareModelVersions: unexpected('compareModelVersions'),
+    promoteModelAlias: unexpected('promoteModelAlias'),
     ...answers,
   };
 }
@@ -51,11 +65,17 @@ export async function responseError(
   message: string,
 ): Promise<ResponseError> {
   return ResponseError.fromResponse(
-    new Response(JSON.stringify({ error: { name, message }, response: { statusCode: status } }), {
-      status,
-      statusText: status === 400 ? 'Bad Request' : 'Error',
-      headers: { 'Content-Type': 'application/json' },
-    }),
+    new Response(
+      JSON.stringify({
+        error: { name, message },
+        response: { statusCode: status },
+      }),
+      {
+        status,
+        statusText: status === 400 ? 'Bad Request' : 'Error',
+        headers: { 'Content-Type': 'application/json' },
+      },
+    ),
   );
 }
 

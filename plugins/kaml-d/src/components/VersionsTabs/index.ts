@@ -1,0 +1,2 @@
+export { DatasetVersionsContent } from './DatasetVersionsContent';
+export { ModelVersionsContent } from './ModelVersionsContent';
