@@ -42,6 +42,8 @@ const CONCURRENCY = 16;
 
 /** Test hook: exit the process abruptly after this many objects were copied (crash tests). */
 const CRASH_AFTER_ENV = 'KAML_D_TEST_CRASH_AFTER_OBJECTS';
+/** Test hook: exit abruptly after this many objects were copied back by a restore. */
+const RESTORE_CRASH_AFTER_ENV = 'KAML_D_TEST_CRASH_AFTER_RESTORED';
 
 function newSnapshotId(now: Date): string {
   const stamp = now
@@ -346,7 +348,7 @@ export function createSnapshotsService(options: {
         `The storage adapter "${adapter.type}" cannot copy or remove objects, so it cannot restore.`,
       );
     }
-    const crashAfter = Number(process.env[CRASH_AFTER_ENV] ?? NaN);
+    const crashAfter = Number(process.env[RESTORE_CRASH_AFTER_ENV] ?? NaN);
     let copied = 0;
     await forEachLimited(manifest.objects, async o => {
       const key = `${prefix}${o.path}`;
