@@ -1,11 +1,11 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { createRunsService, readRunsConfig } from '../services/Runs';
 import { rigEnv } from './rigEnv';
-import { memoryCache } from '../services/Runs/__testUtils__/memoryCache';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 
 const NAMESPACE = 'kaml-d-training';
 // a model of this test's own, so no other test's runs are seen
@@ -123,3 +123,12 @@ describe('Runs tab against the rig kube-apiserver (kwok completes the pods)', ()
     ).rejects.toThrow(/is not a training pod of model/);
   });
 });
+
+/** Backstage's own in-memory cache, as a backend configured with `backend.cache.store: memory` gets. */
+function memoryCache() {
+  return CacheManager.fromConfig(
+    mockServices.rootConfig({
+      data: { backend: { cache: { store: 'memory' } } },
+    }),
+  ).forPlugin('kaml-d');
+}

@@ -1,8 +1,8 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
 import { createRunsService, RunsKubeReader } from './createRunsService';
-import { memoryCache } from './__testUtils__/memoryCache';
+import { CacheManager } from '@backstage/backend-defaults/cache';
 
 const cluster = {
   url: 'https://kube.invalid',
@@ -60,7 +60,13 @@ function pod(jobIndex: number, k: number, restarted = false): V1Pod {
     metadata: {
       name: `churn-${jobIndex}-${k}`,
       ownerReferences: [
-        { kind: 'Job', name: `churn-${jobIndex}`, controller: true } as any,
+        {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          name: `churn-${jobIndex}`,
+          uid: `uid-${jobIndex}`,
+          controller: true,
+        },
       ],
     },
     spec: { containers: [{ name: 'train' }, { name: 'sidecar' }] },
@@ -69,9 +75,12 @@ function pod(jobIndex: number, k: number, restarted = false): V1Pod {
       containerStatuses: [
         {
           name: 'train',
+          image: 'trainer:1',
+          imageID: '',
+          ready: false,
           restartCount: restarted ? 1 : 0,
           lastState: restarted ? { terminated: { exitCode: 1 } } : {},
-        } as any,
+        },
       ],
     },
   };
@@ -124,7 +133,11 @@ describe('RunsService', () => {
             'kaml-d.io/track': 'stable',
           },
         },
-        spec: { replicas: 3 } as any,
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: { 'app.kubernetes.io/name': 'churn' } },
+          template: {},
+        },
         status: { readyReplicas: 2 },
       },
     ];
@@ -287,3 +300,12 @@ describe('RunsService', () => {
     ).rejects.toThrow('use one of train, sidecar');
   });
 });
+
+/** Backstage's own in-memory cache, as a backend configured with `backend.cache.store: memory` gets. */
+function memoryCache() {
+  return CacheManager.fromConfig(
+    mockServices.rootConfig({
+      data: { backend: { cache: { store: 'memory' } } },
+    }),
+  ).forPlugin('kaml-d');
+}

@@ -264,8 +264,10 @@ export function createRunsService(options: {
       const model = await modelLabel(ref, credentials);
       const { reader: kube, cluster: c } = requireCluster();
       const key = `runs:${c.trainingNamespace}:${c.modelsNamespace}:${model}`;
-      const cached = (await cache.get(key)) as ModelRunsResponse | undefined;
-      if (cached) return cached;
+      const cached = await cache.get(key);
+      if (typeof cached === 'string') {
+        return JSON.parse(cached) as ModelRunsResponse;
+      }
       const selector = `${MODEL_LABEL}=${model}`;
       let answer: ModelRunsResponse;
       try {
@@ -301,7 +303,7 @@ export function createRunsService(options: {
           error: `Kubernetes cluster unreachable or refused: ${message(e)}`,
         };
       }
-      await cache.set(key, answer as any);
+      await cache.set(key, JSON.stringify(answer));
       return answer;
     },
 
