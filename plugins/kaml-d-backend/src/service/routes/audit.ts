@@ -9,7 +9,7 @@ import Router from 'express-promise-router';
 import { Request } from 'express';
 import { z } from 'zod';
 import { AuditLogService } from '../../services/Audit';
-import { parseInput, queryInteger } from './validation';
+import { jsonObject, parseInput, queryInteger } from './validation';
 
 const auditActions = [
   'dataset.upload',
@@ -48,7 +48,7 @@ const appendBody = z.object({
   action: z.enum(auditActions),
   entityRef: z.string().min(1).max(512).optional(),
   outcome: z.enum(['success', 'failure']),
-  details: z.record(z.unknown()).optional(),
+  details: jsonObject.optional(),
 });
 
 /**
@@ -101,12 +101,7 @@ export function auditRoutes(options: {
   router.post('/audit/events', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
     const body = parseInput(appendBody, req.body, 'audit event');
-    res.status(201).json(
-      await audit.append({
-        ...body,
-        details: body.details as any,
-      }),
-    );
+    res.status(201).json(await audit.append(body));
   });
 
   return router;

@@ -4,7 +4,12 @@ import Router from 'express-promise-router';
 import { RegisterModelVersionRequest } from '@kaml-d/plugin-kaml-d-common';
 import { z } from 'zod';
 import { ModelVersionsService } from '../../services/ModelVersions';
-import { datasetRef, datasetParams, parseInput } from './validation';
+import {
+  datasetRef,
+  datasetParams,
+  jsonObject,
+  parseInput,
+} from './validation';
 
 const modelParams = datasetParams;
 
@@ -54,8 +59,7 @@ const registerBody = z
       )
       .refine(m => Object.keys(m).length <= 200, 'at most 200 metrics')
       .optional(),
-    parameters: z
-      .record(z.unknown())
+    parameters: jsonObject
       .refine(
         p => JSON.stringify(p).length <= 64 * 1024,
         'must be at most 64 KiB as JSON',

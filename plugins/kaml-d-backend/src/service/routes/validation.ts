@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { CompoundEntityRef } from '@backstage/catalog-model';
+import { JsonObject, JsonValue } from '@backstage/types';
 import { z } from 'zod';
 
 /** Parses request input with a zod schema; InputError naming each bad field otherwise. */
@@ -47,3 +48,17 @@ export const queryInteger = z
   .regex(/^\d{1,7}$/, 'must be a whole number')
   .transform(Number)
   .refine(n => n > 0, 'must be at least 1');
+
+const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValue),
+    z.record(jsonValue),
+  ]),
+);
+
+/** A JSON object from a request body (free-form details, parameters). */
+export const jsonObject: z.ZodType<JsonObject> = z.record(jsonValue);
