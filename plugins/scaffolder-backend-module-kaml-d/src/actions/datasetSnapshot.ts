@@ -3,6 +3,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { DatasetSnapshot } from '@kaml-d/plugin-kaml-d-common';
+import { postToKamlDBackend } from './kamlDBackend';
 import { examples } from './datasetSnapshot.examples';
 
 /**
@@ -69,37 +70,16 @@ export function createDatasetSnapshotAction(options: {
       const snapshotId = await ctx.checkpoint({
         key: `kaml-d.dataset.snapshot.${entityRef}.${ctx.step?.id ?? ''}`,
         fn: async () => {
-          const baseUrl = await discovery.getBaseUrl('kaml-d');
-          const { token } = await auth.getPluginRequestToken({
+          const created = await postToKamlDBackend<DatasetSnapshot>({
+            discovery,
+            auth,
             onBehalfOf: await ctx.getInitiatorCredentials(),
-            targetPluginId: 'kaml-d',
-          });
-          const res = await fetch(
-            `${baseUrl}/datasets/${encodeURIComponent(
+            path: `/datasets/${encodeURIComponent(
               ref.namespace,
             )}/${encodeURIComponent(ref.name)}/snapshots`,
-            {
-              method: 'POST',
-              headers: {
-                'content-type': 'application/json',
-                authorization: `Bearer ${token}`,
-              },
-              body: JSON.stringify({ message: input.message }),
-            },
-          );
-          if (!res.ok) {
-            const text = await res.text();
-            let message = text;
-            try {
-              message = JSON.parse(text)?.error?.message ?? text;
-            } catch {
-              // not JSON: keep the text
-            }
-            throw new Error(
-              `Snapshot of ${entityRef} failed (HTTP ${res.status}): ${message}`,
-            );
-          }
-          const created = (await res.json()) as DatasetSnapshot;
+            body: { message: input.message },
+            failure: `Snapshot of ${entityRef} failed`,
+          });
           return created.id;
         },
       });

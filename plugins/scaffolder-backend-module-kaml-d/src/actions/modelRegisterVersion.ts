@@ -1,11 +1,9 @@
-import {
-  AuthService,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { ModelVersion } from '@kaml-d/plugin-kaml-d-common';
+import { postToKamlDBackend } from './kamlDBackend';
 import { examples } from './modelRegisterVersion.examples';
 
 /**
@@ -36,9 +34,7 @@ export function createModelRegisterVersionAction(options: {
               'Where the trained artifact lives: s3://bucket/key, file:///path, http(s):// URL or a relative path',
           }),
         description: z =>
-          z
-            .string({ description: 'What changed in this version' })
-            .optional(),
+          z.string({ description: 'What changed in this version' }).optional(),
         metrics: z =>
           z
             .record(z.number(), {
@@ -57,7 +53,8 @@ export function createModelRegisterVersionAction(options: {
             .array(
               z.object({
                 datasetRef: z.string({
-                  description: 'Dataset entity ref, such as dataset:default/transactions',
+                  description:
+                    'Dataset entity ref, such as dataset:default/transactions',
                 }),
                 snapshotId: z.string({
                   description: 'Id of a complete snapshot of that dataset',
@@ -67,17 +64,14 @@ export function createModelRegisterVersionAction(options: {
             )
             .optional(),
         runNamespace: z =>
-          z
-            .string({ description: 'Namespace of the training Job' })
-            .optional(),
+          z.string({ description: 'Namespace of the training Job' }).optional(),
         runName: z =>
           z.string({ description: 'Name of the training Job' }).optional(),
       },
       output: {
         version: z =>
           z.number({ description: 'The version number the server assigned' }),
-        entityRef: z =>
-          z.string({ description: 'The Model entity ref' }),
+        entityRef: z => z.string({ description: 'The Model entity ref' }),
         versionUrl: z =>
           z.string({ description: "Link to the model's Versions tab" }),
       },
@@ -117,7 +111,9 @@ export function createModelRegisterVersionAction(options: {
           : {}),
       };
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would register a new version of ${entityRef}`);
+        ctx.logger.info(
+          `Dry run: would register a new version of ${entityRef}`,
+        );
         ctx.output('version', 0);
         ctx.output('entityRef', entityRef);
         ctx.output('versionUrl', versionUrl);
@@ -128,37 +124,16 @@ export function createModelRegisterVersionAction(options: {
       const version = await ctx.checkpoint({
         key: `kaml-d.model.register-version.${entityRef}.${ctx.step?.id ?? ''}`,
         fn: async () => {
-          const baseUrl = await discovery.getBaseUrl('kaml-d');
-          const { token } = await auth.getPluginRequestToken({
+          const created = await postToKamlDBackend<ModelVersion>({
+            discovery,
+            auth,
             onBehalfOf: await ctx.getInitiatorCredentials(),
-            targetPluginId: 'kaml-d',
-          });
-          const res = await fetch(
-            `${baseUrl}/models/${encodeURIComponent(
+            path: `/models/${encodeURIComponent(
               ref.namespace,
             )}/${encodeURIComponent(ref.name)}/versions`,
-            {
-              method: 'POST',
-              headers: {
-                'content-type': 'application/json',
-                authorization: `Bearer ${token}`,
-              },
-              body: JSON.stringify(body),
-            },
-          );
-          if (!res.ok) {
-            const text = await res.text();
-            let message = text;
-            try {
-              message = JSON.parse(text)?.error?.message ?? text;
-            } catch {
-              // not JSON: keep the text
-            }
-            throw new Error(
-              `Registering a version of ${entityRef} failed (HTTP ${res.status}): ${message}`,
-            );
-          }
-          const created = (await res.json()) as ModelVersion;
+            body: body,
+            failure: `Registering a version of ${entityRef} failed`,
+          });
           return created.version;
         },
       });
