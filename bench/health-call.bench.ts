@@ -227,7 +227,9 @@ async function main() {
             `count(count_over_time(kaml_inference_requests_total{model="${MODEL}"}[1m]) >= 5)`,
           )}`,
         );
-        const body = (await r.json()) as any;
+        const body = (await r.json()) as {
+          data?: { result?: Array<{ value?: [number, string] }> };
+        };
         ready = Number(body.data?.result?.[0]?.value?.[1] ?? 0) >= PODS * 2;
       } catch {
         // not up yet

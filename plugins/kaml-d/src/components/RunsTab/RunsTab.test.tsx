@@ -1,5 +1,9 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { discoveryApiRef, fetchApiRef } from '@backstage/frontend-plugin-api';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import {
+  FetchApi,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -46,19 +50,18 @@ function apis(urls: string[]) {
       status: 200,
       headers: { 'content-type': 'application/json' },
     });
+  const fetchApi: FetchApi = {
+    fetch: async input => {
+      const url = String(input);
+      urls.push(url);
+      return url.includes('/logs')
+        ? json({ pod: 'p', container: 'train', text: 'epoch 3 loss 0.12' })
+        : json(answer);
+    },
+  };
   return [
-    [discoveryApiRef, { getBaseUrl: async () => 'http://backend/api/kaml-d' }],
-    [
-      fetchApiRef,
-      {
-        fetch: async (url: string) => {
-          urls.push(url);
-          return url.includes('/logs')
-            ? json({ pod: 'p', container: 'train', text: 'epoch 3 loss 0.12' })
-            : json(answer);
-        },
-      },
-    ],
+    [discoveryApiRef, mockApis.discovery({ baseUrl: 'http://backend' })],
+    [fetchApiRef, fetchApi],
   ] as const;
 }
 
@@ -69,7 +72,7 @@ describe('RunsTab', () => {
       <EntityProvider entity={fraudDetector}>
         <RunsTab />
       </EntityProvider>,
-      { apis: apis(urls) as any },
+      { apis: apis(urls) },
     );
     expect(
       await screen.findByText('fraud-detector-train-1'),
@@ -95,7 +98,7 @@ describe('RunsTab', () => {
       <EntityProvider entity={fraudDetector}>
         <DeploymentsTab />
       </EntityProvider>,
-      { apis: apis([]) as any },
+      { apis: apis([]) },
     );
     expect(await screen.findByText('v3')).toBeInTheDocument();
     expect(screen.getByText('2/2')).toBeInTheDocument();
