@@ -8,6 +8,7 @@ export { createTrainingLaunchAction } from './actions/trainingLaunch';
 export { createTrainingWaitAction } from './actions/trainingWait';
 export { createModelDeployAction } from './actions/modelDeploy';
 export { createModelWaitReadyAction } from './actions/modelWaitReady';
+export { createDatasetRegisterAction } from './actions/datasetRegister';
 export { createKubeClient } from './kubernetes/client';
 export {
   readKamlDKubernetesSettings,

@@ -28,7 +28,7 @@ describe('scaffolderModuleKamlD', () => {
     return added;
   }
 
-  it('adds the six actions, each with examples and dry-run support', async () => {
+  it('adds the seven actions, each with examples and dry-run support', async () => {
     const actions = await actionsWith({});
     expect(actions.map(a => a.id)).toEqual([
       'kaml-d:training:launch',
@@ -37,6 +37,7 @@ describe('scaffolderModuleKamlD', () => {
       'kaml-d:model:wait-ready',
       'kaml-d:model:register-version',
       'kaml-d:dataset:snapshot',
+      'kaml-d:dataset:register',
     ]);
     for (const action of actions) {
       expect(action.supportsDryRun).toBe(true);

@@ -13,11 +13,12 @@ import { createModelDeployAction } from './actions/modelDeploy';
 import { createModelWaitReadyAction } from './actions/modelWaitReady';
 import { createModelRegisterVersionAction } from './actions/modelRegisterVersion';
 import { createDatasetSnapshotAction } from './actions/datasetSnapshot';
+import { createDatasetRegisterAction } from './actions/datasetRegister';
 
 /**
  * The KAML-D scaffolder actions: `kaml-d:training:launch`, `kaml-d:training:wait`,
  * `kaml-d:model:deploy`, `kaml-d:model:wait-ready`,
- * `kaml-d:model:register-version` and `kaml-d:dataset:snapshot`.
+ * `kaml-d:model:register-version`, `kaml-d:dataset:register` and `kaml-d:dataset:snapshot`.
  * @public
  */
 export const scaffolderModuleKamlD = createBackendModule({
@@ -61,6 +62,12 @@ export const scaffolderModuleKamlD = createBackendModule({
           createModelWaitReadyAction({ kubernetes }),
           createModelRegisterVersionAction({ discovery, auth }),
           createDatasetSnapshotAction({ discovery, auth }),
+          createDatasetRegisterAction({
+            discovery,
+            auth,
+            catalog,
+            permissions,
+          }),
         );
       },
     });

@@ -22,6 +22,7 @@ export async function runAction<I extends JsonObject, O extends JsonObject>(
     dryRun?: boolean;
     state?: TaskState;
     stepId?: string;
+    workspacePath?: string;
   } = {},
 ) {
   const schema = action.schema?.input;
@@ -38,7 +39,7 @@ export async function runAction<I extends JsonObject, O extends JsonObject>(
   const logger = mockServices.logger.mock();
   const ctx: ActionContext<I, O, 'v2'> = {
     logger,
-    workspacePath: '/nonexistent',
+    workspacePath: options.workspacePath ?? '/nonexistent',
     input: JSON.parse(JSON.stringify(input)),
     async checkpoint<T extends JsonValue | void>(opts: {
       key: string;

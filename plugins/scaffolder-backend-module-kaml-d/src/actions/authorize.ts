@@ -6,6 +6,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
+  BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 
@@ -22,7 +23,10 @@ export async function authorizeOnModel(
   credentials: BackstageCredentials,
 ): Promise<void> {
   const resourceRef = stringifyEntityRef(
-    parseEntityRef(modelRef, { defaultKind: 'model', defaultNamespace: 'default' }),
+    parseEntityRef(modelRef, {
+      defaultKind: 'model',
+      defaultNamespace: 'default',
+    }),
   );
   const [decision] = await permissions.authorize(
     [{ permission, resourceRef }],
@@ -33,6 +37,26 @@ export async function authorizeOnModel(
       `${permission.name} is required on ${resourceRef}: you may not ${
         permission.name === 'kaml-d.model.deploy' ? 'deploy' : 'train'
       } this model`,
+    );
+  }
+}
+
+/**
+ * Checks that the user who started the task holds the basic permission `permission` (such as
+ * `kaml-d.dataset.upload`); throws a NotAllowedError naming it and what it allows otherwise.
+ */
+export async function authorizeBasic(
+  permissions: PermissionsService,
+  permission: BasicPermission,
+  credentials: BackstageCredentials,
+  allows: string,
+): Promise<void> {
+  const [decision] = await permissions.authorize([{ permission }], {
+    credentials,
+  });
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `${permission.name} is required: you may not ${allows}`,
     );
   }
 }

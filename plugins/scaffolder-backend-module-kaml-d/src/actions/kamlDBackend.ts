@@ -5,8 +5,9 @@ import {
 } from '@backstage/backend-plugin-api';
 
 /**
- * POSTs JSON to the KAML-D backend on behalf of the task's user and returns the parsed answer.
- * A refused call throws with `failure` and the backend's own error message.
+ * POSTs JSON (or, when `body` is a FormData, multipart/form-data) to the KAML-D backend on
+ * behalf of the task's user and returns the parsed answer. A refused call throws with `failure`
+ * and the backend's own error message.
  */
 export async function postToKamlDBackend<T>(options: {
   discovery: DiscoveryService;
@@ -24,13 +25,15 @@ export async function postToKamlDBackend<T>(options: {
     onBehalfOf,
     targetPluginId: 'kaml-d',
   });
+  const multipart = body instanceof FormData;
   const res = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: {
-      'content-type': 'application/json',
+      // fetch sets the multipart content type with its boundary itself
+      ...(multipart ? {} : { 'content-type': 'application/json' }),
       authorization: `Bearer ${token}`,
     },
-    body: JSON.stringify(body),
+    body: multipart ? body : JSON.stringify(body),
   });
   if (!res.ok) {
     const text = await res.text();
