@@ -1,31 +1,10 @@
 import { defineConfig } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromiumLaunchOptions, pickFreePorts } from './support/ports.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
-
-/** Two free loopback ports, asked of the kernel once per run (workers inherit the env). */
-function pickFreePorts(count: number): number[] {
-  const script = `
-    const net = require('node:net');
-    const servers = [];
-    let open = ${count};
-    const ports = [];
-    for (let i = 0; i < ${count}; i++) {
-      const s = net.createServer();
-      servers.push(s);
-      s.listen(0, '127.0.0.1', () => {
-        ports.push(s.address().port);
-        if (--open === 0) { servers.forEach(x => x.close()); console.log(ports.join(' ')); }
-      });
-    }`;
-  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })
-    .trim()
-    .split(' ')
-    .map(Number);
-}
 
 if (!process.env.KAML_E2E_APP_PORT) {
   const [app, backend] = pickFreePorts(2);
@@ -51,18 +30,7 @@ export default defineConfig({
     baseURL: appUrl,
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
   webServer: {
     command: 'bash scripts/start.sh --no-install',

@@ -53,6 +53,9 @@ const provider = new Provider(issuer, {
       client_id: clientId,
       client_secret: clientSecret,
       client_name: 'KAML-D portal',
+      // RFC 8252 loopback redirects: a portal on any localhost port (browser tests pick free
+      // ports) may use the registered handler path; the rig listens on loopback only.
+      application_type: 'native',
       redirect_uris: portalRedirects,
       post_logout_redirect_uris: ['http://localhost:3000/', 'http://localhost:7007/'],
       grant_types: ['authorization_code', 'refresh_token'],

@@ -1,0 +1,51 @@
+import { expect, type Page } from '@playwright/test';
+
+/** The rig's OpenID provider's test users (e2e/rig/oidc/users.ts), matching catalog users. */
+export type RigUser = 'alice' | 'bob' | 'carol' | 'dave';
+
+/**
+ * Signs in through the sign-in page's "Single sign-on" provider: the popup goes to the rig's
+ * OpenID provider, whose login form takes the user's name and the rig password; the portal
+ * then shows its sidebar. Use one browser context per user (`browser.newContext()`), since the
+ * provider keeps a session cookie.
+ */
+export async function signInAs(page: Page, user: RigUser, path = '/') {
+  const password = process.env.KAML_RIG_OIDC_PASSWORD;
+  if (!password)
+    throw new Error(
+      'KAML_RIG_OIDC_PASSWORD is not set: run with playwright.rig.config.ts',
+    );
+  await page.goto(path);
+  const card = page
+    .locator('li, div')
+    .filter({ hasText: 'Single sign-on' })
+    .last();
+  await expect(page.getByText('Single sign-on')).toBeVisible();
+  const popupPromise = page.waitForEvent('popup');
+  await card.getByRole('button', { name: /sign in/i }).click();
+  const popup = await popupPromise;
+  await popup.getByLabel('User name or e-mail').fill(user);
+  await popup.getByLabel('Password').fill(password);
+  await popup.getByRole('button', { name: 'Sign in' }).click();
+  await expect(
+    page
+      .getByTestId('sidebar-root')
+      .getByRole('link', { name: 'Workbench', exact: true }),
+  ).toBeVisible();
+}
+
+/** The Backstage token of the signed-in user, for API calls a test makes to set things up. */
+export async function backstageToken(page: Page): Promise<string> {
+  const token = await page.evaluate(async () => {
+    const res = await fetch('/api/auth/oidc/refresh?optional&env=development', {
+      credentials: 'include',
+      headers: { 'X-Requested-With': 'XMLHttpRequest' },
+    });
+    return res.ok
+      ? ((await res.json()) as { backstageIdentity?: { token?: string } })
+          .backstageIdentity?.token
+      : undefined;
+  });
+  if (!token) throw new Error('no Backstage token for the signed-in user');
+  return token;
+}
