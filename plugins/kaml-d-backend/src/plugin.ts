@@ -24,6 +24,7 @@ import {
   readQueryConfig,
 } from './services/QueryEngine';
 import { createDatasetsService } from './services/Datasets';
+import { createDatasetRegistrationService } from './services/DatasetRegistration';
 import {
   createObservationService,
   readObservationConfig,
@@ -107,6 +108,15 @@ export const kamlDPlugin = createBackendPlugin({
           config: readQueryConfig(config),
           extraEngines: queryEngines,
         });
+        const snapshots = createSnapshotsService({
+          db,
+          catalog,
+          permissions,
+          storage,
+          audit,
+          logger,
+          engines,
+        });
         const datasets = createDatasetsService({
           catalog,
           permissions,
@@ -116,16 +126,9 @@ export const kamlDPlugin = createBackendPlugin({
           events,
           logger,
           maxUploadBytes: storageConfig.maxUploadBytes,
+          snapshots,
         });
 
-        const snapshots = createSnapshotsService({
-          db,
-          catalog,
-          permissions,
-          storage,
-          audit,
-          logger,
-        });
         // crash recovery: sweep pending snapshots and roll forward killed restores; the scheduler
         // runs it on one replica at a time, once at start and then every few minutes
         await scheduler.scheduleTask({
@@ -142,6 +145,14 @@ export const kamlDPlugin = createBackendPlugin({
           config: readObservationConfig(config),
           catalog,
           cache,
+          logger,
+        });
+
+        // folders already in storage registered as datasets (kaml-d:dataset:register)
+        const registration = createDatasetRegistrationService({
+          events,
+          permissions,
+          storage,
           logger,
         });
 
@@ -187,6 +198,7 @@ export const kamlDPlugin = createBackendPlugin({
             storage,
             observation,
             runs,
+            registration,
             snapshots,
             modelVersions: createModelVersionsService({
               db,

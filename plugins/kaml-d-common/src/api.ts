@@ -48,6 +48,8 @@ export interface DatasetSchemaResponse {
   /** The engine that read the schema: `duckdb`, `trino`, … */
   engine: string;
   columns: DatasetColumnType[];
+  /** The snapshot that was read (`?snapshot=`); absent for the dataset as it is now. */
+  snapshot?: string;
 }
 
 /**
@@ -74,6 +76,8 @@ export interface DatasetRowsResponse {
  */
 export interface DatasetPreviewResponse extends DatasetRowsResponse {
   entityRef: string;
+  /** The snapshot that was read (`?snapshot=`); absent for the dataset as it is now. */
+  snapshot?: string;
 }
 
 /**
@@ -85,7 +89,8 @@ export interface QueryRequest {
   /**
    * One read-only statement (`SELECT …` or `WITH … SELECT …`) naming datasets as quoted
    * identifiers: `SELECT * FROM "finance-transactions"`, or `"namespace/name"` outside the
-   * default namespace.
+   * default namespace. `"name@<snapshot id>"` reads a snapshot of the dataset, such as
+   * `"finance/transactions@snap-20261126t070102z-3f9a1c"`.
    */
   sql: string;
   /** Rows returned at most (capped by the server). */
@@ -100,6 +105,8 @@ export interface QueryRequest {
 export interface QueryResponse extends DatasetRowsResponse {
   /** Entity references of the datasets the statement read. */
   datasets: string[];
+  /** The snapshots the statement read, for datasets named `"name@<snapshot id>"`. */
+  snapshots?: Array<{ datasetRef: string; snapshotId: string }>;
 }
 
 /**
@@ -110,6 +117,8 @@ export interface QueryResponse extends DatasetRowsResponse {
 export interface DatasetProfileResponse {
   entityRef: string;
   engine: string;
+  /** The snapshot that was read (`?snapshot=`); absent for the dataset as it is now. */
+  snapshot?: string;
   column: string;
   type: string;
   rows: number;
@@ -212,11 +221,18 @@ export interface DatasetUploadResponse {
 }
 
 /**
- * Overall state of an entity in the Observation Hub.
+ * Overall state of an entity in the Observation Hub: `healthy` (green); `degraded` (amber: a
+ * warning alert fires or some workloads are unhealthy); `unhealthy` (red: a critical alert fires
+ * or a Deployment is unavailable); `down` (red: no workload is healthy); `unknown` (nothing found).
  *
  * @public
  */
-export type ObservationStatus = 'healthy' | 'degraded' | 'down' | 'unknown';
+export type ObservationStatus =
+  | 'healthy'
+  | 'degraded'
+  | 'unhealthy'
+  | 'down'
+  | 'unknown';
 
 /**
  * A condition of a workload (`Available`, `Ready`, `Complete`, a custom resource's own types).

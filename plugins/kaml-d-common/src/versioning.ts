@@ -114,6 +114,11 @@ export interface DatasetSnapshotDiff {
   };
   /** Row counts read by the query engine; absent when the dataset cannot be read as a table. */
   rows?: { before: number; after: number };
+  /**
+   * Why schema and row counts are missing: the dataset is not a table (images, audio…) or one
+   * side could not be read (no data files left, malformed files); only the files are compared.
+   */
+  tableUnreadable?: string;
 }
 
 /**

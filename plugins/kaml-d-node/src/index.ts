@@ -22,6 +22,7 @@ export type {
   GuardedStatement,
   HistogramBin,
   ObjectDatasetSource,
+  ObjectDatasetSnapshotObject,
   ProfileOptions,
   QueryEngine,
   QueryLimits,

@@ -22,6 +22,29 @@ export interface ObjectDatasetSource {
   bucket: string;
   /** Prefix of the dataset's objects, ending with `/`. */
   prefix: string;
+  /**
+   * Read exactly these objects instead of listing `prefix`: the frozen objects of a dataset
+   * snapshot. An object with a `versionId` is read at that version
+   * ({@link StorageAdapter.readVersion}); the others by key (a snapshot folder's copy or link).
+   */
+  objects?: ObjectDatasetSnapshotObject[];
+  /** The snapshot `objects` come from, such as `snap-20261126t070102z-3f9a1c`. */
+  snapshotId?: string;
+}
+
+/**
+ * One object of a snapshot an engine reads (see {@link ObjectDatasetSource.objects}).
+ *
+ * @public
+ */
+export interface ObjectDatasetSnapshotObject {
+  /** Bucket key to read: the dataset key (version ids) or the frozen copy's key. */
+  key: string;
+  /** Key the object had in the dataset, to name it in messages and pick its format. */
+  datasetKey: string;
+  size: number;
+  etag?: string;
+  versionId?: string;
 }
 
 /**

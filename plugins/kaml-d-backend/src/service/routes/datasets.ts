@@ -2,17 +2,34 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { DatasetsService } from '../../services/Datasets';
+import { SNAPSHOT_ID_PATTERN } from '../../services/Snapshots/ids';
 import { datasetRef, parseInput, queryInteger } from './validation';
 
-const previewQuery = z.object({ limit: queryInteger.optional() });
-const profileQuery = z.object({ column: z.string().min(1).max(255) });
+/** `?snapshot=<id>`: read a snapshot of the dataset instead of its current objects. */
+const snapshotParam = z
+  .string()
+  .regex(
+    SNAPSHOT_ID_PATTERN,
+    'must be a snapshot id such as snap-20261126t070102z-3f9a1c',
+  )
+  .optional();
+const schemaQuery = z.object({ snapshot: snapshotParam });
+const previewQuery = z.object({
+  limit: queryInteger.optional(),
+  snapshot: snapshotParam,
+});
+const profileQuery = z.object({
+  column: z.string().min(1).max(255),
+  snapshot: snapshotParam,
+});
 const objectsQuery = z.object({
   folder: z.string().min(1).max(1024).optional(),
 });
 const downloadQuery = z.object({ key: z.string().min(1).max(1024) });
 
 /**
- * Dataset routes: schema, preview, profile, object listing, download links and upload.
+ * Dataset routes: schema, preview, profile (now or at `?snapshot=<id>`), object listing,
+ * download links and upload.
  */
 export function datasetRoutes(options: {
   httpAuth: HttpAuthService;
@@ -34,7 +51,9 @@ export function datasetRoutes(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    res.json(await datasets.schema(datasetRef(req.params), credentials));
+    const ref = datasetRef(req.params);
+    const { snapshot } = parseInput(schemaQuery, req.query, 'query string');
+    res.json(await datasets.schema(ref, credentials, snapshot));
   });
 
   router.get('/datasets/:namespace/:name/preview', async (req, res) => {
@@ -42,8 +61,12 @@ export function datasetRoutes(options: {
       allow: ['user', 'service'],
     });
     const ref = datasetRef(req.params);
-    const { limit } = parseInput(previewQuery, req.query, 'query string');
-    res.json(await datasets.preview(ref, limit, credentials));
+    const { limit, snapshot } = parseInput(
+      previewQuery,
+      req.query,
+      'query string',
+    );
+    res.json(await datasets.preview(ref, limit, credentials, snapshot));
   });
 
   router.get('/datasets/:namespace/:name/profile', async (req, res) => {
@@ -51,8 +74,12 @@ export function datasetRoutes(options: {
       allow: ['user', 'service'],
     });
     const ref = datasetRef(req.params);
-    const { column } = parseInput(profileQuery, req.query, 'query string');
-    res.json(await datasets.profile(ref, column, credentials));
+    const { column, snapshot } = parseInput(
+      profileQuery,
+      req.query,
+      'query string',
+    );
+    res.json(await datasets.profile(ref, column, credentials, snapshot));
   });
 
   router.get('/datasets/:namespace/:name/objects', async (req, res) => {

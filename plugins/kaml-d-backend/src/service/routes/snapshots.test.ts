@@ -26,6 +26,10 @@ import {
   readStorageConfig,
 } from '../../services/Storage';
 import { createSnapshotsService } from '../../services/Snapshots';
+import {
+  createQueryEngineService,
+  readQueryConfig,
+} from '../../services/QueryEngine';
 import { snapshotRoutes } from './snapshots';
 
 jest.setTimeout(60_000);
@@ -91,6 +95,15 @@ describe('snapshot routes (file store)', () => {
       storage,
       audit,
       logger: mockServices.logger.mock(),
+      engines: createQueryEngineService({
+        config: readQueryConfig(
+          mockServices.rootConfig({
+            data: {
+              kamlD: { query: { duckdb: { cacheDir: join(root, 'cache') } } },
+            },
+          }),
+        ),
+      }),
     });
     const app = express();
     app.use(express.json());
@@ -145,6 +158,14 @@ describe('snapshot routes (file store)', () => {
     expect(diff.body.removed.map((o: any) => o.path)).toEqual(['2024/b.csv']);
     expect(diff.body.changed.map((c: any) => c.path)).toEqual(['a.csv']);
     expect(diff.body.unchangedCount).toBe(0);
+    // the query engine read both sides: a column appeared, 3 rows became 2
+    expect(diff.body.schema).toEqual({
+      added: [{ name: 'extra', type: 'VARCHAR' }],
+      removed: [],
+      changed: [],
+    });
+    expect(diff.body.rows).toEqual({ before: 3, after: 2 });
+    expect(diff.body.tableUnreadable).toBeUndefined();
 
     const restored = await request(app)
       .post(`${BASE}/${snap.id}/restore`)
@@ -170,6 +191,10 @@ describe('snapshot routes (file store)', () => {
       .set('Authorization', alice);
     expect(safety.body.removed.map((o: any) => o.path)).toEqual(['c.csv']);
     expect(safety.body.added.map((o: any) => o.path)).toEqual(['2024/b.csv']);
+    expect(safety.body.schema.removed).toEqual([
+      { name: 'extra', type: 'VARCHAR' },
+    ]);
+    expect(safety.body.rows).toEqual({ before: 2, after: 3 });
 
     // listed newest first, both complete
     const list = await request(app).get(BASE).set('Authorization', alice);

@@ -24,6 +24,8 @@ import {
 } from '@kaml-d/plugin-kaml-d-common';
 import { StorageService } from '../Storage';
 import { guardSql, QueryEngineService } from '../QueryEngine';
+import { SNAPSHOT_ID_PATTERN } from '../Snapshots/ids';
+import { SnapshotsService } from '../Snapshots/types';
 import { sourceOf } from './sources';
 import { DatasetsService } from './types';
 import { createUploader } from './upload';
@@ -48,6 +50,25 @@ export function parseDatasetName(reference: string): CompoundEntityRef {
   };
 }
 
+/**
+ * A dataset as SQL names it: `name`, `namespace/name`, either with `@<snapshot id>` to read that
+ * snapshot (`"finance/transactions@snap-20261126t070102z-3f9a1c"`).
+ */
+export function parseDatasetReference(reference: string): {
+  ref: CompoundEntityRef;
+  snapshot?: string;
+} {
+  const at = reference.indexOf('@');
+  if (at < 0) return { ref: parseDatasetName(reference) };
+  const snapshot = reference.slice(at + 1);
+  if (!SNAPSHOT_ID_PATTERN.test(snapshot)) {
+    throw new InputError(
+      `"${reference}" does not name a snapshot; write "name@<snapshot id>" with an id from the dataset's Versions tab, such as "transactions@snap-20261126t070102z-3f9a1c".`,
+    );
+  }
+  return { ref: parseDatasetName(reference.slice(0, at)), snapshot };
+}
+
 /** Builds the Metadata Hub service. */
 export function createDatasetsService(options: {
   catalog: CatalogService;
@@ -58,6 +79,8 @@ export function createDatasetsService(options: {
   events: EventsService;
   logger: LoggerService;
   maxUploadBytes: number;
+  /** Reads of past snapshots (`?snapshot=` and `"name@<id>"` in SQL); absent: current data only. */
+  snapshots?: Pick<SnapshotsService, 'source'>;
 }): DatasetsService {
   const { catalog, permissions, storage, engines, cache } = options;
   const limits = engines.config;
@@ -101,7 +124,12 @@ export function createDatasetsService(options: {
     entity: DatasetEntity,
     source: DatasetSource,
   ) {
-    const key = `schema:v1:${entityRef}:${entity.spec.format}:${entity.spec.location}`;
+    // a snapshot never changes: its schema is cached under its id
+    const snapshot =
+      source.kind === 'objects' && source.snapshotId
+        ? `@${source.snapshotId}`
+        : '';
+    const key = `schema:v1:${entityRef}${snapshot}:${entity.spec.format}:${entity.spec.location}`;
     const cached = await cache.get(key);
     if (Array.isArray(cached))
       return {
@@ -118,23 +146,43 @@ export function createDatasetsService(options: {
     return { engine: engine.id, columns };
   }
 
+  /** Where to read the dataset: as it is now, or snapshot `snapshot` of it. */
+  async function readSource(
+    entity: DatasetEntity,
+    name: string,
+    snapshot: string | undefined,
+  ): Promise<DatasetSource> {
+    if (snapshot === undefined) return sourceOf(entity, name, storage);
+    if (!options.snapshots) {
+      throw new InputError(
+        'This backend keeps no dataset snapshots; read the dataset without a snapshot.',
+      );
+    }
+    return options.snapshots.source(entity, snapshot, name);
+  }
+
   function objectLocationOf(entity: DatasetEntity) {
     return storage.resolveLocation(entity.spec.location);
   }
 
   return {
-    async schema(ref, credentials) {
+    async schema(ref, credentials, snapshot) {
       const { entity, entityRef } = await load(
         ref,
         datasetPreviewPermission,
         credentials,
       );
-      const source = sourceOf(entity, entity.metadata.name, storage);
+      const source = await readSource(entity, entity.metadata.name, snapshot);
       const { engine, columns } = await schemaOf(entityRef, entity, source);
-      return { entityRef, engine, columns };
+      return {
+        entityRef,
+        engine,
+        columns,
+        ...(snapshot ? { snapshot } : {}),
+      };
     },
 
-    async preview(ref, limit, credentials) {
+    async preview(ref, limit, credentials, snapshot) {
       const maxRows = limit ?? limits.previewMaxRows;
       if (maxRows > limits.previewMaxRows) {
         throw new InputError(
@@ -146,22 +194,28 @@ export function createDatasetsService(options: {
         datasetPreviewPermission,
         credentials,
       );
-      const source = sourceOf(entity, entity.metadata.name, storage);
+      const source = await readSource(entity, entity.metadata.name, snapshot);
       const engine = engines.engineFor([source]);
       const result = await engine.preview(source, {
         maxRows,
         timeoutMs: limits.timeoutMs,
       });
-      return { entityRef, engine: engine.id, limit: maxRows, ...result };
+      return {
+        entityRef,
+        engine: engine.id,
+        limit: maxRows,
+        ...result,
+        ...(snapshot ? { snapshot } : {}),
+      };
     },
 
-    async profile(ref, column, credentials) {
+    async profile(ref, column, credentials, snapshot) {
       const { entity, entityRef } = await load(
         ref,
         datasetPreviewPermission,
         credentials,
       );
-      const source = sourceOf(entity, entity.metadata.name, storage);
+      const source = await readSource(entity, entity.metadata.name, snapshot);
       const { columns } = await schemaOf(entityRef, entity, source);
       if (!columns.some(c => c.name === column)) {
         throw new InputError(
@@ -176,7 +230,12 @@ export function createDatasetsService(options: {
         topValues: limits.profileTopValues,
         histogramBins: limits.profileHistogramBins,
       });
-      return { entityRef, engine: engine.id, ...profile };
+      return {
+        entityRef,
+        engine: engine.id,
+        ...profile,
+        ...(snapshot ? { snapshot } : {}),
+      };
     },
 
     async query(sql, limit, credentials) {
@@ -188,9 +247,8 @@ export function createDatasetsService(options: {
       }
       const statement = guardSql(sql);
       const names = [...new Set(statement.references.map(r => r.name))];
-      const refs = names.map(name =>
-        stringifyEntityRef(parseDatasetName(name)),
-      );
+      const parsed = names.map(parseDatasetReference);
+      const refs = parsed.map(p => stringifyEntityRef(p.ref));
       const { items } = refs.length
         ? await catalog.getEntitiesByRefs({ entityRefs: refs }, { credentials })
         : { items: [] };
@@ -207,19 +265,30 @@ export function createDatasetsService(options: {
             )} in the catalog; check the name (datasets of another namespace are written "namespace/name").`,
         );
       }
-      await authorize(refs, datasetQueryPermission, credentials);
-      const sources = names.map((name, i) => {
-        const entity = items[i];
-        if (!entity || !isDatasetEntity(entity))
-          throw new NotFoundError(`No dataset "${name}".`);
-        return sourceOf(entity, name, storage);
-      });
+      await authorize([...new Set(refs)], datasetQueryPermission, credentials);
+      const sources = await Promise.all(
+        names.map((name, i) => {
+          const entity = items[i];
+          if (!entity || !isDatasetEntity(entity))
+            throw new NotFoundError(`No dataset "${name}".`);
+          return readSource(entity, name, parsed[i].snapshot);
+        }),
+      );
       const engine = engines.engineFor(sources);
       const result = await engine.query(statement, sources, {
         maxRows,
         timeoutMs: limits.timeoutMs,
       });
-      return { engine: engine.id, limit: maxRows, datasets: refs, ...result };
+      const snapshots = parsed.flatMap((p, i) =>
+        p.snapshot ? [{ datasetRef: refs[i], snapshotId: p.snapshot }] : [],
+      );
+      return {
+        engine: engine.id,
+        limit: maxRows,
+        datasets: [...new Set(refs)],
+        ...result,
+        ...(snapshots.length ? { snapshots } : {}),
+      };
     },
 
     async listObjects(ref, folder, credentials) {

@@ -26,20 +26,25 @@ export interface MultipartBody {
  * through the storage service and the query engines.
  */
 export interface DatasetsService {
+  /** `snapshot`: read that snapshot of the dataset instead of its current objects. */
   schema(
     ref: CompoundEntityRef,
     credentials: BackstageCredentials,
+    snapshot?: string,
   ): Promise<DatasetSchemaResponse>;
   preview(
     ref: CompoundEntityRef,
     limit: number | undefined,
     credentials: BackstageCredentials,
+    snapshot?: string,
   ): Promise<DatasetPreviewResponse>;
   profile(
     ref: CompoundEntityRef,
     column: string,
     credentials: BackstageCredentials,
+    snapshot?: string,
   ): Promise<DatasetProfileResponse>;
+  /** Datasets are named `"name"`, `"namespace/name"`, or with `@<snapshot id>` for a snapshot. */
   query(
     sql: string,
     limit: number | undefined,

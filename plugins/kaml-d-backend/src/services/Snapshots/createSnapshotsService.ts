@@ -14,6 +14,8 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  DatasetColumnType,
+  DatasetEntity,
   DatasetSnapshot,
   DatasetSnapshotDiff,
   DatasetSnapshotManifest,
@@ -23,10 +25,17 @@ import {
   datasetSnapshotRestorePermission,
   isDatasetEntity,
 } from '@kaml-d/plugin-kaml-d-common';
-import { StorageAdapter, ensureFolder } from '@kaml-d/plugin-kaml-d-node';
+import {
+  ObjectDatasetSource,
+  StorageAdapter,
+  TabularFormat,
+  ensureFolder,
+} from '@kaml-d/plugin-kaml-d-node';
 import { Knex } from 'knex';
 import { createHash, randomBytes } from 'node:crypto';
 import { AuditLogService } from '../Audit';
+import { isTabularFormat } from '../Datasets/sources';
+import { QueryEngineService, guardSql } from '../QueryEngine';
 import { StorageService } from '../Storage';
 import { SNAPSHOT_ROOT, SnapshotsService } from './types';
 
@@ -34,8 +43,9 @@ const SNAPSHOTS = 'kaml_d_dataset_snapshots';
 const OBJECTS = 'kaml_d_snapshot_objects';
 const RESTORES = 'kaml_d_snapshot_restores';
 
-/** Snapshot ids as the service makes them: `snap-20261126t070102z-3f9a1c`. */
-export const SNAPSHOT_ID_PATTERN = /^snap-\d{8}t\d{6}z-[0-9a-f]{6}$/;
+import { SNAPSHOT_ID_PATTERN } from './ids';
+
+export { SNAPSHOT_ID_PATTERN };
 
 /** How many objects are linked or copied at once. */
 const CONCURRENCY = 16;
@@ -136,8 +146,10 @@ export function createSnapshotsService(options: {
   storage: StorageService;
   audit: AuditLogService;
   logger: LoggerService;
+  /** Reads schemas and row counts for diffs. */
+  engines: QueryEngineService;
 }): SnapshotsService {
-  const { db, catalog, permissions, storage, audit, logger } = options;
+  const { db, catalog, permissions, storage, audit, logger, engines } = options;
 
   async function load(
     ref: CompoundEntityRef,
@@ -159,7 +171,115 @@ export function createSnapshotsService(options: {
       );
     }
     const location = storage.resolveLocation(entity.spec.location);
-    return { entityRef, location, prefix: ensureFolder(location.prefix) };
+    return {
+      entity,
+      entityRef,
+      location,
+      prefix: ensureFolder(location.prefix),
+    };
+  }
+
+  /** The objects a query engine reads for a snapshot (its frozen copies or versions). */
+  function snapshotSource(
+    manifest: DatasetSnapshotManifest,
+    adapter: StorageAdapter,
+    name: string,
+    format: TabularFormat,
+  ): ObjectDatasetSource {
+    if (adapter.type !== manifest.adapter) {
+      throw new InputError(
+        `Snapshot ${manifest.id} was taken on the ${manifest.adapter} store, but ${manifest.entityRef} now lives on the ${adapter.type} store; it cannot be read.`,
+      );
+    }
+    return {
+      kind: 'objects',
+      name,
+      format,
+      storage: adapter,
+      bucket: manifest.bucket,
+      prefix: manifest.prefix,
+      snapshotId: manifest.id,
+      objects: manifest.objects.map(o => {
+        const datasetKey = `${manifest.prefix}${o.path}`;
+        return {
+          key: manifest.method === 'version-ids' ? datasetKey : o.storedKey!,
+          datasetKey,
+          size: o.size,
+          ...(o.etag ? { etag: o.etag } : {}),
+          ...(o.versionId ? { versionId: o.versionId } : {}),
+        };
+      }),
+    };
+  }
+
+  /** Columns (over all files) and row count of one side of a diff. */
+  async function readTable(source: ObjectDatasetSource) {
+    const engine = engines.engineFor([source]);
+    const limits = {
+      maxRows: 1,
+      timeoutMs: engines.config.timeoutMs,
+    };
+    const table = `"${source.name}"`;
+    const shape = await engine.query(
+      guardSql(`SELECT * FROM ${table} LIMIT 0`),
+      [source],
+      limits,
+    );
+    const counted = await engine.query(
+      guardSql(`SELECT count(*) AS kaml_rows FROM ${table}`),
+      [source],
+      limits,
+    );
+    return {
+      columns: shape.columns.map(c => ({ name: c.name, type: c.type })),
+      rows: Number(counted.rows[0]?.[0] ?? 0),
+    };
+  }
+
+  /** Schema changes and row counts of a diff; a reason instead when it is not a table. */
+  async function tableDiff(
+    entity: DatasetEntity,
+    before: ObjectDatasetSource | undefined,
+    after: ObjectDatasetSource | undefined,
+  ): Promise<Pick<DatasetSnapshotDiff, 'schema' | 'rows' | 'tableUnreadable'>> {
+    const empty = { added: [], removed: [], changed: [] };
+    if (!before || !after) {
+      return {
+        schema: empty,
+        tableUnreadable: `The dataset holds ${entity.spec.format} files, which are not a table, so only its files are compared.`,
+      };
+    }
+    let a: { columns: DatasetColumnType[]; rows: number };
+    let b: { columns: DatasetColumnType[]; rows: number };
+    try {
+      [b, a] = await Promise.all([readTable(before), readTable(after)]);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.warn(
+        `Diff of ${stringifyEntityRef(
+          entity,
+        )} has no schema or row counts: ${reason}`,
+      );
+      return { schema: empty, tableUnreadable: reason };
+    }
+    const beforeTypes = new Map(b.columns.map(c => [c.name, c.type]));
+    const afterTypes = new Map(a.columns.map(c => [c.name, c.type]));
+    return {
+      schema: {
+        added: a.columns.filter(c => !beforeTypes.has(c.name)),
+        removed: b.columns.filter(c => !afterTypes.has(c.name)),
+        changed: a.columns
+          .filter(
+            c => beforeTypes.has(c.name) && beforeTypes.get(c.name) !== c.type,
+          )
+          .map(c => ({
+            name: c.name,
+            before: beforeTypes.get(c.name)!,
+            after: c.type,
+          })),
+      },
+      rows: { before: b.rows, after: a.rows },
+    };
   }
 
   /** Where a snapshot's frozen objects live (copy and hardlink snapshots). */
@@ -421,13 +541,14 @@ export function createSnapshotsService(options: {
     },
 
     async diff(ref, from, to, credentials) {
-      const { entityRef, location, prefix } = await load(
+      const { entity, entityRef, location, prefix } = await load(
         ref,
         datasetPreviewPermission,
         credentials,
       );
       const before = await manifestOf(entityRef, from);
       let afterObjects: DatasetSnapshotObject[];
+      let afterManifest: DatasetSnapshotManifest | undefined;
       if (to === 'current') {
         afterObjects = await currentObjects(
           location.adapter,
@@ -445,7 +566,8 @@ export function createSnapshotsService(options: {
           });
         }
       } else {
-        afterObjects = (await manifestOf(entityRef, to)).objects;
+        afterManifest = await manifestOf(entityRef, to);
+        afterObjects = afterManifest.objects;
       }
       const same = (a: DatasetSnapshotObject, b: DatasetSnapshotObject) =>
         a.size === b.size &&
@@ -464,6 +586,29 @@ export function createSnapshotsService(options: {
         unchangedCount: 0,
         schema: { added: [], removed: [], changed: [] },
       };
+      const { format } = entity.spec;
+      const table = isTabularFormat(format)
+        ? await tableDiff(
+            entity,
+            snapshotSource(before, location.adapter, 'dataset', format),
+            afterManifest
+              ? snapshotSource(
+                  afterManifest,
+                  location.adapter,
+                  'dataset',
+                  format,
+                )
+              : {
+                  kind: 'objects',
+                  name: 'dataset',
+                  format,
+                  storage: location.adapter,
+                  bucket: location.bucket,
+                  prefix,
+                },
+          )
+        : await tableDiff(entity, undefined, undefined);
+      Object.assign(diff, table);
       for (const [path, b] of beforeByPath) {
         const a = afterByPath.get(path);
         if (!a) continue;
@@ -471,6 +616,19 @@ export function createSnapshotsService(options: {
         else diff.changed.push({ path, before: b, after: a });
       }
       return diff;
+    },
+
+    async source(entity, id, name) {
+      const entityRef = stringifyEntityRef(entity);
+      const { format } = entity.spec;
+      if (!isTabularFormat(format)) {
+        throw new InputError(
+          `Dataset "${entity.metadata.name}" holds ${format} files, which are not a table; browse the snapshot's files instead.`,
+        );
+      }
+      const location = storage.resolveLocation(entity.spec.location);
+      const manifest = await manifestOf(entityRef, id);
+      return snapshotSource(manifest, location.adapter, name, format);
     },
 
     async restore(ref, id, request, credentials) {

@@ -1,6 +1,8 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
+import { ObjectDatasetSource } from '@kaml-d/plugin-kaml-d-node';
 import {
+  DatasetEntity,
   DatasetSnapshot,
   DatasetSnapshotDiff,
   DatasetSnapshotManifest,
@@ -37,6 +39,15 @@ export interface SnapshotsService {
     to: string,
     credentials: BackstageCredentials,
   ): Promise<DatasetSnapshotDiff>;
+  /**
+   * Where the query engines read snapshot `id` of a dataset, named `name` in SQL. The caller has
+   * checked the permission to read the dataset; a bad or unknown id is a 400 or 404.
+   */
+  source(
+    entity: DatasetEntity,
+    id: string,
+    name: string,
+  ): Promise<ObjectDatasetSource>;
   restore(
     ref: CompoundEntityRef,
     id: string,

@@ -1,13 +1,15 @@
 import { InputError } from '@backstage/errors';
 import {
+  ObjectDatasetSnapshotObject,
   ObjectDatasetSource,
-  StorageObjectInfo,
+  StorageAdapter,
   TabularFormat,
 } from '@kaml-d/plugin-kaml-d-node';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /** File name endings read for each format (compressed variants included). */
@@ -51,31 +53,40 @@ export async function localFilesOf(
     firstOnly: boolean;
   },
 ): Promise<LocalFiles> {
-  const objects: StorageObjectInfo[] = [];
+  const { storage, bucket } = source;
+  const objects: ObjectDatasetSnapshotObject[] = [];
   let complete = true;
-  for await (const object of source.storage.listRecursive(
-    source.bucket,
-    source.prefix,
-  )) {
-    if (!isDataFile(object.key, source.format)) continue;
+  const candidates:
+    | AsyncIterable<ObjectDatasetSnapshotObject>
+    | Iterable<ObjectDatasetSnapshotObject> = source.objects ?? listed(source);
+  const inPlace = (o: ObjectDatasetSnapshotObject) =>
+    Boolean(storage.localPath) && !o.versionId;
+  for await (const object of candidates) {
+    if (!isDataFile(object.datasetKey, source.format)) continue;
     // remote stores: one object is enough for a schema or a preview; local files are read in place
-    if (objects.length > 0 && options.firstOnly && !source.storage.localPath) {
+    if (objects.length > 0 && options.firstOnly && !inPlace(object)) {
       complete = false;
       break;
     }
     objects.push(object);
   }
+  const at = source.snapshotId ? ` at snapshot ${source.snapshotId}` : '';
   if (objects.length === 0) {
     throw new InputError(
-      `Dataset "${source.name}" has no ${source.format} files under ${source.bucket}/${source.prefix}; check its format and location.`,
+      `Dataset "${source.name}" has no ${source.format} files under ${bucket}/${source.prefix}${at}; check its format and location.`,
     );
   }
   const bytes = objects.reduce((sum, o) => sum + o.size, 0);
-  const names = objects.map(o => `${source.bucket}/${o.key}`);
-  if (source.storage.localPath) {
-    const localPath = source.storage.localPath.bind(source.storage);
+  const names = objects.map(
+    o =>
+      `${bucket}/${o.datasetKey}${
+        source.snapshotId ? `@${source.snapshotId}` : ''
+      }`,
+  );
+  if (storage.localPath && objects.every(inPlace)) {
+    const localPath = storage.localPath.bind(storage);
     return {
-      files: objects.map(o => localPath(source.bucket, o.key)),
+      files: objects.map(o => localPath(bucket, o.key)),
       names,
       bytes,
       complete,
@@ -83,7 +94,7 @@ export async function localFilesOf(
   }
   if (bytes > options.maxDownloadBytes) {
     throw new InputError(
-      `Dataset "${source.name}" holds ${bytes} bytes, more than the embedded engine reads from object storage (${options.maxDownloadBytes}); query it through Trino or raise kamlD.query.duckdb.maxDownloadBytes.`,
+      `Dataset "${source.name}"${at} holds ${bytes} bytes, more than the embedded engine reads from object storage (${options.maxDownloadBytes}); query it through Trino or raise kamlD.query.duckdb.maxDownloadBytes.`,
     );
   }
   await mkdir(options.cacheDir, { recursive: true });
@@ -91,14 +102,14 @@ export async function localFilesOf(
     objects.map(async object => {
       const id = createHash('sha256')
         .update(
-          `${source.storage.type}\n${source.bucket}\n${object.key}\n${
-            object.etag ?? ''
-          }\n${object.size}`,
+          `${storage.type}\n${bucket}\n${object.key}\n${object.etag ?? ''}\n${
+            object.size
+          }\n${object.versionId ?? ''}`,
         )
         .digest('hex');
       const ext =
         FORMAT_EXTENSIONS[source.format].find(e =>
-          object.key.toLowerCase().endsWith(e),
+          object.datasetKey.toLowerCase().endsWith(e),
         ) ?? '';
       const path = join(options.cacheDir, `${id}${ext}`);
       const cached = await stat(path).catch(() => undefined);
@@ -106,7 +117,7 @@ export async function localFilesOf(
       const partial = `${path}.${randomBytes(6).toString('hex')}.partial`;
       try {
         await pipeline(
-          await source.storage.read(source.bucket, object.key),
+          await readObject(storage, bucket, object),
           createWriteStream(partial),
         );
         await rename(partial, path);
@@ -118,4 +129,32 @@ export async function localFilesOf(
     }),
   );
   return { files, names, bytes, complete };
+}
+
+/** The dataset's objects now: everything under its prefix but hidden folders (snapshots). */
+async function* listed(
+  source: ObjectDatasetSource,
+): AsyncIterable<ObjectDatasetSnapshotObject> {
+  for await (const o of source.storage.listRecursive(
+    source.bucket,
+    source.prefix,
+  )) {
+    const relative = o.key.slice(source.prefix.length);
+    if (relative.split('/').some(segment => segment.startsWith('.'))) continue;
+    yield { key: o.key, datasetKey: o.key, size: o.size, etag: o.etag };
+  }
+}
+
+function readObject(
+  storage: StorageAdapter,
+  bucket: string,
+  object: ObjectDatasetSnapshotObject,
+): Promise<Readable> {
+  if (!object.versionId) return storage.read(bucket, object.key);
+  if (!storage.readVersion) {
+    throw new InputError(
+      `The ${storage.type} store cannot read object versions, so ${bucket}/${object.datasetKey} cannot be read as it was.`,
+    );
+  }
+  return storage.readVersion(bucket, object.key, object.versionId);
 }

@@ -14,6 +14,7 @@ import {
   readStorageConfig,
 } from '../../Storage';
 import { createSnapshotsService } from '../createSnapshotsService';
+import { createQueryEngineService, readQueryConfig } from '../../QueryEngine';
 
 export const REF = { kind: 'dataset', namespace: 'default', name: 'big' };
 export const CREDENTIALS = mockCredentials.user('user:default/alice');
@@ -75,6 +76,9 @@ export function openHarness(root: string, dbFile: string) {
     storage,
     audit: createAuditLogService({ db }),
     logger,
+    engines: createQueryEngineService({
+      config: readQueryConfig(mockServices.rootConfig({ data: {} })),
+    }),
   });
   return { db, snapshots };
 }
