@@ -24,7 +24,6 @@ import {
   readQueryConfig,
 } from './services/QueryEngine';
 import { createDatasetsService } from './services/Datasets';
-import { createDatasetRegistrationService } from './services/DatasetRegistration';
 import {
   createObservationService,
   readObservationConfig,
@@ -148,14 +147,6 @@ export const kamlDPlugin = createBackendPlugin({
           logger,
         });
 
-        // folders already in storage registered as datasets (kaml-d:dataset:register)
-        const registration = createDatasetRegistrationService({
-          events,
-          permissions,
-          storage,
-          logger,
-        });
-
         const runs = createRunsService({
           cluster: readRunsConfig(config),
           catalog,
@@ -198,7 +189,6 @@ export const kamlDPlugin = createBackendPlugin({
             storage,
             observation,
             runs,
-            registration,
             snapshots,
             modelVersions: createModelVersionsService({
               db,
