@@ -31,6 +31,13 @@ backend.add(import('@kaml-d/plugin-catalog-backend-module-kaml-d'));
 // scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@kaml-d/plugin-scaffolder-backend-module-kaml-d'));
+// file: locations inside kamlD.localProjects.root (projects published by kaml-d:publish:local)
+// become readable, so catalog:register can register them; nothing outside that folder
+backend.add(
+  import('@kaml-d/plugin-scaffolder-backend-module-kaml-d').then(m => ({
+    default: m.localProjectsUrlReaderServiceFactory,
+  })),
+);
 
 // search: Lunr (built in) unless a search engine module below finds its configuration
 backend.add(import('@backstage/plugin-search-backend'));

@@ -9,6 +9,11 @@ export { createTrainingWaitAction } from './actions/trainingWait';
 export { createModelDeployAction } from './actions/modelDeploy';
 export { createModelWaitReadyAction } from './actions/modelWaitReady';
 export { createDatasetRegisterAction } from './actions/datasetRegister';
+export { createPublishLocalAction } from './actions/publishLocal';
+export {
+  LocalProjectsUrlReader,
+  localProjectsUrlReaderServiceFactory,
+} from './actions/publishLocalUrlReader';
 export { createKubeClient } from './kubernetes/client';
 export {
   readKamlDKubernetesSettings,
