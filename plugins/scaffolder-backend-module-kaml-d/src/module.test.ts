@@ -28,7 +28,7 @@ describe('scaffolderModuleKamlD', () => {
     return added;
   }
 
-  it('adds the seven actions, each with examples and dry-run support', async () => {
+  it('adds the eight actions, each with examples and dry-run support', async () => {
     const actions = await actionsWith({});
     expect(actions.map(a => a.id)).toEqual([
       'kaml-d:training:launch',
@@ -38,6 +38,7 @@ describe('scaffolderModuleKamlD', () => {
       'kaml-d:model:register-version',
       'kaml-d:dataset:snapshot',
       'kaml-d:dataset:register',
+      'kaml-d:publish:local',
     ]);
     for (const action of actions) {
       expect(action.supportsDryRun).toBe(true);

@@ -13,12 +13,15 @@ import { createModelDeployAction } from './actions/modelDeploy';
 import { createModelWaitReadyAction } from './actions/modelWaitReady';
 import { createModelRegisterVersionAction } from './actions/modelRegisterVersion';
 import { createDatasetSnapshotAction } from './actions/datasetSnapshot';
+import { createPublishLocalAction } from './actions/publishLocal';
+import { readLocalProjectsRoot } from './actions/publishLocalConfig';
 import { createDatasetRegisterAction } from './actions/datasetRegister';
 
 /**
  * The KAML-D scaffolder actions: `kaml-d:training:launch`, `kaml-d:training:wait`,
  * `kaml-d:model:deploy`, `kaml-d:model:wait-ready`,
- * `kaml-d:model:register-version`, `kaml-d:dataset:register` and `kaml-d:dataset:snapshot`.
+ * `kaml-d:model:register-version`, `kaml-d:dataset:register`, `kaml-d:dataset:snapshot` and
+ * `kaml-d:publish:local`.
  * @public
  */
 export const scaffolderModuleKamlD = createBackendModule({
@@ -68,6 +71,7 @@ export const scaffolderModuleKamlD = createBackendModule({
             catalog,
             permissions,
           }),
+          createPublishLocalAction({ root: readLocalProjectsRoot(config) }),
         );
       },
     });
