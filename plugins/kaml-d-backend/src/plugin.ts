@@ -24,6 +24,7 @@ import {
   readQueryConfig,
 } from './services/QueryEngine';
 import { createDatasetsService } from './services/Datasets';
+import { createDatasetRegistrationService } from './services/DatasetRegistration';
 import {
   createObservationService,
   readObservationConfig,
@@ -147,6 +148,14 @@ export const kamlDPlugin = createBackendPlugin({
           logger,
         });
 
+        // folders already in storage registered as datasets (kaml-d:dataset:register)
+        const registration = createDatasetRegistrationService({
+          events,
+          permissions,
+          storage,
+          logger,
+        });
+
         const runs = createRunsService({
           cluster: readRunsConfig(config),
           catalog,
@@ -189,6 +198,7 @@ export const kamlDPlugin = createBackendPlugin({
             storage,
             observation,
             runs,
+            registration,
             snapshots,
             modelVersions: createModelVersionsService({
               db,

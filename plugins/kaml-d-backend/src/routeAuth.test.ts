@@ -118,6 +118,9 @@ const SAMPLE_INPUT: Record<string, { query?: object; body?: object }> = {
   'GET /datasets/:namespace/:name/profile': { query: { column: 'id' } },
   'GET /datasets/:namespace/:name/download': { query: { key: 'part-0.csv' } },
   'POST /query': { body: { sql: 'SELECT * FROM "thing"' } },
+  'POST /datasets/register': {
+    body: { name: 'thing', location: 's3://kaml-datasets/thing/' },
+  },
   'POST /datasets/:namespace/:name/snapshots': { body: { message: 'before' } },
   'POST /models/:namespace/:name/versions': {
     body: { artifactUri: 's3://kaml-d-models/thing/model.onnx' },

@@ -20,6 +20,8 @@ import { SnapshotsService } from '../services/Snapshots';
 import { snapshotRoutes } from './routes/snapshots';
 import { ModelVersionsService } from '../services/ModelVersions';
 import { modelVersionRoutes } from './routes/modelVersions';
+import { DatasetRegistrationService } from '../services/DatasetRegistration';
+import { datasetRegistrationRoutes } from './routes/datasetRegistration';
 
 /** Everything the router needs; built once in the plugin's init. */
 export interface RouterOptions {
@@ -32,6 +34,8 @@ export interface RouterOptions {
   observation: ObservationService;
   /** Runs and Deployments tabs of models; their routes are left out when absent. */
   runs?: RunsService;
+  /** Registration of storage folders as datasets; its route is left out when absent. */
+  registration?: DatasetRegistrationService;
   /** Dataset snapshots; their routes are left out when absent. */
   snapshots?: SnapshotsService;
   /** Model versions and aliases; their routes are left out when absent. */
@@ -66,6 +70,14 @@ export async function createRouter(
   });
 
   router.use(datasetRoutes({ httpAuth, datasets }));
+  if (options.registration) {
+    router.use(
+      datasetRegistrationRoutes({
+        httpAuth,
+        registration: options.registration,
+      }),
+    );
+  }
   router.use(queryRoutes({ httpAuth, datasets }));
   router.use(storageRoutes({ httpAuth, storage }));
   router.use(observationRoutes({ httpAuth, observation }));

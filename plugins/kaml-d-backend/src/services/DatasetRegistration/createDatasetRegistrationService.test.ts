@@ -1,0 +1,157 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { readStorageConfig } from '@kaml-d/plugin-kaml-d-node';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { createStorageService } from '../Storage';
+import { createLinkSigner } from '../Storage/signing';
+import { createDatasetRegistrationService } from './createDatasetRegistrationService';
+
+describe('createDatasetRegistrationService (file storage)', () => {
+  let root: string;
+  const user = mockCredentials.user('user:default/alice');
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'registration-'));
+    await mkdir(join(root, 'kaml-datasets', 'clicks', '2024'), {
+      recursive: true,
+    });
+    await writeFile(join(root, 'kaml-datasets', 'clicks', 'a.parquet'), 'PAR1');
+    await writeFile(
+      join(root, 'kaml-datasets', 'clicks', '2024', 'b.parquet'),
+      'PAR1PAR1',
+    );
+    await mkdir(join(root, 'kaml-datasets', 'empty'));
+    await mkdir(join(root, 'other-bucket', 'x'), { recursive: true });
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  function setup(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
+    const storage = createStorageService({
+      config: readStorageConfig(
+        mockServices.rootConfig({
+          data: { kamlD: { storage: { adapter: 'file', file: { root } } } },
+        }),
+      ),
+      cache: mockServices.cache.mock(),
+      discovery: mockServices.discovery(),
+      signer: createLinkSigner(async () => Buffer.from('secret')),
+    });
+    const permissions = mockServices.permissions.mock();
+    permissions.authorize.mockImplementation(async reqs =>
+      reqs.map(() => ({ result })),
+    );
+    const events = mockServices.events.mock();
+    const registration = createDatasetRegistrationService({
+      events,
+      permissions,
+      storage,
+      logger: mockServices.logger.mock(),
+    });
+    return { registration, events, storage };
+  }
+
+  it('writes the Dataset entity beside the data and announces it; a second registration is refused', async () => {
+    const { registration, events, storage } = setup(AuthorizeResult.ALLOW);
+    expect(storage.uploadBucket).toBe('kaml-datasets');
+    const answer = await registration.register(
+      {
+        name: 'clickstream-2024',
+        location: 's3://kaml-datasets/clicks',
+        tags: ['web'],
+        description: 'Clicks',
+      },
+      user,
+    );
+    expect(answer).toEqual({
+      entityRef: 'dataset:default/clickstream-2024',
+      location: 's3://kaml-datasets/clicks/',
+      objects: [
+        { key: '2024/b.parquet', size: 8 },
+        { key: 'a.parquet', size: 4 },
+      ],
+      manifestKey: 'catalog-info.yaml',
+      registration: 'discovery',
+    });
+    const manifest = parse(
+      await readFile(
+        join(root, 'kaml-datasets', 'clicks', 'catalog-info.yaml'),
+        'utf8',
+      ),
+    );
+    expect(manifest).toMatchObject({
+      kind: 'Dataset',
+      metadata: {
+        name: 'clickstream-2024',
+        description: 'Clicks',
+        tags: ['web'],
+      },
+      spec: {
+        owner: 'user:default/alice',
+        format: 'parquet',
+        location: 's3://kaml-datasets/clicks/',
+        size: { bytes: 12, files: 2 },
+      },
+    });
+    expect(events.publish).toHaveBeenCalledWith({
+      topic: 'kaml-d.datasets',
+      eventPayload: expect.objectContaining({
+        action: 'uploaded',
+        bucket: 'kaml-datasets',
+        manifestKey: 'clicks/catalog-info.yaml',
+      }),
+    });
+    await expect(
+      registration.register(
+        { name: 'clickstream-2024', location: 's3://kaml-datasets/clicks/' },
+        user,
+      ),
+    ).rejects.toThrow(
+      's3://kaml-datasets/clicks/ is already registered: it holds a catalog-info.yaml',
+    );
+  });
+
+  it.each([
+    [{ name: 'x', location: 's3://kaml-datasets/empty/' }, 'holds no files'],
+    [{ name: 'x', location: 's3://kaml-datasets/missing/' }, 'holds no files'],
+    [
+      { name: 'x', location: 's3://kaml-datasets/clicks/2024/' },
+      'must be a folder directly in s3://kaml-datasets/',
+    ],
+    [
+      { name: 'x', location: 's3://other-bucket/x/' },
+      'must be a folder directly in s3://kaml-datasets/',
+    ],
+    [
+      { name: 'x', location: 's3://kaml-datasets/../etc/' },
+      'may not hold "." or ".." segments',
+    ],
+    [
+      { name: 'Bad Name', location: 's3://kaml-datasets/clicks/' },
+      'Field "name"',
+    ],
+    [
+      { name: 'x', location: 's3://kaml-datasets/clicks/', format: 'exe' },
+      'Field "format" must be one of',
+    ],
+  ])('refuses %j and writes nothing', async (request, message) => {
+    const { registration, events } = setup(AuthorizeResult.ALLOW);
+    await expect(registration.register(request, user)).rejects.toThrow(message);
+    expect(events.publish).not.toHaveBeenCalled();
+    await expect(
+      readFile(join(root, 'kaml-datasets', 'clicks', 'catalog-info.yaml')),
+    ).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses a user without kaml-d.dataset.upload', async () => {
+    const { registration } = setup(AuthorizeResult.DENY);
+    await expect(
+      registration.register(
+        { name: 'x', location: 's3://kaml-datasets/clicks/' },
+        user,
+      ),
+    ).rejects.toThrow('You may not register datasets (kaml-d.dataset.upload).');
+  });
+});

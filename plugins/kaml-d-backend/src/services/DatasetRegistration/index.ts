@@ -1,0 +1,5 @@
+export { createDatasetRegistrationService } from './createDatasetRegistrationService';
+export type {
+  DatasetRegistrationRequest,
+  DatasetRegistrationService,
+} from './types';
