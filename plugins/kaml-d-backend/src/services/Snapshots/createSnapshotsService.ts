@@ -555,25 +555,17 @@ export function createSnapshotsService(options: {
           location.bucket,
           prefix,
         );
-        if (before.method === 'version-ids') {
-          // compare version ids: an overwrite with equal bytes is still a new version
-          await forEachLimited(afterObjects, async o => {
-            const info = await location.adapter.stat(
-              location.bucket,
-              `${prefix}${o.path}`,
-            );
-            o.versionId = info?.versionId;
-          });
-        }
       } else {
         afterManifest = await manifestOf(entityRef, to);
         afterObjects = afterManifest.objects;
       }
+      // same content: equal size and ETag (a restored object is a new version with the old
+      // bytes, so it is unchanged); version ids only when a side has no ETag
       const same = (a: DatasetSnapshotObject, b: DatasetSnapshotObject) =>
         a.size === b.size &&
-        (a.versionId && b.versionId
-          ? a.versionId === b.versionId
-          : a.etag === b.etag);
+        (a.etag && b.etag
+          ? a.etag === b.etag
+          : a.versionId !== undefined && a.versionId === b.versionId);
       const beforeByPath = new Map(before.objects.map(o => [o.path, o]));
       const afterByPath = new Map(afterObjects.map(o => [o.path, o]));
       const diff: DatasetSnapshotDiff = {
