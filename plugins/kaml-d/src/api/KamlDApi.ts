@@ -78,6 +78,24 @@ export interface ObservedEntityName {
 }
 
 /**
+ * A serving Deployment of a model, as `GET /runs/:namespace/:name` reports it (the fields the
+ * versioning lineage reads).
+ *
+ * @public
+ */
+export interface ModelDeploymentSummary {
+  name: string;
+  namespace: string;
+  /** The `kaml-d.io/model-version` label: the model version it serves, when the deploy named one. */
+  version?: string;
+  /** `stable` or `canary`. */
+  track?: string;
+  desiredReplicas: number;
+  readyReplicas: number;
+  endpoint: string;
+}
+
+/**
  * Client of the KAML-D backend (`/api/kaml-d`).
  *
  * @public
@@ -88,18 +106,22 @@ export interface KamlDApi {
   getCatalogProblems(): Promise<CatalogProblem[]>;
   /** Datasets, objects and bytes in storage, and the share of the configured capacity. */
   getStorageSummary(): Promise<StorageSummaryResponse>;
-  /** Columns and types as the query engine reads them. */
-  getDatasetSchema(dataset: DatasetName): Promise<DatasetSchemaResponse>;
+  /** Columns and types as the query engine reads them, of the dataset now or of one snapshot. */
+  getDatasetSchema(
+    dataset: DatasetName,
+    snapshot?: string,
+  ): Promise<DatasetSchemaResponse>;
   /** The first `limit` rows (the server caps the limit), of the dataset now or of one snapshot. */
   getDatasetPreview(
     dataset: DatasetName,
     limit?: number,
     snapshot?: string,
   ): Promise<DatasetPreviewResponse>;
-  /** Null share, distinct count, min/max, top values and histogram of one column. */
+  /** Null share, distinct count, min/max, top values and histogram of one column (now or at a snapshot). */
   getDatasetProfile(
     dataset: DatasetName,
     column: string,
+    snapshot?: string,
   ): Promise<DatasetProfileResponse>;
   /** Runs one read-only statement naming datasets as quoted identifiers. */
   runQuery(sql: string, limit?: number): Promise<QueryResponse>;
@@ -155,6 +177,10 @@ export interface KamlDApi {
     model: DatasetName,
     versions: number[],
   ): Promise<ModelVersionComparison>;
+  /** Serving Deployments of a model with the version each serves; `error` when the cluster could not be read. */
+  getModelDeployments(
+    model: DatasetName,
+  ): Promise<{ deployments: ModelDeploymentSummary[]; error?: string }>;
   /** Points an alias (such as `champion`) at a version. */
   promoteModelAlias(
     model: DatasetName,

@@ -1,10 +1,14 @@
 import { File as NodeFile } from 'node:buffer';
 import { KamlDClient } from './KamlDClient';
 
-function clientAnswering(answers: Record<string, { status: number; body: unknown }>) {
+function clientAnswering(
+  answers: Record<string, { status: number; body: unknown }>,
+) {
   const calls: string[] = [];
   const client = new KamlDClient({
-    discoveryApi: { getBaseUrl: async (pluginId: string) => `http://backend/api/${pluginId}` },
+    discoveryApi: {
+      getBaseUrl: async (pluginId: string) => `http://backend/api/${pluginId}`,
+    },
     fetchApi: {
       fetch: async (input: RequestInfo | URL) => {
         const url = String(input);
@@ -29,10 +33,18 @@ const brokenDataset = {
     kind: 'Dataset',
     metadata: {
       name: 'invalid-dataset',
-      annotations: { 'backstage.io/managed-by-location': 'file:/catalog/broken/invalid-dataset.yaml' },
+      annotations: {
+        'backstage.io/managed-by-location':
+          'file:/catalog/broken/invalid-dataset.yaml',
+      },
     },
   },
-  errors: [{ name: 'InputError', message: '/spec/format must be equal to one of the allowed values' }],
+  errors: [
+    {
+      name: 'InputError',
+      message: '/spec/format must be equal to one of the allowed values',
+    },
+  ],
 };
 
 describe('KamlDClient', () => {
@@ -40,7 +52,10 @@ describe('KamlDClient', () => {
     const { client } = clientAnswering({
       'http://backend/api/catalog/entities/unprocessed/pending': {
         status: 200,
-        body: { type: 'pending', entities: [brokenDataset, { ...brokenDataset, errors: [] }] },
+        body: {
+          type: 'pending',
+          entities: [brokenDataset, { ...brokenDataset, errors: [] }],
+        },
       },
       'http://backend/api/catalog/entities/unprocessed/failed': {
         status: 200,
@@ -59,14 +74,24 @@ describe('KamlDClient', () => {
 
   it('fails with the response error when the catalog refuses', async () => {
     const { client } = clientAnswering({
-      'http://backend/api/catalog/entities/unprocessed/pending': { status: 403, body: { error: { name: 'NotAllowedError', message: 'Unauthorized' } } },
-      'http://backend/api/catalog/entities/unprocessed/failed': { status: 200, body: { entities: [] } },
+      'http://backend/api/catalog/entities/unprocessed/pending': {
+        status: 403,
+        body: { error: { name: 'NotAllowedError', message: 'Unauthorized' } },
+      },
+      'http://backend/api/catalog/entities/unprocessed/failed': {
+        status: 200,
+        body: { entities: [] },
+      },
     });
     await expect(client.getCatalogProblems()).rejects.toThrow(/403/);
   });
 
   it('reads a degraded health report (503) as data', async () => {
-    const report = { status: 'degraded', version: '1', dependencies: [{ name: 'storage', status: 'down', message: 'x' }] };
+    const report = {
+      status: 'degraded',
+      version: '1',
+      dependencies: [{ name: 'storage', status: 'down', message: 'x' }],
+    };
     const { client } = clientAnswering({
       'http://backend/api/kaml-d/health': { status: 503, body: report },
     });
@@ -78,7 +103,10 @@ describe('KamlDClient dataset calls', () => {
   function recordingClient(status = 200, body: unknown = {}) {
     const calls: Array<{ url: string; init?: RequestInit }> = [];
     const client = new KamlDClient({
-      discoveryApi: { getBaseUrl: async (pluginId: string) => `http://backend/api/${pluginId}` },
+      discoveryApi: {
+        getBaseUrl: async (pluginId: string) =>
+          `http://backend/api/${pluginId}`,
+      },
       fetchApi: {
         fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
           calls.push({ url: String(input), init });
@@ -96,7 +124,10 @@ describe('KamlDClient dataset calls', () => {
     const { client, calls } = recordingClient();
     await client.getDatasetSchema({ namespace: 'team a', name: 'sales/2024' });
     await client.getDatasetPreview({ namespace: 'default', name: 'sales' }, 25);
-    await client.getDatasetProfile({ namespace: 'default', name: 'sales' }, 'unit price&tax');
+    await client.getDatasetProfile(
+      { namespace: 'default', name: 'sales' },
+      'unit price&tax',
+    );
     await client.getStorageSummary();
     expect(calls.map(c => c.url)).toEqual([
       'http://backend/api/kaml-d/datasets/team%20a/sales%2F2024/schema',
@@ -111,13 +142,20 @@ describe('KamlDClient dataset calls', () => {
     await client.runQuery('SELECT * FROM "sales"', 50);
     expect(calls[0].url).toBe('http://backend/api/kaml-d/query');
     expect(calls[0].init?.method).toBe('POST');
-    expect(JSON.parse(String(calls[0].init?.body))).toEqual({ sql: 'SELECT * FROM "sales"', limit: 50 });
+    expect(JSON.parse(String(calls[0].init?.body))).toEqual({
+      sql: 'SELECT * FROM "sales"',
+      limit: 50,
+    });
   });
 
   it('sends the upload fields before the files', async () => {
-    const { client, calls } = recordingClient(201, { entityRef: 'dataset:default/sales' });
+    const { client, calls } = recordingClient(201, {
+      entityRef: 'dataset:default/sales',
+    });
     // the test environment's FormData is Node's (as is its fetch), which takes Node's File
-    const file = new NodeFile(['a,b\n1,2\n'], 'sales.csv', { type: 'text/csv' }) as unknown as File;
+    const file = new NodeFile(['a,b\n1,2\n'], 'sales.csv', {
+      type: 'text/csv',
+    }) as unknown as File;
     await client.uploadDataset({
       name: 'sales',
       format: 'csv',
@@ -128,14 +166,23 @@ describe('KamlDClient dataset calls', () => {
     const form = calls[0].init?.body;
     expect(form).toBeInstanceOf(FormData);
     const entries = [...(form as FormData).entries()];
-    expect(entries.map(([key]) => key)).toEqual(['name', 'format', 'owner', 'tags', 'files']);
+    expect(entries.map(([key]) => key)).toEqual([
+      'name',
+      'format',
+      'owner',
+      'tags',
+      'files',
+    ]);
     expect(entries[3][1]).toBe('finance,tabular');
     expect((entries[4][1] as File).name).toBe('sales.csv');
   });
 
   it('fails with the server error when a call is refused', async () => {
     const { client } = recordingClient(400, {
-      error: { name: 'InputError', message: 'Parser Error: syntax error at or near "SELEC"' },
+      error: {
+        name: 'InputError',
+        message: 'Parser Error: syntax error at or near "SELEC"',
+      },
       request: { method: 'POST', url: '/api/kaml-d/query' },
       response: { statusCode: 400 },
     });
@@ -148,12 +195,19 @@ describe('KamlDClient dataset calls', () => {
 
 describe('KamlDClient.getObservation', () => {
   it('encodes every path segment and sends the range as a query parameter', async () => {
-    const body = { entityRef: 'model:default/a b', headline: { status: 'unknown', reason: 'r' } };
+    const body = {
+      entityRef: 'model:default/a b',
+      headline: { status: 'unknown', reason: 'r' },
+    };
     const { client, calls } = clientAnswering({
-      'http://backend/api/kaml-d/observation/default/model/a%20b%2Fc?range=6h': { status: 200, body },
+      'http://backend/api/kaml-d/observation/default/model/a%20b%2Fc?range=6h':
+        { status: 200, body },
     });
     await expect(
-      client.getObservation({ kind: 'model', namespace: 'default', name: 'a b/c' }, '6h'),
+      client.getObservation(
+        { kind: 'model', namespace: 'default', name: 'a b/c' },
+        '6h',
+      ),
     ).resolves.toEqual(body);
     expect(calls).toHaveLength(1);
   });
@@ -162,11 +216,73 @@ describe('KamlDClient.getObservation', () => {
     const { client } = clientAnswering({
       'http://backend/api/kaml-d/observation/default/model/nobody?range=1h': {
         status: 404,
-        body: { error: { name: 'NotFoundError', message: 'No entity model:default/nobody in the catalog' } },
+        body: {
+          error: {
+            name: 'NotFoundError',
+            message: 'No entity model:default/nobody in the catalog',
+          },
+        },
       },
     });
     await expect(
-      client.getObservation({ kind: 'model', namespace: 'default', name: 'nobody' }, '1h'),
+      client.getObservation(
+        { kind: 'model', namespace: 'default', name: 'nobody' },
+        '1h',
+      ),
     ).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
+
+describe('KamlDClient versioning reads', () => {
+  it('reads schema, preview and profile at a snapshot with an encoded snapshot parameter', async () => {
+    const ok = { status: 200, body: {} };
+    const { client, calls } = clientAnswering({
+      'http://backend/api/kaml-d/datasets/default/sales/schema?snapshot=snap-20261126t070102z-3f9a1c':
+        ok,
+      'http://backend/api/kaml-d/datasets/default/sales/preview?limit=10&snapshot=snap-a%26b':
+        ok,
+      'http://backend/api/kaml-d/datasets/default/sales/profile?column=amount&snapshot=snap-x':
+        ok,
+    });
+    const sales = { namespace: 'default', name: 'sales' };
+    await client.getDatasetSchema(sales, 'snap-20261126t070102z-3f9a1c');
+    await client.getDatasetPreview(sales, 10, 'snap-a&b');
+    await client.getDatasetProfile(sales, 'amount', 'snap-x');
+    expect(calls).toHaveLength(3);
+  });
+
+  it('reads the deployments of a model from its runs answer, keeping a cluster error', async () => {
+    const deployment = {
+      name: 'fraud',
+      namespace: 'kaml-models',
+      version: '3',
+      track: 'stable',
+      desiredReplicas: 1,
+      readyReplicas: 1,
+      endpoint: 'http://fraud.kaml-models.svc:8080',
+    };
+    const { client } = clientAnswering({
+      'http://backend/api/kaml-d/runs/team%20a/fraud': {
+        status: 200,
+        body: { model: 'fraud', runs: [], deployments: [deployment] },
+      },
+      'http://backend/api/kaml-d/runs/default/down': {
+        status: 200,
+        body: { model: 'down', runs: [], deployments: [], error: 'no cluster' },
+      },
+      'http://backend/api/kaml-d/runs/default/refused': {
+        status: 403,
+        body: { error: { name: 'NotAllowedError', message: 'no' } },
+      },
+    });
+    await expect(
+      client.getModelDeployments({ namespace: 'team a', name: 'fraud' }),
+    ).resolves.toEqual({ deployments: [deployment], error: undefined });
+    await expect(
+      client.getModelDeployments({ namespace: 'default', name: 'down' }),
+    ).resolves.toEqual({ deployments: [], error: 'no cluster' });
+    await expect(
+      client.getModelDeployments({ namespace: 'default', name: 'refused' }),
+    ).rejects.toMatchObject({ statusCode: 403 });
   });
 });

@@ -25,6 +25,7 @@ import {
   DatasetName,
   DatasetUploadRequest,
   KamlDApi,
+  ModelDeploymentSummary,
   ObservedEntityName,
 } from './KamlDApi';
 
@@ -121,8 +122,15 @@ export class KamlDClient implements KamlDApi {
     return this.getJson(await this.url('/storage/summary'));
   }
 
-  async getDatasetSchema(dataset: DatasetName): Promise<DatasetSchemaResponse> {
-    return this.getJson(await this.url(this.datasetPath(dataset, 'schema')));
+  async getDatasetSchema(
+    dataset: DatasetName,
+    snapshot?: string,
+  ): Promise<DatasetSchemaResponse> {
+    const query = new URLSearchParams();
+    if (snapshot !== undefined) query.set('snapshot', snapshot);
+    return this.getJson(
+      await this.url(this.datasetPath(dataset, 'schema'), query),
+    );
   }
 
   async getDatasetPreview(
@@ -141,8 +149,10 @@ export class KamlDClient implements KamlDApi {
   async getDatasetProfile(
     dataset: DatasetName,
     column: string,
+    snapshot?: string,
   ): Promise<DatasetProfileResponse> {
     const query = new URLSearchParams({ column });
+    if (snapshot !== undefined) query.set('snapshot', snapshot);
     return this.getJson(
       await this.url(this.datasetPath(dataset, 'profile'), query),
     );
@@ -297,6 +307,22 @@ export class KamlDClient implements KamlDApi {
         new URLSearchParams({ versions: versions.join(',') }),
       ),
     );
+  }
+
+  async getModelDeployments(
+    model: DatasetName,
+  ): Promise<{ deployments: ModelDeploymentSummary[]; error?: string }> {
+    const answer = await this.getJson<{
+      deployments?: ModelDeploymentSummary[];
+      error?: string;
+    }>(
+      await this.url(
+        `/runs/${encodeURIComponent(model.namespace)}/${encodeURIComponent(
+          model.name,
+        )}`,
+      ),
+    );
+    return { deployments: answer.deployments ?? [], error: answer.error };
   }
 
   async promoteModelAlias(

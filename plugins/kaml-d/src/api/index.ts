@@ -4,6 +4,7 @@ export type {
   CatalogProblem,
   DatasetName,
   DatasetUploadRequest,
+  ModelDeploymentSummary,
   ObservedEntityName,
 } from './KamlDApi';
 export { KamlDClient } from './KamlDClient';

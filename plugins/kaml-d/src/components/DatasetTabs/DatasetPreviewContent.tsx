@@ -10,6 +10,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { kamlDApiRef } from '../../api';
 import { serverMessage } from '../shared/errors';
 import { RowsTable } from '../shared/RowsTable';
+import { SnapshotSelect, useSnapshotParam } from './SnapshotSelect';
 import { useDatasetName } from './useDatasetName';
 
 /** Row counts the preview offers; the largest is the cap (the server caps again). */
@@ -19,16 +20,20 @@ const useStyles = makeStyles(theme => ({
   controls: { marginBottom: theme.spacing(2), minWidth: theme.spacing(16) },
 }));
 
-/** The Preview tab of a Dataset: its first rows, as many as picked. */
+/** The Preview tab of a Dataset: its first rows, as many as picked, now or at a snapshot. */
 export function DatasetPreviewContent() {
   const classes = useStyles();
   const api = useApi(kamlDApiRef);
   const dataset = useDatasetName();
   const { namespace, name } = dataset;
   const [limit, setLimit] = useState<number>(PREVIEW_LIMITS[0]);
+  const [snapshot] = useSnapshotParam();
   const { value, loading, error } = useAsync(
-    () => api.getDatasetPreview({ namespace, name }, limit),
-    [api, namespace, name, limit],
+    () =>
+      snapshot
+        ? api.getDatasetPreview({ namespace, name }, limit, snapshot)
+        : api.getDatasetPreview({ namespace, name }, limit),
+    [api, namespace, name, limit, snapshot],
   );
 
   let body;
@@ -48,7 +53,9 @@ export function DatasetPreviewContent() {
     ].join(' · ');
     body = (
       <RowsTable
-        title={`First ${value.rows.length} rows`}
+        title={`First ${value.rows.length} rows${
+          snapshot ? ` at snapshot ${snapshot}` : ''
+        }`}
         subtitle={subtitle}
         columns={value.columns}
         rows={value.rows}
@@ -59,6 +66,7 @@ export function DatasetPreviewContent() {
 
   return (
     <>
+      <SnapshotSelect />
       <FormControl className={classes.controls} variant="outlined" size="small">
         <InputLabel id="kaml-d-preview-limit">Rows</InputLabel>
         <Select

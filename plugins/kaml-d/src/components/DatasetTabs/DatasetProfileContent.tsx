@@ -23,6 +23,7 @@ import { formatCount } from '../shared/relations';
 import { serverMessage } from '../shared/errors';
 import { Field, Fields } from '../shared/Fields';
 import { Histogram } from './Histogram';
+import { SnapshotSelect, useSnapshotParam } from './SnapshotSelect';
 import { useDatasetName } from './useDatasetName';
 
 const useStyles = makeStyles(theme => ({
@@ -30,7 +31,9 @@ const useStyles = makeStyles(theme => ({
 }));
 
 function percent(share: number): string {
-  return `${(share * 100).toLocaleString('en-US', { maximumFractionDigits: 1 })}%`;
+  return `${(share * 100).toLocaleString('en-US', {
+    maximumFractionDigits: 1,
+  })}%`;
 }
 
 /** The figures of one column's profile. */
@@ -43,7 +46,9 @@ export function ColumnProfile(props: { profile: DatasetProfileResponse }) {
           <Fields>
             <Field label="Rows">{formatCount(profile.rows)}</Field>
             <Field label="Null share">
-              {`${percent(profile.nullShare)} (${formatCount(profile.nulls)} nulls)`}
+              {`${percent(profile.nullShare)} (${formatCount(
+                profile.nulls,
+              )} nulls)`}
             </Field>
             <Field label="Distinct values (approx.)">
               {formatCount(profile.approxDistinct)}
@@ -60,7 +65,9 @@ export function ColumnProfile(props: { profile: DatasetProfileResponse }) {
       <Grid item xs={12} md={6}>
         <InfoCard title="Top values">
           {profile.topValues.length === 0 ? (
-            <Typography color="textSecondary">The column has no values.</Typography>
+            <Typography color="textSecondary">
+              The column has no values.
+            </Typography>
           ) : (
             <List dense aria-label={`Top values of ${profile.column}`}>
               {profile.topValues.map(top => (
@@ -86,13 +93,20 @@ export function ColumnProfile(props: { profile: DatasetProfileResponse }) {
   );
 }
 
-function ProfileOf(props: { dataset: DatasetName; column: string }) {
+function ProfileOf(props: {
+  dataset: DatasetName;
+  column: string;
+  snapshot?: string;
+}) {
   const api = useApi(kamlDApiRef);
   const { namespace, name } = props.dataset;
-  const { column } = props;
+  const { column, snapshot } = props;
   const { value, loading, error } = useAsync(
-    () => api.getDatasetProfile({ namespace, name }, column),
-    [api, namespace, name, column],
+    () =>
+      snapshot
+        ? api.getDatasetProfile({ namespace, name }, column, snapshot)
+        : api.getDatasetProfile({ namespace, name }, column),
+    [api, namespace, name, column, snapshot],
   );
   if (loading) {
     return <Progress aria-label={`Profiling ${column}`} />;
@@ -115,9 +129,13 @@ export function DatasetProfileContent() {
   const dataset = useDatasetName();
   const { namespace, name } = dataset;
   const [picked, setPicked] = useState<string | undefined>();
+  const [snapshot] = useSnapshotParam();
   const schema = useAsync(
-    () => api.getDatasetSchema({ namespace, name }),
-    [api, namespace, name],
+    () =>
+      snapshot
+        ? api.getDatasetSchema({ namespace, name }, snapshot)
+        : api.getDatasetSchema({ namespace, name }),
+    [api, namespace, name, snapshot],
   );
 
   if (schema.loading) {
@@ -125,25 +143,35 @@ export function DatasetProfileContent() {
   }
   if (schema.error) {
     return (
-      <ResponseErrorPanel
-        title={`Could not read the columns of ${dataset.title}: ${serverMessage(schema.error)}`}
-        error={schema.error}
-      />
+      <>
+        <SnapshotSelect />
+        <ResponseErrorPanel
+          title={`Could not read the columns of ${
+            dataset.title
+          }: ${serverMessage(schema.error)}`}
+          error={schema.error}
+        />
+      </>
     );
   }
   const columns = schema.value?.columns ?? [];
   if (columns.length === 0) {
     return (
-      <EmptyState
-        missing="data"
-        title="No columns to profile"
-        description="The query engine found no columns in this dataset. Profiles need tabular files (CSV, Parquet, JSON lines)."
-      />
+      <>
+        <SnapshotSelect />
+        <EmptyState
+          missing="data"
+          title="No columns to profile"
+          description="The query engine found no columns in this dataset. Profiles need tabular files (CSV, Parquet, JSON lines)."
+        />
+      </>
     );
   }
-  const column = picked ?? columns[0].name;
+  const column =
+    picked && columns.some(c => c.name === picked) ? picked : columns[0].name;
   return (
     <>
+      <SnapshotSelect />
       <FormControl className={classes.picker} variant="outlined" size="small">
         <InputLabel id="kaml-d-profile-column">Column</InputLabel>
         <Select
@@ -159,7 +187,11 @@ export function DatasetProfileContent() {
           ))}
         </Select>
       </FormControl>
-      <ProfileOf dataset={{ namespace, name }} column={column} />
+      <ProfileOf
+        dataset={{ namespace, name }}
+        column={column}
+        snapshot={snapshot}
+      />
     </>
   );
 }

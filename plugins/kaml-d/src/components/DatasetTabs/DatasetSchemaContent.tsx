@@ -17,6 +17,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { kamlDApiRef } from '../../api';
 import { ClassificationBadge } from '../DatasetPage/ClassificationBadge';
 import { serverMessage } from '../shared/errors';
+import { SnapshotSelect, useSnapshotParam } from './SnapshotSelect';
 import { useDatasetName } from './useDatasetName';
 
 /** A column as the engine reads it, with what the entity declares about it. */
@@ -70,48 +71,64 @@ const columns: TableColumn<SchemaRow>[] = [
   { title: 'Description', render: row => row.declared?.description },
 ];
 
-/** The Schema tab of a Dataset: columns and types from the engine, classifications declared. */
+/**
+ * The Schema tab of a Dataset: columns and types from the engine (now or at a snapshot),
+ * classifications declared.
+ */
 export function DatasetSchemaContent() {
   const api = useApi(kamlDApiRef);
   const { entity } = useEntity();
   const dataset = useDatasetName();
   const { namespace, name } = dataset;
+  const [snapshot] = useSnapshotParam();
   const { value, loading, error } = useAsync(
-    () => api.getDatasetSchema({ namespace, name }),
-    [api, namespace, name],
+    () =>
+      snapshot
+        ? api.getDatasetSchema({ namespace, name }, snapshot)
+        : api.getDatasetSchema({ namespace, name }),
+    [api, namespace, name, snapshot],
   );
   const declared = isDatasetEntity(entity)
     ? entity.spec.schema?.columns ?? []
     : [];
 
+  let content;
   if (loading) {
-    return <Progress aria-label="Reading the schema" />;
-  }
-  if (error) {
-    return (
+    content = <Progress aria-label="Reading the schema" />;
+  } else if (error) {
+    content = (
       <ResponseErrorPanel
-        title={`Could not read the schema of ${dataset.title}: ${serverMessage(error)}`}
+        title={`Could not read the schema of ${dataset.title}: ${serverMessage(
+          error,
+        )}`}
         error={error}
       />
     );
-  }
-  const rows = mergeSchema(value?.columns ?? [], declared);
-  if (rows.length === 0) {
-    return (
-      <EmptyState
-        missing="data"
-        title="No columns"
-        description="The query engine found no columns in this dataset, and its entity declares none. Add spec.schema.columns to the entity file, or upload tabular files (CSV, Parquet, JSON lines)."
-      />
-    );
+  } else {
+    const rows = mergeSchema(value?.columns ?? [], declared);
+    content =
+      rows.length === 0 ? (
+        <EmptyState
+          missing="data"
+          title="No columns"
+          description="The query engine found no columns in this dataset, and its entity declares none. Add spec.schema.columns to the entity file, or upload tabular files (CSV, Parquet, JSON lines)."
+        />
+      ) : (
+        <Table<SchemaRow>
+          title={`Schema (${value?.columns.length ?? 0} columns)${
+            snapshot ? ` at snapshot ${snapshot}` : ''
+          }`}
+          subtitle={value ? `Read by ${value.engine}` : undefined}
+          options={{ paging: false, search: false, padding: 'dense' }}
+          columns={columns}
+          data={rows}
+        />
+      );
   }
   return (
-    <Table<SchemaRow>
-      title={`Schema (${value?.columns.length ?? 0} columns)`}
-      subtitle={value ? `Read by ${value.engine}` : undefined}
-      options={{ paging: false, search: false, padding: 'dense' }}
-      columns={columns}
-      data={rows}
-    />
+    <>
+      <SnapshotSelect />
+      {content}
+    </>
   );
 }

@@ -68,6 +68,50 @@ describe('LineChart', () => {
     expect(screen.getByText('p95')).toBeInTheDocument();
   });
 
+  it('labels the x axis with formatX and marks each point when asked (model versions)', () => {
+    const auc: ObservationPanel = {
+      id: 'auc',
+      title: 'auc by version',
+      unit: 'none',
+      series: [
+        {
+          label: 'auc',
+          points: [
+            [1, 0.9],
+            [2, 0.93],
+            [4, 0.95],
+          ],
+        },
+      ],
+    };
+    const { container } = render(
+      <ThemeProvider theme={theme}>
+        <LineChart
+          panel={auc}
+          rangeSeconds={0}
+          formatX={x => `v${x}`}
+          markers
+        />
+      </ThemeProvider>,
+    );
+    const svg = screen.getByRole('img', {
+      name: 'auc by version: latest auc 0.95',
+    });
+    expect(screen.getByText('v1')).toBeInTheDocument();
+    expect(screen.getByText('v4')).toBeInTheDocument();
+    const dots = Array.from(svg.querySelectorAll('circle'));
+    expect(dots.map(d => d.getAttribute('fill'))).toEqual([
+      '#123456',
+      '#123456',
+      '#123456',
+    ]);
+    expect(dots[2].textContent).toBe('auc v4: 0.95');
+    expect(container.querySelector('polyline')).toHaveAttribute(
+      'stroke',
+      '#123456',
+    );
+  });
+
   it('says there is no data instead of drawing an empty chart', () => {
     const empty = { ...latency, series: [] };
     renderChart(empty);

@@ -59,12 +59,18 @@ export function describePanel(panel: ObservationPanel): string {
   }`;
 }
 
-/** A line chart of one panel: theme colours, sized to its container, labelled for screen readers. */
+/**
+ * A line chart of one panel: theme colours, sized to its container, labelled for screen readers.
+ * The x axis is time (seconds) unless `formatX` says how to label it (such as `v3` for model
+ * versions); `markers` draws a dot at each point, for series of few points.
+ */
 export function LineChart(props: {
   panel: ObservationPanel;
   rangeSeconds: number;
+  formatX?: (x: number) => string;
+  markers?: boolean;
 }) {
-  const { panel, rangeSeconds } = props;
+  const { panel, rangeSeconds, markers } = props;
   const classes = useStyles();
   const theme = useTheme();
   const [ref, width] = useWidth();
@@ -95,6 +101,7 @@ export function LineChart(props: {
     PAD.left + (x1 > x0 ? ((x - x0) / (x1 - x0)) * plotW : plotW / 2);
   const sy = (y: number) => PAD.top + plotH - ((y - y0) / (y1 - y0)) * plotH;
   const withDate = rangeSeconds > 86400;
+  const formatX = props.formatX ?? ((x: number) => formatTime(x, withDate));
   const text = { fill: theme.palette.text.secondary, fontSize: 11 };
   return (
     <div ref={ref} className={classes.root}>
@@ -127,10 +134,10 @@ export function LineChart(props: {
           {formatValue(panel.unit, y0)}
         </text>
         <text x={PAD.left} y={HEIGHT - 4} {...text}>
-          {formatTime(x0, withDate)}
+          {formatX(x0)}
         </text>
         <text x={PAD.left + plotW} y={HEIGHT - 4} textAnchor="end" {...text}>
-          {formatTime(x1, withDate)}
+          {formatX(x1)}
         </text>
         {panel.series.map((s, i) => (
           <polyline
@@ -143,6 +150,23 @@ export function LineChart(props: {
               .join(' ')}
           />
         ))}
+        {markers &&
+          panel.series.flatMap((s, i) =>
+            s.points.map(([x, y]) => (
+              <circle
+                key={`${s.label}-${x}`}
+                cx={sx(x)}
+                cy={sy(y)}
+                r={3}
+                fill={colours[i % colours.length]}
+              >
+                <title>{`${s.label} ${formatX(x)}: ${formatValue(
+                  panel.unit,
+                  y,
+                )}`}</title>
+              </circle>
+            )),
+          )}
       </svg>
       <div className={classes.legend}>
         {panel.series.map((s, i) => (

@@ -4,10 +4,14 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   DatasetSnapshot,
   DatasetSnapshotDiff,
+  datasetSnapshotRestorePermission,
 } from '@kaml-d/plugin-kaml-d-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -82,6 +86,13 @@ function SnapshotModels(props: { snapshotId: string }) {
   );
 }
 
+/** `(+120)`, `(−3)` or nothing when the count did not move. */
+function rowDelta(rows: { before: number; after: number }): string {
+  const delta = rows.after - rows.before;
+  if (delta === 0) return '';
+  return delta > 0 ? ` (+${delta})` : ` (−${-delta})`;
+}
+
 /** Added/removed/changed files, schema changes and row counts between two states. */
 export function SnapshotDiffView(props: { diff: DatasetSnapshotDiff }) {
   const { diff } = props;
@@ -111,16 +122,26 @@ export function SnapshotDiffView(props: { diff: DatasetSnapshotDiff }) {
         {diff.added.length} added · {diff.removed.length} removed ·{' '}
         {diff.changed.length} changed · {diff.unchangedCount} unchanged
       </Typography>
-      <Typography>
-        {diff.rows
-          ? `Rows: ${diff.rows.before} → ${diff.rows.after}`
-          : 'Row counts unavailable (the dataset cannot be read as a table).'}
-      </Typography>
-      <Typography>
-        {schemaChanges.length
-          ? `Schema: ${schemaChanges.join(' · ')}`
-          : 'Schema unchanged'}
-      </Typography>
+      {diff.rows || !diff.tableUnreadable ? (
+        <>
+          <Typography>
+            {diff.rows
+              ? `Rows: ${diff.rows.before} → ${diff.rows.after}${rowDelta(
+                  diff.rows,
+                )}`
+              : 'Row counts unavailable (the dataset cannot be read as a table).'}
+          </Typography>
+          <Typography>
+            {schemaChanges.length
+              ? `Schema: ${schemaChanges.join(' · ')}`
+              : 'Schema unchanged'}
+          </Typography>
+        </>
+      ) : (
+        <Typography>
+          Schema and row counts not compared: {diff.tableUnreadable}
+        </Typography>
+      )}
       {files.length > 0 && (
         <RowsTable
           title="Files"
@@ -148,6 +169,12 @@ export function DatasetVersionsContent() {
   const api = useApi(kamlDApiRef);
   const dataset = useDatasetName();
   const { namespace, name } = dataset;
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const restorePermission = usePermission({
+    permission: datasetSnapshotRestorePermission,
+    resourceRef: entityRef,
+  });
   const [searchParams] = useSearchParams();
   const highlighted = searchParams.get('snapshot') ?? undefined;
 
@@ -161,7 +188,15 @@ export function DatasetVersionsContent() {
     severity: 'success' | 'error';
     text: string;
   }>();
-  const [denied, setDenied] = useState<Denied>({});
+  const [refused, setRefused] = useState<Denied>({});
+  const denied: Denied = {
+    ...refused,
+    restore:
+      refused.restore ??
+      (!restorePermission.loading && !restorePermission.allowed
+        ? datasetSnapshotRestorePermission.name
+        : undefined),
+  };
   const [selected, setSelected] = useState<string[]>(
     highlighted ? [highlighted] : [],
   );
@@ -171,7 +206,7 @@ export function DatasetVersionsContent() {
 
   const fail = (action: keyof Denied, what: string, error: Error) => {
     const permission = deniedPermission(error);
-    if (permission) setDenied(d => ({ ...d, [action]: permission }));
+    if (permission) setRefused(d => ({ ...d, [action]: permission }));
     setNotice({ severity: 'error', text: `${what}: ${serverMessage(error)}` });
   };
 
@@ -281,6 +316,7 @@ export function DatasetVersionsContent() {
               <TableCell align="right">Size</TableCell>
               <TableCell>Digest</TableCell>
               <TableCell>Model versions</TableCell>
+              <TableCell>View at this snapshot</TableCell>
               <TableCell>Actions</TableCell>
             </TableRow>
           </TableHead>
@@ -321,23 +357,43 @@ export function DatasetVersionsContent() {
                   <SnapshotModels snapshotId={s.id} />
                 </TableCell>
                 <TableCell>
+                  {(['preview', 'schema', 'profile'] as const).map(tab => (
+                    <div key={tab}>
+                      <Link
+                        to={`${entityTabPath(
+                          entityRef,
+                          tab,
+                        )}?snapshot=${encodeURIComponent(s.id)}`}
+                        aria-label={`${tab} at ${s.id}`}
+                      >
+                        {tab[0].toLocaleUpperCase('en-US') + tab.slice(1)}
+                      </Link>
+                    </div>
+                  ))}
+                </TableCell>
+                <TableCell>
                   <Button size="small" onClick={() => setPreview(s.id)}>
                     Preview
                   </Button>
-                  <Button
-                    size="small"
-                    color="secondary"
-                    disabled={busy || !!denied.restore}
+                  <span
                     title={
                       denied.restore
                         ? `Needs permission ${denied.restore}`
                         : undefined
                     }
-                    onClick={() => setConfirm(s)}
-                    aria-label={`Restore ${s.id}`}
                   >
-                    Restore
-                  </Button>
+                    <Button
+                      size="small"
+                      color="secondary"
+                      disabled={
+                        busy || restorePermission.loading || !!denied.restore
+                      }
+                      onClick={() => setConfirm(s)}
+                      aria-label={`Restore ${s.id}`}
+                    >
+                      Restore
+                    </Button>
+                  </span>
                 </TableCell>
               </TableRow>
             ))}
@@ -385,7 +441,8 @@ export function DatasetVersionsContent() {
         )}
         {denied.restore && (
           <Typography variant="caption" role="note" display="block">
-            Restoring needs the permission {denied.restore}.
+            You cannot restore snapshots: restoring needs the permission{' '}
+            {denied.restore}.
           </Typography>
         )}
       </Paper>

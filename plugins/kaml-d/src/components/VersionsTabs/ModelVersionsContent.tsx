@@ -5,12 +5,15 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ModelEntityV1alpha1,
   ModelVersion,
   ModelVersionComparison,
-  RELATION_SERVED_BY,
+  modelVersionPromotePermission,
+  ObservationPanel,
 } from '@kaml-d/plugin-kaml-d-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -19,7 +22,9 @@ import Chip from '@material-ui/core/Chip';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
+import Grid from '@material-ui/core/Grid';
 import Paper from '@material-ui/core/Paper';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -31,15 +36,18 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { kamlDApiRef } from '../../api';
+import { DatasetName, kamlDApiRef } from '../../api';
+import { LineChart } from '../HealthTab/LineChart';
 import { serverMessage } from '../shared/errors';
-import { relationTargets } from '../shared/relations';
 import { deniedPermission, entityTabPath } from './permissions';
 
 const useStyles = makeStyles(theme => ({
   section: { padding: theme.spacing(2), marginBottom: theme.spacing(2) },
   chip: { marginRight: theme.spacing(0.5) },
+  selected: { backgroundColor: theme.palette.action.selected },
 }));
 
 /** Alias names the server accepts: DNS-label-like. */
@@ -50,36 +58,237 @@ function formatMetric(value: number | null | undefined): string {
   return Number.isInteger(value) ? String(value) : value.toPrecision(4);
 }
 
+/** `dataset:default/sales` → `sales`; other namespaces are kept. */
+function shortRef(ref: string): string {
+  return ref.replace(/^[a-z]+:(default\/)?/, '');
+}
+
 /**
- * The Versions tab of a Model: its registered versions with metrics, aliases, the dataset
- * snapshots and run behind each, comparing versions, promoting an alias and the deployment lineage
- * (snapshot → version → serving component).
+ * One chart panel per metric: the metric's value at each version that recorded it, oldest
+ * version first.
+ */
+export function metricPanels(items: ModelVersion[]): ObservationPanel[] {
+  const names = [...new Set(items.flatMap(v => Object.keys(v.metrics)))].sort();
+  const ascending = [...items].sort((a, b) => a.version - b.version);
+  return names.map(metric => ({
+    id: metric,
+    title: `${metric} by version`,
+    unit: 'none',
+    series: [
+      {
+        label: metric,
+        points: ascending
+          .filter(v => typeof v.metrics[metric] === 'number')
+          .map(v => [v.version, v.metrics[metric]] as [number, number]),
+      },
+    ],
+  }));
+}
+
+/**
+ * The registered version a Deployment's `kaml-d.io/model-version` label names: `3` or `v3`.
+ * `undefined` when the label is missing or names no registered version (such as `1.4.0`).
+ */
+export function servedVersion(
+  label: string | undefined,
+  items: ModelVersion[],
+): ModelVersion | undefined {
+  const match = label?.trim().match(/^v?(\d+)$/i);
+  if (!match) return undefined;
+  return items.find(v => v.version === Number(match[1]));
+}
+
+/** The dataset snapshots a version was trained on, each linking to the dataset's Versions tab. */
+function TrainedOnLinks(props: { version: ModelVersion }) {
+  const { trainedOn } = props.version;
+  if (trainedOn.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        no snapshot recorded
+      </Typography>
+    );
+  }
+  return (
+    <>
+      {trainedOn.map(t => (
+        <div key={`${t.datasetRef}@${t.snapshotId}`}>
+          <Link
+            to={`${entityTabPath(
+              t.datasetRef,
+              'versions',
+            )}?snapshot=${encodeURIComponent(t.snapshotId)}`}
+          >
+            {shortRef(t.datasetRef)} @ {t.snapshotId}
+          </Link>
+        </div>
+      ))}
+    </>
+  );
+}
+
+/** A line chart per metric across the versions. */
+function MetricsCharts(props: { items: ModelVersion[] }) {
+  const classes = useStyles();
+  const panels = metricPanels(props.items);
+  return (
+    <Paper className={classes.section} aria-label="Metrics by version">
+      <Typography variant="h6">Metrics by version</Typography>
+      {panels.length === 0 ? (
+        <Typography color="textSecondary">
+          No metrics recorded: register versions with metrics (such as auc or
+          loss) to chart them.
+        </Typography>
+      ) : (
+        <Grid container spacing={2}>
+          {panels.map(panel => (
+            <Grid item xs={12} md={6} key={panel.id}>
+              <Typography variant="subtitle2">{panel.title}</Typography>
+              <LineChart
+                panel={panel}
+                rangeSeconds={0}
+                formatX={x => `v${x}`}
+                markers
+              />
+            </Grid>
+          ))}
+        </Grid>
+      )}
+    </Paper>
+  );
+}
+
+/**
+ * Lineage of what is served: each serving Deployment of the model, the version its
+ * `kaml-d.io/model-version` label names, and the dataset snapshots behind that version.
+ */
+function DeploymentLineage(props: {
+  model: DatasetName;
+  entityRef: string;
+  items: ModelVersion[];
+}) {
+  const { model, entityRef, items } = props;
+  const classes = useStyles();
+  const api = useApi(kamlDApiRef);
+  const { value, loading, error } = useAsync(
+    () => api.getModelDeployments(model),
+    [api, model.namespace, model.name],
+  );
+  let body;
+  if (loading) {
+    body = <Progress aria-label="Reading the deployments" />;
+  } else if (error) {
+    body = (
+      <Alert severity="error">
+        Could not read the deployments: {serverMessage(error)}
+      </Alert>
+    );
+  } else if (value?.error) {
+    body = (
+      <Alert severity="warning">
+        Could not read the deployments from the cluster: {value.error}
+      </Alert>
+    );
+  } else if (!value || value.deployments.length === 0) {
+    body = (
+      <Typography color="textSecondary">
+        No serving Deployment of this model (deploy one with the Deploy a model
+        template, naming the version it serves).
+      </Typography>
+    );
+  } else {
+    body = (
+      <Table size="small" aria-label="Deployments and the versions they serve">
+        <TableHead>
+          <TableRow>
+            <TableCell>Deployment</TableCell>
+            <TableCell>Track</TableCell>
+            <TableCell align="right">Ready</TableCell>
+            <TableCell>Serves</TableCell>
+            <TableCell>Trained on</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {value.deployments.map(d => {
+            const served = servedVersion(d.version, items);
+            let serves;
+            if (served) {
+              serves = `v${served.version}${
+                served.aliases.length ? ` (${served.aliases.join(', ')})` : ''
+              }`;
+            } else if (d.version) {
+              serves = `${d.version} (not a registered version)`;
+            } else {
+              serves = 'version not recorded';
+            }
+            return (
+              <TableRow key={`${d.namespace}/${d.name}`}>
+                <TableCell>
+                  <Link to={entityTabPath(entityRef, 'deployments')}>
+                    {d.namespace}/{d.name}
+                  </Link>
+                </TableCell>
+                <TableCell>{d.track ?? 'stable'}</TableCell>
+                <TableCell align="right">
+                  {d.readyReplicas}/{d.desiredReplicas}
+                </TableCell>
+                <TableCell>{serves}</TableCell>
+                <TableCell>
+                  {served ? <TrainedOnLinks version={served} /> : '—'}
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+    );
+  }
+  return (
+    <Paper className={classes.section} aria-label="Deployment lineage">
+      <Typography variant="h6">
+        Lineage: dataset snapshot → version → deployment
+      </Typography>
+      {body}
+    </Paper>
+  );
+}
+
+/**
+ * The Versions tab of a Model: its registered versions with metrics (table and charts), aliases,
+ * the dataset snapshots and run behind each, comparing versions, promoting an alias and the
+ * deployment lineage (snapshot → version → serving Deployment).
  */
 export function ModelVersionsContent() {
   const classes = useStyles();
   const api = useApi(kamlDApiRef);
   const { entity } = useEntity<ModelEntityV1alpha1>();
+  const entityRef = stringifyEntityRef(entity);
   const namespace = entity.metadata.namespace ?? 'default';
   const name = entity.metadata.name;
+  const [searchParams] = useSearchParams();
+  const highlighted = Number(searchParams.get('version') ?? NaN);
   const versions = useAsyncRetry(
     () => api.listModelVersions({ namespace, name }),
     [api, namespace, name],
   );
+  const promotePermission = usePermission({
+    permission: modelVersionPromotePermission,
+    resourceRef: entityRef,
+  });
   const [selected, setSelected] = useState<number[]>([]);
   const [comparison, setComparison] = useState<ModelVersionComparison>();
   const [promote, setPromote] = useState<ModelVersion>();
   const [alias, setAlias] = useState('champion');
+  const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{
     severity: 'success' | 'error';
     text: string;
   }>();
-  const [deniedPromote, setDeniedPromote] = useState<string>();
-  const servedBy = relationTargets(
-    entity,
-    RELATION_SERVED_BY,
-    entity.spec?.serving?.servedBy,
-    'component',
-  );
+  const [refusedPromote, setRefusedPromote] = useState<string>();
+  const deniedPromote =
+    refusedPromote ??
+    (!promotePermission.loading && !promotePermission.allowed
+      ? modelVersionPromotePermission.name
+      : undefined);
 
   const compare = async () => {
     setNotice(undefined);
@@ -101,6 +310,7 @@ export function ModelVersionsContent() {
   const doPromote = async (version: ModelVersion) => {
     setPromote(undefined);
     setNotice(undefined);
+    setBusy(true);
     try {
       await api.promoteModelAlias({ namespace, name }, alias, version.version);
       setNotice({
@@ -110,13 +320,15 @@ export function ModelVersionsContent() {
       versions.retry();
     } catch (e) {
       const permission = deniedPermission(e as Error);
-      if (permission) setDeniedPromote(permission);
+      if (permission) setRefusedPromote(permission);
       setNotice({
         severity: 'error',
         text: `Could not promote version ${version.version}: ${serverMessage(
           e as Error,
         )}`,
       });
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -139,7 +351,7 @@ export function ModelVersionsContent() {
       <EmptyState
         missing="data"
         title="No versions registered"
-        description="Register a version (POST /api/kaml-d/models/:namespace/:name/versions, or the Train a model template) with its artifact, metrics and the dataset snapshots it was trained on."
+        description="Register a version (POST /api/kaml-d/models/:namespace/:name/versions, or the kaml-d:model:register-version scaffolder action) with its artifact, metrics and the dataset snapshots it was trained on."
       />
     );
   }
@@ -171,7 +383,8 @@ export function ModelVersionsContent() {
         )}
         {deniedPromote && (
           <Typography variant="caption" role="note" display="block">
-            Promoting needs the permission {deniedPromote}.
+            You cannot promote versions: it needs the permission {deniedPromote}
+            .
           </Typography>
         )}
       </Paper>
@@ -204,7 +417,12 @@ export function ModelVersionsContent() {
           </TableHead>
           <TableBody>
             {items.map(v => (
-              <TableRow key={v.version}>
+              <TableRow
+                key={v.version}
+                className={
+                  v.version === highlighted ? classes.selected : undefined
+                }
+              >
                 <TableCell padding="checkbox">
                   <Checkbox
                     checked={selected.includes(v.version)}
@@ -228,6 +446,11 @@ export function ModelVersionsContent() {
                       className={classes.chip}
                     />
                   ))}
+                  {v.description && (
+                    <Typography variant="caption" display="block">
+                      {v.description}
+                    </Typography>
+                  )}
                 </TableCell>
                 {metricNames.map(m => (
                   <TableCell key={m} align="right">
@@ -235,45 +458,48 @@ export function ModelVersionsContent() {
                   </TableCell>
                 ))}
                 <TableCell>
-                  {v.trainedOn.length === 0
-                    ? '—'
-                    : v.trainedOn.map(t => (
-                        <div key={`${t.datasetRef}@${t.snapshotId}`}>
-                          <Link
-                            to={`${entityTabPath(
-                              t.datasetRef,
-                              'versions',
-                            )}?snapshot=${encodeURIComponent(t.snapshotId)}`}
-                          >
-                            {t.datasetRef.replace(/^dataset:(default\/)?/, '')}{' '}
-                            @ {t.snapshotId}
-                          </Link>
-                        </div>
-                      ))}
+                  <TrainedOnLinks version={v} />
                 </TableCell>
                 <TableCell>
-                  {v.run
-                    ? `${v.run.kind ?? 'Job'} ${v.run.namespace}/${v.run.name}`
-                    : '—'}
+                  {v.run ? (
+                    <Link
+                      to={`${entityTabPath(
+                        entityRef,
+                        'runs',
+                      )}?run=${encodeURIComponent(v.run.name)}`}
+                      title="Open the model's Runs tab"
+                    >
+                      {`${v.run.kind ?? 'Job'} ${v.run.namespace}/${
+                        v.run.name
+                      }`}
+                    </Link>
+                  ) : (
+                    '—'
+                  )}
                 </TableCell>
                 <TableCell>
                   {new Date(v.createdAt).toLocaleString()} by{' '}
-                  {v.createdBy.replace(/^user:(default\/)?/, '')}
+                  {shortRef(v.createdBy)}
                 </TableCell>
                 <TableCell>
-                  <Button
-                    size="small"
-                    disabled={!!deniedPromote}
+                  <span
                     title={
                       deniedPromote
                         ? `Needs permission ${deniedPromote}`
                         : undefined
                     }
-                    onClick={() => setPromote(v)}
-                    aria-label={`Promote version ${v.version}`}
                   >
-                    Promote to alias
-                  </Button>
+                    <Button
+                      size="small"
+                      disabled={
+                        busy || promotePermission.loading || !!deniedPromote
+                      }
+                      onClick={() => setPromote(v)}
+                      aria-label={`Promote version ${v.version}`}
+                    >
+                      Promote to alias
+                    </Button>
+                  </span>
                 </TableCell>
               </TableRow>
             ))}
@@ -311,36 +537,24 @@ export function ModelVersionsContent() {
           </Table>
         </Paper>
       )}
-      <Paper className={classes.section}>
-        <Typography variant="h6">Deployment lineage</Typography>
-        {servedBy.length === 0 ? (
-          <Typography>
-            No serving component declared (spec.serving.servedBy).
-          </Typography>
-        ) : (
-          servedBy.map(ref => {
-            const champion = aliases.champion;
-            const version = items.find(v => v.version === champion) ?? items[0];
-            const snapshots =
-              version.trainedOn.map(t => t.snapshotId).join(', ') ||
-              'no snapshot';
-            return (
-              <Typography key={ref}>
-                {snapshots} → v{version.version}
-                {champion === version.version
-                  ? ' (champion)'
-                  : ' (latest)'} →{' '}
-                <Link to={entityTabPath(ref, '')}>{ref}</Link>
-              </Typography>
-            );
-          })
-        )}
-      </Paper>
+      <MetricsCharts items={items} />
+      <DeploymentLineage
+        model={{ namespace, name }}
+        entityRef={entityRef}
+        items={items}
+      />
       <Dialog open={!!promote} onClose={() => setPromote(undefined)}>
         <DialogTitle>
           Promote version {promote?.version} to an alias
         </DialogTitle>
         <DialogContent>
+          <DialogContentText>
+            The alias moves to version {promote?.version}
+            {aliases[alias] !== undefined && aliases[alias] !== promote?.version
+              ? ` (it points at version ${aliases[alias]} now)`
+              : ''}
+            . Whatever reads the model by this alias picks up the new version.
+          </DialogContentText>
           <Box mb={1}>
             {['champion', 'challenger'].map(a => (
               <Chip

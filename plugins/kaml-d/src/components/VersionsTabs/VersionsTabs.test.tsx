@@ -1,6 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   DatasetSnapshot,
   DatasetSnapshotDiff,
@@ -10,8 +12,13 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ReactElement } from 'react';
 import { KamlDApi, kamlDApiRef } from '../../api';
-import { financeTransactions, fraudDetector } from '../__fixtures__/entities';
-import { mockKamlDApi, responseError } from '../__fixtures__/kamlDApi';
+import {
+  churnPredictor,
+  customerChurn,
+  financeTransactions,
+  fraudDetector,
+} from '../__fixtures__/entities';
+import { mockKamlDApi, pending, responseError } from '../__fixtures__/kamlDApi';
 import { DatasetVersionsContent } from './DatasetVersionsContent';
 import { ModelVersionsContent } from './ModelVersionsContent';
 import { deniedPermission, entityTabPath } from './permissions';
@@ -22,11 +29,25 @@ async function render(
   element: ReactElement,
   kamlD: Partial<KamlDApi>,
   entity: Entity,
+  options: { deny?: string[]; route?: string } = {},
 ) {
+  const denied = new Set(options.deny ?? []);
   return renderInTestApp(
     <EntityProvider entity={entity}>{element}</EntityProvider>,
     {
-      apis: [[kamlDApiRef, mockKamlDApi(kamlD)]],
+      apis: [
+        [kamlDApiRef, mockKamlDApi(kamlD)],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize: request =>
+              denied.has(request.permission.name)
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          }),
+        ],
+      ],
+      initialRouteEntries: options.route ? [options.route] : undefined,
     },
   );
 }
@@ -196,7 +217,7 @@ describe('Dataset Versions tab', () => {
     expect(
       await screen.findByText('2 added · 1 removed · 1 changed · 1 unchanged'),
     ).toBeInTheDocument();
-    expect(screen.getByText('Rows: 400 → 520')).toBeInTheDocument();
+    expect(screen.getByText('Rows: 400 → 520 (+120)')).toBeInTheDocument();
     expect(
       screen.getByText('Schema: + merchant VARCHAR · amount: BIGINT → DOUBLE'),
     ).toBeInTheDocument();
@@ -259,6 +280,11 @@ describe('Dataset Versions tab', () => {
       financeTransactions,
     );
     await screen.findByText('before cleaning');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: `Restore ${older.id}` }),
+      ).toBeEnabled(),
+    );
     await userEvent.click(
       screen.getByRole('button', { name: `Restore ${older.id}` }),
     );
@@ -303,6 +329,11 @@ describe('Dataset Versions tab', () => {
       financeTransactions,
     );
     await screen.findByText('before cleaning');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: `Restore ${older.id}` }),
+      ).toBeEnabled(),
+    );
     await userEvent.click(
       screen.getByRole('button', { name: `Restore ${older.id}` }),
     );
@@ -313,7 +344,7 @@ describe('Dataset Versions tab', () => {
     );
     expect(
       await screen.findByText(
-        'Restoring needs the permission kaml-d.dataset.snapshot.restore.',
+        'You cannot restore snapshots: restoring needs the permission kaml-d.dataset.snapshot.restore.',
       ),
     ).toBeInTheDocument();
     await waitFor(() =>
@@ -322,7 +353,7 @@ describe('Dataset Versions tab', () => {
       ).toBeDisabled(),
     );
     expect(
-      screen.getByRole('button', { name: `Restore ${older.id}` }),
+      screen.getByRole('button', { name: `Restore ${older.id}` }).parentElement,
     ).toHaveAttribute(
       'title',
       'Needs permission kaml-d.dataset.snapshot.restore',
@@ -362,6 +393,159 @@ describe('Dataset Versions tab', () => {
       10,
       older.id,
     );
+  });
+});
+
+describe('Dataset Versions tab states and permissions', () => {
+  it('shows progress while the snapshots load', async () => {
+    await render(
+      <DatasetVersionsContent />,
+      { listDatasetSnapshots: () => pending() },
+      financeTransactions,
+    );
+    expect(
+      await screen.findByRole('progressbar', { name: 'Loading snapshots' }),
+    ).toBeInTheDocument();
+  });
+
+  it('names the server error when the snapshots cannot be listed', async () => {
+    await render(
+      <DatasetVersionsContent />,
+      {
+        listDatasetSnapshots: async () => {
+          throw await responseError(500, 'Error', 'database is locked');
+        },
+      },
+      financeTransactions,
+    );
+    expect(
+      await screen.findByText(
+        /Could not list the snapshots of .*: database is locked/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('disables restore up front, naming the permission, when the user lacks it', async () => {
+    const restoreDatasetSnapshot = jest.fn();
+    await render(
+      <DatasetVersionsContent />,
+      {
+        listDatasetSnapshots: async () => ({
+          entityRef: DATASET,
+          items: [older],
+        }),
+        restoreDatasetSnapshot,
+      },
+      // an entity no other test asks permissions for: the permission hook caches answers
+      customerChurn,
+      { deny: ['kaml-d.dataset.snapshot.restore'] },
+    );
+    await screen.findByText('before cleaning');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: `Restore ${older.id}` }),
+      ).toBeDisabled(),
+    );
+    expect(
+      screen.getByText(
+        'You cannot restore snapshots: restoring needs the permission kaml-d.dataset.snapshot.restore.',
+      ),
+    ).toBeInTheDocument();
+    // taking snapshots is still possible
+    await userEvent.type(screen.getByLabelText('Snapshot message'), 'x');
+    expect(screen.getByRole('button', { name: 'Take snapshot' })).toBeEnabled();
+    expect(restoreDatasetSnapshot).not.toHaveBeenCalled();
+  });
+
+  it('links each snapshot to the Preview, Schema and Profile tabs at that snapshot', async () => {
+    await render(
+      <DatasetVersionsContent />,
+      {
+        listDatasetSnapshots: async () => ({
+          entityRef: DATASET,
+          items: [older],
+        }),
+      },
+      financeTransactions,
+    );
+    await screen.findByText('before cleaning');
+    const row = snapshotRow(older.id);
+    expect(
+      row.getByRole('link', { name: `preview at ${older.id}` }),
+    ).toHaveAttribute(
+      'href',
+      `/catalog/default/dataset/finance-transactions/preview?snapshot=${older.id}`,
+    );
+    expect(
+      row.getByRole('link', { name: `schema at ${older.id}` }),
+    ).toHaveAttribute(
+      'href',
+      `/catalog/default/dataset/finance-transactions/schema?snapshot=${older.id}`,
+    );
+  });
+
+  it('highlights and preselects the snapshot named in the address', async () => {
+    const diffDatasetSnapshots = jest.fn(async () => ({
+      ...diff,
+      to: 'current',
+    }));
+    await render(
+      <DatasetVersionsContent />,
+      {
+        listDatasetSnapshots: async () => ({
+          entityRef: DATASET,
+          items: [newer, older],
+        }),
+        diffDatasetSnapshots,
+      },
+      financeTransactions,
+      { route: `/?snapshot=${older.id}` },
+    );
+    await screen.findByText('before cleaning');
+    expect(
+      screen.getByRole('checkbox', { name: `select ${older.id}` }),
+    ).toBeChecked();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Compare with current' }),
+    );
+    expect(diffDatasetSnapshots).toHaveBeenCalledWith(
+      expect.anything(),
+      older.id,
+      'current',
+    );
+  });
+
+  it('says why schema and rows were not compared when the data is not a table', async () => {
+    await render(
+      <DatasetVersionsContent />,
+      {
+        listDatasetSnapshots: async () => ({
+          entityRef: DATASET,
+          items: [older],
+        }),
+        diffDatasetSnapshots: async () => ({
+          ...diff,
+          to: 'current',
+          rows: undefined,
+          schema: { added: [], removed: [], changed: [] },
+          tableUnreadable: 'no tabular files (images)',
+        }),
+      },
+      financeTransactions,
+    );
+    await screen.findByText('before cleaning');
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: `select ${older.id}` }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Compare with current' }),
+    );
+    expect(
+      await screen.findByText(
+        'Schema and row counts not compared: no tabular files (images)',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('2024/q1.csv')).toBeInTheDocument();
   });
 });
 
@@ -408,7 +592,12 @@ describe('Model Versions tab', () => {
     );
     expect(row.getByText('0.9000')).toBeInTheDocument();
     expect(row.getByText('—')).toBeInTheDocument(); // no f1
-    expect(row.getByText('Job ml-training/train-fraud-1')).toBeInTheDocument();
+    expect(
+      row.getByRole('link', { name: 'Job ml-training/train-fraud-1' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/model/fraud-detector/runs?run=train-fraud-1',
+    );
     expect(
       row.getByRole('link', { name: 'finance-transactions @ snap-v1' }),
     ).toHaveAttribute(
@@ -461,6 +650,11 @@ describe('Model Versions tab', () => {
       fraudDetector,
     );
     await screen.findByText('champion → v2');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Promote version 1' }),
+      ).toBeEnabled(),
+    );
     await userEvent.click(
       screen.getByRole('button', { name: 'Promote version 1' }),
     );
@@ -484,6 +678,11 @@ describe('Model Versions tab', () => {
       fraudDetector,
     );
     await screen.findByText('champion → v2');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Promote version 1' }),
+      ).toBeEnabled(),
+    );
     await userEvent.click(
       screen.getByRole('button', { name: 'Promote version 1' }),
     );
@@ -508,6 +707,199 @@ describe('Model Versions tab', () => {
     );
     expect(
       await screen.findByText('No versions registered'),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('Model Versions tab charts, permissions and lineage', () => {
+  it('charts each metric across versions, labelled with its latest value', async () => {
+    await render(
+      <ModelVersionsContent />,
+      { listModelVersions: async () => modelVersions },
+      fraudDetector,
+    );
+    const auc = await screen.findByRole('img', {
+      name: 'auc by version: latest auc 0.93',
+    });
+    // one marker per version that recorded the metric, in theme colours
+    expect(auc.querySelectorAll('circle')).toHaveLength(2);
+    expect(within(auc).getByText('v1')).toBeInTheDocument();
+    expect(within(auc).getByText('v2')).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', { name: 'f1 by version: latest f1 0.81' }),
+    ).toBeInTheDocument();
+  });
+
+  it('explains a chart without metrics', async () => {
+    await render(
+      <ModelVersionsContent />,
+      {
+        listModelVersions: async () => ({
+          ...modelVersions,
+          items: [version(1, {})],
+        }),
+      },
+      fraudDetector,
+    );
+    expect(await screen.findByText(/No metrics recorded/)).toBeInTheDocument();
+  });
+
+  it('shows progress, then the server error when versions cannot be listed', async () => {
+    await render(
+      <ModelVersionsContent />,
+      { listModelVersions: () => pending() },
+      fraudDetector,
+    );
+    expect(
+      await screen.findByRole('progressbar', {
+        name: 'Loading model versions',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('names the server error when versions cannot be listed', async () => {
+    await render(
+      <ModelVersionsContent />,
+      {
+        listModelVersions: async () => {
+          throw await responseError(500, 'Error', 'database is locked');
+        },
+      },
+      fraudDetector,
+    );
+    expect(
+      await screen.findByText(
+        /Could not list the versions of fraud-detector: database is locked/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('disables promoting up front, naming the permission, when the user lacks it', async () => {
+    await render(
+      <ModelVersionsContent />,
+      { listModelVersions: async () => modelVersions },
+      // an entity no other test asks permissions for: the permission hook caches answers
+      churnPredictor,
+      { deny: ['kaml-d.model.version.promote'] },
+    );
+    await screen.findByText('champion → v2');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Promote version 1' }),
+      ).toBeDisabled(),
+    );
+    expect(
+      screen.getByText(
+        'You cannot promote versions: it needs the permission kaml-d.model.version.promote.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Promote version 2' }).parentElement,
+    ).toHaveAttribute('title', 'Needs permission kaml-d.model.version.promote');
+  });
+
+  it('asks for confirmation before moving an alias that points elsewhere', async () => {
+    const promoteModelAlias = jest.fn(async () => undefined);
+    await render(
+      <ModelVersionsContent />,
+      { listModelVersions: async () => modelVersions, promoteModelAlias },
+      fraudDetector,
+    );
+    await screen.findByText('champion → v2');
+    await waitFor(() =>
+      expect(
+        screen.getByRole('button', { name: 'Promote version 1' }),
+      ).toBeEnabled(),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Promote version 1' }),
+    );
+    const dialog = within(await screen.findByRole('dialog'));
+    expect(dialog.getByText(/it points at version 2 now/)).toBeInTheDocument();
+    await userEvent.click(dialog.getByRole('button', { name: 'Cancel' }));
+    expect(promoteModelAlias).not.toHaveBeenCalled();
+  });
+
+  it('shows which version each deployment serves and the snapshots behind it', async () => {
+    await render(
+      <ModelVersionsContent />,
+      {
+        listModelVersions: async () => modelVersions,
+        getModelDeployments: async () => ({
+          deployments: [
+            {
+              name: 'fraud-detector',
+              namespace: 'kaml-models',
+              version: '2',
+              track: 'stable',
+              desiredReplicas: 2,
+              readyReplicas: 2,
+              endpoint: 'http://fraud-detector.kaml-models.svc:8080',
+            },
+            {
+              name: 'fraud-detector-canary',
+              namespace: 'kaml-models',
+              version: '1.4.0',
+              track: 'canary',
+              desiredReplicas: 1,
+              readyReplicas: 0,
+              endpoint: 'http://fraud-detector.kaml-models.svc:8080',
+            },
+          ],
+        }),
+      },
+      fraudDetector,
+    );
+    const table = within(
+      await screen.findByRole('table', {
+        name: 'Deployments and the versions they serve',
+      }),
+    );
+    const stable = within(
+      table.getByText('kaml-models/fraud-detector').closest('tr')!,
+    );
+    expect(stable.getByText('v2 (champion)')).toBeInTheDocument();
+    expect(stable.getByText('2/2')).toBeInTheDocument();
+    expect(
+      stable.getByRole('link', { name: 'finance-transactions @ snap-v2' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/dataset/finance-transactions/versions?snapshot=snap-v2',
+    );
+    const canary = within(
+      table.getByText('kaml-models/fraud-detector-canary').closest('tr')!,
+    );
+    expect(
+      canary.getByText('1.4.0 (not a registered version)'),
+    ).toBeInTheDocument();
+    expect(canary.getByText('0/1')).toBeInTheDocument();
+  });
+
+  it('says so when no deployment serves the model, or the cluster cannot be read', async () => {
+    const { unmount } = await render(
+      <ModelVersionsContent />,
+      { listModelVersions: async () => modelVersions },
+      fraudDetector,
+    );
+    expect(
+      await screen.findByText(/No serving Deployment of this model/),
+    ).toBeInTheDocument();
+    unmount();
+    await render(
+      <ModelVersionsContent />,
+      {
+        listModelVersions: async () => modelVersions,
+        getModelDeployments: async () => ({
+          deployments: [],
+          error: 'connect ECONNREFUSED',
+        }),
+      },
+      fraudDetector,
+    );
+    expect(
+      await screen.findByText(
+        'Could not read the deployments from the cluster: connect ECONNREFUSED',
+      ),
     ).toBeInTheDocument();
   });
 });

@@ -49,6 +49,7 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
     registerModelVersion: unexpected('registerModelVersion'),
     compareModelVersions: unexpected('compareModelVersions'),
     promoteModelAlias: unexpected('promoteModelAlias'),
+    getModelDeployments: async () => ({ deployments: [] }),
     ...answers,
   };
 }
