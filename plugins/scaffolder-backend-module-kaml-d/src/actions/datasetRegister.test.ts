@@ -266,6 +266,26 @@ describe('kaml-d:dataset:register', () => {
     expect(received).toEqual([]);
   });
 
+  it('registers a discovered folder under its own name (same location), but not a name taken elsewhere', async () => {
+    entities.push({
+      apiVersion: 'kaml-d.io/v1alpha1',
+      kind: 'Dataset',
+      metadata: { name: 'clicks', namespace: 'default' },
+      spec: { location: 's3://kaml-datasets/clicks/' },
+    });
+    const adopted = await run({
+      name: 'clicks',
+      location: 's3://kaml-datasets/clicks/',
+      owner: 'group:default/web',
+    });
+    expect(adopted.outputs.entityRef).toBe('dataset:default/clicks');
+    expect(received).toHaveLength(1);
+    await expect(
+      run({ name: 'clicks', location: 's3://kaml-datasets/other/' }),
+    ).rejects.toThrow('dataset:default/clicks already exists in the catalog');
+    expect(received).toHaveLength(1);
+  });
+
   it('refuses without kaml-d.dataset.upload, and fails the step with the server message', async () => {
     await expect(
       runAction(

@@ -349,7 +349,16 @@ export function createDatasetRegisterAction(options: {
         ? await collectWorkspaceFiles(ctx.workspacePath, input.files)
         : undefined;
       const assertNew = async () => {
-        if (await catalog.getEntityByRef(entityRef, { credentials })) {
+        const existing = await catalog.getEntityByRef(entityRef, {
+          credentials,
+        });
+        // a folder of the discovery bucket is in the catalog already under its folder name;
+        // registering it under that name gives it the manifest's owner, description and tags
+        const sameFolder =
+          location !== undefined &&
+          typeof existing?.spec?.location === 'string' &&
+          existing.spec.location.replace(/\/?$/, '/') === location;
+        if (existing && !sameFolder) {
           throw new ConflictError(
             `${entityRef} already exists in the catalog; choose another name (nothing was uploaded).`,
           );

@@ -7,6 +7,14 @@ import { createTrainingLaunchAction } from './trainingLaunch';
 import { createTrainingWaitAction } from './trainingWait';
 import { createModelDeployAction } from './modelDeploy';
 import { createModelWaitReadyAction } from './modelWaitReady';
+import { createDatasetRegisterAction } from './datasetRegister';
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Replaces `${{ steps.x.output.y }}` with the outputs of the steps run before. */
 function render(
@@ -87,4 +95,103 @@ describe('every action example runs', () => {
       outputs[step.id] = result.outputs;
     }
   });
+});
+
+describe('every kaml-d:dataset:register example runs', () => {
+  let server: Server;
+  let baseUrl: string;
+  let workspace: string;
+  const registered = new Set<string>();
+
+  beforeAll(async () => {
+    // the KAML-D backend's upload and register routes, answering as they do
+    server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
+      let name: string;
+      let location: string;
+      let objects: Array<{ key: string; size: number }>;
+      if (req.url?.endsWith('/datasets/upload')) {
+        const form = await new Request('http://x/', {
+          method: 'POST',
+          headers: { 'content-type': String(req.headers['content-type']) },
+          body,
+        }).formData();
+        name = String(form.get('name'));
+        location = `s3://kaml-datasets/${name}/`;
+        objects = [...form.entries()]
+          .filter(([, v]) => typeof v !== 'string')
+          .map(([, v]) => ({ key: (v as File).name, size: (v as File).size }));
+      } else {
+        const json = JSON.parse(body.toString('utf8'));
+        name = json.name;
+        location = json.location;
+        objects = [{ key: 'part-0.parquet', size: 1 }];
+      }
+      registered.add(`dataset:default/${name}`);
+      res.statusCode = 201;
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          entityRef: `dataset:default/${name}`,
+          location,
+          objects,
+          manifestKey: 'catalog-info.yaml',
+          registration: 'discovery',
+        }),
+      );
+    });
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+    baseUrl = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/kaml-d`;
+    workspace = await mkdtemp(join(tmpdir(), 'examples-'));
+    await mkdir(join(workspace, 'data'));
+    await writeFile(
+      join(workspace, 'data', 'reviews.csv'),
+      'stars,text\n5,ok\n',
+    );
+  });
+  afterAll(async () => {
+    await new Promise(r => server.close(r));
+    await rm(workspace, { recursive: true, force: true });
+  });
+
+  const action = createDatasetRegisterAction({
+    discovery: {
+      getBaseUrl: async () => baseUrl,
+      getExternalBaseUrl: async () => baseUrl,
+    },
+    auth: mockServices.auth(),
+    catalog: catalogServiceMock.mock({
+      getEntityByRef: async ref =>
+        registered.has(String(ref))
+          ? {
+              apiVersion: 'kaml-d.io/v1alpha1',
+              kind: 'Dataset',
+              metadata: { name: 'x' },
+            }
+          : undefined,
+    }),
+    permissions: mockServices.permissions(),
+  });
+
+  it.each(action.examples!.map(e => [e.description, e.example] as const))(
+    '%s',
+    async (_description, example) => {
+      const { steps } = yaml.parse(example) as {
+        steps: Array<{ id: string; action: string; input: JsonObject }>;
+      };
+      for (const step of steps) {
+        const result = await runAction(action, step.input, {
+          workspacePath: workspace,
+        });
+        expect(result.outputs.entityRef).toBe(
+          `dataset:default/${step.input.name}`,
+        );
+        expect(result.outputs.fileCount).toBeGreaterThan(0);
+      }
+    },
+  );
 });
