@@ -221,11 +221,18 @@ export interface DatasetUploadResponse {
 }
 
 /**
- * Overall state of an entity in the Observation Hub.
+ * Overall state of an entity in the Observation Hub: `healthy` (green); `degraded` (amber: a
+ * warning alert fires or some workloads are unhealthy); `unhealthy` (red: a critical alert fires
+ * or a Deployment is unavailable); `down` (red: no workload is healthy); `unknown` (nothing found).
  *
  * @public
  */
-export type ObservationStatus = 'healthy' | 'degraded' | 'down' | 'unknown';
+export type ObservationStatus =
+  | 'healthy'
+  | 'degraded'
+  | 'unhealthy'
+  | 'down'
+  | 'unknown';
 
 /**
  * A condition of a workload (`Available`, `Ready`, `Complete`, a custom resource's own types).

@@ -62,7 +62,11 @@ describe('Observation Hub against the rig Prometheus and kube-apiserver', () => 
   const service = createObservationService({
     config,
     catalog: catalogServiceMock({
-      entities: [model('fraud-detector'), model('voice-classifier'), model('probe', probeId)],
+      entities: [
+        model('fraud-detector'),
+        model('voice-classifier'),
+        model('probe', probeId),
+      ],
     }),
     cache: noCache,
     logger: mockServices.logger.mock(),
@@ -78,15 +82,18 @@ describe('Observation Hub against the rig Prometheus and kube-apiserver', () => 
       .catch(() => undefined);
   });
 
-  it('shows voice-classifier degraded with its firing alerts and the exporter\'s numbers', async () => {
+  it("shows voice-classifier unhealthy (red) with its critical alert and summary, and the exporter's numbers", async () => {
     const answer = await service.observe(
       { kind: 'model', namespace: 'default', name: 'voice-classifier' },
       '15m',
       credentials,
     );
     expect(answer.errors).toEqual([]);
-    expect(answer.headline.status).toBe('degraded');
-    expect(answer.headline.reason).toContain('KamlModelHighErrorRate (critical)');
+    expect(answer.headline.status).toBe('unhealthy');
+    // the critical alert comes first, with the summary the rule renders from the live ratio
+    expect(answer.headline.reason).toMatch(
+      /^2 alerts firing — KamlModelHighErrorRate \(critical\): Model voice-classifier answers \d+(\.\d+)?% of its requests with 5xx; KamlModelHighLatency \(warning\)/,
+    );
     expect(answer.alerts.map(a => a.name).sort()).toEqual([
       'KamlModelHighErrorRate',
       'KamlModelHighLatency',
@@ -102,10 +109,13 @@ describe('Observation Hub against the rig Prometheus and kube-apiserver', () => 
     expect(last('errorRatio')).toBeLessThan(0.5);
     expect(last('latency', 'p50')).toBeGreaterThan(1);
     expect(last('latency', 'p50')).toBeLessThan(5.1);
-    expect(last('gpuUtil')).toBeGreaterThan(55);
+    // 97 % on a ±35 % wave with ±6 points of noise: at least ~45; observationValues.rig.test.ts
+    // compares every figure with the exporter's own reading
+    expect(last('gpuUtil')).toBeGreaterThan(40);
     expect(answer.panels.find(p => p.id === 'cpu')?.series).toHaveLength(2);
     for (const panel of answer.panels) {
-      for (const s of panel.series) expect(s.points.length).toBeLessThanOrEqual(61);
+      for (const s of panel.series)
+        expect(s.points.length).toBeLessThanOrEqual(61);
     }
   });
 
@@ -136,16 +146,36 @@ describe('Observation Hub against the rig Prometheus and kube-apiserver', () => 
           replicas: 1,
           selector: { matchLabels: labels },
           template: {
-            metadata: { labels, annotations: { 'kaml-d.io/sim-outcome': 'crashloop' } },
-            spec: { containers: [{ name: 'predictor', image: 'kaml-d/probe:1' }] },
+            metadata: {
+              labels,
+              annotations: { 'kaml-d.io/sim-outcome': 'crashloop' },
+            },
+            spec: {
+              containers: [{ name: 'predictor', image: 'kaml-d/probe:1' }],
+            },
           },
         },
       },
     });
-    let answer = await service.observe({ kind: 'model', namespace: 'default', name: 'probe' }, '15m', credentials);
-    for (let i = 0; i < 30 && !answer.workloads.some(w => w.kind === 'Pod' && w.phase === 'CrashLoopBackOff'); i++) {
+    let answer = await service.observe(
+      { kind: 'model', namespace: 'default', name: 'probe' },
+      '15m',
+      credentials,
+    );
+    for (
+      let i = 0;
+      i < 30 &&
+      !answer.workloads.some(
+        w => w.kind === 'Pod' && w.phase === 'CrashLoopBackOff',
+      );
+      i++
+    ) {
       await new Promise(resolve => setTimeout(resolve, 1000));
-      answer = await service.observe({ kind: 'model', namespace: 'default', name: 'probe' }, '15m', credentials);
+      answer = await service.observe(
+        { kind: 'model', namespace: 'default', name: 'probe' },
+        '15m',
+        credentials,
+      );
     }
     expect(answer.errors).toEqual([]);
     expect(answer.workloads.find(w => w.kind === 'Deployment')).toMatchObject({
@@ -168,9 +198,11 @@ describe('Observation Hub against the rig Prometheus and kube-apiserver', () => 
       ready: true,
       gpuAllocatable: 2,
     });
-    expect(overview.alerts.filter(a => a.entityRef === 'model:default/voice-classifier').map(a => a.name).sort()).toEqual([
-      'KamlModelHighErrorRate',
-      'KamlModelHighLatency',
-    ]);
+    expect(
+      overview.alerts
+        .filter(a => a.entityRef === 'model:default/voice-classifier')
+        .map(a => a.name)
+        .sort(),
+    ).toEqual(['KamlModelHighErrorRate', 'KamlModelHighLatency']);
   });
 });

@@ -204,7 +204,7 @@ describe('GET /api/kaml-d/observation/:namespace/:kind/:name', () => {
       ]),
     );
     expect(body.errors).toHaveLength(2);
-    expect(body.headline.status).toBe('degraded');
+    expect(body.headline.status).toBe('unhealthy');
     expect(body.headline.reason).toContain('KamlModelHighErrorRate (critical)');
     expect(body.alerts.map(a => a.source)).toEqual(['main']);
     const errorRatio = body.panels.find(p => p.id === 'errorRatio');

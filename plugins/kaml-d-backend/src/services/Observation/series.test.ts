@@ -121,27 +121,123 @@ describe('decideHeadline', () => {
     });
   });
 
-  it('is degraded with the firing alerts as the reason', () => {
+  const errorRate = {
+    name: 'KamlModelHighErrorRate',
+    severity: 'critical',
+    summary: 'Model voice-classifier answers 31% of its requests with 5xx',
+    source: 'rig',
+    labels: {},
+  };
+  const latency = {
+    name: 'KamlModelHighLatency',
+    severity: 'warning',
+    summary: 'Model voice-classifier p95 latency is 4.9s',
+    source: 'rig',
+    labels: {},
+  };
+  const deployment = (
+    phase: string,
+    healthy: boolean,
+    available: string,
+  ): ObservationWorkload => ({
+    cluster: 'rig',
+    kind: 'Deployment',
+    namespace: 'kaml-d-models',
+    name: 'voice-classifier-predictor',
+    phase,
+    healthy,
+    conditions: [{ type: 'Available', status: available }],
+  });
+
+  it('is unhealthy (red) when a critical alert fires, naming it and its summary first', () => {
     const headline = decideHeadline({
       configured: both,
-      workloads: [],
+      workloads: [pod('a-1', true, 'Running')],
       panels: series,
-      alerts: [
-        {
-          name: 'KamlModelHighErrorRate',
-          severity: 'critical',
-          summary:
-            'Model voice-classifier answers 31% of its requests with 5xx',
-          source: 'rig',
-          labels: {},
-        },
-      ],
+      alerts: [latency, errorRate],
       errors: [],
     });
     expect(headline).toEqual({
+      status: 'unhealthy',
+      reason:
+        '2 alerts firing — KamlModelHighErrorRate (critical): Model voice-classifier answers 31% of its requests with 5xx; KamlModelHighLatency (warning): Model voice-classifier p95 latency is 4.9s',
+    });
+    // severity is matched case-insensitively
+    expect(
+      decideHeadline({
+        configured: both,
+        workloads: [],
+        panels: series,
+        alerts: [{ ...errorRate, severity: 'CRITICAL' }],
+        errors: [],
+      }).status,
+    ).toBe('unhealthy');
+  });
+
+  it('stays degraded (amber) when only warnings fire', () => {
+    expect(
+      decideHeadline({
+        configured: both,
+        workloads: [],
+        panels: series,
+        alerts: [latency],
+        errors: [],
+      }),
+    ).toEqual({
       status: 'degraded',
       reason:
-        '1 alert firing — KamlModelHighErrorRate (critical): Model voice-classifier answers 31% of its requests with 5xx',
+        '1 alert firing — KamlModelHighLatency (warning): Model voice-classifier p95 latency is 4.9s',
+    });
+  });
+
+  it('is unhealthy when a Deployment is unavailable, even with healthy pods elsewhere', () => {
+    expect(
+      decideHeadline({
+        configured: both,
+        workloads: [
+          deployment('0/2 ready', false, 'False'),
+          pod('other-1', true, 'Running'),
+        ],
+        panels: series,
+        alerts: [latency],
+        errors: [],
+      }),
+    ).toEqual({
+      status: 'unhealthy',
+      reason:
+        '1 Deployment unavailable: Deployment voice-classifier-predictor 0/2 ready; 1 alert firing — KamlModelHighLatency (warning): Model voice-classifier p95 latency is 4.9s',
+    });
+    // no Available condition yet, but no ready replica either
+    expect(
+      decideHeadline({
+        configured: both,
+        workloads: [
+          { ...deployment('0/1 ready', false, 'True'), conditions: [] },
+          pod('other-1', true, 'Running'),
+        ],
+        panels: [],
+        alerts: [],
+        errors: [],
+      }).status,
+    ).toBe('unhealthy');
+  });
+
+  it('is degraded when a Deployment is short of replicas but still available', () => {
+    expect(
+      decideHeadline({
+        configured: both,
+        workloads: [
+          deployment('1/2 ready', false, 'True'),
+          pod('a-1', true, 'Running'),
+        ],
+        panels: [],
+        alerts: [],
+        errors: [],
+      }),
+    ).toEqual({
+      status: 'degraded',
+      reason:
+        '1 of 2 workloads unhealthy: Deployment voice-classifier-predictor 1/2 ready',
     });
   });
 

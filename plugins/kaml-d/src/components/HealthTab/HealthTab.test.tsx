@@ -1,6 +1,7 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
+import { Theme, useTheme } from '@material-ui/core/styles';
 import userEvent from '@testing-library/user-event';
 import { ObservationResponse } from '@kaml-d/plugin-kaml-d-common';
 import { KamlDApi, kamlDApiRef } from '../../api';
@@ -11,12 +12,12 @@ import { formatValue } from './format';
 
 const T0 = 1764132000;
 
-const degraded: ObservationResponse = {
+const unhealthy: ObservationResponse = {
   entityRef: 'model:default/fraud-detector',
   range: '1h',
   stepSeconds: 15,
   headline: {
-    status: 'degraded',
+    status: 'unhealthy',
     reason:
       '1 alert firing — KamlModelHighErrorRate (critical): Model answers 31% with 5xx',
   },
@@ -96,22 +97,45 @@ const degraded: ObservationResponse = {
   observedAt: '2026-11-26T04:40:00Z',
 };
 
+let theme: Theme | undefined;
+/** Captures the theme the tab renders with, to compare its colours. */
+function ThemeProbe() {
+  theme = useTheme();
+  return null;
+}
+
 async function render(kamlD: Partial<KamlDApi>) {
   return renderInTestApp(
     <EntityProvider entity={fraudDetector}>
+      <ThemeProbe />
       <HealthTab />
     </EntityProvider>,
     { apis: [[kamlDApiRef, mockKamlDApi(kamlD)]] },
   );
 }
 
+/** The colour as the browser computes it (`rgb(…)`), for comparison with a computed style. */
+function rgb(colour: string): string {
+  const probe = document.createElement('div');
+  probe.style.backgroundColor = colour;
+  return probe.style.backgroundColor;
+}
+
 describe('Health tab', () => {
   it('shows the headline, alerts, labelled charts, workloads, events and the source that failed', async () => {
-    const getObservation = jest.fn(async () => degraded);
+    const getObservation = jest.fn(async () => unhealthy);
     await render({ getObservation });
-    expect(
-      await screen.findByRole('status', { name: 'Health: Degraded' }),
-    ).toHaveTextContent('KamlModelHighErrorRate (critical)');
+    const headline = await screen.findByRole('status', {
+      name: 'Health: Unhealthy',
+    });
+    expect(headline).toHaveTextContent(
+      'KamlModelHighErrorRate (critical): Model answers 31% with 5xx',
+    );
+    // a red chip, in the theme's error colour
+    const chip = within(headline).getByText('Unhealthy').closest('div');
+    expect(getComputedStyle(chip!).backgroundColor).toBe(
+      rgb(theme!.palette.error.main),
+    );
     expect(getObservation).toHaveBeenCalledWith(
       { kind: 'model', namespace: 'default', name: 'fraud-detector' },
       '1h',
@@ -141,8 +165,43 @@ describe('Health tab', () => {
     );
   });
 
+  it('shows an entity with only a warning firing amber, not red', async () => {
+    await render({
+      getObservation: async () => ({
+        ...unhealthy,
+        headline: {
+          status: 'degraded',
+          reason:
+            '1 alert firing — KamlModelHighLatency (warning): p95 latency is 4.9s',
+        },
+        alerts: [
+          {
+            ...unhealthy.alerts[0],
+            name: 'KamlModelHighLatency',
+            severity: 'warning',
+          },
+        ],
+      }),
+    });
+    const headline = await screen.findByRole('status', {
+      name: 'Health: Degraded',
+    });
+    const chip = within(headline).getByText('Degraded').closest('div');
+    expect(getComputedStyle(chip!).backgroundColor).toBe(
+      rgb(theme!.palette.warning.main),
+    );
+    expect(getComputedStyle(chip!).backgroundColor).not.toBe(
+      rgb(theme!.palette.error.main),
+    );
+    expect(
+      within(screen.getByRole('table', { name: 'Firing alerts' })).getByText(
+        'warning',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('asks again with the range the user picks', async () => {
-    const getObservation = jest.fn(async () => degraded);
+    const getObservation = jest.fn(async () => unhealthy);
     await render({ getObservation });
     await screen.findByRole('status');
     await userEvent.click(screen.getByRole('button', { name: /Last hour/ }));
@@ -155,7 +214,7 @@ describe('Health tab', () => {
   it('explains what to configure when neither Kubernetes nor Prometheus is', async () => {
     await render({
       getObservation: async () => ({
-        ...degraded,
+        ...unhealthy,
         headline: { status: 'unknown', reason: 'Nothing to observe' },
         configured: { kubernetes: false, prometheus: false },
         workloads: [],

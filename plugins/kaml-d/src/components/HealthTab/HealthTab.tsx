@@ -14,6 +14,7 @@ import {
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
@@ -23,6 +24,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { Theme, useTheme } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import {
   ObservationResponse,
@@ -30,6 +32,7 @@ import {
 } from '@kaml-d/plugin-kaml-d-common';
 import { kamlDApiRef } from '../../api';
 import { LineChart } from './LineChart';
+import { SeverityCell } from './SeverityCell';
 
 /** Ranges offered by the picker, with their length in seconds. */
 export const RANGES: Array<{ value: string; label: string; seconds: number }> =
@@ -44,9 +47,41 @@ export const RANGES: Array<{ value: string; label: string; seconds: number }> =
 const STATUS_WORDS: Record<ObservationStatus, string> = {
   healthy: 'Healthy',
   degraded: 'Degraded',
+  unhealthy: 'Unhealthy',
   down: 'Down',
   unknown: 'Unknown',
 };
+
+/** The headline chip's colours from the theme: green, amber, red (unhealthy and down), grey. */
+function statusColours(
+  theme: Theme,
+  status: ObservationStatus,
+): { backgroundColor: string; color: string } {
+  const { palette } = theme;
+  switch (status) {
+    case 'healthy':
+      return {
+        backgroundColor: palette.success.main,
+        color: palette.success.contrastText,
+      };
+    case 'degraded':
+      return {
+        backgroundColor: palette.warning.main,
+        color: palette.warning.contrastText,
+      };
+    case 'unhealthy':
+    case 'down':
+      return {
+        backgroundColor: palette.error.main,
+        color: palette.error.contrastText,
+      };
+    default:
+      return {
+        backgroundColor: palette.grey[500],
+        color: palette.getContrastText(palette.grey[500]),
+      };
+  }
+}
 
 function StatusIcon(props: { status: ObservationStatus }) {
   switch (props.status) {
@@ -54,6 +89,7 @@ function StatusIcon(props: { status: ObservationStatus }) {
       return <StatusOK />;
     case 'degraded':
       return <StatusWarning />;
+    case 'unhealthy':
     case 'down':
       return <StatusError />;
     default:
@@ -84,6 +120,7 @@ function NothingConfigured() {
 
 function Headline(props: { answer: ObservationResponse }) {
   const { status, reason } = props.answer.headline;
+  const theme = useTheme();
   return (
     <Box
       display="flex"
@@ -92,9 +129,14 @@ function Headline(props: { answer: ObservationResponse }) {
       aria-label={`Health: ${STATUS_WORDS[status]}`}
     >
       <StatusIcon status={status} />
-      <Typography variant="h5" component="span">
-        {STATUS_WORDS[status]}
-      </Typography>
+      <Chip
+        label={STATUS_WORDS[status]}
+        style={{
+          ...statusColours(theme, status),
+          fontWeight: theme.typography.fontWeightBold as number,
+        }}
+        data-status={status}
+      />
       <Box ml={2}>
         <Typography variant="body1" color="textSecondary">
           {reason}
@@ -163,7 +205,7 @@ function AlertsCard(props: { answer: ObservationResponse }) {
                 key={`${a.source}:${a.name}:${JSON.stringify(a.labels)}`}
               >
                 <TableCell>{a.name}</TableCell>
-                <TableCell>{a.severity ?? '—'}</TableCell>
+                <SeverityCell severity={a.severity} />
                 <TableCell>{a.summary ?? '—'}</TableCell>
                 <TableCell>
                   {a.activeAt

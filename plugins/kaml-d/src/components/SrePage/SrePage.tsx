@@ -27,6 +27,7 @@ import {
   SreWorkloadRow,
 } from '@kaml-d/plugin-kaml-d-common';
 import { kamlDApiRef } from '../../api';
+import { SeverityCell } from '../HealthTab/SeverityCell';
 import { rootRouteRef } from '../../routes';
 import { serverMessage } from '../shared/errors';
 import { formatBytes } from '../shared/relations';
@@ -151,7 +152,7 @@ function AlertsCard(props: { overview: SreOverviewResponse }) {
               <TableRow key={`${a.source}:${JSON.stringify(a.labels)}`}>
                 <EntityCell entityRef={a.entityRef} />
                 <TableCell>{a.name}</TableCell>
-                <TableCell>{a.severity ?? '—'}</TableCell>
+                <SeverityCell severity={a.severity} />
                 <TableCell>{a.summary ?? '—'}</TableCell>
                 <TableCell>{a.source}</TableCell>
               </TableRow>
