@@ -1,6 +1,7 @@
 // Shared by the discovery-* and search-* benchmarks: bundles the KAML-D catalog and search
 // modules (TypeScript in plugins/catalog-backend-module-kaml-d and plugins/search-backend-module-kaml-d,
-// with the kaml-d-node/-common workspaces they import) into one CommonJS file under bench/.out,
+// with the kaml-d-node/-common workspaces they import) and the backend's Lunr search engine
+// (packages/backend/src/modules/searchEngineLunr.ts) into one CommonJS file under bench/.out,
 // so a plain `node bench/<name>.bench.ts` runs the code the backend runs. Backstage and other
 // third-party packages load from node_modules.
 import { buildSync } from 'esbuild';
@@ -25,6 +26,7 @@ export function loadDiscoveryLib(): DiscoveryLib {
       `export * from ${JSON.stringify(join(plugins, 'catalog-backend-module-kaml-d', 'src'))};`,
       `export { DatasetCollatorFactory, datasetDocument } from ${JSON.stringify(join(plugins, 'search-backend-module-kaml-d', 'src'))};`,
       `export { FileStorageAdapter } from ${JSON.stringify(join(plugins, 'kaml-d-node', 'src'))};`,
+      `export { KamlDLunrSearchEngine } from ${JSON.stringify(join(root, 'packages', 'backend', 'src', 'modules', 'searchEngineLunr'))};`,
     ].join('\n'),
   );
   const bundle = join(out, 'discovery-lib.cjs');

@@ -1,6 +1,7 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { searchEngineRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
 import searchEngineModule from './searchEngine';
+import { KamlDLunrSearchEngine } from './searchEngineLunr';
 
 describe('search engine selection', () => {
   async function selectedEngine(config: object) {
@@ -19,8 +20,11 @@ describe('search engine selection', () => {
     expect(setSearchEngine).not.toHaveBeenCalled();
   });
 
-  it('keeps Lunr, the built-in engine, on the embedded SQLite database', async () => {
+  it('installs Lunr with the KAML-D query path on the embedded SQLite database', async () => {
     const setSearchEngine = await selectedEngine({});
-    expect(setSearchEngine).not.toHaveBeenCalled();
+    expect(setSearchEngine).toHaveBeenCalledTimes(1);
+    expect(setSearchEngine.mock.calls[0][0]).toBeInstanceOf(
+      KamlDLunrSearchEngine,
+    );
   });
 });

@@ -4,12 +4,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import { searchEngineRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
 import { PgSearchEngine } from '@backstage/plugin-search-backend-module-pg';
+import { KamlDLunrSearchEngine } from './searchEngineLunr';
 
 /**
  * Picks the search engine from configuration, since only one may be registered:
  * - `search.elasticsearch` configured → the Elasticsearch/OpenSearch module registers itself;
  * - otherwise, a PostgreSQL database → the PostgreSQL engine;
- * - otherwise → Lunr, the search backend's built-in default.
+ * - otherwise → Lunr in memory, the search backend's built-in default, with KAML-D's query path
+ *   ({@link KamlDLunrSearchEngine}: field-scoped exact and prefix terms, paging before
+ *   highlighting) so that tens of thousands of dataset documents stay searchable.
  */
 export default createBackendModule({
   pluginId: 'search',
@@ -35,6 +38,7 @@ export default createBackendModule({
           return;
         }
         logger.info('Search engine: Lunr (in memory)');
+        registry.setSearchEngine(new KamlDLunrSearchEngine({ logger }));
       },
     });
   },
