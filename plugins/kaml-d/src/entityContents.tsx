@@ -2,6 +2,21 @@ import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 
 const isDataset = { kind: 'dataset' };
 
+/**
+ * A dataset tab that reads the data, behind `kaml-d.dataset.preview`: users without it read why
+ * and may request access instead.
+ */
+async function gatedDatasetTab(
+  action: string,
+  tab: () => Promise<JSX.Element>,
+): Promise<JSX.Element> {
+  const [{ DatasetAccessGate }, content] = await Promise.all([
+    import('./components/AccessRequests'),
+    tab(),
+  ]);
+  return <DatasetAccessGate action={action}>{content}</DatasetAccessGate>;
+}
+
 /** Columns and types of a Dataset as the query engine reads them, with declared classifications. */
 export const datasetSchemaEntityContent = EntityContentBlueprint.make({
   name: 'dataset-schema',
@@ -10,7 +25,11 @@ export const datasetSchemaEntityContent = EntityContentBlueprint.make({
     title: 'Schema',
     filter: isDataset,
     loader: () =>
-      import('./components/DatasetTabs').then(m => <m.DatasetSchemaContent />),
+      gatedDatasetTab('Schema', () =>
+        import('./components/DatasetTabs').then(m => (
+          <m.DatasetSchemaContent />
+        )),
+      ),
   },
 });
 
@@ -22,7 +41,11 @@ export const datasetPreviewEntityContent = EntityContentBlueprint.make({
     title: 'Preview',
     filter: isDataset,
     loader: () =>
-      import('./components/DatasetTabs').then(m => <m.DatasetPreviewContent />),
+      gatedDatasetTab('Preview', () =>
+        import('./components/DatasetTabs').then(m => (
+          <m.DatasetPreviewContent />
+        )),
+      ),
   },
 });
 
@@ -34,7 +57,11 @@ export const datasetProfileEntityContent = EntityContentBlueprint.make({
     title: 'Profile',
     filter: isDataset,
     loader: () =>
-      import('./components/DatasetTabs').then(m => <m.DatasetProfileContent />),
+      gatedDatasetTab('Profile', () =>
+        import('./components/DatasetTabs').then(m => (
+          <m.DatasetProfileContent />
+        )),
+      ),
   },
 });
 

@@ -7,4 +7,12 @@
 export { kamlDPlugin as default } from './plugin';
 export { kamlDApiRef, KamlDClient } from './api';
 export type { KamlDApi, CatalogProblem } from './api';
-export { rootRouteRef } from './routes';
+export { rootRouteRef, auditRouteRef, accessRequestsRouteRef } from './routes';
+export { kamlDGovernanceApiRef } from './api/GovernanceApi';
+export type {
+  KamlDGovernanceApi,
+  AuditLogFilters,
+  AuditLogPageRequest,
+} from './api/GovernanceApi';
+export { KamlDGovernanceClient } from './api/GovernanceClient';
+export { AuditLogGate } from './components/AuditPage/AuditLogGate';

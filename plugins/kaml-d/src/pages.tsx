@@ -1,7 +1,10 @@
 import { PageBlueprint } from '@backstage/frontend-plugin-api';
 import ScienceIcon from '@material-ui/icons/Storage';
 import SpeedIcon from '@material-ui/icons/Speed';
-import { rootRouteRef } from './routes';
+import PolicyIcon from '@material-ui/icons/Policy';
+import LockOpenIcon from '@material-ui/icons/LockOpen';
+import { ACCESS_REQUESTS_PAGE_PATH } from '@kaml-d/plugin-kaml-d-common';
+import { accessRequestsRouteRef, auditRouteRef, rootRouteRef } from './routes';
 
 export const workbenchPage = PageBlueprint.make({
   params: {
@@ -22,5 +25,33 @@ export const srePage = PageBlueprint.make({
     title: 'Platform health',
     icon: <SpeedIcon />,
     loader: () => import('./components/SrePage').then(m => <m.SrePage />),
+  },
+});
+
+/**
+ * The audit log: filter, page and export who did what. The sidebar shows it to users holding
+ * `kaml-d.audit.read` (see `AuditLogGate`); others reaching it read which permission they need.
+ */
+export const auditPage = PageBlueprint.make({
+  name: 'audit',
+  params: {
+    path: '/kaml-d/audit',
+    title: 'Audit log',
+    icon: <PolicyIcon />,
+    routeRef: auditRouteRef,
+    loader: () => import('./components/AuditPage').then(m => <m.AuditPage />),
+  },
+});
+
+/** Access requests: the user's own, and Approve/Deny for owners (the target of notifications). */
+export const accessRequestsPage = PageBlueprint.make({
+  name: 'access-requests',
+  params: {
+    path: ACCESS_REQUESTS_PAGE_PATH,
+    title: 'Access requests',
+    icon: <LockOpenIcon />,
+    routeRef: accessRequestsRouteRef,
+    loader: () =>
+      import('./components/AccessRequests').then(m => <m.AccessRequestsPage />),
   },
 });

@@ -1,13 +1,13 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { kamlDApi } from './apis';
+import { kamlDApi, kamlDGovernanceApi } from './apis';
 import {
   datasetFormatCatalogFilter,
   modelFrameworkCatalogFilter,
 } from './catalogFilters';
 import { kamlDEntityCards } from './entityCards';
 import { kamlDEntityContents } from './entityContents';
-import { srePage, workbenchPage } from './pages';
-import { rootRouteRef } from './routes';
+import { accessRequestsPage, auditPage, srePage, workbenchPage } from './pages';
+import { accessRequestsRouteRef, auditRouteRef, rootRouteRef } from './routes';
 
 /**
  * The KAML-D frontend plugin: the Workbench, dataset and model pages, health tabs.
@@ -17,11 +17,18 @@ import { rootRouteRef } from './routes';
 export const kamlDPlugin = createFrontendPlugin({
   pluginId: 'kaml-d',
   info: { packageJson: () => import('../package.json') },
-  routes: { root: rootRouteRef },
+  routes: {
+    root: rootRouteRef,
+    audit: auditRouteRef,
+    accessRequests: accessRequestsRouteRef,
+  },
   extensions: [
     kamlDApi,
+    kamlDGovernanceApi,
     workbenchPage,
     srePage,
+    auditPage,
+    accessRequestsPage,
     ...kamlDEntityCards,
     ...kamlDEntityContents,
     datasetFormatCatalogFilter,
