@@ -126,6 +126,7 @@ export const kamlDPlugin = createBackendPlugin({
           events,
           logger,
           maxUploadBytes: storageConfig.maxUploadBytes,
+          audit,
           snapshots,
         });
 

@@ -141,6 +141,15 @@ export interface StorageAdapter {
   remove?(bucket: string, keys: string[]): Promise<void>;
   /** Whether the bucket keeps object versions (S3 bucket versioning `Enabled`). */
   versioning?(bucket: string): Promise<boolean>;
+  /**
+   * Lists the current version of every object below `prefix` with its version id, page after
+   * page (S3 ListObjectVersions: one request per 1000 versions, none per object). Objects whose
+   * current version is a delete marker are left out. Buckets that keep versions only.
+   */
+  listCurrentVersions?(
+    bucket: string,
+    prefix: string,
+  ): AsyncIterable<StorageObjectInfo>;
   /** Reads one version of an object (buckets that keep versions). */
   readVersion?(
     bucket: string,

@@ -162,6 +162,7 @@ describe.each([
         events: mockServices.events.mock(),
         logger,
         maxUploadBytes: 1024 * 1024,
+        audit,
         snapshots,
       });
       return { snapshots, datasets, audit };

@@ -172,6 +172,44 @@ export class S3StorageAdapter implements StorageAdapter {
     return (config as { Status?: string } | undefined)?.Status === 'Enabled';
   }
 
+  async *listCurrentVersions(
+    bucket: string,
+    prefix: string,
+  ): AsyncIterable<StorageObjectInfo> {
+    // paged here rather than with the client's listObjects stream: it sends the next key marker
+    // unescaped, which MinIO refuses (signature mismatch) once a prefix holds over 1000 versions
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    for (;;) {
+      const page = await this.client.listObjectsQuery(bucket, prefix, '', {
+        Delimiter: '',
+        MaxKeys: PAGE_SIZE,
+        IncludeVersion: true,
+        ...(keyMarker ? { keyMarker: s3Escape(keyMarker) } : {}),
+        ...(versionIdMarker
+          ? { versionIdMarker: s3Escape(versionIdMarker) }
+          : {}),
+      });
+      for (const v of page.objects as ListedVersion[]) {
+        const latest = v.isLatest === true || v.isLatest === 'true';
+        if (!v.name || !latest || v.isDeleteMarker) continue;
+        yield {
+          key: v.name,
+          size: v.size ?? 0,
+          lastModified: v.lastModified,
+          etag: v.etag,
+          versionId: v.versionId,
+        };
+      }
+      if (!page.isTruncated || !page.keyMarker) return;
+      // markers come back URL-encoded (encoding-type=url)
+      keyMarker = decodeURIComponent(page.keyMarker.replace(/\+/g, ' '));
+      versionIdMarker = page.versionIdMarker
+        ? decodeURIComponent(page.versionIdMarker)
+        : undefined;
+    }
+  }
+
   readVersion(
     bucket: string,
     key: string,
@@ -200,6 +238,25 @@ export class S3StorageAdapter implements StorageAdapter {
     }
     await this.client.listBuckets();
   }
+}
+
+/** An entry of a ListObjectVersions listing as the minio client parses it. */
+interface ListedVersion {
+  name?: string;
+  size?: number;
+  etag?: string;
+  lastModified?: Date;
+  versionId?: string;
+  isLatest?: boolean | string;
+  isDeleteMarker?: boolean;
+}
+
+/** Escapes a query value the way S3 signatures expect (RFC 3986 unreserved characters kept). */
+function s3Escape(value: string): string {
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function isNotFound(error: unknown): boolean {

@@ -137,6 +137,7 @@ describe('reading a dataset at a snapshot (file store, real files)', () => {
       events: { publish: jest.fn(), subscribe: jest.fn() } as any,
       logger,
       maxUploadBytes: 1024 * 1024,
+      audit: createAuditLogService({ db }),
       snapshots,
     });
     const httpAuth = mockServices.httpAuth();

@@ -22,6 +22,7 @@ import {
   datasetQueryPermission,
   isDatasetEntity,
 } from '@kaml-d/plugin-kaml-d-common';
+import { AuditLogService } from '../Audit';
 import { StorageService } from '../Storage';
 import { guardSql, QueryEngineService } from '../QueryEngine';
 import { SNAPSHOT_ID_PATTERN } from '../Snapshots/ids';
@@ -79,6 +80,8 @@ export function createDatasetsService(options: {
   events: EventsService;
   logger: LoggerService;
   maxUploadBytes: number;
+  /** Where uploads are audited (`dataset.upload`). */
+  audit: AuditLogService;
   /** Reads of past snapshots (`?snapshot=` and `"name@<id>"` in SQL); absent: current data only. */
   snapshots?: Pick<SnapshotsService, 'source'>;
 }): DatasetsService {
@@ -327,6 +330,7 @@ export function createDatasetsService(options: {
       storage,
       logger: options.logger,
       maxUploadBytes: options.maxUploadBytes,
+      audit: options.audit,
     }),
   };
 }

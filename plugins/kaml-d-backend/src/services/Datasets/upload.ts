@@ -30,6 +30,7 @@ import {
   DatasetUploadedEvent,
   KAML_D_DATASET_EVENTS_TOPIC,
 } from '@kaml-d/plugin-kaml-d-node';
+import { AuditLogService } from '../Audit';
 import { MultipartBody } from './types';
 
 /** Name of the Dataset entity file written beside uploaded data. */
@@ -147,12 +148,70 @@ export function createUploader(options: {
   storage: StorageService;
   logger: LoggerService;
   maxUploadBytes: number;
+  /** Every upload is appended to the audit log: who, the dataset, its files and bytes. */
+  audit: AuditLogService;
 }) {
-  const { events, permissions, storage, logger, maxUploadBytes } = options;
+  const { events, permissions, storage, logger, maxUploadBytes, audit } =
+    options;
 
   return async function upload(
     request: MultipartBody,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<DatasetUploadResponse> {
+    const actor = credentials.principal.userEntityRef;
+    const written: DatasetObject[] = [];
+    let name: string | undefined;
+    try {
+      const result = await store(request, credentials, written, n => {
+        name = n;
+      });
+      await audit.append({
+        actor,
+        action: 'dataset.upload',
+        entityRef: result.entityRef,
+        outcome: 'success',
+        details: {
+          location: result.location,
+          files: result.objects.map(o => o.key),
+          fileCount: result.objects.length,
+          bytes: result.objects.reduce((sum, o) => sum + o.size, 0),
+        },
+      });
+      return result;
+    } catch (error) {
+      // refused uploads are audited too (what was written before the failure is listed)
+      await audit
+        .append({
+          actor,
+          action: 'dataset.upload',
+          ...(name
+            ? {
+                entityRef: stringifyEntityRef({
+                  kind: 'dataset',
+                  namespace: 'default',
+                  name,
+                }),
+              }
+            : {}),
+          outcome: 'failure',
+          details: {
+            error: isError(error) ? error.message : String(error),
+            files: written.map(o => o.key),
+            bytes: written.reduce((sum, o) => sum + o.size, 0),
+          },
+        })
+        .catch(auditError =>
+          logger.error(`Could not audit a failed upload: ${auditError}`),
+        );
+      throw error;
+    }
+  };
+
+  async function store(
+    request: MultipartBody,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    stored: DatasetObject[],
+    named: (name: string) => void,
   ): Promise<DatasetUploadResponse> {
     const [decision] = await permissions.authorize(
       [{ permission: datasetUploadPermission }],
@@ -177,7 +236,6 @@ export function createUploader(options: {
     const fieldValues = new Map<string, string>();
     let fields: UploadFields | undefined;
     let prefix = '';
-    const stored: DatasetObject[] = [];
     let firstFormat: DatasetFormat | undefined;
 
     const storeFile = async (
@@ -186,6 +244,7 @@ export function createUploader(options: {
       mimeType: string,
     ) => {
       fields ??= parseUploadFields(fieldValues);
+      named(fields.name);
       prefix = `${fields.name}/`;
       const key = keyUnderPrefix(prefix, fileName, 'file name');
       if (key === `${prefix}${MANIFEST_NAME}`) {
@@ -332,5 +391,5 @@ export function createUploader(options: {
       manifestKey: MANIFEST_NAME,
       registration: 'discovery',
     };
-  };
+  }
 }

@@ -294,18 +294,32 @@ export function createSnapshotsService(options: {
     return { namespace, name };
   }
 
-  /** The dataset's objects now, relative to its prefix (snapshot folders excluded). */
+  /**
+   * The dataset's objects now, relative to its prefix (snapshot folders excluded); with
+   * `withVersions`, each with its current version id from the version listing when the store
+   * has one (no request per object).
+   */
   async function currentObjects(
     adapter: StorageAdapter,
     bucket: string,
     prefix: string,
+    withVersions = false,
   ): Promise<DatasetSnapshotObject[]> {
     const objects: DatasetSnapshotObject[] = [];
-    for await (const o of adapter.listRecursive(bucket, prefix)) {
+    const listing =
+      withVersions && adapter.listCurrentVersions
+        ? adapter.listCurrentVersions(bucket, prefix)
+        : adapter.listRecursive(bucket, prefix);
+    for await (const o of listing) {
       if (o.key.startsWith(SNAPSHOT_ROOT)) continue;
       const path = o.key.slice(prefix.length);
       if (path.startsWith(SNAPSHOT_ROOT)) continue;
-      objects.push({ path, size: o.size, etag: o.etag });
+      objects.push({
+        path,
+        size: o.size,
+        etag: o.etag,
+        ...(o.versionId ? { versionId: o.versionId } : {}),
+      });
     }
     return objects;
   }
@@ -352,11 +366,18 @@ export function createSnapshotsService(options: {
     });
     const stored: string[] = [];
     try {
-      const objects = await currentObjects(adapter, bucket, prefix);
+      const objects = await currentObjects(
+        adapter,
+        bucket,
+        prefix,
+        method === 'version-ids',
+      );
       const crashAfter = Number(process.env[CRASH_AFTER_ENV] ?? NaN);
       await forEachLimited(objects, async object => {
         const key = `${prefix}${object.path}`;
         if (method === 'version-ids') {
+          // listed with its version id: nothing to ask; otherwise one HEAD
+          if (object.versionId) return;
           const info = await adapter.stat(bucket, key);
           if (!info?.versionId) {
             throw new Error(`object ${key} has no version id`);
