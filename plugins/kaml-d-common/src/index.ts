@@ -11,3 +11,4 @@ export * from './permissions';
 export * from './api';
 export * from './versioning';
 export * from './access';
+export * from './conditions';

@@ -60,6 +60,17 @@ export class InMemoryKubeClient implements KubeClient {
     return this.groupVersions.has(groupVersion);
   }
 
+  /** Resources served beyond the built-in kinds, as `group/version/plural`. */
+  readonly resources = new Set<string>();
+
+  async servesResource(groupVersion: string, resource: string) {
+    this.reach();
+    return (
+      this.groupVersions.has(groupVersion) &&
+      this.resources.has(`${groupVersion}/${resource}`)
+    );
+  }
+
   async read<T extends KubernetesObject>(
     ref: ObjectRef,
   ): Promise<T | undefined> {

@@ -133,6 +133,7 @@ describe('kaml-d:model:deploy', () => {
   it('creates a KServe InferenceService when the cluster serves KServe', async () => {
     const { cluster, kubernetes } = setup();
     cluster.groupVersions.add(KSERVE_GROUP_VERSION);
+    cluster.resources.add(`${KSERVE_GROUP_VERSION}/inferenceservices`);
     const { outputs } = await runAction(
       createModelDeployAction({ kubernetes }),
       {
@@ -149,6 +150,19 @@ describe('kaml-d:model:deploy', () => {
       canaryTrafficPercent: 10,
     });
     expect(cluster.all('Deployment')).toEqual([]);
+  });
+
+  it('refuses target inferenceService when KServe is not installed, creating nothing', async () => {
+    const { cluster, kubernetes } = setup();
+    await expect(
+      runAction(createModelDeployAction({ kubernetes }), {
+        ...input,
+        target: 'inferenceService',
+      }),
+    ).rejects.toThrow(
+      'the cluster does not serve inferenceservices.serving.kserve.io (CRD not installed)',
+    );
+    expect(cluster.mutations).toEqual([]);
   });
 
   it('dry run validates access and creates nothing', async () => {

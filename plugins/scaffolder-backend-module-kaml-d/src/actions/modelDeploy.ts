@@ -259,10 +259,19 @@ export function createModelDeployAction(options: {
       }
       const split = splitReplicas(input.replicas, input.canary?.percent ?? 0);
 
-      const kserve =
-        input.target === 'inferenceService' ||
-        (input.target === 'auto' &&
-          (await client.servesGroupVersion(KSERVE_GROUP_VERSION)));
+      // KServe only when its CRD is served (API discovery, cached by the client)
+      const kserveInstalled =
+        input.target !== 'deployment' &&
+        (await client.servesResource(
+          KSERVE_GROUP_VERSION,
+          'inferenceservices',
+        ));
+      if (input.target === 'inferenceService' && !kserveInstalled) {
+        throw new InputError(
+          'target inferenceService needs KServe, but the cluster does not serve inferenceservices.serving.kserve.io (CRD not installed): install KServe or use target auto or deployment',
+        );
+      }
+      const kserve = kserveInstalled;
       const checks: AccessCheck[] = kserve
         ? [
             {

@@ -14,6 +14,7 @@ import {
   sleep,
 } from '../kubernetes/target';
 import { KSERVE_GROUP_VERSION } from './modelDeploy';
+import { interpretServingConditions } from '@kaml-d/plugin-kaml-d-common';
 import { examples } from './modelWaitReady.examples';
 
 /** Why a Deployment is not ready yet, or undefined when every desired replica is ready. */
@@ -152,13 +153,13 @@ export function createModelWaitReadyAction(options: {
             throw new InputError(
               `InferenceService ${namespace}/${name} does not exist`,
             );
-          const ready = isvc.status?.conditions?.find(c => c.type === 'Ready');
+          const { status, message } = interpretServingConditions(
+            isvc.status?.conditions,
+          );
           waitingFor =
-            ready?.status === 'True'
+            status === 'Ready'
               ? undefined
-              : `InferenceService ${name}: ${ready?.reason ?? 'not Ready'}${
-                  ready?.message ? ` (${ready.message})` : ''
-                }`;
+              : `InferenceService ${name} is ${status}: ${message}`;
         } else {
           const deployments = await client.list<V1Deployment>(
             'apps/v1',

@@ -1,4 +1,4 @@
-import type { V1Job } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Job } from '@kubernetes/client-node';
 import { runAction } from '../__testUtils__/actionContext';
 import { setup } from '../__testUtils__/setup';
 import { createTrainingLaunchAction } from './trainingLaunch';
@@ -25,6 +25,7 @@ describe('kaml-d:training:launch', () => {
     expect(jobs).toHaveLength(1);
     const job = jobs[0];
     expect(outputs).toEqual({
+      kind: 'Job',
       jobName: job.metadata?.name,
       namespace: 'kaml-d-training',
       modelName: 'churn-classifier',
@@ -187,5 +188,77 @@ describe('kaml-d:training:launch', () => {
     await expect(runAction(action, input)).rejects.toThrow(
       'the API server is unreachable',
     );
+  });
+
+  describe('training-operator kinds', () => {
+    type OperatorJob = KubernetesObject & { spec: Record<string, any> };
+
+    it('creates a TFJob with the pod template in each Worker when tfjobs.kubeflow.org is served', async () => {
+      const { cluster, kubernetes, catalog } = setup();
+      cluster.groupVersions.add('kubeflow.org/v1');
+      cluster.resources.add('kubeflow.org/v1/tfjobs');
+      const action = createTrainingLaunchAction({ kubernetes, catalog });
+      const { outputs } = await runAction(action, {
+        ...input,
+        kind: 'TFJob',
+        workers: 2,
+      });
+      expect(outputs.kind).toBe('TFJob');
+      expect(cluster.all('Job')).toEqual([]);
+      const [tfjob] = cluster.all<OperatorJob>('TFJob');
+      expect(tfjob.apiVersion).toBe('kubeflow.org/v1');
+      expect(tfjob.metadata?.labels?.['kaml-d.io/model']).toBe(
+        'churn-classifier',
+      );
+      const worker = tfjob.spec.tfReplicaSpecs.Worker;
+      expect(worker.replicas).toBe(2);
+      expect(worker.restartPolicy).toBe('Never');
+      expect(worker.template.spec.containers[0]).toMatchObject({
+        name: 'tensorflow',
+        image: 'ghcr.io/example/trainer:1.0',
+        resources: { limits: { 'nvidia.com/gpu': '1' } },
+      });
+      expect(worker.template.metadata.labels['kaml-d.io/model']).toBe(
+        'churn-classifier',
+      );
+    });
+
+    it('creates a PyTorchJob with one Master and workers - 1 Workers', async () => {
+      const { cluster, kubernetes, catalog } = setup();
+      cluster.groupVersions.add('kubeflow.org/v1');
+      cluster.resources.add('kubeflow.org/v1/pytorchjobs');
+      const action = createTrainingLaunchAction({ kubernetes, catalog });
+      await runAction(action, { ...input, kind: 'PyTorchJob', workers: 3 });
+      const [job] = cluster.all<OperatorJob>('PyTorchJob');
+      expect(job.spec.pytorchReplicaSpecs.Master.replicas).toBe(1);
+      expect(job.spec.pytorchReplicaSpecs.Worker.replicas).toBe(2);
+      expect(
+        job.spec.pytorchReplicaSpecs.Master.template.spec.containers[0].name,
+      ).toBe('pytorch');
+    });
+
+    it('says the CRD is missing and creates nothing, or runs a Job when fallbackToJob', async () => {
+      const { cluster, kubernetes, catalog } = setup();
+      // the group is served but only with tfjobs: a PyTorchJob is still missing
+      cluster.groupVersions.add('kubeflow.org/v1');
+      cluster.resources.add('kubeflow.org/v1/tfjobs');
+      const action = createTrainingLaunchAction({ kubernetes, catalog });
+      await expect(
+        runAction(action, { ...input, kind: 'PyTorchJob' }),
+      ).rejects.toThrow(
+        'kind PyTorchJob needs the Kubeflow training operator, but the cluster does not serve pytorchjobs.kubeflow.org (CRD not installed)',
+      );
+      expect(cluster.mutations).toEqual([]);
+      const { outputs } = await runAction(action, {
+        ...input,
+        kind: 'PyTorchJob',
+        fallbackToJob: true,
+      });
+      expect(outputs.kind).toBe('Job');
+      expect(cluster.all('Job')).toHaveLength(1);
+      await expect(runAction(action, { ...input, workers: 2 })).rejects.toThrow(
+        'a Job runs one pod',
+      );
+    });
   });
 });

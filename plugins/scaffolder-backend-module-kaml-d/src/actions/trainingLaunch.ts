@@ -1,12 +1,22 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
-import { modelTrainPermission } from '@kaml-d/plugin-kaml-d-common';
+import {
+  KUBEFLOW_GROUP_VERSION,
+  TRAINING_OPERATOR_KINDS,
+  modelTrainPermission,
+} from '@kaml-d/plugin-kaml-d-common';
 import { authorizeOnModel } from './authorize';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { withDefaults } from './input';
-import type { V1EnvVar, V1Job, V1Node } from '@kubernetes/client-node';
+import type {
+  KubernetesObject,
+  V1EnvVar,
+  V1Job,
+  V1Node,
+  V1PodTemplateSpec,
+} from '@kubernetes/client-node';
 import {
   assertDnsLabel,
   assertQuantity,
@@ -53,7 +63,13 @@ const DEFAULTS = {
   env: {},
   backoffLimit: 0,
   podAnnotations: {},
+  kind: 'Job' as const,
+  workers: 1,
+  fallbackToJob: false,
 };
+
+/** The container name the training operator expects in each replica of a kind. */
+const OPERATOR_CONTAINER = { TFJob: 'tensorflow', PyTorchJob: 'pytorch' };
 
 /**
  * `kaml-d:training:launch` — a batch/v1 Job in the training namespace that trains a Model on
@@ -172,9 +188,40 @@ export function createTrainingLaunchAction(options: {
               description: 'Annotations of the training pod (default {})',
             })
             .optional(),
+        kind: z =>
+          z
+            .enum(['Job', 'TFJob', 'PyTorchJob'], {
+              description:
+                'What runs the training: a batch/v1 Job, or a Kubeflow training-operator TFJob or PyTorchJob (kubeflow.org/v1; the step fails when that CRD is not installed, unless fallbackToJob) (default Job)',
+            })
+            .optional(),
+        workers: z =>
+          z
+            .number({
+              description:
+                'Replicas of a TFJob (Worker) or PyTorchJob (one Master plus workers - 1 Workers), each with the requested resources; 1 for a Job (default 1)',
+            })
+            .int()
+            .min(1)
+            .max(64)
+            .optional(),
+        fallbackToJob: z =>
+          z
+            .boolean({
+              description:
+                'When kind is TFJob or PyTorchJob and its CRD is not installed, run a single-pod Job instead of failing (default false)',
+            })
+            .optional(),
       },
       output: {
-        jobName: z => z.string({ description: 'Name of the training Job' }),
+        kind: z =>
+          z.enum(['Job', 'TFJob', 'PyTorchJob'], {
+            description: 'The kind created (Job after a fallback)',
+          }),
+        jobName: z =>
+          z.string({
+            description: 'Name of the training Job (or TFJob / PyTorchJob)',
+          }),
         namespace: z =>
           z.string({ description: 'Namespace of the training Job' }),
         modelName: z =>
@@ -237,10 +284,36 @@ export function createTrainingLaunchAction(options: {
         locations.push(location);
       }
 
-      // the cluster: reachable, may create Jobs here, and has a node with enough GPUs
+      // a training-operator kind only when its CRD is served (discovery, cached by the client)
+      let kind: 'Job' | 'TFJob' | 'PyTorchJob' = input.kind;
+      if (kind !== 'Job') {
+        const resource = TRAINING_OPERATOR_KINDS[kind];
+        if (!(await client.servesResource(KUBEFLOW_GROUP_VERSION, resource))) {
+          if (!input.fallbackToJob) {
+            throw new InputError(
+              `kind ${kind} needs the Kubeflow training operator, but the cluster does not serve ${resource}.kubeflow.org (CRD not installed): install the training operator, use kind Job, or set fallbackToJob`,
+            );
+          }
+          ctx.logger.warn(
+            `${resource}.kubeflow.org is not served: running a single-pod Job instead (fallbackToJob)`,
+          );
+          kind = 'Job';
+        }
+      }
+      if (kind === 'Job' && input.workers > 1) {
+        throw new InputError(
+          `workers ${input.workers}: a Job runs one pod; use kind TFJob or PyTorchJob for distributed training`,
+        );
+      }
+      const accessResource =
+        kind === 'Job'
+          ? { group: 'batch', resource: 'jobs' }
+          : { group: 'kubeflow.org', resource: TRAINING_OPERATOR_KINDS[kind] };
+
+      // the cluster: reachable, may create the run here, and has a node with enough GPUs
       await ensureAccess(client, [
-        { verb: 'create', group: 'batch', resource: 'jobs', namespace },
-        { verb: 'get', group: 'batch', resource: 'jobs', namespace },
+        { verb: 'create', ...accessResource, namespace },
+        { verb: 'get', ...accessResource, namespace },
       ]);
       if (input.gpus > 0) {
         const max = maxGpusPerNode(
@@ -286,48 +359,86 @@ export function createTrainingLaunchAction(options: {
         memory: input.memory,
         ...(input.gpus > 0 ? { 'nvidia.com/gpu': String(input.gpus) } : {}),
       };
-      const job: V1Job = {
-        apiVersion: 'batch/v1',
-        kind: 'Job',
-        metadata: {
-          name: jobName,
-          namespace,
-          labels,
-          annotations: {
-            'kaml-d.io/model-ref': input.model,
-            'kaml-d.io/datasets': input.datasets.join(','),
-            ...(ctx.user?.ref ? { 'kaml-d.io/launched-by': ctx.user.ref } : {}),
-          },
-        },
-        spec: {
-          backoffLimit: input.backoffLimit,
-          activeDeadlineSeconds: input.activeDeadlineSeconds,
-          template: {
-            metadata: { labels, annotations: input.podAnnotations },
-            spec: {
-              restartPolicy: 'Never',
-              automountServiceAccountToken: false,
-              containers: [
-                {
-                  name: 'train',
-                  image,
-                  command: input.command,
-                  args: input.args,
-                  env,
-                  resources: { requests: resources, limits: resources },
-                },
-              ],
-            },
-          },
+      const metadata = {
+        name: jobName,
+        namespace,
+        labels,
+        annotations: {
+          'kaml-d.io/model-ref': input.model,
+          'kaml-d.io/datasets': input.datasets.join(','),
+          ...(ctx.user?.ref ? { 'kaml-d.io/launched-by': ctx.user.ref } : {}),
         },
       };
+      const podTemplate = (containerName: string): V1PodTemplateSpec => ({
+        metadata: { labels, annotations: input.podAnnotations },
+        spec: {
+          restartPolicy: 'Never',
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              name: containerName,
+              image,
+              command: input.command,
+              args: input.args,
+              env,
+              resources: { requests: resources, limits: resources },
+            },
+          ],
+        },
+      });
+      let run: KubernetesObject;
+      if (kind === 'Job') {
+        const job: V1Job = {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          metadata,
+          spec: {
+            backoffLimit: input.backoffLimit,
+            activeDeadlineSeconds: input.activeDeadlineSeconds,
+            template: podTemplate('train'),
+          },
+        };
+        run = job;
+      } else {
+        const replica = (replicas: number) => ({
+          replicas,
+          restartPolicy: 'Never',
+          template: podTemplate(OPERATOR_CONTAINER[kind]),
+        });
+        const runPolicy = {
+          backoffLimit: input.backoffLimit,
+          ...(input.activeDeadlineSeconds
+            ? { activeDeadlineSeconds: input.activeDeadlineSeconds }
+            : {}),
+          cleanPodPolicy: 'None',
+        };
+        const replicaSpecs =
+          kind === 'TFJob'
+            ? { tfReplicaSpecs: { Worker: replica(input.workers) } }
+            : {
+                pytorchReplicaSpecs: {
+                  Master: replica(1),
+                  ...(input.workers > 1
+                    ? { Worker: replica(input.workers - 1) }
+                    : {}),
+                },
+              };
+        run = {
+          apiVersion: KUBEFLOW_GROUP_VERSION,
+          kind,
+          metadata,
+          spec: { runPolicy, ...replicaSpecs },
+        } as KubernetesObject;
+      }
 
+      ctx.output('kind', kind);
       ctx.output('jobName', jobName);
       ctx.output('namespace', namespace);
       ctx.output('modelName', modelName);
+      const replicas = kind === 'Job' ? '' : ` × ${input.workers}`;
       if (ctx.isDryRun) {
         ctx.logger.info(
-          `Dry run: would create Job ${namespace}/${jobName} (${input.gpus} GPU, ${input.cpu} CPU, ${input.memory})`,
+          `Dry run: would create ${kind} ${namespace}/${jobName} (${input.gpus} GPU, ${input.cpu} CPU, ${input.memory}${replicas})`,
         );
         return;
       }
@@ -335,12 +446,12 @@ export function createTrainingLaunchAction(options: {
       await ctx.checkpoint({
         key: `kaml-d.training.launch.${namespace}.${jobName}`,
         fn: async () => {
-          const created = await createOnce(client, job);
+          const created = await createOnce(client, run);
           return created.metadata?.uid ?? '';
         },
       });
       ctx.logger.info(
-        `Training Job ${namespace}/${jobName} created for model ${modelName}`,
+        `Training ${kind} ${namespace}/${jobName} created for model ${modelName}${replicas}`,
       );
     },
   });

@@ -95,4 +95,105 @@ describe('kaml-d:training:wait', () => {
     ).toBeUndefined();
     expect(jobOutcome({})).toBeUndefined();
   });
+
+  it('follows a TFJob through its status.conditions, with the log of its pods', async () => {
+    const env = setup();
+    env.cluster.groupVersions.add('kubeflow.org/v1');
+    env.cluster.resources.add('kubeflow.org/v1/tfjobs');
+    const { outputs: launched } = await runAction(
+      createTrainingLaunchAction({
+        kubernetes: env.kubernetes,
+        catalog: env.catalog,
+      }),
+      { model: 'churn-classifier', image: 'trainer:1', kind: 'TFJob' },
+    );
+    const name = String(launched.jobName);
+    const namespace = 'kaml-d-training';
+    // what the training operator does: a worker pod, then Running, then Succeeded
+    let reads = 0;
+    env.cluster.onRead = c => {
+      reads += 1;
+      const [tfjob] = c.all<any>('TFJob');
+      if (!tfjob || reads < 2) return;
+      if (reads === 2) {
+        c.put({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: {
+            name: `${name}-worker-0`,
+            namespace,
+            labels: { 'training.kubeflow.org/job-name': name },
+          },
+          spec: { containers: [{ name: 'tensorflow', image: 'trainer:1' }] },
+          status: { phase: 'Running' },
+        } as any);
+        c.logs.set(
+          `${namespace}/${name}-worker-0`,
+          '2026-01-01T00:00:01.000000000Z step 1\n',
+        );
+        tfjob.status = {
+          startTime: '2026-01-01T00:00:00Z',
+          conditions: [
+            { type: 'Running', status: 'True', reason: 'TFJobRunning' },
+          ],
+        };
+      } else if (reads === 4) {
+        tfjob.status = {
+          startTime: '2026-01-01T00:00:00Z',
+          completionTime: '2026-01-01T00:01:30Z',
+          conditions: [
+            { type: 'Running', status: 'False' },
+            { type: 'Succeeded', status: 'True', reason: 'TFJobSucceeded' },
+          ],
+        };
+      }
+    };
+    const { outputs, lines } = await runAction(
+      createTrainingWaitAction({ kubernetes: env.kubernetes }),
+      {
+        jobName: name,
+        kind: 'TFJob',
+        pollIntervalSeconds: 0.05,
+      },
+    );
+    expect(outputs).toMatchObject({
+      status: 'Succeeded',
+      durationSeconds: 90,
+    });
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        `TFJob ${name}: Running: TFJobRunning`,
+        `[${name}-worker-0] step 1`,
+        `Training TFJob ${namespace}/${name} succeeded`,
+      ]),
+    );
+  });
+
+  it('fails the step with the reason of a Failed PyTorchJob', async () => {
+    const env = setup();
+    env.cluster.put({
+      apiVersion: 'kubeflow.org/v1',
+      kind: 'PyTorchJob',
+      metadata: { name: 'train-x', namespace: 'kaml-d-training' },
+      status: {
+        conditions: [
+          {
+            type: 'Failed',
+            status: 'True',
+            reason: 'PyTorchJobFailed',
+            message: 'master-0 exited with code 1',
+          },
+        ],
+      },
+    } as any);
+    await expect(
+      runAction(createTrainingWaitAction({ kubernetes: env.kubernetes }), {
+        jobName: 'train-x',
+        kind: 'PyTorchJob',
+        pollIntervalSeconds: 0.05,
+      }),
+    ).rejects.toThrow(
+      'training PyTorchJob kaml-d-training/train-x failed: PyTorchJobFailed: master-0 exited with code 1',
+    );
+  });
 });

@@ -2,7 +2,13 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { withDefaults } from './input';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Job, V1Pod } from '@kubernetes/client-node';
+import {
+  KUBEFLOW_GROUP_VERSION,
+  ResourceCondition,
+  TRAINING_OPERATOR_KINDS,
+  interpretTrainingConditions,
+} from '@kaml-d/plugin-kaml-d-common';
 import { assertDnsLabel, labelSelector } from '../kubernetes/names';
 import {
   ensureAccess,
@@ -56,7 +62,7 @@ class LogTail {
         text = await this.client.podLog(
           this.namespace,
           name,
-          'train',
+          pod.spec?.containers?.[0]?.name ?? 'train',
           this.tailLines,
         );
       } catch (e) {
@@ -80,8 +86,97 @@ class LogTail {
   }
 }
 
+type OperatorJob = KubernetesObject & {
+  status?: {
+    conditions?: ResourceCondition[];
+    startTime?: string;
+    completionTime?: string;
+  };
+};
+
+/**
+ * Follows a TFJob or PyTorchJob until its conditions say Succeeded or Failed, forwarding the log
+ * tail of its pods (labelled `training.kubeflow.org/job-name` by the operator).
+ */
+async function waitForOperatorJob(options: {
+  client: KubeClient;
+  kind: string;
+  namespace: string;
+  name: string;
+  input: {
+    timeoutSeconds: number;
+    pollIntervalSeconds: number;
+    logTailLines: number;
+  };
+  ctx: {
+    logger: LoggerService;
+    signal?: AbortSignal;
+    output(
+      name: 'status' | 'startTime' | 'completionTime',
+      value: string,
+    ): void;
+    output(name: 'durationSeconds', value: number): void;
+  };
+  tail: LogTail;
+}): Promise<void> {
+  const { client, kind, namespace, name, input, ctx, tail } = options;
+  const selector = labelSelector({ 'training.kubeflow.org/job-name': name });
+  const deadline = Date.now() + input.timeoutSeconds * 1000;
+  let lastReport = '';
+  for (;;) {
+    const run = await client.read<OperatorJob>({
+      apiVersion: KUBEFLOW_GROUP_VERSION,
+      kind,
+      namespace,
+      name,
+    });
+    if (!run)
+      throw new InputError(`${kind} ${namespace}/${name} does not exist`);
+    if (input.logTailLines > 0) {
+      await tail.forward(
+        await client.list<V1Pod>('v1', 'Pod', namespace, selector),
+      );
+    }
+    const { status, message } = interpretTrainingConditions(
+      run.status?.conditions,
+    );
+    const report = `${status}: ${message}`;
+    if (report !== lastReport) {
+      ctx.logger.info(`${kind} ${name}: ${report}`);
+      lastReport = report;
+    }
+    if (status === 'Succeeded' || status === 'Failed') {
+      const start = run.status?.startTime;
+      const end = run.status?.completionTime;
+      if (start) ctx.output('startTime', new Date(start).toISOString());
+      if (end) ctx.output('completionTime', new Date(end).toISOString());
+      if (start && end) {
+        ctx.output(
+          'durationSeconds',
+          (new Date(end).getTime() - new Date(start).getTime()) / 1000,
+        );
+      }
+      ctx.output('status', status);
+      if (status === 'Failed') {
+        throw new Error(
+          `training ${kind} ${namespace}/${name} failed: ${message}`,
+        );
+      }
+      ctx.logger.info(`Training ${kind} ${namespace}/${name} succeeded`);
+      return;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `training ${kind} ${namespace}/${name} did not finish within ${input.timeoutSeconds}s (${report}; it keeps running: delete it or wait again)`,
+      );
+    }
+    await sleep(input.pollIntervalSeconds * 1000, ctx.signal);
+  }
+}
+
 /** Values of the inputs a template may leave out. */
 const DEFAULTS = {
+  kind: 'Job' as const,
   timeoutSeconds: 3600,
   pollIntervalSeconds: 5,
   logTailLines: 20,
@@ -113,6 +208,13 @@ export function createTrainingWaitAction(options: {
             .string({
               description:
                 'Namespace of the Job; the configured training namespace by default',
+            })
+            .optional(),
+        kind: z =>
+          z
+            .enum(['Job', 'TFJob', 'PyTorchJob'], {
+              description:
+                'Kind of the run (the kind output of kaml-d:training:launch); a TFJob or PyTorchJob is followed through its status.conditions (default Job)',
             })
             .optional(),
         timeoutSeconds: z =>
@@ -173,12 +275,34 @@ export function createTrainingWaitAction(options: {
         input.namespace ?? target.trainingNamespace,
         'namespace',
       );
+      const operator = input.kind !== 'Job';
       await ensureAccess(client, [
-        { verb: 'get', group: 'batch', resource: 'jobs', namespace },
+        operator
+          ? {
+              verb: 'get',
+              group: 'kubeflow.org',
+              resource: TRAINING_OPERATOR_KINDS[input.kind as 'TFJob'],
+              namespace,
+            }
+          : { verb: 'get', group: 'batch', resource: 'jobs', namespace },
         { verb: 'list', group: '', resource: 'pods', namespace },
       ]);
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would wait for Job ${namespace}/${jobName}`);
+        ctx.logger.info(
+          `Dry run: would wait for ${input.kind} ${namespace}/${jobName}`,
+        );
+        return;
+      }
+      if (operator) {
+        await waitForOperatorJob({
+          client,
+          kind: input.kind,
+          namespace,
+          name: jobName,
+          input,
+          ctx,
+          tail: new LogTail(client, namespace, input.logTailLines, ctx.logger),
+        });
         return;
       }
 

@@ -3,6 +3,7 @@ import {
   ApisApi,
   AuthorizationV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
@@ -65,11 +66,35 @@ function kubeConfigOf(settings: KamlDKubernetesSettings): KubeConfig {
   return kc;
 }
 
+/** How long API discovery answers (group list, resource lists) are reused. */
+export const DISCOVERY_CACHE_MS = 60_000;
+
+/** Caches one promise per key for `ttlMs`; a rejected promise is forgotten at once. */
+function memoize<T>(ttlMs: number, now: () => number = Date.now) {
+  const entries = new Map<string, { at: number; value: Promise<T> }>();
+  return (key: string, load: () => Promise<T>): Promise<T> => {
+    const hit = entries.get(key);
+    if (hit && now() - hit.at < ttlMs) return hit.value;
+    const value = load();
+    entries.set(key, { at: now(), value });
+    value.catch(() => entries.delete(key));
+    return value;
+  };
+}
+
 /** A {@link KubeClient} on `@kubernetes/client-node` for the configured cluster. */
 export function createKubeClient(
   settings: KamlDKubernetesSettings,
 ): KubeClient {
   const kc = kubeConfigOf(settings);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const groupList = memoize<string[]>(DISCOVERY_CACHE_MS);
+  const resourceList = memoize<string[]>(DISCOVERY_CACHE_MS);
+  const servedGroupVersions = () =>
+    groupList('groups', async () => {
+      const groups = await call('API discovery', () => apis.getAPIVersions());
+      return groups.groups.flatMap(g => g.versions.map(v => v.groupVersion));
+    });
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const core = kc.makeApiClient(CoreV1Api);
   const authz = kc.makeApiClient(AuthorizationV1Api);
@@ -98,10 +123,19 @@ export function createKubeClient(
       return review.status?.allowed === true;
     },
     async servesGroupVersion(groupVersion) {
-      const groups = await call('API discovery', () => apis.getAPIVersions());
-      return groups.groups.some(g =>
-        g.versions.some(v => v.groupVersion === groupVersion),
-      );
+      return (await servedGroupVersions()).includes(groupVersion);
+    },
+    async servesResource(groupVersion, resource) {
+      // the group list first: one cached call answers "not installed" for every absent group
+      if (!(await servedGroupVersions()).includes(groupVersion)) return false;
+      const [group, version] = groupVersion.split('/');
+      const resources = await resourceList(groupVersion, async () => {
+        const list = await call(`API discovery of ${groupVersion}`, () =>
+          custom.getAPIResources({ group, version }),
+        );
+        return list.resources.map(r => r.name);
+      });
+      return resources.includes(resource);
     },
     async read<T extends KubernetesObject>(ref: ObjectRef) {
       try {

@@ -26,6 +26,11 @@ export interface KubeClient {
   canI(check: AccessCheck): Promise<boolean>;
   /** Whether the API server serves a group version, such as `serving.kserve.io/v1beta1`. */
   servesGroupVersion(groupVersion: string): Promise<boolean>;
+  /**
+   * Whether the API server serves a resource of a group version, such as `tfjobs` of
+   * `kubeflow.org/v1` (its CRD is installed and established). Answers are cached briefly.
+   */
+  servesResource(groupVersion: string, resource: string): Promise<boolean>;
   /** The object, or undefined when it does not exist. */
   read<T extends KubernetesObject>(ref: ObjectRef): Promise<T | undefined>;
   /** Creates an object; throws {@link KubeApiError} with status 409 when it exists. */
