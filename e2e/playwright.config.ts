@@ -11,6 +11,7 @@ if (!process.env.KAML_E2E_APP_PORT) {
   process.env.KAML_E2E_APP_PORT = String(app);
   process.env.KAML_E2E_BACKEND_PORT = String(backend);
   process.env.KAML_E2E_DATA_DIR = mkdtempSync(join(tmpdir(), 'kaml-d-e2e-'));
+  process.env.KAML_E2E_RUN = Date.now().toString(36);
 }
 
 export const appUrl = `http://localhost:${process.env.KAML_E2E_APP_PORT}`;
@@ -18,8 +19,9 @@ export const backendUrl = `http://localhost:${process.env.KAML_E2E_BACKEND_PORT}
 
 export default defineConfig({
   testDir: './tests',
-  // failure screenshots and traces; git-ignored
-  outputDir: './test-results',
+  // failure screenshots and traces, one folder per run (Playwright empties its output folder when
+  // a run starts, and runs may overlap); git-ignored
+  outputDir: `./test-results/${process.env.KAML_E2E_RUN}`,
   timeout: 90_000,
   expect: { timeout: 30_000 },
   workers: 1,

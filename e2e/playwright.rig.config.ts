@@ -43,7 +43,8 @@ if (!process.env.KAML_E2E_RIG_APP_PORT) {
   process.env.KAML_E2E_RIG_DATA_DIR = mkdtempSync(
     join(tmpdir(), 'kaml-d-e2e-rig-'),
   );
-  process.env.KAML_E2E_RIG_DB_PREFIX = `kaml_e2e_${Date.now().toString(36)}_`;
+  process.env.KAML_E2E_RIG_RUN = Date.now().toString(36);
+  process.env.KAML_E2E_RIG_DB_PREFIX = `kaml_e2e_${process.env.KAML_E2E_RIG_RUN}_`;
   Object.assign(process.env, readRigEnv());
 }
 
@@ -52,7 +53,9 @@ export const rigBackendUrl = `http://localhost:${process.env.KAML_E2E_RIG_BACKEN
 
 export default defineConfig({
   testDir: './rig-tests',
-  outputDir: './test-results/rig',
+  // one folder per run (Playwright empties its output folder when a run starts, and runs may
+  // overlap); git-ignored
+  outputDir: `./test-results-rig/${process.env.KAML_E2E_RIG_RUN}`,
   timeout: 180_000,
   expect: { timeout: 30_000 },
   workers: 1,
@@ -73,7 +76,8 @@ export default defineConfig({
     )} --config ${join(repoRoot, 'app-config.rig.yaml')}`,
     cwd: repoRoot,
     url: rigAppUrl,
-    timeout: 300_000,
+    // the dev bundle builds first: allow for a busy machine
+    timeout: 900_000,
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',

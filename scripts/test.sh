@@ -62,6 +62,8 @@ if [ -z "${KAML_TEST_SKIP_RIG:-}" ] && [ -x e2e/rig/rig.sh ]; then
   set +a
   yarn workspaces foreach --all run test:rig 2>&1 | tee "$out/plugin-rig.txt"
   rig_passed=$(( rig_passed + $(awk '/^Tests:/ { for (i = 2; i <= NF; i++) if ($i ~ /^passed,?$/) s += $(i - 1) } END { print s + 0 }' "$out/plugin-rig.txt") ))
+  stage "browser tests, full mode (the portal against the rig, OpenID sign-in)"
+  (cd e2e && PLAYWRIGHT_JSON_OUTPUT_NAME="$out/browser-rig.json" yarn playwright test -c playwright.rig.config.ts --reporter=list,json)
   e2e/rig/rig.sh stop
   trap - EXIT
 fi
@@ -77,8 +79,14 @@ const [dir, rigPassed, rigFailed, portalPassed] = process.argv.slice(1);
 const testsLine = fs.readFileSync(dir + "/unit.txt", "utf8").split("\n").filter(l => l.startsWith("Tests:")).pop() ?? "";
 const count = word => Number((new RegExp("(\\d+) " + word).exec(testsLine) ?? [0, 0])[1]);
 const unit = { numPassedTests: count("passed"), numFailedTests: count("failed"), numTotalTests: count("total") };
-const browser = JSON.parse(fs.readFileSync(dir + "/browser.json", "utf8"));
-const bp = browser.stats.expected, bf = browser.stats.unexpected + browser.stats.flaky;
+// embedded-mode browser tests, plus the full-mode ones when the rig ran
+let bp = 0, bf = 0;
+for (const file of ["browser.json", "browser-rig.json"]) {
+  if (!fs.existsSync(dir + "/" + file)) continue;
+  const { stats } = JSON.parse(fs.readFileSync(dir + "/" + file, "utf8"));
+  bp += stats.expected;
+  bf += stats.unexpected + stats.flaky;
+}
 console.log(`unit ${unit.numPassedTests}/${unit.numTotalTests}, portal ${portalPassed}, integration ${rigPassed}, browser ${bp}`);
 console.log(`${unit.numPassedTests + Number(portalPassed) + Number(rigPassed) + bp} passed, ${unit.numFailedTests + Number(rigFailed) + bf} failed`);
 ' "$out" "$rig_passed" "$rig_failed" "$portal_passed"

@@ -29,5 +29,6 @@ export default async function globalSetup() {
   } finally {
     await client.end();
   }
-  await waitForBackend(rigBackendUrl);
+  // the backend loads the catalog and connects to every rig service: slow on a busy machine
+  await waitForBackend(rigBackendUrl, 600_000);
 }

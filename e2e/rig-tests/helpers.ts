@@ -16,13 +16,13 @@ export async function signInAs(page: Page, user: RigUser, path = '/') {
       'KAML_RIG_OIDC_PASSWORD is not set: run with playwright.rig.config.ts',
     );
   await page.goto(path);
-  const card = page
-    .locator('li, div')
-    .filter({ hasText: 'Single sign-on' })
-    .last();
+  // the guest provider's button says "Enter"; the single sign-on card's says "Sign in"
   await expect(page.getByText('Single sign-on')).toBeVisible();
   const popupPromise = page.waitForEvent('popup');
-  await card.getByRole('button', { name: /sign in/i }).click();
+  await page
+    .getByRole('button', { name: /sign in/i })
+    .first()
+    .click();
   const popup = await popupPromise;
   await popup.getByLabel('User name or e-mail').fill(user);
   await popup.getByLabel('Password').fill(password);
@@ -36,16 +36,22 @@ export async function signInAs(page: Page, user: RigUser, path = '/') {
 
 /** The Backstage token of the signed-in user, for API calls a test makes to set things up. */
 export async function backstageToken(page: Page): Promise<string> {
-  const token = await page.evaluate(async () => {
-    const res = await fetch('/api/auth/oidc/refresh?optional&env=development', {
-      credentials: 'include',
-      headers: { 'X-Requested-With': 'XMLHttpRequest' },
-    });
-    return res.ok
-      ? ((await res.json()) as { backstageIdentity?: { token?: string } })
-          .backstageIdentity?.token
-      : undefined;
-  });
+  const backend = `http://localhost:${process.env.KAML_E2E_RIG_BACKEND_PORT}`;
+  const token = await page.evaluate(async url => {
+    // the OIDC provider's refresh cookie, sent cross-port to the backend like the app does
+    const res = await fetch(
+      `${url}/api/auth/oidc/refresh?optional&env=development`,
+      {
+        credentials: 'include',
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+      },
+    );
+    if (!res.ok) return undefined;
+    const body = (await res.json()) as {
+      backstageIdentity?: { token?: string };
+    };
+    return body.backstageIdentity?.token;
+  }, backend);
   if (!token) throw new Error('no Backstage token for the signed-in user');
   return token;
 }

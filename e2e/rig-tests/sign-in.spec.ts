@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { signInAs } from './helpers.ts';
+import { backstageToken, signInAs } from './helpers.ts';
 
 test('a catalog user signs in through the OpenID provider and the portal knows who they are', async ({
   browser,
@@ -7,11 +7,17 @@ test('a catalog user signs in through the OpenID provider and the portal knows w
   const context = await browser.newContext();
   const page = await context.newPage();
   await signInAs(page, 'alice', '/settings');
-  // the identity resolved from the OIDC e-mail is the catalog user, with the group from the claim
-  await expect(page.getByText('user:default/alice').first()).toBeVisible();
+  // the identity resolved from the OIDC e-mail is the catalog user (shown with its catalog
+  // display name), and its ownership includes the user's catalog group
+  const userLink = page.getByRole('link', { name: 'Alice Moreau' }).first();
+  await expect(userLink).toBeVisible();
+  await expect(userLink).toHaveAttribute(
+    'href',
+    /\/catalog\/default\/user\/alice$/,
+  );
   await expect(
-    page.getByText('group:default/data-science').first(),
-  ).toBeVisible();
+    page.getByRole('link', { name: 'Data Science' }),
+  ).toHaveAttribute('href', /\/catalog\/default\/group\/data-science$/);
   await context.close();
 });
 
@@ -34,5 +40,28 @@ test('the sign-in page refuses a wrong password and signs nobody in', async ({
     'Unknown user or wrong password.',
   );
   await expect(page.getByTestId('sidebar-root')).toHaveCount(0);
+  await context.close();
+});
+
+test('the signed-in user calls the KAML-D API with their own identity', async ({
+  browser,
+}) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInAs(page, 'bob');
+  const token = await backstageToken(page);
+  const backend = `http://localhost:${process.env.KAML_E2E_RIG_BACKEND_PORT}`;
+  const ok = await page.request.get(`${backend}/api/kaml-d/health`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(ok.status()).toBe(200);
+  // no token: the route refuses
+  const anonymous = await page.request.get(`${backend}/api/kaml-d/health`);
+  expect(anonymous.status()).toBe(401);
+  const claims = JSON.parse(
+    Buffer.from(token.split('.')[1], 'base64url').toString('utf8'),
+  );
+  expect(claims.sub).toBe('user:default/bob');
+  expect(claims.ent).toContain('group:default/data-engineering');
   await context.close();
 });

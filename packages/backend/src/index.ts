@@ -2,6 +2,7 @@
  * The KAML-D portal backend: Backstage core plugins plus the KAML-D plugins and modules.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { localProjectsUrlReaderServiceFactory } from '@kaml-d/plugin-scaffolder-backend-module-kaml-d';
 
 const backend = createBackend();
 
@@ -33,11 +34,7 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@kaml-d/plugin-scaffolder-backend-module-kaml-d'));
 // file: locations inside kamlD.localProjects.root (projects published by kaml-d:publish:local)
 // become readable, so catalog:register can register them; nothing outside that folder
-backend.add(
-  import('@kaml-d/plugin-scaffolder-backend-module-kaml-d').then(m => ({
-    default: m.localProjectsUrlReaderServiceFactory,
-  })),
-);
+backend.add(localProjectsUrlReaderServiceFactory);
 
 // search: Lunr (built in) unless a search engine module below finds its configuration
 backend.add(import('@backstage/plugin-search-backend'));
