@@ -47,6 +47,17 @@ export const modelAboutEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** Train and Deploy for a Model, disabled with the reason for users without the permission. */
+export const modelActionsEntityCard = EntityCardBlueprint.make({
+  name: 'model-actions',
+  params: {
+    type: 'content',
+    filter: isModel,
+    loader: () =>
+      import('./components/ModelPage').then(m => <m.ModelActionsCard />),
+  },
+});
+
 /** The datasets a Model was trained on. */
 export const modelTrainedOnEntityCard = EntityCardBlueprint.make({
   name: 'model-trained-on',
@@ -75,6 +86,7 @@ export const kamlDEntityCards = [
   datasetSchemaEntityCard,
   datasetUsedByEntityCard,
   modelAboutEntityCard,
+  modelActionsEntityCard,
   modelTrainedOnEntityCard,
   modelServingEntityCard,
 ];

@@ -16,6 +16,7 @@ import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 import { makeStyles } from '@material-ui/core/styles';
 import MenuIcon from '@material-ui/icons/Menu';
 import SearchIcon from '@material-ui/icons/Search';
+import { AuditLogGate } from '@kaml-d/plugin-kaml-d';
 import { KamlDLogoFull, KamlDLogoIcon } from './KamlDLogo';
 
 const useLogoStyles = makeStyles({
@@ -64,6 +65,8 @@ export const sidebarContent = NavContentBlueprint.make({
             {nav.take('page:kaml-d')}
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
+            {/* the audit log only for users holding kaml-d.audit.read */}
+            <AuditLogGate>{nav.take('page:kaml-d/audit')}</AuditLogGate>
             <SidebarDivider />
             <SidebarScrollWrapper>{nav.rest({ sortBy: 'title' })}</SidebarScrollWrapper>
           </SidebarGroup>

@@ -1,3 +1,4 @@
 export { ModelAboutCard } from './ModelAboutCard';
 export { ModelTrainedOnCard } from './ModelTrainedOnCard';
 export { ModelServingCard } from './ModelServingCard';
+export { ModelActionsCard } from './ModelActionsCard';

@@ -11,15 +11,18 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { DependencyHealth } from '@kaml-d/plugin-kaml-d-common';
+import {
+  datasetUploadPermission,
+  DependencyHealth,
+} from '@kaml-d/plugin-kaml-d-common';
 import { CatalogProblemsCard } from './CatalogProblemsCard';
-import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import CloudUploadIcon from '@material-ui/icons/CloudUpload';
 import { useCallback, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { kamlDApiRef } from '../../api';
+import { GatedButton, useBasicPermission } from '../shared/permissionGate';
 import { DatasetsPanel } from './DatasetsPanel';
 import { StorageLine } from './StorageLine';
 import { UploadDialog } from './UploadDialog';
@@ -50,7 +53,9 @@ export function PlatformStatusCard() {
     return <Progress />;
   }
   if (error) {
-    return <ResponseErrorPanel error={error} title="KAML-D backend unreachable" />;
+    return (
+      <ResponseErrorPanel error={error} title="KAML-D backend unreachable" />
+    );
   }
   if (!value || value.dependencies.length === 0) {
     return (
@@ -61,7 +66,9 @@ export function PlatformStatusCard() {
   }
   return (
     <Table<DependencyHealth>
-      title={`Platform status: ${value.status === 'ok' ? 'all systems up' : 'degraded'}`}
+      title={`Platform status: ${
+        value.status === 'ok' ? 'all systems up' : 'degraded'
+      }`}
       options={{ paging: false, search: false, padding: 'dense' }}
       columns={dependencyColumns}
       data={value.dependencies}
@@ -72,23 +79,25 @@ export function PlatformStatusCard() {
 /** The Workbench: where data scientists, engineers and SREs start. */
 export function WorkbenchPage() {
   const [uploadOpen, setUploadOpen] = useState(false);
+  const upload = useBasicPermission(datasetUploadPermission, 'Upload');
   // bumped after an upload and when the catalog registers it: table and storage read again
   const [reloadKey, setReloadKey] = useState(0);
   const reload = useCallback(() => setReloadKey(k => k + 1), []);
   return (
     <Content>
       <ContentHeader title="Datasets, models and platform health">
-        <Button
+        <GatedButton
+          gate={upload}
           variant="contained"
           color="primary"
           startIcon={<CloudUploadIcon />}
           onClick={() => setUploadOpen(true)}
         >
           Upload dataset
-        </Button>
+        </GatedButton>
         <SupportButton>
-          Manage datasets, test and deploy machine-learning models, and see the health of the
-          platform.
+          Manage datasets, test and deploy machine-learning models, and see the
+          health of the platform.
         </SupportButton>
       </ContentHeader>
       <UploadDialog

@@ -137,12 +137,13 @@ export function GatedButton(
   props: ButtonProps & { gate: PermissionGate; children: ReactNode },
 ) {
   const { gate, disabled, ...rest } = props;
-  const button = <Button {...rest} disabled={disabled || !gate.allowed} />;
-  if (!gate.reason) return button;
+  // the same elements whether allowed or not: a decision arriving does not remount the button
   return (
-    <Tooltip title={gate.reason}>
+    <Tooltip title={gate.reason ?? ''}>
       {/* a disabled button fires no events: the span carries the tooltip (and, closed, the title) */}
-      <span data-permission={gate.permission}>{button}</span>
+      <span data-permission={gate.permission}>
+        <Button {...rest} disabled={disabled || !gate.allowed} />
+      </span>
     </Tooltip>
   );
 }
