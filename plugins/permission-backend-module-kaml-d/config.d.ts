@@ -19,6 +19,29 @@ export interface Config {
         sre?: string[];
         admin?: string[];
       };
+      /**
+       * Roles held on some projects only. Members of `groups` get the permissions of `role` on
+       * Datasets and Models whose project is one of `projects`: the entity's
+       * `kaml-d.io/project` annotation, or else its `spec.system` (system name). Datasets with
+       * a `pii` column stay limited to their owners. Upload and audit read, which target no
+       * entity, are not granted by project roles. `admin` cannot be limited to projects.
+       *
+       * @example
+       * ```yaml
+       * projectRoles:
+       *   - role: data-scientist
+       *     groups: [fraud-analysts]
+       *     projects: [fraud-detection]
+       * ```
+       */
+      projectRoles?: Array<{
+        /** One of data-scientist, data-engineer, sre. */
+        role: 'data-scientist' | 'data-engineer' | 'sre';
+        /** Group references (`group:default/fraud-analysts`) or short names. */
+        groups: string[];
+        /** Project names. */
+        projects: string[];
+      }>;
     };
   };
 }

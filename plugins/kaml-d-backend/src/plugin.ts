@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   QueryEngine,
   StorageAdapter,
@@ -35,6 +36,10 @@ import { applyDatabaseMigrations } from './database/migrations';
 import { createAuditLogService } from './services/Audit';
 import { createSnapshotsService } from './services/Snapshots';
 import { createModelVersionsService } from './services/ModelVersions';
+import {
+  createAccessRequestsService,
+  registerKamlDEntityPermissions,
+} from './services/AccessRequests';
 
 /**
  * The KAML-D backend plugin: Workbench, Metadata Hub and Observation Hub API at
@@ -68,6 +73,9 @@ export const kamlDPlugin = createBackendPlugin({
         cache: coreServices.cache,
         discovery: coreServices.discovery,
         permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auth: coreServices.auth,
+        notifications: notificationService,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
@@ -81,6 +89,9 @@ export const kamlDPlugin = createBackendPlugin({
         cache,
         discovery,
         permissions,
+        permissionsRegistry,
+        auth,
+        notifications,
         scheduler,
         catalog,
         events,
@@ -139,6 +150,35 @@ export const kamlDPlugin = createBackendPlugin({
           initialDelay: { seconds: 5 },
           fn: async () => {
             await snapshots.recover(5 * 60 * 1000);
+          },
+        });
+
+        // requests for access and the time-boxed grants the policy's HAS_ACCESS_GRANT rule
+        // reads; expiry is checked against the clock, the task only tidies the status column
+        const accessRequests = createAccessRequestsService({
+          db,
+          catalog,
+          permissions,
+          audit,
+          notifications,
+          logger,
+        });
+        registerKamlDEntityPermissions({
+          permissionsRegistry,
+          catalog,
+          auth,
+          accessRequests,
+        });
+        await scheduler.scheduleTask({
+          id: 'kaml-d-access-request-expiry',
+          frequency: { minutes: 15 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 30 },
+          fn: async () => {
+            const expired = await accessRequests.markExpired();
+            if (expired > 0) {
+              logger.info(`Marked ${expired} access requests as expired`);
+            }
           },
         });
 
@@ -207,6 +247,7 @@ export const kamlDPlugin = createBackendPlugin({
               permissions,
               audit,
             }),
+            accessRequests,
           }),
         );
         // download links carry their own signature instead of a Backstage token

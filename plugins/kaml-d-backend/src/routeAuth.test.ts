@@ -55,7 +55,14 @@ const SIGNED_IN_ONLY: Record<string, string> = {
   'GET /datasets/:namespace/:name/snapshots/diff': 'snapshot metadata',
   'GET /datasets/:namespace/:name/snapshots/:id': 'snapshot metadata',
   'GET /datasets/:namespace/:name/snapshots/:id/models': 'lineage metadata',
-  'POST /audit/events': 'service callers only: a user gets 403 without a permission',
+  'POST /audit/events':
+    'service callers only: a user gets 403 without a permission',
+  'POST /access-requests':
+    'any signed-in user may ask the owners for access; nothing is granted until they approve',
+  'GET /access-requests':
+    "the user's own requests, and those on entities they hold kaml-d.access.decide on",
+  'GET /access-requests/:id':
+    'to the requester and to whoever holds kaml-d.access.decide on the entity; 404 otherwise',
 };
 
 interface RouteInfo {
@@ -126,10 +133,22 @@ const SAMPLE_INPUT: Record<string, { query?: object; body?: object }> = {
     body: { artifactUri: 's3://kaml-d-models/thing/model.onnx' },
   },
   'PUT /models/:namespace/:name/aliases/:alias': { body: { version: 1 } },
+  'POST /access-requests': {
+    body: {
+      entityRef: 'dataset:default/thing',
+      permissions: ['kaml-d.dataset.preview'],
+      justification: 'route enumeration test',
+    },
+  },
+  'POST /access-requests/:id/decision': { body: { decision: 'approve' } },
 };
+
+/** Id of an access request made before the denied-user pass (decisions need a real one). */
+let accessRequestId = 'ar-00000000t000000z-000000';
 
 function concrete(path: string): string {
   return path
+    .replace('/access-requests/:id', `/access-requests/${accessRequestId}`)
     .replace(':namespace', 'default')
     .replace(':kind', 'model')
     .replace(':id', 'snap-20261126t070102z-3f9a1c')
@@ -156,7 +175,12 @@ async function start(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
 function call(server: unknown, route: RouteInfo, base = '/api/kaml-d') {
   const agent = request(server as Parameters<typeof request>[0]);
   const url = `${base}${concrete(route.path)}`;
-  const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete' | 'patch';
+  const method = route.method.toLowerCase() as
+    | 'get'
+    | 'post'
+    | 'put'
+    | 'delete'
+    | 'patch';
   const sample = SAMPLE_INPUT[`${route.method} ${route.path}`] ?? {};
   const req = agent[method](url).query(sample.query ?? {});
   return method === 'get' ? req : req.send(sample.body ?? {});
@@ -173,7 +197,9 @@ async function unauthenticatedFailures(
     const res = await call(server, route, base);
     const key = `${route.method} ${route.path}`;
     const signed = route.path.startsWith(SIGNED_DOWNLOAD_PATH);
-    const ok = signed ? res.status >= 400 && res.status < 500 : res.status === 401;
+    const ok = signed
+      ? res.status >= 400 && res.status < 500
+      : res.status === 401;
     if (!ok) failures.push(`${key} → ${res.status}`);
   }
   return failures;
@@ -194,7 +220,8 @@ async function deniedFailures(
       mockCredentials.user.header('user:default/erin'),
     );
     if (key in SIGNED_IN_ONLY) {
-      if (res.status === 401) failures.push(`${key} → 401 for a signed-in user`);
+      if (res.status === 401)
+        failures.push(`${key} → 401 for a signed-in user`);
       continue;
     }
     const message: string = res.body?.error?.message ?? '';
@@ -216,6 +243,9 @@ describe('every kaml-d route is authenticated and permission-checked', () => {
         'GET /datasets/:namespace/:name/preview',
         'POST /query',
         'GET /audit',
+        'POST /access-requests',
+        'GET /access-requests',
+        'POST /access-requests/:id/decision',
       ]),
     );
   });
@@ -227,6 +257,12 @@ describe('every kaml-d route is authenticated and permission-checked', () => {
 
   it('answers 403 naming a kaml-d permission to a user denied everything', async () => {
     const { server, routes } = await start(AuthorizeResult.DENY);
+    const made = await request(server as Parameters<typeof request>[0])
+      .post('/api/kaml-d/access-requests')
+      .set('Authorization', mockCredentials.user.header('user:default/erin'))
+      .send(SAMPLE_INPUT['POST /access-requests'].body);
+    expect(made.status).toBe(201);
+    accessRequestId = made.body.id;
     expect(await deniedFailures(server, routes)).toEqual([]);
   });
 
@@ -252,7 +288,10 @@ describe('every kaml-d route is authenticated and permission-checked', () => {
             });
             leakyRouters.push(router);
             httpRouter.use(router);
-            httpRouter.addAuthPolicy({ path: '/open', allow: 'unauthenticated' });
+            httpRouter.addAuthPolicy({
+              path: '/open',
+              allow: 'unauthenticated',
+            });
           },
         });
       },

@@ -208,3 +208,98 @@ export const ANNOTATION_KAML_D_PROJECT = 'kaml-d.io/project';
  * @public
  */
 export const KAML_D_PERMISSION_PLUGIN_ID = 'kaml-d';
+
+/**
+ * A time-boxed grant: what an approved {@link AccessRequest} gives its requester.
+ *
+ * @public
+ */
+export interface AccessGrant {
+  /** The request that created it. */
+  requestId: string;
+  entityRef: string;
+  /** User entity ref of the grantee. */
+  grantee: string;
+  /** Permission name, such as `kaml-d.dataset.preview`. */
+  permission: string;
+  /** ISO 8601; the grant no longer counts from this time on. */
+  expiresAt: string;
+}
+
+/**
+ * Parameters of the `HAS_ACCESS_GRANT` rule.
+ *
+ * @public
+ */
+export interface HasAccessGrantParams {
+  userEntityRef: string;
+  permission: string;
+}
+
+/**
+ * Whether one of the grants (of one entity) gives the user the permission at `now`: the
+ * `HAS_ACCESS_GRANT` rule. Entity refs compare case-insensitively, like the catalog's.
+ *
+ * @public
+ */
+export function hasActiveAccessGrant(
+  grants: AccessGrant[],
+  params: HasAccessGrantParams,
+  now: Date,
+): boolean {
+  const user = params.userEntityRef.toLocaleLowerCase('en-US');
+  return grants.some(
+    grant =>
+      grant.grantee.toLocaleLowerCase('en-US') === user &&
+      grant.permission === params.permission &&
+      Date.parse(grant.expiresAt) > now.getTime(),
+  );
+}
+
+/**
+ * Parameters of the `IS_IN_PROJECT` rule.
+ *
+ * @public
+ */
+export interface IsInProjectParams {
+  /** Project names (`kaml-d.io/project` values, or system names / refs). */
+  projects: string[];
+}
+
+/**
+ * The project of an entity: its `kaml-d.io/project` annotation, else its `spec.system` (a
+ * system name or `system:namespace/name` reference, reduced to the name), lower-cased.
+ *
+ * @public
+ */
+export function projectOfEntity(entity: {
+  metadata: { annotations?: Record<string, string> };
+  spec?: unknown;
+}): string | undefined {
+  const annotated = entity.metadata.annotations?.[ANNOTATION_KAML_D_PROJECT];
+  if (annotated && annotated.trim()) {
+    return annotated.trim().toLocaleLowerCase('en-US');
+  }
+  const spec = entity.spec as { system?: unknown } | undefined;
+  if (typeof spec?.system === 'string' && spec.system.trim()) {
+    const system = spec.system.trim().toLocaleLowerCase('en-US');
+    return system.slice(system.lastIndexOf('/') + 1).replace(/^system:/, '');
+  }
+  return undefined;
+}
+
+/**
+ * Whether the entity belongs to one of the projects: the `IS_IN_PROJECT` rule.
+ *
+ * @public
+ */
+export function isEntityInProject(
+  entity: Parameters<typeof projectOfEntity>[0],
+  params: IsInProjectParams,
+): boolean {
+  const project = projectOfEntity(entity);
+  if (!project) return false;
+  return params.projects.some(
+    p => projectOfEntity({ metadata: {}, spec: { system: p } }) === project,
+  );
+}

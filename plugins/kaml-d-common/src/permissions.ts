@@ -75,6 +75,19 @@ export const auditReadPermission: BasicPermission = createPermission({
 });
 
 /**
+ * Approve or deny requests for access to an entity. The policy gives it to the entity's owners
+ * (and admins), not to roles.
+ *
+ * @public
+ */
+export const accessDecidePermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'kaml-d.access.decide',
+    attributes: { action: 'update' },
+    resourceType: KAML_D_ENTITY_RESOURCE_TYPE,
+  });
+
+/**
  * Every permission KAML-D defines.
  *
  * @public
@@ -88,4 +101,5 @@ export const kamlDPermissions = [
   modelDeployPermission,
   modelVersionPromotePermission,
   auditReadPermission,
+  accessDecidePermission,
 ];

@@ -5,12 +5,17 @@
  */
 
 export { permissionModuleKamlDPolicy as default } from './module';
-export { KamlDPermissionPolicy } from './policy/KamlDPermissionPolicy';
+export {
+  KamlDPermissionPolicy,
+  kamlDConditions,
+} from './policy/KamlDPermissionPolicy';
 export {
   KAML_D_ROLES,
   DEFAULT_ROLE_GROUPS,
   ROLE_PERMISSIONS,
   readRoleGroups,
+  readProjectRoles,
+  projectsGranting,
   rolesOf,
 } from './policy/roles';
-export type { KamlDRole } from './policy/roles';
+export type { KamlDRole, ProjectRole } from './policy/roles';

@@ -19,6 +19,7 @@ describe('applyDatabaseMigrations', () => {
         'kaml_d_model_version_datasets',
         'kaml_d_model_aliases',
         'kaml_d_audit_log',
+        'kaml_d_access_requests',
       ]) {
         expect(await knex.schema.hasTable(table)).toBe(true);
       }

@@ -119,6 +119,35 @@ const migrations: Migration[] = [
       await knex.schema.dropTable('kaml_d_snapshot_restores');
     },
   },
+  {
+    name: '20261126020000_access_requests',
+    async up(knex) {
+      // Requests for access and, once approved, the grants they carry (one row per request; the
+      // grant is the approved row until expires_at). `pending_key` is requester|entity while the
+      // request is pending and null afterwards: its unique index makes a second pending request
+      // of the same user on the same entity fail on every replica, not just in one process.
+      await knex.schema.createTable('kaml_d_access_requests', table => {
+        table.string('id', 64).primary();
+        table.string('entity_ref', 512).notNullable().index();
+        table.text('permissions').notNullable(); // JSON array of permission names
+        table.text('justification').notNullable();
+        table.string('requester', 512).notNullable().index();
+        table.text('owners').notNullable(); // JSON array of entity refs
+        table.string('status', 16).notNullable().index();
+        table.integer('duration_days').notNullable();
+        table.string('pending_key', 1100).nullable().unique();
+        table.string('decided_by', 512).nullable();
+        table.timestamp('decided_at', { useTz: true }).nullable();
+        table.text('decision_comment').nullable();
+        // pending: the request lapses at this time; approved: the grant ends at this time
+        table.timestamp('expires_at', { useTz: true }).notNullable().index();
+        table.timestamp('created_at', { useTz: true }).notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('kaml_d_access_requests');
+    },
+  },
 ];
 
 const migrationSource: Knex.MigrationSource<Migration> = {

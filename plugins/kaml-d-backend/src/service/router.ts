@@ -20,6 +20,8 @@ import { SnapshotsService } from '../services/Snapshots';
 import { snapshotRoutes } from './routes/snapshots';
 import { ModelVersionsService } from '../services/ModelVersions';
 import { modelVersionRoutes } from './routes/modelVersions';
+import { AccessRequestsService } from '../services/AccessRequests';
+import { accessRequestRoutes } from './routes/accessRequests';
 import { DatasetRegistrationService } from '../services/DatasetRegistration';
 import { datasetRegistrationRoutes } from './routes/datasetRegistration';
 
@@ -40,6 +42,8 @@ export interface RouterOptions {
   snapshots?: SnapshotsService;
   /** Model versions and aliases; their routes are left out when absent. */
   modelVersions?: ModelVersionsService;
+  /** Requests for access to datasets; their routes are left out when absent. */
+  accessRequests?: AccessRequestsService;
 }
 
 /**
@@ -89,6 +93,14 @@ export async function createRouter(
   if (options.modelVersions) {
     router.use(
       modelVersionRoutes({ httpAuth, modelVersions: options.modelVersions }),
+    );
+  }
+  if (options.accessRequests) {
+    router.use(
+      accessRequestRoutes({
+        httpAuth,
+        accessRequests: options.accessRequests,
+      }),
     );
   }
 

@@ -5,6 +5,7 @@ import {
   PermissionCondition,
   PermissionCriteria,
   PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   PermissionPolicy,
@@ -12,20 +13,58 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
-  catalogConditions,
-  createCatalogConditionalDecision,
-} from '@backstage/plugin-catalog-backend/alpha';
-import {
   datasetPreviewPermission,
   datasetQueryPermission,
+  HasAccessGrantParams,
+  IsInProjectParams,
+  KAML_D_ENTITY_RESOURCE_TYPE,
+  KAML_D_PERMISSION_PLUGIN_ID,
+  KAML_D_RULES,
   kamlDPermissions,
 } from '@kaml-d/plugin-kaml-d-common';
 import {
   KamlDRole,
+  ProjectRole,
+  projectsGranting,
+  readProjectRoles,
   readRoleGroups,
   ROLE_PERMISSIONS,
   rolesOf,
 } from './roles';
+
+type Criteria = PermissionCriteria<PermissionCondition<'catalog-entity'>>;
+
+/** A condition on a rule the KAML-D backend evaluates (see KAML_D_RULES). */
+function condition<P extends PermissionCondition<'catalog-entity'>['params']>(
+  rule: string,
+  params: P,
+): PermissionCondition<'catalog-entity'> {
+  return { rule, resourceType: KAML_D_ENTITY_RESOURCE_TYPE, params };
+}
+
+/** Conditions of KAML-D permissions on entities, applied by the KAML-D backend. */
+export const kamlDConditions = {
+  isEntityOwner: (params: { claims: string[] }) =>
+    condition(KAML_D_RULES.isEntityOwner, params),
+  hasSpec: (params: { key: string; value?: string }) =>
+    condition(KAML_D_RULES.hasSpec, params),
+  hasAccessGrant: (params: HasAccessGrantParams) =>
+    condition(KAML_D_RULES.hasAccessGrant, { ...params }),
+  isInProject: (params: IsInProjectParams) =>
+    condition(KAML_D_RULES.isInProject, { ...params }),
+};
+
+function kamlDDecision(
+  permission: ResourcePermission<'catalog-entity'>,
+  criteria: Criteria[],
+): PolicyDecision {
+  return {
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId: KAML_D_PERMISSION_PLUGIN_ID,
+    resourceType: permission.resourceType,
+    conditions: criteria.length === 1 ? criteria[0] : { anyOf: criteria },
+  };
+}
 
 function isUserPrincipal(principal: unknown): boolean {
   return (
@@ -55,18 +94,28 @@ const COLUMN_CLASSIFICATION_KEY = 'schema.columns.classification';
  * - Permissions that are not KAML-D's (catalog, scaffolder, …) are allowed to signed-in users.
  * - KAML-D permissions follow the user's roles, derived from group membership
  *   (`kamlD.permissions.roles`). Admins are allowed everything.
+ * - A role can also be held on some projects only (`kamlD.permissions.projectRoles`): it then
+ *   grants its permissions on entities of those projects (`IS_IN_PROJECT`).
  * - On a Dataset or Model, the owners of the entity may always act on it; a role grants the
  *   permission on entities the user does not own. Previews and queries of a dataset with a
- *   `pii` column are for owners (and admins) only.
- * - Non-entity permissions (upload, audit read) are granted by role only.
+ *   `pii` column are for owners (and admins) only — and for users holding an approved,
+ *   unexpired access request (`HAS_ACCESS_GRANT`), which also grants them to users without a
+ *   role.
+ * - Deciding on access requests (`kaml-d.access.decide`) is for the entity's owners and admins.
+ * - Non-entity permissions (upload, audit read) are granted by unrestricted roles only.
+ *
+ * Decisions on entities are conditional decisions of plugin `kaml-d`, whose backend applies
+ * the rules with the entity from the catalog and the grants from its database.
  *
  * @public
  */
 export class KamlDPermissionPolicy implements PermissionPolicy {
   private readonly roleGroups: Record<KamlDRole, string[]>;
+  private readonly projectRoles: ProjectRole[];
 
   constructor(options: { config?: Config } = {}) {
     this.roleGroups = readRoleGroups(options.config);
+    this.projectRoles = readProjectRoles(options.config);
   }
 
   async handle(
@@ -94,22 +143,40 @@ export class KamlDPermissionPolicy implements PermissionPolicy {
       return { result: granted ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
 
-    const isOwner = catalogConditions.isEntityOwner({ claims });
-    if (!granted) {
-      return createCatalogConditionalDecision(permission, isOwner);
+    const valueReading = VALUE_READING.has(permission.name);
+    if (granted && !valueReading) {
+      return { result: AuthorizeResult.ALLOW };
     }
-    if (VALUE_READING.has(permission.name)) {
-      const notPii: PermissionCriteria<PermissionCondition<'catalog-entity'>> =
-        {
-          not: catalogConditions.hasSpec({
-            key: COLUMN_CLASSIFICATION_KEY,
-            value: 'pii',
-          }),
-        };
-      return createCatalogConditionalDecision(permission, {
-        anyOf: [isOwner, notPii],
-      });
+    const notPii: Criteria = {
+      not: kamlDConditions.hasSpec({
+        key: COLUMN_CLASSIFICATION_KEY,
+        value: 'pii',
+      }),
+    };
+    const criteria: Criteria[] = [kamlDConditions.isEntityOwner({ claims })];
+    if (granted) {
+      criteria.push(notPii);
+    } else {
+      const projects = projectsGranting(
+        claims,
+        this.projectRoles,
+        permission.name,
+      );
+      if (projects.length > 0) {
+        const inProject = kamlDConditions.isInProject({ projects });
+        criteria.push(
+          valueReading ? { allOf: [inProject, notPii] } : inProject,
+        );
+      }
     }
-    return { result: AuthorizeResult.ALLOW };
+    if (valueReading) {
+      criteria.push(
+        kamlDConditions.hasAccessGrant({
+          userEntityRef: user.info.userEntityRef,
+          permission: permission.name,
+        }),
+      );
+    }
+    return kamlDDecision(permission, criteria);
   }
 }

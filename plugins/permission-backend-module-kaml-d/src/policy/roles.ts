@@ -101,7 +101,9 @@ export function readRoleGroups(config?: Config): Record<KamlDRole, string[]> {
     for (const key of roles.keys()) {
       if (!(KAML_D_ROLES as readonly string[]).includes(key)) {
         throw new Error(
-          `kamlD.permissions.roles.${key} is not a KAML-D role; use one of ${KAML_D_ROLES.join(', ')}`,
+          `kamlD.permissions.roles.${key} is not a KAML-D role; use one of ${KAML_D_ROLES.join(
+            ', ',
+          )}`,
         );
       }
     }
@@ -122,4 +124,78 @@ export function rolesOf(
     ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
   );
   return KAML_D_ROLES.filter(role => roleGroups[role].some(g => owned.has(g)));
+}
+
+/**
+ * A role held only on the entities of some projects: members of `groups` have the role's
+ * permissions on entities whose project (`kaml-d.io/project` annotation, else `spec.system`) is
+ * one of `projects`.
+ *
+ * @public
+ */
+export interface ProjectRole {
+  role: Exclude<KamlDRole, 'admin'>;
+  groups: string[];
+  projects: string[];
+}
+
+/**
+ * Reads `kamlD.permissions.projectRoles`. Fails with a sentence naming the entry when a role is
+ * unknown, is `admin` (admins are admins everywhere) or a list is empty.
+ *
+ * @public
+ */
+export function readProjectRoles(config?: Config): ProjectRole[] {
+  const entries =
+    config?.getOptionalConfigArray('kamlD.permissions.projectRoles') ?? [];
+  return entries.map((entry, i) => {
+    const where = `kamlD.permissions.projectRoles[${i}]`;
+    const role = entry.getString('role');
+    if (
+      role === 'admin' ||
+      !(KAML_D_ROLES as readonly string[]).includes(role)
+    ) {
+      throw new Error(
+        `${where}.role "${role}" cannot be limited to projects; use one of ${KAML_D_ROLES.filter(
+          r => r !== 'admin',
+        ).join(', ')}`,
+      );
+    }
+    const groups = entry.getStringArray('groups').map(normalizeGroupRef);
+    const projects = entry
+      .getStringArray('projects')
+      .map(p => p.trim().toLocaleLowerCase('en-US'))
+      .filter(Boolean);
+    if (groups.length === 0 || projects.length === 0) {
+      throw new Error(
+        `${where} needs at least one group and one project; remove the entry or fill both lists`,
+      );
+    }
+    return { role: role as ProjectRole['role'], groups, projects };
+  });
+}
+
+/**
+ * The projects on which the user's project roles grant the permission (empty when none does).
+ *
+ * @public
+ */
+export function projectsGranting(
+  ownershipEntityRefs: string[],
+  projectRoles: ProjectRole[],
+  permissionName: string,
+): string[] {
+  const owned = new Set(
+    ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US')),
+  );
+  const projects = new Set<string>();
+  for (const entry of projectRoles) {
+    if (
+      ROLE_PERMISSIONS[entry.role].includes(permissionName) &&
+      entry.groups.some(g => owned.has(g))
+    ) {
+      entry.projects.forEach(p => projects.add(p));
+    }
+  }
+  return [...projects];
 }
