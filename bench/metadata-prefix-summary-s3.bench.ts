@@ -1,7 +1,9 @@
 /**
- * Prefix summary over an S3 API (the rig's MinIO): the backend's parallel listing (ListObjectsV2
- * with delimiter, level by level, 16 requests in flight) vs one sequential recursive listing
- * walked page after page (1000 keys a page), in the same run. Sizes come from the listings:
+ * Prefix summary over an S3 API (the rig's MinIO): the backend's parallel listing (one
+ * ListObjectsV2 with delimiter for the datasets, then the keyspace split into ranges of datasets,
+ * each listed recursively from its first key with start-after, 16 requests in flight) vs one
+ * sequential recursive listing walked page after page (1000 keys a page), in the same run; runs
+ * alternate, and the CPU time of the bench and of the MinIO server is printed for each. Sizes come from the listings:
  * zero HEAD requests, zero object reads. Needs the rig: e2e/rig/rig.sh start minio.
  *
  * Seeds DATASETS × PARTS × OBJECTS tiny objects into a scratch bucket and removes it afterwards.
@@ -10,8 +12,9 @@
  */
 import { Client } from 'minio';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { bestOf, loadMetadataLib, root } from './metadata-build.ts';
+import { loadMetadataLib, root } from './metadata-build.ts';
 
 const DATASETS = Number(process.env.KAML_BENCH_DATASETS ?? 500);
 const PARTS = 4;
@@ -25,6 +28,17 @@ function rigEnv(name: string): string {
   const line = readFileSync(file, 'utf8').split('\n').find(l => l.startsWith(`export ${name}=`));
   if (!line) throw new Error(`${name} is not in ${file}: start MinIO first (e2e/rig/rig.sh start minio)`);
   return line.slice(`export ${name}=`.length).replace(/^'|'$/g, '');
+}
+
+/** CPU time (user + system) of the rig's MinIO server so far, from /proc; -1 when unknown. */
+function minioCpuMs(): number {
+  try {
+    const pid = readFileSync(join(process.env.KAML_RIG_STATE ?? join(root, 'e2e', '.rig'), 'pids', 'minio.pid'), 'utf8').trim();
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, 100 ticks a second
+  } catch {
+    return -1;
+  }
 }
 
 const endpoint = new URL(rigEnv('KAML_RIG_S3_ENDPOINT'));
@@ -56,16 +70,34 @@ try {
     bucket,
   );
   await lib.summarizePrefixSequential(adapter, bucket, '');
-  const sequential = await bestOf(3, () => lib.summarizePrefixSequential(adapter, bucket, ''));
-  const parallel = await bestOf(3, () => lib.summarizePrefixParallel(adapter, bucket, '', CONCURRENCY));
+  // alternate the variants (shared machine), best wall time of 3 each, with the CPU time the
+  // bench process and the MinIO server spent on that run
+  type Summary = { objects: number; bytes: number; childPrefixes: number; listCalls: number };
+  const timed = async (fn: () => Promise<Summary>) => {
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const minio0 = minioCpuMs();
+    const value = await fn();
+    const used = process.cpuUsage(cpu);
+    return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, minioMs: minioCpuMs() - minio0, value };
+  };
+  const runs: Record<'sequential' | 'parallel', Array<Awaited<ReturnType<typeof timed>>>> = { sequential: [], parallel: [] };
+  for (let i = 0; i < 3; i++) {
+    runs.sequential.push(await timed(() => lib.summarizePrefixSequential(adapter, bucket, '')));
+    runs.parallel.push(await timed(() => lib.summarizePrefixParallel(adapter, bucket, '', CONCURRENCY)));
+  }
+  const best = (list: typeof runs.sequential) => list.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const sequential = best(runs.sequential);
+  const parallel = best(runs.parallel);
   for (const [name, r] of [['sequential', sequential], ['parallel', parallel]] as const) {
     if (r.value.objects !== keys.length || r.value.childPrefixes !== DATASETS) {
       throw new Error(`${name} counted ${r.value.objects} objects in ${r.value.childPrefixes} datasets, expected ${keys.length} in ${DATASETS}`);
     }
     console.log(
-      `${name.padEnd(10)} ${r.ms.toFixed(0).padStart(6)} ms  ${r.value.objects} objects, ${r.value.bytes} bytes, ${r.value.childPrefixes} datasets, ${name === 'sequential' ? Math.ceil(keys.length / 1000) : r.value.listCalls} listing requests, 0 HEAD requests`,
+      `${name.padEnd(10)} ${r.ms.toFixed(0).padStart(6)} ms  ${r.value.objects} objects, ${r.value.bytes} bytes, ${r.value.childPrefixes} datasets, ${name === 'sequential' ? Math.ceil(keys.length / 1000) : r.value.listCalls} listing requests, 0 HEAD requests; CPU: bench ${r.cpuMs.toFixed(0)} ms, MinIO ${r.minioMs >= 0 ? `${r.minioMs.toFixed(0)} ms` : 'n/a'}`,
     );
   }
+  console.log(`load average ${loadavg().map(x => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
   console.log(`metadata-prefix-summary-s3: ${(sequential.ms / parallel.ms).toFixed(2)}`);
 } finally {
   const all: string[] = [];

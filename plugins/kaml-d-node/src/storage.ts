@@ -82,10 +82,15 @@ export interface StorageAdapter {
    * the listing itself; implementations must not issue one request per object.
    */
   listLevel(bucket: string, prefix: string): Promise<StorageListing>;
-  /** Lists every object below `prefix`, page after page, in key order. */
+  /**
+   * Lists every object below `prefix`, page after page, in key order; with `startAfter`, only
+   * the keys after it (S3 `start-after`), so that a keyspace can be listed in parallel ranges.
+   * An implementation that ignores `startAfter` stays correct, only slower.
+   */
   listRecursive(
     bucket: string,
     prefix: string,
+    options?: { startAfter?: string },
   ): AsyncIterable<StorageObjectInfo>;
   /** Metadata of one object, or `undefined` when it does not exist. */
   stat(bucket: string, key: string): Promise<StorageObjectInfo | undefined>;

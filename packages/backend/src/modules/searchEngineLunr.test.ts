@@ -2,7 +2,11 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { MissingIndexError } from '@backstage/plugin-search-backend-node';
 import { KamlDLunrSearchEngine, queryWords } from './searchEngineLunr';
 
-type Doc = Record<string, unknown> & { title: string; location: string };
+type Doc = Record<string, unknown> & {
+  title: string;
+  text: string;
+  location: string;
+};
 
 function dataset(
   name: string,
@@ -110,9 +114,7 @@ describe('KamlDLunrSearchEngine', () => {
     expect(second.results.map(r => r.rank)).toEqual([3]);
     expect(second.nextPageCursor).toBeUndefined();
     expect(second.previousPageCursor).toBeDefined();
-    expect(
-      new Set([...titles(first), ...titles(second)]),
-    ).toEqual(
+    expect(new Set([...titles(first), ...titles(second)])).toEqual(
       new Set(['customer-master', 'customer-events', 'orders-by-customer']),
     );
   });

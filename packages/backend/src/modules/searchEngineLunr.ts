@@ -73,6 +73,13 @@ interface CompiledIndex {
   columns: Map<string, Int32Array>;
   /** lowercased title or name → documents */
   titles: Map<string, Int32Array>;
+  /**
+   * Per-document score and matched-words buffers, reused by every query of this index (a query
+   * runs synchronously, and clears the entries it touched), so that a query allocates next to
+   * nothing however many documents match.
+   */
+  scores: Float64Array;
+  wordMasks: Uint32Array;
 }
 
 /**
@@ -283,15 +290,16 @@ function compileIndex(
     else if (list[list.length - 1] !== doc) list.push(doc);
   };
   refs.forEach((ref, doc) => {
-    const document = docStore[ref] as Record<string, unknown> | undefined;
+    const document = docStore[ref];
     if (!document) return;
     for (const key of ['title', 'name']) {
-      const value = document[key];
+      const value: unknown = Reflect.get(document, key);
       if (typeof value === 'string') add(titles, value.toLowerCase(), doc);
     }
     // the KAML-D dataset collator writes `columns` as "name type, name type, ..."
-    if (typeof document.columns === 'string') {
-      for (const column of document.columns.split(', ')) {
+    const columnList: unknown = Reflect.get(document, 'columns');
+    if (typeof columnList === 'string') {
+      for (const column of columnList.split(', ')) {
         const name = column.split(' ')[0];
         if (name) add(columns, name.toLowerCase(), doc);
       }
@@ -306,6 +314,8 @@ function compileIndex(
     terms: [...postings.keys()].sort(),
     columns: typed(columns),
     titles: typed(titles),
+    scores: new Float64Array(refs.length),
+    wordMasks: new Uint32Array(refs.length),
   };
 }
 
@@ -394,9 +404,7 @@ function matchIndex(
     }
   }
 
-  const count = compiled.refs.length;
-  const scores = new Float64Array(count);
-  const wordMasks = new Uint32Array(count);
+  const { scores, wordMasks } = compiled;
   const touched: number[] = [];
   expanded.forEach((terms, w) => {
     const bit = 1 << w;
@@ -472,6 +480,10 @@ function matchIndex(
     top.splice(at, 0, match);
     if (top.length > limit) top.pop();
   }
+  for (const doc of touched) {
+    scores[doc] = 0;
+    wordMasks[doc] = 0;
+  }
   return { top, total, allWordsTotal };
 }
 
@@ -504,12 +516,11 @@ function highlightFields(
     }
   }
   const fields: Record<string, string> = {};
-  const values = document as unknown as Record<string, unknown>;
   for (const [field, positions] of positionsByField) {
     const unique = [
       ...new Map(positions.map(p => [`${p[0]}:${p[1]}`, p])).values(),
     ].sort((a, b) => b[0] - a[0]);
-    let text = String(values[field] ?? '');
+    let text = String(Reflect.get(document, field) ?? '');
     for (const [start, length] of unique) {
       text = `${text.substring(0, start)}${preTag}${text.substring(
         start,

@@ -199,6 +199,28 @@ describe('schemas of stored objects', () => {
     expect(reads[0].range).toEqual({ start: 0, end: 511 });
   });
 
+  it('stops reading when an adapter ignores the range, and takes the requested bytes only', async () => {
+    const { adapter } = recordingAdapter(root);
+    let delivered = 0;
+    const wholeFile: StorageAdapter = {
+      ...adapter,
+      read: async (b, k) => {
+        const stream = await adapter.read(b, k); // no range: the whole file
+        stream.on('data', (chunk: Buffer) => {
+          delivered += chunk.length;
+        });
+        return stream;
+      },
+    };
+    const info = await objectInfo(adapter, 'ds/big.csv');
+    const schema = await inferObjectSchema(wholeFile, bucket, info, 'csv', {
+      headerBytes: 1024,
+    });
+    expect(schema?.columns.map(c => c.name)).toEqual(['id', 'name', 'value']);
+    // one chunk of the stream (64 KiB) at most, not the whole file
+    expect(delivered).toBeLessThan(info.size);
+  });
+
   it('refuses bytes that are not a Parquet file', () => {
     expect(() => parseParquetFooter(Buffer.from('not a parquet file'))).toThrow(
       /PAR1/,

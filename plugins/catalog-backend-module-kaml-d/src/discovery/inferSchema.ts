@@ -198,7 +198,10 @@ async function readBytes(
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
     chunks.push(buffer);
     total += buffer.length;
-    if (total >= limit) break;
+    // a ranged stream ends by itself after `limit` bytes; leaving the loop early would destroy
+    // it with an AbortError (an Error and its stack trace per read); only an adapter that
+    // ignored the range is cut short
+    if (total > limit) break;
   }
   stream.destroy();
   return Buffer.concat(chunks).subarray(0, limit);

@@ -5,13 +5,22 @@ import {
   StorageObjectInfo,
   StorageWriteOptions,
 } from '../storage';
-import { constants, createReadStream, createWriteStream } from 'node:fs';
+import {
+  close,
+  constants,
+  createReadStream,
+  createWriteStream,
+  Dirent,
+  open,
+  read,
+  readdir,
+  statSync,
+} from 'node:fs';
 import {
   access,
   copyFile,
   link,
   mkdir,
-  readdir,
   rename,
   rm,
   stat,
@@ -20,10 +29,15 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ensureFolder, validateBucketName } from './keys';
 
 /** Prefix of the temporary files an upload writes before renaming them into place. */
 const PARTIAL_PREFIX = '.kaml-partial-';
+/** Files stat-ed in one go by a listing before it lets other work run. */
+const STAT_BATCH = 256;
+/** Ranges shorter than this are read in one read call into memory rather than streamed. */
+const SMALL_RANGE_BYTES = 1024 * 1024;
 
 /**
  * Storage in a local directory: one sub-folder per bucket, keys as relative paths. The embedded
@@ -65,7 +79,7 @@ export class FileStorageAdapter implements StorageAdapter {
     const dir = this.localPath(bucket, folder || '.');
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = await readdirEntries(dir);
     } catch (error) {
       if (isMissing(error)) return { objects: [], prefixes: [] };
       throw error;
@@ -77,17 +91,22 @@ export class FileStorageAdapter implements StorageAdapter {
       if (entry.isDirectory()) prefixes.push(`${folder}${entry.name}/`);
       else if (entry.isFile()) files.push(entry.name);
     }
-    const objects = await Promise.all(
-      files.map(async name => {
-        const info = await stat(join(dir, name));
-        return {
-          key: `${folder}${name}`,
-          size: info.size,
-          lastModified: info.mtime,
-          etag: `${info.size.toString(16)}-${info.mtimeMs.toString(16)}`,
-        };
-      }),
-    );
+    // Sizes and times need one stat per file. Synchronous stats of the entries readdir just
+    // returned cost a few microseconds each (the inodes are cached), several times less than a
+    // promise and a thread-pool round trip each; the event loop is given back every
+    // STAT_BATCH files so that huge folders do not hold it.
+    const objects: StorageObjectInfo[] = [];
+    for (let i = 0; i < files.length; i++) {
+      if (i > 0 && i % STAT_BATCH === 0) await yieldToEventLoop();
+      const name = files[i];
+      const info = statSync(join(dir, name));
+      objects.push({
+        key: `${folder}${name}`,
+        size: info.size,
+        lastModified: info.mtime,
+        etag: `${info.size.toString(16)}-${info.mtimeMs.toString(16)}`,
+      });
+    }
     objects.sort((a, b) => (a.key < b.key ? -1 : 1));
     prefixes.sort();
     return { objects, prefixes };
@@ -146,6 +165,14 @@ export class FileStorageAdapter implements StorageAdapter {
     range?: StorageByteRange,
   ): Promise<Readable> {
     const path = this.localPath(bucket, key);
+    if (
+      range?.end !== undefined &&
+      range.end - range.start < SMALL_RANGE_BYTES
+    ) {
+      // headers and footers (discovery reads one per dataset): open, one read, close, instead
+      // of a file stream's access check, open, reads and close
+      return Readable.from([await readRange(path, range.start, range.end)]);
+    }
     await access(path);
     return createReadStream(
       path,
@@ -252,4 +279,36 @@ function isMissing(error: unknown): boolean {
     'code' in error &&
     (error.code === 'ENOENT' || error.code === 'ENOTDIR')
   );
+}
+
+// The listing and small-read paths use the callback API of node:fs: for the many tiny calls of a
+// listing (one readdir per folder, one open/read/close per header) it costs about half the CPU
+// of node:fs/promises per call.
+
+function readdirEntries(dir: string): Promise<Dirent[]> {
+  return new Promise((resolvePromise, reject) =>
+    readdir(dir, { withFileTypes: true }, (error, entries) =>
+      error ? reject(error) : resolvePromise(entries),
+    ),
+  );
+}
+
+/** The bytes from `start` to `end` included (fewer when the file is shorter). */
+function readRange(path: string, start: number, end: number): Promise<Buffer> {
+  return new Promise((resolvePromise, reject) => {
+    open(path, 'r', (openError, fd) => {
+      if (openError) {
+        reject(openError);
+        return;
+      }
+      const buffer = Buffer.allocUnsafe(Math.max(0, end - start + 1));
+      read(fd, buffer, 0, buffer.length, start, (readError, bytes) => {
+        close(fd, closeError => {
+          const error = readError ?? closeError;
+          if (error) reject(error);
+          else resolvePromise(buffer.subarray(0, bytes));
+        });
+      });
+    });
+  });
 }

@@ -88,8 +88,14 @@ export class S3StorageAdapter implements StorageAdapter {
   async *listRecursive(
     bucket: string,
     prefix: string,
+    options?: { startAfter?: string },
   ): AsyncIterable<StorageObjectInfo> {
-    for await (const page of this.pages(bucket, prefix, '')) {
+    for await (const page of this.pages(
+      bucket,
+      prefix,
+      '',
+      options?.startAfter,
+    )) {
       yield* page.objects;
     }
   }

@@ -16,6 +16,9 @@ export interface PrefixSummary {
   listCalls: number;
 }
 
+/** Key ranges per listing in flight when a remote keyspace is split by sub-prefixes. */
+const RANGES_PER_LISTING = 1;
+
 /** Runs at most `limit` tasks at once; tasks may enqueue more while running. */
 function createLimiter(limit: number) {
   let active = 0;
@@ -51,8 +54,10 @@ function later(a: Date | undefined, b: Date | undefined): Date | undefined {
 /**
  * Summarises a prefix with `concurrency` listings in flight, sizes taken from the listings (no
  * request per object). Remote stores: one delimited listing finds the sub-prefixes (datasets),
- * then each is walked by its own recursive listing, `concurrency` at a time — one request per
- * 1000 keys of a dataset plus one, instead of one per folder. Local stores (directories) are
+ * then the keyspace is split into contiguous ranges of them, each walked by one recursive
+ * listing that starts after the range's first key (`start-after`) — `concurrency` at a time,
+ * each request a full page of 1000 keys, instead of one request per folder or per small
+ * dataset. Local stores (directories) are
  * walked level by level, fanning out over every sub-folder.
  *
  * @public
@@ -88,22 +93,37 @@ async function summarizeByPrefixes(
     total.lastModified = later(total.lastModified, object.lastModified);
   };
   top.objects.forEach(add);
+  // The keyspace below the root, split into contiguous ranges of sub-prefixes (a few per
+  // listing in flight, so that a large dataset does not leave the others idle). Each range is
+  // one recursive listing from its first sub-prefix (`start-after`) to the end of its last:
+  // full pages of 1000 keys, however small the datasets, instead of one request per dataset.
+  const prefixes = [...top.prefixes].sort();
+  const ranges = Math.min(prefixes.length, concurrency * RANGES_PER_LISTING);
+  const bounds = Array.from({ length: ranges }, (_, r) => ({
+    first: prefixes[Math.floor((r * prefixes.length) / ranges)],
+    last: prefixes[Math.floor(((r + 1) * prefixes.length) / ranges) - 1],
+  }));
   let next = 0;
   await Promise.all(
-    Array.from(
-      { length: Math.min(concurrency, top.prefixes.length) },
-      async () => {
-        while (next < top.prefixes.length) {
-          const child = top.prefixes[next++];
-          let objects = 0;
-          for await (const object of adapter.listRecursive(bucket, child)) {
-            objects++;
-            add(object);
-          }
-          total.listCalls += Math.max(1, Math.ceil(objects / 1000));
+    Array.from({ length: Math.min(concurrency, ranges) }, async () => {
+      while (next < bounds.length) {
+        const { first, last } = bounds[next++];
+        let objects = 0;
+        // the keys of `first` are those from `first` on; start-after is exclusive, and the
+        // prefix without its slash sorts before them (a folder marker `first` included)
+        for await (const object of adapter.listRecursive(bucket, root, {
+          startAfter: first.slice(0, -1),
+        })) {
+          const { key } = object;
+          if (key < first) continue; // an adapter that ignored start-after, or a sibling key
+          if (key > last && !key.startsWith(last)) break;
+          objects++;
+          // objects directly under the root were counted from the first listing
+          if (key.indexOf('/', root.length) >= 0) add(object);
         }
-      },
-    ),
+        total.listCalls += Math.max(1, Math.ceil(objects / 1000));
+      }
+    }),
   );
   return total;
 }
