@@ -18,13 +18,17 @@ describe('FileStorageAdapter listings', () => {
     const big = join(root, bucket, 'big');
     mkdirSync(big, { recursive: true });
     for (let i = 0; i < 700; i++) {
-      writeFileSync(join(big, `part-${String(i).padStart(4, '0')}.csv`), 'x'.repeat(i % 7));
+      writeFileSync(
+        join(big, `part-${String(i).padStart(4, '0')}.csv`),
+        'x'.repeat(i % 7),
+      );
     }
     for (let d = 0; d < 5; d++) {
       for (let p = 0; p < 3; p++) {
         const dir = join(root, bucket, `ds-${d}`, `p-${p}`);
         mkdirSync(dir, { recursive: true });
-        for (let o = 0; o < 4; o++) writeFileSync(join(dir, `o-${o}.csv`), 'a,b\n');
+        for (let o = 0; o < 4; o++)
+          writeFileSync(join(dir, `o-${o}.csv`), 'a,b\n');
       }
     }
   });
@@ -40,9 +44,9 @@ describe('FileStorageAdapter listings', () => {
     expect(level.objects.map(o => o.size)).toEqual(
       Array.from({ length: 700 }, (_, i) => i % 7),
     );
-    expect(
-      level.objects.every(o => (o.lastModified?.getTime() ?? 0) > 0),
-    ).toBe(true);
+    expect(level.objects.every(o => (o.lastModified?.getTime() ?? 0) > 0)).toBe(
+      true,
+    );
   });
 
   it('reads byte ranges, short at the end of a file, and refuses missing files', async () => {
@@ -54,10 +58,14 @@ describe('FileStorageAdapter listings', () => {
     };
     // part-0006.csv holds 'xxxxxx'; ds-0/p-0/o-0.csv holds 'a,b\n'
     expect(
-      await text(await adapter.read(bucket, 'ds-0/p-0/o-0.csv', { start: 0, end: 1 })),
+      await text(
+        await adapter.read(bucket, 'ds-0/p-0/o-0.csv', { start: 0, end: 1 }),
+      ),
     ).toBe('a,');
     expect(
-      await text(await adapter.read(bucket, 'ds-0/p-0/o-0.csv', { start: 2, end: 99 })),
+      await text(
+        await adapter.read(bucket, 'ds-0/p-0/o-0.csv', { start: 2, end: 99 }),
+      ),
     ).toBe('b\n');
     expect(
       await text(await adapter.read(bucket, 'big/part-0006.csv', { start: 4 })),
@@ -65,7 +73,9 @@ describe('FileStorageAdapter listings', () => {
     await expect(
       adapter.read(bucket, 'ds-0/p-0/missing.csv', { start: 0, end: 9 }),
     ).rejects.toMatchObject({ code: 'ENOENT' });
-    await expect(adapter.read(bucket, 'ds-0/p-0/missing.csv')).rejects.toMatchObject({
+    await expect(
+      adapter.read(bucket, 'ds-0/p-0/missing.csv'),
+    ).rejects.toMatchObject({
       code: 'ENOENT',
     });
   });
