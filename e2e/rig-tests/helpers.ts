@@ -34,24 +34,22 @@ export async function signInAs(page: Page, user: RigUser, path = '/') {
   ).toBeVisible();
 }
 
-/** The Backstage token of the signed-in user, for API calls a test makes to set things up. */
+/**
+ * The Backstage token of the signed-in user, for API calls a test makes to set things up: read
+ * from the Authorization header of the app's own next call to the backend (the catalog page
+ * loads entities), so it is exactly what the portal sends.
+ */
 export async function backstageToken(page: Page): Promise<string> {
-  const backend = `http://localhost:${process.env.KAML_E2E_RIG_BACKEND_PORT}`;
-  const token = await page.evaluate(async url => {
-    // the OIDC provider's refresh cookie, sent cross-port to the backend like the app does
-    const res = await fetch(
-      `${url}/api/auth/oidc/refresh?optional&env=development`,
-      {
-        credentials: 'include',
-        headers: { 'X-Requested-With': 'XMLHttpRequest' },
-      },
-    );
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as {
-      backstageIdentity?: { token?: string };
-    };
-    return body.backstageIdentity?.token;
-  }, backend);
-  if (!token) throw new Error('no Backstage token for the signed-in user');
-  return token;
+  const backend = `http://localhost:${process.env.KAML_E2E_RIG_BACKEND_PORT}/api/`;
+  const request = page.waitForRequest(
+    r =>
+      r.url().startsWith(backend) &&
+      /^Bearer /.test(r.headers().authorization ?? ''),
+  );
+  await page
+    .getByTestId('sidebar-root')
+    .getByRole('link', { name: 'Catalog', exact: true })
+    .click();
+  const header = (await request).headers().authorization;
+  return header.slice('Bearer '.length);
 }

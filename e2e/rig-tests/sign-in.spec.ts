@@ -62,6 +62,12 @@ test('the signed-in user calls the KAML-D API with their own identity', async ({
     Buffer.from(token.split('.')[1], 'base64url').toString('utf8'),
   );
   expect(claims.sub).toBe('user:default/bob');
-  expect(claims.ent).toContain('group:default/data-engineering');
+  // the auth backend's user info lists the ownership entities: bob's catalog group
+  const info = await page.request.get(`${backend}/api/auth/v1/userinfo`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(info.status()).toBe(200);
+  const { claims: userClaims } = (await info.json()) as { claims: { ent: string[] } };
+  expect(userClaims.ent).toContain('group:default/data-engineering');
   await context.close();
 });

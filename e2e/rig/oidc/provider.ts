@@ -101,11 +101,6 @@ const provider = new Provider(issuer, {
       },
     };
   },
-  // The portal asks for openid/profile/email only; refresh tokens keep its session across page
-  // reloads (Backstage refreshes through them), so the first-party client always gets one.
-  async issueRefreshToken(_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) {
-    return client.grantTypeAllowed('refresh_token');
-  },
   // First-party clients only: consent is implied, the grant covers what was asked.
   async loadExistingGrant(ctx: any) {
     const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
