@@ -98,15 +98,33 @@ export function SnapshotDiffView(props: { diff: DatasetSnapshotDiff }) {
   const { diff } = props;
   const classes = useStyles();
   const label = (id: string) => (id === 'current' ? 'Current' : id);
-  const files = [
-    ...diff.added.map(o => ['added', o.path, '', formatBytes(o.size)]),
-    ...diff.removed.map(o => ['removed', o.path, formatBytes(o.size), '']),
-    ...diff.changed.map(c => [
-      'changed',
-      c.path,
-      formatBytes(c.before.size),
-      formatBytes(c.after.size),
-    ]),
+  const files: Array<{
+    change: 'added' | 'removed' | 'changed';
+    path: string;
+    before?: number;
+    after?: number;
+    note?: string;
+  }> = [
+    ...diff.added.map(o => ({
+      change: 'added' as const,
+      path: o.path,
+      after: o.size,
+    })),
+    ...diff.removed.map(o => ({
+      change: 'removed' as const,
+      path: o.path,
+      before: o.size,
+    })),
+    ...diff.changed.map(c => ({
+      change: 'changed' as const,
+      path: c.path,
+      before: c.before.size,
+      after: c.after.size,
+      note:
+        c.before.size === c.after.size
+          ? 'same size, different content marker (ETag)'
+          : undefined,
+    })),
   ];
   const schemaChanges = [
     ...diff.schema.added.map(c => `+ ${c.name} ${c.type}`),
@@ -143,17 +161,38 @@ export function SnapshotDiffView(props: { diff: DatasetSnapshotDiff }) {
         </Typography>
       )}
       {files.length > 0 && (
-        <RowsTable
-          title="Files"
-          columns={[
-            { name: 'change', type: 'VARCHAR' },
-            { name: 'path', type: 'VARCHAR' },
-            { name: 'size before', type: 'VARCHAR' },
-            { name: 'size after', type: 'VARCHAR' },
-          ]}
-          rows={files}
-          emptyText="No file changed."
-        />
+        <Table size="small" aria-label="Changed files">
+          <TableHead>
+            <TableRow>
+              <TableCell>Change</TableCell>
+              <TableCell>File</TableCell>
+              <TableCell align="right">Size before</TableCell>
+              <TableCell align="right">Size after</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {files.map(f => (
+              <TableRow key={`${f.change}:${f.path}`}>
+                <TableCell>{f.change}</TableCell>
+                <TableCell className={classes.digest}>{f.path}</TableCell>
+                <TableCell align="right">
+                  {f.before === undefined ? '—' : formatBytes(f.before)}
+                </TableCell>
+                <TableCell align="right">
+                  {f.after === undefined ? '—' : formatBytes(f.after)}
+                </TableCell>
+                <TableCell>
+                  {f.note && (
+                    <Typography variant="caption" color="textSecondary">
+                      {f.note}
+                    </Typography>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
       )}
     </Paper>
   );

@@ -8,7 +8,7 @@ import {
   DatasetSnapshotDiff,
   ModelVersion,
 } from '@kaml-d/plugin-kaml-d-common';
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ReactElement } from 'react';
 import { KamlDApi, kamlDApiRef } from '../../api';
@@ -23,7 +23,9 @@ import { DatasetVersionsContent } from './DatasetVersionsContent';
 import { ModelVersionsContent } from './ModelVersionsContent';
 import { deniedPermission, entityTabPath } from './permissions';
 
-jest.setTimeout(20_000);
+jest.setTimeout(30_000);
+// dialogs close with a transition and answers settle late on a busy machine
+configure({ asyncUtilTimeout: 5_000 });
 
 async function render(
   element: ReactElement,
