@@ -88,8 +88,47 @@ export function createKubeClient(
 ): KubeClient {
   const kc = kubeConfigOf(settings);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const apis = kc.makeApiClient(ApisApi);
   const groupList = memoize<string[]>(DISCOVERY_CACHE_MS);
-  const resourceList = memoize<string[]>(DISCOVERY_CACHE_MS);
+  const resourceList =
+    memoize<Array<{ name: string; kind: string }>>(DISCOVERY_CACHE_MS);
+  const resourcesOf = (groupVersion: string) =>
+    resourceList(groupVersion, async () => {
+      const [group, version] = groupVersion.split('/');
+      const list = await call(`API discovery of ${groupVersion}`, () =>
+        custom.getAPIResources({ group, version }),
+      );
+      return list.resources
+        .filter(r => !r.name.includes('/'))
+        .map(r => ({ name: r.name, kind: r.kind }));
+    });
+  /**
+   * Custom resources go through the custom-objects API: the generic object API serializes
+   * unknown kinds as bare KubernetesObjects and would drop their spec.
+   */
+  const customTarget = (apiVersion: string, kind: string) => {
+    const [group, version] = apiVersion.split('/');
+    if (!version || !group.includes('.') || group.endsWith('.k8s.io')) {
+      return undefined;
+    }
+    return { group, version, kind };
+  };
+  const pluralOf = async (t: {
+    group: string;
+    version: string;
+    kind: string;
+  }) => {
+    const found = (await resourcesOf(`${t.group}/${t.version}`)).find(
+      r => r.kind === t.kind,
+    );
+    if (!found) {
+      throw new KubeApiError(
+        404,
+        `${t.kind} of ${t.group}/${t.version} is not served by the API server (CRD not installed)`,
+      );
+    }
+    return found.name;
+  };
   const servedGroupVersions = () =>
     groupList('groups', async () => {
       const groups = await call('API discovery', () => apis.getAPIVersions());
@@ -98,7 +137,6 @@ export function createKubeClient(
   const objects = KubernetesObjectApi.makeApiClient(kc);
   const core = kc.makeApiClient(CoreV1Api);
   const authz = kc.makeApiClient(AuthorizationV1Api);
-  const apis = kc.makeApiClient(ApisApi);
   const header = (ref: ObjectRef) => ({
     apiVersion: ref.apiVersion,
     kind: ref.kind,
@@ -128,17 +166,25 @@ export function createKubeClient(
     async servesResource(groupVersion, resource) {
       // the group list first: one cached call answers "not installed" for every absent group
       if (!(await servedGroupVersions()).includes(groupVersion)) return false;
-      const [group, version] = groupVersion.split('/');
-      const resources = await resourceList(groupVersion, async () => {
-        const list = await call(`API discovery of ${groupVersion}`, () =>
-          custom.getAPIResources({ group, version }),
-        );
-        return list.resources.map(r => r.name);
-      });
-      return resources.includes(resource);
+      return (await resourcesOf(groupVersion)).some(r => r.name === resource);
     },
     async read<T extends KubernetesObject>(ref: ObjectRef) {
       try {
+        const t = customTarget(ref.apiVersion, ref.kind);
+        if (t) {
+          const plural = await pluralOf(t);
+          return (await call(
+            `read ${ref.kind} ${ref.namespace}/${ref.name}`,
+            () =>
+              custom.getNamespacedCustomObject({
+                group: t.group,
+                version: t.version,
+                namespace: ref.namespace,
+                plural,
+                name: ref.name,
+              }),
+          )) as T;
+        }
         return await call(`read ${ref.kind} ${ref.namespace}/${ref.name}`, () =>
           objects.read<T>(header(ref)),
         );
@@ -147,10 +193,43 @@ export function createKubeClient(
         throw e;
       }
     },
-    create: <T extends KubernetesObject>(object: T) =>
-      call(`create ${describe(object)}`, () => objects.create<T>(object)),
-    replace: <T extends KubernetesObject>(object: T) =>
-      call(`replace ${describe(object)}`, () => objects.replace<T>(object)),
+    async create<T extends KubernetesObject>(object: T) {
+      const t = customTarget(object.apiVersion ?? '', object.kind ?? '');
+      if (t) {
+        const plural = await pluralOf(t);
+        return (await call(`create ${describe(object)}`, () =>
+          custom.createNamespacedCustomObject({
+            group: t.group,
+            version: t.version,
+            namespace: object.metadata?.namespace ?? '',
+            plural,
+            body: object,
+          }),
+        )) as T;
+      }
+      return call(`create ${describe(object)}`, () =>
+        objects.create<T>(object),
+      );
+    },
+    async replace<T extends KubernetesObject>(object: T) {
+      const t = customTarget(object.apiVersion ?? '', object.kind ?? '');
+      if (t) {
+        const plural = await pluralOf(t);
+        return (await call(`replace ${describe(object)}`, () =>
+          custom.replaceNamespacedCustomObject({
+            group: t.group,
+            version: t.version,
+            namespace: object.metadata?.namespace ?? '',
+            plural,
+            name: object.metadata?.name ?? '',
+            body: object,
+          }),
+        )) as T;
+      }
+      return call(`replace ${describe(object)}`, () =>
+        objects.replace<T>(object),
+      );
+    },
     async list<T extends KubernetesObject>(
       apiVersion: string,
       kind: string,

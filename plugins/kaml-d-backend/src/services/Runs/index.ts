@@ -4,6 +4,9 @@ export {
   createRunsKubeReader,
   toRun,
   toDeployment,
+  toOperatorRun,
+  toInferenceService,
+  RUN_CUSTOM_RESOURCES,
 } from './createRunsService';
-export type { RunsKubeReader } from './createRunsService';
+export type { RunsKubeReader, CustomResource } from './createRunsService';
 export { readRunsConfig } from './config';

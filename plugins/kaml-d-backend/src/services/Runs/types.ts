@@ -27,11 +27,15 @@ export interface RunPod {
   hasPrevious: boolean;
 }
 
-/** One training Job of a model. */
+/** One training run of a model: a Job, or a training-operator TFJob / PyTorchJob. */
 export interface TrainingRun {
+  /** What runs it; `Job` when absent (answers cached before kinds existed). */
+  kind?: 'Job' | 'TFJob' | 'PyTorchJob';
   name: string;
   namespace: string;
   status: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  /** Why it has this status, from a custom resource's status.conditions. */
+  message?: string;
   startTime?: string;
   completionTime?: string;
   /** Seconds from start to completion (or to now while running). */
@@ -41,8 +45,16 @@ export interface TrainingRun {
   pods: RunPod[];
 }
 
-/** One serving Deployment of a model. */
+/** One serving Deployment (or KServe InferenceService) of a model. */
 export interface ModelDeploymentRow {
+  /** What serves it; `Deployment` when absent. */
+  kind?: 'Deployment' | 'InferenceService';
+  /** An InferenceService's status from its conditions (Ready, NotReady, Failed, Unknown). */
+  status?: string;
+  /** Why it has this status. */
+  message?: string;
+  /** Share of requests sent to an InferenceService's canary. */
+  canaryTrafficPercent?: number;
   name: string;
   namespace: string;
   version?: string;
@@ -59,6 +71,11 @@ export interface ModelRunsResponse {
   deployments: ModelDeploymentRow[];
   /** Set when the cluster could not be read; runs and deployments are then empty. */
   error?: string;
+  /**
+   * Lists of custom resources (TFJobs, PyTorchJobs, InferenceServices) that failed while the
+   * rest loaded: what is shown is partial.
+   */
+  errors?: Array<{ resource: string; message: string }>;
 }
 
 /** Options of a pod log read. */

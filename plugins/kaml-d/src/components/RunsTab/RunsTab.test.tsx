@@ -44,7 +44,7 @@ const answer = {
   ],
 };
 
-function apis(urls: string[]) {
+function apis(urls: string[], answerBody: unknown = answer) {
   const json = (body: unknown) =>
     new Response(JSON.stringify(body), {
       status: 200,
@@ -56,7 +56,7 @@ function apis(urls: string[]) {
       urls.push(url);
       return url.includes('/logs')
         ? json({ pod: 'p', container: 'train', text: 'epoch 3 loss 0.12' })
-        : json(answer);
+        : json(answerBody);
     },
   };
   return [
@@ -105,6 +105,71 @@ describe('RunsTab', () => {
     expect(
       screen.getByText('http://fraud-detector.kaml-d-models.svc.cluster.local'),
     ).toBeInTheDocument();
+  });
+
+  it('shows training-operator runs and InferenceServices with their interpreted status, and names lists that failed', async () => {
+    const custom = {
+      model: 'fraud-detector',
+      runs: [
+        {
+          kind: 'TFJob',
+          name: 'train-fraud-tf',
+          namespace: 'kaml-d-training',
+          status: 'Failed',
+          message: 'TFJobFailed: worker-0 exited with code 1',
+          gpus: 4,
+          pods: [],
+        },
+      ],
+      deployments: [
+        {
+          kind: 'InferenceService',
+          name: 'fraud-detector',
+          namespace: 'kaml-d-models',
+          status: 'NotReady',
+          message: 'PredictorReady: RevisionMissing',
+          canaryTrafficPercent: 20,
+          desiredReplicas: 2,
+          readyReplicas: 0,
+          endpoint: 'http://fraud-detector.kaml-d-models.example.com',
+        },
+      ],
+      errors: [
+        {
+          resource: 'pytorchjobs.kubeflow.org',
+          message: 'HTTP 403 forbidden',
+        },
+      ],
+    };
+    const first = await renderInTestApp(
+      <EntityProvider entity={fraudDetector}>
+        <RunsTab />
+      </EntityProvider>,
+      { apis: apis([], custom) },
+    );
+    expect(await screen.findByText('train-fraud-tf')).toBeInTheDocument();
+    expect(screen.getByText('TFJob')).toBeInTheDocument();
+    expect(screen.getByText('Failed')).toBeInTheDocument();
+    expect(
+      screen.getByText('TFJobFailed: worker-0 exited with code 1'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/Partly loaded: pytorchjobs.kubeflow.org: HTTP 403/),
+    ).toBeInTheDocument();
+    first.unmount();
+
+    await renderInTestApp(
+      <EntityProvider entity={fraudDetector}>
+        <DeploymentsTab />
+      </EntityProvider>,
+      { apis: apis([], custom) },
+    );
+    expect(await screen.findByText('InferenceService')).toBeInTheDocument();
+    expect(screen.getByText('NotReady')).toBeInTheDocument();
+    expect(
+      screen.getByText('PredictorReady: RevisionMissing'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('canary 20%')).toBeInTheDocument();
   });
 
   it('formats durations', () => {

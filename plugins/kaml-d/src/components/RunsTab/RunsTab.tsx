@@ -25,6 +25,7 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 
 /** One pod of a run, as `GET /api/kaml-d/runs/:namespace/:name` answers. */
@@ -36,14 +37,24 @@ interface RunPod {
   hasPrevious: boolean;
 }
 interface TrainingRun {
+  /** Job, or a training-operator TFJob / PyTorchJob. */
+  kind?: string;
   name: string;
   status: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  /** Why, from a custom resource's status.conditions. */
+  message?: string;
   startTime?: string;
   durationSeconds?: number;
   gpus: number;
   pods: RunPod[];
 }
 interface ModelDeploymentRow {
+  /** Deployment or InferenceService. */
+  kind?: string;
+  /** An InferenceService's interpreted status (Ready, NotReady, Failed, Unknown). */
+  status?: string;
+  message?: string;
+  canaryTrafficPercent?: number;
   name: string;
   namespace: string;
   version?: string;
@@ -56,6 +67,50 @@ interface ModelRunsResponse {
   runs: TrainingRun[];
   deployments: ModelDeploymentRow[];
   error?: string;
+  /** Custom-resource lists that failed while the rest loaded. */
+  errors?: Array<{ resource: string; message: string }>;
+}
+
+/** Names the lists that failed when the answer is partial. */
+function PartialAnswer({ value }: { value: ModelRunsResponse }) {
+  if (!value.errors?.length) return null;
+  return (
+    <Alert severity="warning">
+      Partly loaded:{' '}
+      {value.errors.map(e => `${e.resource}: ${e.message}`).join('; ')}
+    </Alert>
+  );
+}
+
+/** Ready/desired replicas, or an InferenceService's interpreted status with its reason. */
+function Readiness({ row }: { row: ModelDeploymentRow }) {
+  if (row.status && row.status !== 'Ready') {
+    return (
+      <>
+        {row.status === 'Failed' ? (
+          <StatusError>{row.status}</StatusError>
+        ) : (
+          <StatusPending>{row.status}</StatusPending>
+        )}
+        <Detail text={row.message} />
+      </>
+    );
+  }
+  const text = `${row.readyReplicas}/${row.desiredReplicas}`;
+  return row.readyReplicas >= row.desiredReplicas ? (
+    <StatusOK>{text}</StatusOK>
+  ) : (
+    <StatusPending>{text}</StatusPending>
+  );
+}
+
+/** A kind (when not the plain one) and a status message under a cell's value. */
+function Detail({ text }: { text?: string }) {
+  return text ? (
+    <Typography variant="caption" color="textSecondary" component="div">
+      {text}
+    </Typography>
+  ) : null;
 }
 
 /** `1h 02m 05s` from seconds. */
@@ -165,6 +220,7 @@ export function RunsTab() {
   }
   return (
     <>
+      <PartialAnswer value={value} />
       <InfoCard title="Training runs">
         <Table size="small" aria-label="Training runs">
           <TableHead>
@@ -180,9 +236,15 @@ export function RunsTab() {
           <TableBody>
             {value.runs.map(run => (
               <TableRow key={run.name}>
-                <TableCell>{run.name}</TableCell>
+                <TableCell>
+                  {run.name}
+                  <Detail
+                    text={run.kind && run.kind !== 'Job' ? run.kind : ''}
+                  />
+                </TableCell>
                 <TableCell>
                   <RunStatus status={run.status} />
+                  <Detail text={run.message} />
                 </TableCell>
                 <TableCell>
                   {run.startTime
@@ -229,39 +291,41 @@ export function DeploymentsTab() {
     );
   }
   return (
-    <InfoCard title="Deployments">
-      <Table size="small" aria-label="Deployments">
-        <TableHead>
-          <TableRow>
-            <TableCell>Deployment</TableCell>
-            <TableCell>Version</TableCell>
-            <TableCell>Track</TableCell>
-            <TableCell>Ready / desired</TableCell>
-            <TableCell>Endpoint</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {value.deployments.map(d => (
-            <TableRow key={`${d.namespace}/${d.name}`}>
-              <TableCell>{d.name}</TableCell>
-              <TableCell>{d.version ?? '—'}</TableCell>
-              <TableCell>{d.track ?? '—'}</TableCell>
-              <TableCell>
-                {d.readyReplicas >= d.desiredReplicas ? (
-                  <StatusOK>
-                    {d.readyReplicas}/{d.desiredReplicas}
-                  </StatusOK>
-                ) : (
-                  <StatusPending>
-                    {d.readyReplicas}/{d.desiredReplicas}
-                  </StatusPending>
-                )}
-              </TableCell>
-              <TableCell>{d.endpoint}</TableCell>
+    <>
+      <PartialAnswer value={value} />
+      <InfoCard title="Deployments">
+        <Table size="small" aria-label="Deployments">
+          <TableHead>
+            <TableRow>
+              <TableCell>Deployment</TableCell>
+              <TableCell>Version</TableCell>
+              <TableCell>Track</TableCell>
+              <TableCell>Ready / desired</TableCell>
+              <TableCell>Endpoint</TableCell>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    </InfoCard>
+          </TableHead>
+          <TableBody>
+            {value.deployments.map(d => (
+              <TableRow key={`${d.namespace}/${d.name}`}>
+                <TableCell>
+                  {d.name}
+                  <Detail text={d.kind === 'InferenceService' ? d.kind : ''} />
+                </TableCell>
+                <TableCell>{d.version ?? '—'}</TableCell>
+                <TableCell>
+                  {d.canaryTrafficPercent !== undefined
+                    ? `canary ${d.canaryTrafficPercent}%`
+                    : d.track ?? '—'}
+                </TableCell>
+                <TableCell>
+                  <Readiness row={d} />
+                </TableCell>
+                <TableCell>{d.endpoint}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </InfoCard>
+    </>
   );
 }
