@@ -1,2 +1,2 @@
 export { AuditPage } from './AuditPage';
-export { AuditLogGate, AuditLogLink } from './AuditLogGate';
+export { AuditLogGate } from './AuditLogGate';
