@@ -329,20 +329,22 @@ export function HealthTab() {
       <Grid item xs={12}>
         <Box display="flex" alignItems="center" justifyContent="space-between">
           <Headline answer={answer} />
-          <TextField
-            select
-            label="Time range"
-            value={range}
-            onChange={event => setRange(event.target.value)}
-            variant="outlined"
-            size="small"
-          >
-            {RANGES.map(r => (
-              <MenuItem key={r.value} value={r.value}>
-                {r.label}
-              </MenuItem>
-            ))}
-          </TextField>
+          <Box flexShrink={0} ml={2}>
+            <TextField
+              select
+              label="Time range"
+              value={range}
+              onChange={event => setRange(event.target.value)}
+              variant="outlined"
+              size="small"
+            >
+              {RANGES.map(r => (
+                <MenuItem key={r.value} value={r.value}>
+                  {r.label}
+                </MenuItem>
+              ))}
+            </TextField>
+          </Box>
         </Box>
       </Grid>
       {answer.links.length > 0 && (
