@@ -231,10 +231,10 @@ export interface AccessGrant {
  *
  * @public
  */
-export interface HasAccessGrantParams {
+export type HasAccessGrantParams = {
   userEntityRef: string;
   permission: string;
-}
+};
 
 /**
  * Whether one of the grants (of one entity) gives the user the permission at `now`: the
@@ -261,10 +261,10 @@ export function hasActiveAccessGrant(
  *
  * @public
  */
-export interface IsInProjectParams {
+export type IsInProjectParams = {
   /** Project names (`kaml-d.io/project` values, or system names / refs). */
   projects: string[];
-}
+};
 
 /**
  * The project of an entity: its `kaml-d.io/project` annotation, else its `spec.system` (a

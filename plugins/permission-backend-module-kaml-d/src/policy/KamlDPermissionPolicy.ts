@@ -62,7 +62,10 @@ function kamlDDecision(
     result: AuthorizeResult.CONDITIONAL,
     pluginId: KAML_D_PERMISSION_PLUGIN_ID,
     resourceType: permission.resourceType,
-    conditions: criteria.length === 1 ? criteria[0] : { anyOf: criteria },
+    conditions:
+      criteria.length === 1
+        ? criteria[0]
+        : { anyOf: criteria as [Criteria, ...Criteria[]] },
   };
 }
 

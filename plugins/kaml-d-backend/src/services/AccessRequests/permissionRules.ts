@@ -51,33 +51,52 @@ export const kamlDEntityPermissionResourceRef = createPermissionResourceRef<
   resourceType: KAML_D_ENTITY_RESOURCE_TYPE,
 });
 
-type ResourceRule<P extends PermissionRuleParams> = PermissionRule<
+/**
+ * A rule as written here. Typed without the framework's params-schema union (whose zod types
+ * are too deep for the compiler when checked against each rule); the list is cast once.
+ */
+interface RuleDefinition<P> {
+  name: string;
+  description: string;
+  resourceType: typeof KAML_D_ENTITY_RESOURCE_TYPE;
+  paramsSchema: z.ZodTypeAny;
+  apply(resource: KamlDEntityResource, params: P): boolean;
+  toQuery(params: P): KamlDEntityPredicate;
+}
+
+/** The rules the resource type is registered with. */
+export type KamlDEntityPermissionRule = PermissionRule<
   KamlDEntityResource,
   KamlDEntityPredicate,
-  typeof KAML_D_ENTITY_RESOURCE_TYPE,
-  P
+  typeof KAML_D_ENTITY_RESOURCE_TYPE
 >;
 
-const hasAccessGrantSchema: z.ZodSchema<HasAccessGrantParams> = z.object({
+const hasAccessGrantSchema = z.object({
   userEntityRef: z.string().describe('User entity ref of the grantee'),
   permission: z
     .string()
     .describe('Permission name, such as kaml-d.dataset.preview'),
 });
 
-const isInProjectSchema: z.ZodSchema<IsInProjectParams> = z.object({
+const isInProjectSchema = z.object({
   projects: z.array(z.string()).describe('Project names'),
 });
 
 /** A catalog rule (same name, params and meaning) applied to the resource's entity. */
-function fromCatalogRule<P extends PermissionRuleParams>(
-  rule: PermissionRule<Entity, unknown, 'catalog-entity', P>,
-): ResourceRule<P> {
+function fromCatalogRule(rule: {
+  name: string;
+  description: string;
+  paramsSchema?: unknown;
+  apply(entity: Entity, params: PermissionRuleParams): boolean;
+}): RuleDefinition<PermissionRuleParams> {
   return {
-    ...rule,
+    name: rule.name,
+    description: rule.description,
+    resourceType: KAML_D_ENTITY_RESOURCE_TYPE,
+    paramsSchema: rule.paramsSchema as z.ZodTypeAny,
     apply: (resource, params) => rule.apply(resource.entity, params),
     toQuery: params => resource => rule.apply(resource.entity, params),
-  } as ResourceRule<P>;
+  };
 }
 
 /**
@@ -89,8 +108,8 @@ function fromCatalogRule<P extends PermissionRuleParams>(
  */
 export function createKamlDEntityPermissionRules(
   now: () => Date = () => new Date(),
-) {
-  const hasAccessGrant: ResourceRule<HasAccessGrantParams> = {
+): KamlDEntityPermissionRule[] {
+  const hasAccessGrant: RuleDefinition<HasAccessGrantParams> = {
     name: KAML_D_RULES.hasAccessGrant,
     description:
       'An approved access request grants the user the permission on the entity, and it has not expired',
@@ -101,7 +120,7 @@ export function createKamlDEntityPermissionRules(
     toQuery: params => resource =>
       hasActiveAccessGrant(resource.grants, params, now()),
   };
-  const isInProject: ResourceRule<IsInProjectParams> = {
+  const isInProject: RuleDefinition<IsInProjectParams> = {
     name: KAML_D_RULES.isInProject,
     description:
       'The entity belongs to one of the projects (kaml-d.io/project annotation, else spec.system)',
@@ -119,7 +138,7 @@ export function createKamlDEntityPermissionRules(
     fromCatalogRule(catalogRules.isEntityKind),
     hasAccessGrant,
     isInProject,
-  ];
+  ] as unknown as KamlDEntityPermissionRule[];
 }
 
 /**
