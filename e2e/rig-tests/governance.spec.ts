@@ -25,7 +25,8 @@ const MODEL = '/catalog/default/model/fraud-detector';
 const PREVIEW_REASON =
   'Preview needs kaml-d.dataset.preview: this dataset is classified pii and you are not an owner';
 
-test.describe.configure({ mode: 'serial' });
+// one worker runs the tests in file order (the round trip grants alice access last); a failure
+// does not skip the others
 // each test signs in two to four users through the OpenID provider: minutes on a busy machine
 test.setTimeout(600_000);
 
