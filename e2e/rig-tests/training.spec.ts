@@ -61,7 +61,7 @@ test('alice trains the fraud detector from the "Train a model" form and sees the
   );
   await choose(
     page,
-    page.getByLabel(/^Datasets\s*\*?$/),
+    page.getByLabel(/^Dataset\s*\*?$/),
     'Finance',
     /Finance transactions/,
   );

@@ -147,7 +147,8 @@ function fetchTemplateRunner(
       workspacePath,
       logger: mockServices.logger.mock(),
       output: () => {},
-      checkpoint: async ({ fn }) => fn(),
+      checkpoint: async <T>(opts: { key: string; fn: () => Promise<T> | T }) =>
+        opts.fn(),
       createTemporaryDirectory: () => mkdtemp(join(tmp, 'fetch-')),
       getInitiatorCredentials: async () => mockCredentials.user(),
       templateInfo: {
@@ -173,7 +174,7 @@ describe('catalog/templates', () => {
   it('"Train a model" launches a Job on the chosen datasets and reports its outcome', async () => {
     const { cluster, output } = await runTemplate(load('train-model.yaml'), {
       model: 'model:default/churn-classifier',
-      datasets: ['dataset:default/customer-churn'],
+      dataset: 'dataset:default/customer-churn',
       image: 'ghcr.io/example/trainer:1.0',
       gpus: 1,
       cpu: '2',

@@ -5,7 +5,9 @@ import { setup } from '../__testUtils__/setup';
 import { createModelDeployAction } from './modelDeploy';
 import { createTrainingLaunchAction } from './trainingLaunch';
 
-function permissionsAnswering(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
+function permissionsAnswering(
+  result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+) {
   const permissions = mockServices.permissions.mock();
   permissions.authorize.mockImplementation(async requests =>
     requests.map(() => ({ result })),
@@ -31,7 +33,11 @@ describe('permission checks of the model actions', () => {
   it('refuses to train without kaml-d.model.train and creates no Job', async () => {
     const { cluster, kubernetes, catalog } = setup();
     const permissions = permissionsAnswering(AuthorizeResult.DENY);
-    const action = createTrainingLaunchAction({ kubernetes, catalog, permissions });
+    const action = createTrainingLaunchAction({
+      kubernetes,
+      catalog,
+      permissions,
+    });
     await expect(runAction(action, trainInput)).rejects.toThrow(
       /kaml-d\.model\.train is required on model:default\/churn-classifier/,
     );
@@ -44,14 +50,20 @@ describe('permission checks of the model actions', () => {
           resourceRef: 'model:default/churn-classifier',
         },
       ],
-      { credentials: expect.objectContaining({ principal: expect.anything() }) },
+      {
+        credentials: expect.objectContaining({ principal: expect.anything() }),
+      },
     );
   });
 
   it('trains when the permission is granted', async () => {
     const { cluster, kubernetes, catalog } = setup();
     const permissions = permissionsAnswering(AuthorizeResult.ALLOW);
-    const action = createTrainingLaunchAction({ kubernetes, catalog, permissions });
+    const action = createTrainingLaunchAction({
+      kubernetes,
+      catalog,
+      permissions,
+    });
     await runAction(action, trainInput);
     expect(cluster.all('Job')).toHaveLength(1);
   });

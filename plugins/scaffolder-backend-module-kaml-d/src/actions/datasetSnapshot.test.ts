@@ -28,12 +28,18 @@ describe('kaml-d:dataset:snapshot', () => {
         JSON.stringify(
           status === 201
             ? { id: `snap-${received.length}` }
-            : { error: { message: 'You may not upload (kaml-d.dataset.upload).' } },
+            : {
+                error: {
+                  message: 'You may not upload (kaml-d.dataset.upload).',
+                },
+              },
         ),
       );
     });
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/kaml-d`;
+    baseUrl = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/kaml-d`;
   });
   afterAll(() => new Promise(r => server.close(r)));
   beforeEach(() => {

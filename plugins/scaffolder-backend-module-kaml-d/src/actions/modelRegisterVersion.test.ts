@@ -45,7 +45,9 @@ describe('kaml-d:model:register-version', () => {
       );
     });
     await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/kaml-d`;
+    baseUrl = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/kaml-d`;
   });
   afterAll(() => new Promise(r => server.close(r)));
   beforeEach(() => {
