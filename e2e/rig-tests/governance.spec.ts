@@ -185,7 +185,8 @@ test('access request round trip: request, approval by the owner, preview, audit'
     .getByRole('table', { name: 'Audit events' })
     .getByRole('row')
     .filter({ hasText: 'Access approved' })
-    .filter({ hasText: 'finance-transactions' });
+    .filter({ hasText: 'Finance transactions' })
+    .filter({ hasText: 'user:default/alice' });
   await expect(approval.first()).toBeVisible();
 
   // alice holds no kaml-d.audit.read: no sidebar link, and the page says which permission

@@ -36,20 +36,22 @@ export async function signInAs(page: Page, user: RigUser, path = '/') {
 
 /**
  * The Backstage token of the signed-in user, for API calls a test makes to set things up: read
- * from the Authorization header of the app's own next call to the backend (the catalog page
- * loads entities), so it is exactly what the portal sends.
+ * from the Authorization header of the app's own first call to the backend in a second tab of the
+ * same browser context (the session carries over), so the test's page stays where it is.
  */
 export async function backstageToken(page: Page): Promise<string> {
   const backend = `http://localhost:${process.env.KAML_E2E_RIG_BACKEND_PORT}/api/`;
-  const request = page.waitForRequest(
-    r =>
-      r.url().startsWith(backend) &&
-      /^Bearer /.test(r.headers().authorization ?? ''),
-  );
-  await page
-    .getByTestId('sidebar-root')
-    .getByRole('link', { name: 'Catalog', exact: true })
-    .click();
-  const header = (await request).headers().authorization;
-  return header.slice('Bearer '.length);
+  const tab = await page.context().newPage();
+  try {
+    const request = tab.waitForRequest(
+      r =>
+        r.url().startsWith(backend) &&
+        /^Bearer /.test(r.headers().authorization ?? ''),
+    );
+    await tab.goto('/catalog');
+    const header = (await request).headers().authorization;
+    return header.slice('Bearer '.length);
+  } finally {
+    await tab.close();
+  }
 }

@@ -55,13 +55,13 @@ test('alice trains the fraud detector from the "Train a model" form and sees the
   // page 1: the model and its data, from the catalog
   await choose(
     page,
-    page.getByLabel(/^Model\s*\*?$/),
+    page.getByRole('textbox', { name: /^Model\s*\*?$/ }),
     'Fraud',
     /Fraud detector/,
   );
   await choose(
     page,
-    page.getByLabel(/^Dataset\s*\*?$/),
+    page.getByRole('textbox', { name: /^Dataset\s*\*?$/ }),
     'Finance',
     /Finance transactions/,
   );
