@@ -67,18 +67,24 @@ test('the signed-in user calls the KAML-D API with their own identity', async ({
     headers: { Authorization: `Bearer ${token}` },
   });
   expect(info.status()).toBe(200);
-  const { claims: userClaims } = (await info.json()) as { claims: { ent: string[] } };
+  const { claims: userClaims } = (await info.json()) as {
+    claims: { ent: string[] };
+  };
   expect(userClaims.ent).toContain('group:default/data-engineering');
   await context.close();
 });
 
-test('a signed-in user stays signed in across a page reload', async ({ browser }) => {
+test('a signed-in user stays signed in across a page reload', async ({
+  browser,
+}) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await signInAs(page, 'carol');
   await page.goto('/catalog');
   await expect(
-    page.getByTestId('sidebar-root').getByRole('link', { name: 'Workbench', exact: true }),
+    page
+      .getByTestId('sidebar-root')
+      .getByRole('link', { name: 'Workbench', exact: true }),
   ).toBeVisible();
   await expect(page.getByRole('button', { name: /sign in/i })).toHaveCount(0);
   await context.close();
