@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import git from 'isomorphic-git';
 import yaml from 'yaml';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { runAction, TaskState } from '../__testUtils__/actionContext';
 import { createPublishLocalAction, TASK_TRAILER } from './publishLocal';
 import { examples } from './publishLocal.examples';
@@ -49,10 +50,10 @@ describe('kaml-d:publish:local', () => {
 
   const action = () => createPublishLocalAction({ root });
   const run = (
-    input: Record<string, unknown>,
+    input: JsonObject,
     options: { state?: TaskState; dryRun?: boolean; taskId?: string } = {},
   ) =>
-    runAction(action(), input as any, {
+    runAction(action(), input, {
       workspacePath: workspace,
       taskId: 'task-42',
       ...options,
@@ -120,7 +121,7 @@ describe('kaml-d:publish:local', () => {
     expect(await git.log({ fs, dir: join(root, 'retry-me') })).toHaveLength(1);
   });
 
-  it.each<[string, Record<string, unknown>, string | RegExp]>([
+  it.each<[string, JsonObject, string | RegExp]>([
     ['a name with a slash', { name: 'a/b' }, 'cannot be a project folder'],
     ['a hidden name', { name: '.git' }, 'cannot be a project folder'],
     ['a climbing name', { name: '..' }, 'cannot be a project folder'],
@@ -177,7 +178,7 @@ describe('kaml-d:publish:local', () => {
     'example: %s',
     async (_description, example) => {
       const { steps } = yaml.parse(example) as {
-        steps: Array<{ action: string; input: Record<string, unknown> }>;
+        steps: Array<{ action: string; input: JsonObject }>;
       };
       const input = steps.find(s => s.action === 'kaml-d:publish:local')!.input;
       if (input.sourcePath) {

@@ -1,3 +1,4 @@
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import { runAction } from '../__testUtils__/actionContext';
 import { setup } from '../__testUtils__/setup';
 import { createTrainingLaunchAction } from './trainingLaunch';
@@ -116,7 +117,7 @@ describe('kaml-d:training:wait', () => {
       const [tfjob] = c.all<any>('TFJob');
       if (!tfjob || reads < 2) return;
       if (reads === 2) {
-        c.put({
+        c.put<V1Pod>({
           apiVersion: 'v1',
           kind: 'Pod',
           metadata: {
@@ -126,7 +127,7 @@ describe('kaml-d:training:wait', () => {
           },
           spec: { containers: [{ name: 'tensorflow', image: 'trainer:1' }] },
           status: { phase: 'Running' },
-        } as any);
+        });
         c.logs.set(
           `${namespace}/${name}-worker-0`,
           '2026-01-01T00:00:01.000000000Z step 1\n',
@@ -171,7 +172,7 @@ describe('kaml-d:training:wait', () => {
 
   it('fails the step with the reason of a Failed PyTorchJob', async () => {
     const env = setup();
-    env.cluster.put({
+    env.cluster.put<KubernetesObject & { status: object }>({
       apiVersion: 'kubeflow.org/v1',
       kind: 'PyTorchJob',
       metadata: { name: 'train-x', namespace: 'kaml-d-training' },
@@ -185,7 +186,7 @@ describe('kaml-d:training:wait', () => {
           },
         ],
       },
-    } as any);
+    });
     await expect(
       runAction(createTrainingWaitAction({ kubernetes: env.kubernetes }), {
         jobName: 'train-x',

@@ -134,7 +134,7 @@ describe('reading a dataset at a snapshot (file store, real files)', () => {
       storage,
       engines,
       cache: mockServices.cache.mock(),
-      events: { publish: jest.fn(), subscribe: jest.fn() } as any,
+      events: mockServices.events.mock(),
       logger,
       maxUploadBytes: 1024 * 1024,
       audit: createAuditLogService({ db }),

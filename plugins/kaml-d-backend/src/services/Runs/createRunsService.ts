@@ -174,6 +174,11 @@ function iso(value: Date | string | undefined): string | undefined {
   return value ? new Date(value).toISOString() : undefined;
 }
 
+/** A custom resource's RFC 3339 time as the Date the Job-typed fields hold. */
+function dateOf(value: string | Date | undefined): Date | undefined {
+  return value ? new Date(value) : undefined;
+}
+
 /** Sums `nvidia.com/gpu` over a pod template's containers (limits, else requests). */
 function gpusOf(job: V1Job): number {
   return (job.spec?.template.spec?.containers ?? []).reduce((sum, c) => {
@@ -313,19 +318,20 @@ export function toOperatorRun(
       metadata: resource.metadata,
       spec: { template: replicas[0]?.template ?? {} },
       status: {
-        startTime: resource.status?.startTime as any,
-        completionTime: resource.status?.completionTime as any,
+        startTime: dateOf(resource.status?.startTime),
+        completionTime: dateOf(resource.status?.completionTime),
         conditions:
           status === 'Failed'
-            ? ([
+            ? [
                 {
                   type: 'Failed',
                   status: 'True',
-                  lastTransitionTime: resource.status?.conditions?.find(
-                    c => c.type === 'Failed',
-                  )?.lastTransitionTime,
+                  lastTransitionTime: dateOf(
+                    resource.status?.conditions?.find(c => c.type === 'Failed')
+                      ?.lastTransitionTime,
+                  ),
                 },
-              ] as any)
+              ]
             : [],
       },
     },
