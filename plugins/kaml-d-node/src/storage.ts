@@ -138,8 +138,9 @@ export interface StorageAdapter {
   ): Promise<void>;
   /**
    * Freezes an object under another key as cheaply as the store allows: a hard link on a local
-   * store (a copy when linking is impossible). The source must not be modified in place later;
-   * the file adapter's writes replace files by rename, so links keep the old bytes.
+   * store (a copy when linking is impossible), which keeps the object's ETag. Restores use it too,
+   * to put a frozen object back. The source must not be modified in place later; the file
+   * adapter's writes replace files by rename, so links keep the old bytes.
    */
   link?(bucket: string, srcKey: string, dstKey: string): Promise<void>;
   /** Deletes objects; keys that do not exist are ignored. */

@@ -249,9 +249,7 @@ describe.each([
             ],
       );
       const manifest = await snapshots.get(REF, snap.id, alice);
-      expect(manifest.objects.every(o => Boolean(o.versionId))).toBe(
-        versioned,
-      );
+      expect(manifest.objects.every(o => Boolean(o.versionId))).toBe(versioned);
 
       // change one object (new column), delete one, add one
       await put('sales/2024/q1.csv', 'id,amount,region\n1,15,north\n');
@@ -355,6 +353,30 @@ describe.each([
         'dataset.snapshot.create',
         'dataset.snapshot.create',
       ]);
+
+      // a snapshot of the restored state holds what the restored snapshot held: the restored
+      // objects (new versions, or copies of the frozen copies) keep their ETags
+      const again = await snapshots.create(
+        REF,
+        { message: 'after restore' },
+        alice,
+      );
+      const between = await snapshots.diff(REF, snap.id, again.id, alice);
+      expect({
+        added: between.added,
+        removed: between.removed,
+        changed: between.changed,
+        unchangedCount: between.unchangedCount,
+        schema: between.schema,
+        rows: between.rows,
+      }).toEqual({
+        added: [],
+        removed: [],
+        changed: [],
+        unchangedCount: 3,
+        schema: { added: [], removed: [], changed: [] },
+        rows: { before: 3, after: 3 },
+      });
     });
   },
 );

@@ -1,6 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { StorageAdapter } from '../storage';
 import { FileStorageAdapter } from './FileStorageAdapter';
 import {
@@ -141,5 +150,52 @@ describe('FileStorageAdapter listings', () => {
       rmSync(join(root, bucket, 'ds-1-a'), { recursive: true, force: true });
       rmSync(join(root, bucket, 'ds-1.csv'), { force: true });
     }
+  });
+});
+
+describe('FileStorageAdapter links', () => {
+  let root: string;
+  const bucket = 'kaml-datasets';
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'kaml-file-link-'));
+    mkdirSync(join(root, bucket, 'ds'), { recursive: true });
+    writeFileSync(join(root, bucket, 'ds', 'a.csv'), 'id\n1\n');
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('links a file under a new key with the same size, time and ETag', async () => {
+    const adapter = new FileStorageAdapter(root);
+    await adapter.link(bucket, 'ds/a.csv', 'frozen/ds/a.csv');
+    const [a, frozen] = await Promise.all([
+      adapter.stat(bucket, 'ds/a.csv'),
+      adapter.stat(bucket, 'frozen/ds/a.csv'),
+    ]);
+    expect(frozen).toEqual({ ...a, key: 'frozen/ds/a.csv' });
+    expect(statSync(join(root, bucket, 'frozen', 'ds', 'a.csv')).ino).toBe(
+      statSync(join(root, bucket, 'ds', 'a.csv')).ino,
+    );
+  });
+
+  it('puts a frozen file back over a replaced one: the ETag it had when frozen, no leftovers', async () => {
+    const adapter = new FileStorageAdapter(root);
+    await adapter.link(bucket, 'ds/a.csv', 'frozen/a.csv');
+    const frozen = await adapter.stat(bucket, 'frozen/a.csv');
+    // the dataset file is replaced by another one (as uploads do: write and rename)
+    await new Promise(resolve => setTimeout(resolve, 5));
+    await adapter.write(bucket, 'ds/a.csv', Readable.from(['id\n2\n']));
+    expect((await adapter.stat(bucket, 'ds/a.csv'))?.etag).not.toBe(
+      frozen!.etag,
+    );
+
+    await adapter.link(bucket, 'frozen/a.csv', 'ds/a.csv');
+    expect(readFileSync(join(root, bucket, 'ds', 'a.csv'), 'utf8')).toBe(
+      'id\n1\n',
+    );
+    expect((await adapter.stat(bucket, 'ds/a.csv'))?.etag).toBe(frozen!.etag);
+    // again onto the same file: nothing changes, no temporary file is left in the folder
+    await adapter.link(bucket, 'frozen/a.csv', 'ds/a.csv');
+    expect(readdirSync(join(root, bucket, 'ds'))).toEqual(['a.csv']);
+    expect((await adapter.stat(bucket, 'ds/a.csv'))?.etag).toBe(frozen!.etag);
   });
 });

@@ -224,7 +224,11 @@ export class FileStorageAdapter implements StorageAdapter {
     }
   }
 
-  /** Hard-links a file under another key; copies it when the file system cannot link. */
+  /**
+   * Hard-links a file under another key, so both keys name the same file (same size and time,
+   * hence the same ETag); copies it when the file system cannot link. An existing `dstKey` is
+   * replaced in one rename: readers see the old file or the new one, never none.
+   */
   async link(bucket: string, srcKey: string, dstKey: string): Promise<void> {
     const src = this.localPath(bucket, srcKey);
     const dst = this.localPath(bucket, dstKey);
@@ -234,8 +238,18 @@ export class FileStorageAdapter implements StorageAdapter {
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'EEXIST') {
-        await rm(dst, { force: true });
-        await link(src, dst);
+        const partial = join(
+          dirname(dst),
+          `${PARTIAL_PREFIX}${randomBytes(8).toString('hex')}`,
+        );
+        try {
+          await link(src, partial);
+          // a no-op when dst already is that file (rename between links of one file); the
+          // partial link is removed below either way
+          await rename(partial, dst);
+        } finally {
+          await rm(partial, { force: true });
+        }
       } else if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') {
         await this.copy(bucket, srcKey, dstKey);
       } else {

@@ -12,6 +12,7 @@ import {
   mkdir,
   readFile,
   readdir,
+  rename,
   rm,
   writeFile,
 } from 'node:fs/promises';
@@ -211,6 +212,70 @@ describe('snapshot routes (file store)', () => {
       'dataset.snapshot.create',
       'dataset.snapshot.create',
     ]);
+  });
+
+  it('shows no change when the restored state is diffed against the snapshot it came from', async () => {
+    const { app, data } = await setup();
+    const snap = (
+      await request(app)
+        .post(BASE)
+        .set('Authorization', alice)
+        .send({ message: 'good state' })
+    ).body;
+    // later: a.csv replaced (same size, other bytes), b.csv removed, c.csv added
+    await writeFile(join(data, 'a.csv.tmp'), 'id,amount\n1,19\n2,29\n');
+    await rename(join(data, 'a.csv.tmp'), join(data, 'a.csv'));
+    await rm(join(data, '2024', 'b.csv'));
+    await writeFile(join(data, 'c.csv'), 'id,amount\n9,90\n');
+    const restored = await request(app)
+      .post(`${BASE}/${snap.id}/restore`)
+      .set('Authorization', alice)
+      .send({});
+    expect(restored.status).toBe(200);
+
+    const back = await request(app)
+      .get(`${BASE}/diff?from=${snap.id}&to=current`)
+      .set('Authorization', alice);
+    expect(back.status).toBe(200);
+    expect({
+      added: back.body.added,
+      removed: back.body.removed,
+      changed: back.body.changed,
+      unchangedCount: back.body.unchangedCount,
+      schema: back.body.schema,
+      rows: back.body.rows,
+    }).toEqual({
+      added: [],
+      removed: [],
+      changed: [],
+      unchangedCount: 2,
+      schema: { added: [], removed: [], changed: [] },
+      rows: { before: 3, after: 3 },
+    });
+
+    // a snapshot of the restored state holds the same files as the one restored
+    const again = (
+      await request(app)
+        .post(BASE)
+        .set('Authorization', alice)
+        .send({ message: 'after restore' })
+    ).body;
+    const between = await request(app)
+      .get(`${BASE}/diff?from=${snap.id}&to=${again.id}`)
+      .set('Authorization', alice);
+    expect(between.body.changed).toEqual([]);
+    expect(between.body.unchangedCount).toBe(2);
+
+    // replacing a restored file (as the portal's writes do) leaves the snapshot's bytes alone
+    await writeFile(join(data, 'a.csv.tmp'), 'id,amount\n7,70\n');
+    await rename(join(data, 'a.csv.tmp'), join(data, 'a.csv'));
+    const changedAgain = await request(app)
+      .get(`${BASE}/diff?from=${snap.id}&to=current`)
+      .set('Authorization', alice);
+    expect(changedAgain.body.changed.map((c: any) => c.path)).toEqual([
+      'a.csv',
+    ]);
+    expect(changedAgain.body.rows).toEqual({ before: 3, after: 2 });
   });
 
   it('answers 404, 403 and 400 for unknown datasets and snapshots, missing permission and bad input', async () => {

@@ -495,6 +495,11 @@ export function createSnapshotsService(options: {
       const key = `${prefix}${o.path}`;
       if (manifest.method === 'version-ids') {
         await adapter.copy!(bucket, key, key, { versionId: o.versionId });
+      } else if (manifest.method === 'hardlink' && adapter.link) {
+        // the frozen file itself goes back under its key: same size and modification time,
+        // so the same ETag as in the manifest (a copy would get a new time, and a diff
+        // against this snapshot would call every restored file changed)
+        await adapter.link(bucket, o.storedKey!, key);
       } else {
         await adapter.copy!(bucket, o.storedKey!, key);
       }
