@@ -129,6 +129,89 @@ describe('KamlDLunrSearchEngine', () => {
     );
   });
 
+  it('highlights title and text as the search page shows them, on later pages too, keeping their case', async () => {
+    const first = await engine.query({ term: 'Customer', pageLimit: 1 });
+    const second = await engine.query({
+      term: 'Customer',
+      pageLimit: 1,
+      pageCursor: first.nextPageCursor,
+    });
+    for (const result of [...first.results, ...second.results]) {
+      const { preTag, postTag, fields } = result.highlight!;
+      const document = result.document as Doc;
+      // every occurrence of the word (stemmed alike) in the title and the text is wrapped
+      expect(fields.title).toBe(
+        document.title.replace(/customer/g, `${preTag}customer${postTag}`),
+      );
+      expect(fields.text).toBe(
+        document.text.replace(/customer/g, `${preTag}customer${postTag}`),
+      );
+      expect(fields.tags).toBeUndefined();
+    }
+    const [stemmed] = (await engine.query({ term: 'Reading' })).results;
+    expect(stemmed.highlight!.fields.title).toBe(
+      `sensor-${stemmed.highlight!.preTag}readings${
+        stemmed.highlight!.postTag
+      }`,
+    );
+    // a field without the word is left out
+    expect(stemmed.highlight!.fields.columns).toBeUndefined();
+
+    await index(engine, 'software-catalog', [
+      {
+        title: 'The Customer API',
+        text: 'CUSTOMERS and their orders',
+        location: '/catalog/default/component/customer-api',
+      },
+    ]);
+    const [api] = (
+      await engine.query({ term: 'customer', types: ['software-catalog'] })
+    ).results;
+    const { preTag, postTag } = api.highlight!;
+    expect(api.highlight!.fields).toEqual({
+      title: `The ${preTag}Customer${postTag} API`,
+      text: `${preTag}CUSTOMERS${postTag} and their orders`,
+      // every indexed field, as in Backstage's engine
+      location: `/catalog/default/component/${preTag}customer${postTag}-api`,
+    });
+  });
+
+  it('lists the documents matching the filters for an empty term, in index order, paged', async () => {
+    const all = await engine.query({ term: '', pageLimit: 3 });
+    expect(all.numberOfResults).toBe(5);
+    expect(titles(all)).toEqual([
+      'orders-by-customer',
+      'customer-master',
+      'sensor-readings',
+    ]);
+    const rest = await engine.query({
+      term: '',
+      pageLimit: 3,
+      pageCursor: all.nextPageCursor,
+    });
+    expect(titles(rest)).toEqual(['customer-events', 'weather']);
+    expect(rest.results.map(r => r.rank)).toEqual([4, 5]);
+    expect(rest.nextPageCursor).toBeUndefined();
+
+    const iot = await engine.query({ term: ' ', filters: { tags: 'iot' } });
+    expect(titles(iot)).toEqual(['sensor-readings', 'weather']);
+    expect(iot.numberOfResults).toBe(2);
+    const teamA = await engine.query({
+      term: '',
+      filters: { owner: 'team-a', tags: ['iot', 'finance'] },
+    });
+    expect(titles(teamA)).toEqual([
+      'orders-by-customer',
+      'sensor-readings',
+      'weather',
+    ]);
+    // a field the documents do not have: nothing, as in Backstage's engine
+    expect(
+      (await engine.query({ term: '', filters: { namespace: 'x' } }))
+        .numberOfResults,
+    ).toBe(0);
+  });
+
   it('applies filters to the field they name', async () => {
     const result = await engine.query({
       term: 'customer',

@@ -3,6 +3,13 @@ import {
   LunrSearchEngineIndexer,
   MissingIndexError,
 } from '@backstage/plugin-search-backend-node';
+import {
+  KamlDLunrIndexer,
+  TermCache,
+  createIndexPipeline,
+  tokenPositions,
+  tokenize,
+} from './searchEngineLunrIndexer';
 
 type SearchQuery = Parameters<LunrSearchEngine['query']>[0];
 type IndexableResultSet = Awaited<ReturnType<LunrSearchEngine['query']>>;
@@ -34,22 +41,19 @@ const MAX_PREFIX_TERMS = 32;
 /** Query words shorter than this are matched exactly only. */
 const MIN_PREFIX_LENGTH = 3;
 const DEFAULT_PAGE_SIZE = 25;
-/** The separator the Lunr indexer splits text with (LunrSearchEngineIndexer). */
-const SEPARATOR = /[^\p{L}\p{N}]+/u;
+/** Tokens → indexed terms for highlighting (the indexer's pipeline; bounded). */
+const highlightTerms = new TermCache(createIndexPipeline(), 100_000);
 
 /**
  * What Lunr 2 keeps in an index (the attributes of `lunr.Index`, as `lunr.Index.load` takes
- * them): per term, its vector position and per field the positions in each document; per
- * `field/ref`, the BM25 weight of each term.
+ * them): per term, its vector position and per field the documents having it; per `field/ref`,
+ * the BM25 weight of each term.
  */
 interface LunrIndexAttributes {
   fields: string[];
   invertedIndex: Record<
     string,
-    { _index: number } & Record<
-      string,
-      Record<string, { position?: Array<[number, number]> }>
-    >
+    { _index: number } & Record<string, Record<string, object>>
   >;
   fieldVectors: Record<string, { elements: number[] }>;
   pipeline: { runString(value: string): string[] };
@@ -64,7 +68,9 @@ interface Postings {
 /** An index compiled for fast scoring: documents numbered, postings as typed arrays. */
 interface CompiledIndex {
   index: LunrIndex;
+  /** document number → ref, in index order */
   refs: string[];
+  docOf: Map<string, number>;
   /** term → field → postings (only the searched fields) */
   postings: Map<string, Map<string, Postings>>;
   /** Every term, sorted, for prefix expansion. */
@@ -74,46 +80,76 @@ interface CompiledIndex {
   /** lowercased title or name → documents */
   titles: Map<string, Int32Array>;
   /**
-   * Per-document score and matched-words buffers, reused by every query of this index (a query
-   * runs synchronously, and clears the entries it touched), so that a query allocates next to
-   * nothing however many documents match.
+   * Per-document score and matched-words buffers and the list of documents touched, reused by
+   * every query of this index (a query runs synchronously, and clears the entries it touched),
+   * so that a query allocates next to nothing however many documents match.
    */
   scores: Float64Array;
   wordMasks: Uint32Array;
+  touched: Int32Array;
 }
 
 /**
- * The embedded default search engine (Backstage's `LunrSearchEngine`, same indexer, index and
- * result shape) with a query path that stays fast on tens of thousands of documents:
+ * The embedded default search engine (Backstage's `LunrSearchEngine`: a Lunr index per document
+ * type, same fields, terms, scores and result shape) made to stay fast on tens of thousands of
+ * documents:
  *
+ * - the index keeps no term positions ({@link KamlDLunrIndexer}): highlights are computed from the
+ *   stored documents of the page of results returned, so an index of 50,000 datasets with their
+ *   columns needs a small part of the memory and build time;
  * - each query word matches its exact (stemmed) term and at most {@link MAX_PREFIX_TERMS} terms
  *   it starts, in the {@link SEARCH_FIELD_BOOSTS} fields only — no edit-distance expansion of
  *   every word, which makes Lunr look up thousands of terms;
  * - documents must match every word (all words are required); when none does, documents
  *   matching the most words come first;
  * - documents having a column named exactly as the query, or titled so, rank first;
- * - scoring runs over postings compiled once per index into typed arrays (Lunr's own query
- *   builds match metadata for every posting of every term before it pages), then only the
- *   requested page is looked up and highlighted.
+ * - scoring runs over postings compiled once per index into typed arrays, into buffers reused by
+ *   every query (Lunr's own query builds match metadata for every posting of every term before
+ *   it pages), then only the requested page is looked up and highlighted.
  *
- * An empty term (filters only) goes to Lunr's own query.
+ * An empty term lists the documents matching the filters (all of them without filters), in
+ * index order, as Lunr does.
  */
 export class KamlDLunrSearchEngine extends LunrSearchEngine {
   private readonly compiled = new WeakMap<LunrIndex, CompiledIndex>();
 
+  /** Backstage's engine `getIndexer`, with KAML-D's indexer and the index compiled when swapped in. */
   async getIndexer(type: string): Promise<LunrSearchEngineIndexer> {
-    const indexer = await super.getIndexer(type);
-    // runs after the base engine's own 'close' handler has swapped the new index in
-    indexer.on('close', () => {
-      const index = this.lunrIndices[type];
-      if (index) this.compile(index);
+    const indexer = new KamlDLunrIndexer();
+    const logger = this.logger.child({ documentType: type });
+    let errorThrown: Error | undefined;
+    indexer.on('error', (error: Error) => {
+      errorThrown = error;
     });
-    return indexer;
+    indexer.on('close', () => {
+      const documents = indexer.getDocumentStore();
+      const replacing = this.lunrIndices[type] !== undefined;
+      if (errorThrown || Object.keys(documents).length === 0) {
+        logger.warn(
+          `Index for ${type} was not ${replacing ? 'replaced' : 'created'}: ${
+            errorThrown
+              ? 'an error was encountered'
+              : 'indexer received 0 documents'
+          }`,
+        );
+        return;
+      }
+      try {
+        const index = indexer.buildIndex();
+        this.docStore = { ...this.docStore, ...documents };
+        this.compile(index);
+        this.lunrIndices[type] = index;
+      } catch (error) {
+        logger.error(`Index for ${type} could not be built`, error as Error);
+      }
+    });
+    // the search backend uses an indexer as the writable stream it is; the base class's return
+    // type names Backstage's Lunr indexer class, which the package does not export
+    return indexer as unknown as LunrSearchEngineIndexer;
   }
 
   async query(query: SearchQuery): Promise<IndexableResultSet> {
     const words = queryWords(query.term);
-    if (words.length === 0) return super.query(query);
     const pageSize = query.pageLimit || DEFAULT_PAGE_SIZE;
     const types = Object.keys(this.lunrIndices).filter(
       type => !query.types || query.types.includes(type),
@@ -127,6 +163,9 @@ export class KamlDLunrSearchEngine extends LunrSearchEngine {
     const page = decodePage(query.pageCursor);
     const offset = page * pageSize;
     const compiled = types.map(type => this.compile(this.lunrIndices[type]));
+    if (words.length === 0) {
+      return this.filtersOnly(query, types, compiled, page, pageSize);
+    }
     const expanded = compiled.map(c => words.map(word => expandWord(c, word)));
     // words in no document of any searched type (stop words, typos) do not count
     const effective = words
@@ -184,6 +223,49 @@ export class KamlDLunrSearchEngine extends LunrSearchEngine {
     };
   }
 
+  /** An empty term: the documents matching the filters, type by type, in index order. */
+  private filtersOnly(
+    query: SearchQuery,
+    types: string[],
+    compiled: CompiledIndex[],
+    page: number,
+    pageSize: number,
+  ): IndexableResultSet {
+    const offset = page * pageSize;
+    const pageResults: IndexableResultSet['results'] = [];
+    let total = 0;
+    types.forEach((type, t) => {
+      const allowed = allowedDocuments(compiled[t], query);
+      if (allowed === null) return;
+      const count = allowed ? allowed.length : compiled[t].refs.length;
+      for (
+        let i = Math.max(0, offset - total);
+        i < count && pageResults.length < pageSize;
+        i++
+      ) {
+        const doc = allowed ? allowed[i] : i;
+        pageResults.push({
+          type,
+          document: this.docStore[compiled[t].refs[doc]],
+          rank: offset + pageResults.length + 1,
+          highlight: {
+            preTag: this.highlightPreTag,
+            postTag: this.highlightPostTag,
+            fields: {},
+          },
+        });
+      }
+      total += count;
+    });
+    return {
+      results: pageResults,
+      numberOfResults: total,
+      nextPageCursor:
+        total > offset + pageSize ? encodePage(page + 1) : undefined,
+      previousPageCursor: page > 0 ? encodePage(page - 1) : undefined,
+    };
+  }
+
   /** The compiled form of an index (built once per index the engine swaps in). */
   private compile(index: LunrIndex): CompiledIndex {
     let compiled = this.compiled.get(index);
@@ -219,9 +301,7 @@ interface IndexMatches {
 
 /** The query's words, split and lowercased like the indexer does (Lunr's trimmer applied). */
 export function queryWords(term: string): string[] {
-  return term
-    .toLowerCase()
-    .split(SEPARATOR)
+  return tokenize(term)
     .map(word => word.replace(/^\W+/, '').replace(/\W+$/, ''))
     .filter(Boolean);
 }
@@ -232,18 +312,21 @@ function compileIndex(
 ): CompiledIndex {
   // lunr.Index keeps its attributes as public properties; its type declarations omit them
   const lunrIndex = index as unknown as LunrIndexAttributes;
-  const searched = lunrIndex.fields.filter(f => f in SEARCH_FIELD_BOOSTS);
+  const searched = new Set(
+    lunrIndex.fields.filter(f => f in SEARCH_FIELD_BOOSTS),
+  );
   const refs: string[] = [];
   const docOf = new Map<string, number>();
   const termOf: string[] = [];
   for (const [term, posting] of Object.entries(lunrIndex.invertedIndex)) {
     termOf[posting._index] = term;
   }
-  const building = new Map<string, Map<string, number[]>>();
-  for (const [fieldRef, vector] of Object.entries(lunrIndex.fieldVectors)) {
+  // per term index and field: how many postings, then the postings themselves
+  const counts = new Map<string, Int32Array>();
+  const fieldVectors = Object.entries(lunrIndex.fieldVectors);
+  const parsed = fieldVectors.map(([fieldRef, vector]) => {
     const slash = fieldRef.indexOf('/');
     const field = fieldRef.slice(0, slash);
-    if (!searched.includes(field)) continue;
     const ref = fieldRef.slice(slash + 1);
     let doc = docOf.get(ref);
     if (doc === undefined) {
@@ -251,36 +334,52 @@ function compileIndex(
       refs.push(ref);
       docOf.set(ref, doc);
     }
+    if (!searched.has(field)) return undefined;
+    let byTerm = counts.get(field);
+    if (!byTerm) {
+      byTerm = new Int32Array(termOf.length);
+      counts.set(field, byTerm);
+    }
     const { elements } = vector;
+    for (let i = 0; i < elements.length; i += 2) byTerm[elements[i]]++;
+    return { field, doc, elements };
+  });
+  const lists = new Map<string, Array<Postings | undefined>>();
+  for (const [field, byTerm] of counts) {
+    lists.set(
+      field,
+      Array.from(byTerm, n =>
+        n > 0
+          ? { docs: new Int32Array(n), weights: new Float32Array(n) }
+          : undefined,
+      ),
+    );
+  }
+  const filled = new Map<string, Int32Array>(
+    [...counts.keys()].map(field => [field, new Int32Array(termOf.length)]),
+  );
+  for (const entry of parsed) {
+    if (!entry) continue;
+    const { field, doc, elements } = entry;
+    const fieldLists = lists.get(field)!;
+    const fieldFilled = filled.get(field)!;
     for (let i = 0; i < elements.length; i += 2) {
-      const term = termOf[elements[i]];
-      let byField = building.get(term);
-      if (!byField) {
-        byField = new Map();
-        building.set(term, byField);
-      }
-      let pairs = byField.get(field);
-      if (!pairs) {
-        pairs = [];
-        byField.set(field, pairs);
-      }
-      pairs.push(doc, elements[i + 1]);
+      const term = elements[i];
+      const at = fieldFilled[term]++;
+      const list = fieldLists[term]!;
+      list.docs[at] = doc;
+      list.weights[at] = elements[i + 1];
     }
   }
   const postings = new Map<string, Map<string, Postings>>();
-  for (const [term, byField] of building) {
-    const compiledFields = new Map<string, Postings>();
-    for (const [field, pairs] of byField) {
-      const docs = new Int32Array(pairs.length / 2);
-      const weights = new Float32Array(pairs.length / 2);
-      for (let i = 0; i < docs.length; i++) {
-        docs[i] = pairs[2 * i];
-        weights[i] = pairs[2 * i + 1];
-      }
-      compiledFields.set(field, { docs, weights });
+  termOf.forEach((term, t) => {
+    const byField = new Map<string, Postings>();
+    for (const [field, fieldLists] of lists) {
+      const list = fieldLists[t];
+      if (list) byField.set(field, list);
     }
-    postings.set(term, compiledFields);
-  }
+    if (byField.size > 0) postings.set(term, byField);
+  });
 
   const columns = new Map<string, number[]>();
   const titles = new Map<string, number[]>();
@@ -310,12 +409,14 @@ function compileIndex(
   return {
     index,
     refs,
+    docOf,
     postings,
     terms: [...postings.keys()].sort(),
     columns: typed(columns),
     titles: typed(titles),
     scores: new Float64Array(refs.length),
     wordMasks: new Uint32Array(refs.length),
+    touched: new Int32Array(refs.length),
   };
 }
 
@@ -361,7 +462,6 @@ function filterDocuments(
   if (values.length === 0) return undefined; // as Lunr: other values do not filter
   const allowed = new Set<number>();
   const lunrIndex = compiled.index as unknown as LunrIndexAttributes;
-  const refIndex = new Map(compiled.refs.map((ref, doc) => [ref, doc]));
   for (const one of values) {
     let docs: Set<string> | undefined;
     for (const word of queryWords(String(one))) {
@@ -379,11 +479,31 @@ function filterDocuments(
     }
     if (!docs) return undefined; // only stop words: no restriction, as in Lunr
     for (const ref of docs) {
-      const doc = refIndex.get(ref);
+      const doc = compiled.docOf.get(ref);
       if (doc !== undefined) allowed.add(doc);
     }
   }
   return allowed;
+}
+
+/**
+ * The documents matching every filter of the query, in index order; undefined when the filters
+ * do not restrict; null when the index lacks a filtered field (as Lunr: nothing of that type).
+ */
+function allowedDocuments(
+  compiled: CompiledIndex,
+  query: SearchQuery,
+): Int32Array | undefined | null {
+  const lunrIndex = compiled.index as unknown as LunrIndexAttributes;
+  let allowed: Set<number> | undefined;
+  for (const [field, value] of Object.entries(query.filters ?? {})) {
+    if (!lunrIndex.fields.includes(field)) return null;
+    const docs = filterDocuments(compiled, field, value);
+    if (docs) {
+      allowed = allowed ? new Set([...allowed].filter(d => docs.has(d))) : docs;
+    }
+  }
+  return allowed && Int32Array.from(allowed).sort();
 }
 
 function matchIndex(
@@ -393,19 +513,12 @@ function matchIndex(
   expanded: Array<Array<[term: string, weight: number]>>,
   limit: number,
 ): IndexMatches {
-  const none = { top: [], total: 0, allWordsTotal: 0 };
-  const lunrIndex = compiled.index as unknown as LunrIndexAttributes;
-  let allowed: Set<number> | undefined;
-  for (const [field, value] of Object.entries(query.filters ?? {})) {
-    if (!lunrIndex.fields.includes(field)) return none; // as Lunr: the type lacks the field
-    const docs = filterDocuments(compiled, field, value);
-    if (docs) {
-      allowed = allowed ? new Set([...allowed].filter(d => docs.has(d))) : docs;
-    }
-  }
+  const allowedList = allowedDocuments(compiled, query);
+  if (allowedList === null) return { top: [], total: 0, allWordsTotal: 0 };
+  const allowed = allowedList && new Set(allowedList);
 
-  const { scores, wordMasks } = compiled;
-  const touched: number[] = [];
+  const { scores, wordMasks, touched } = compiled;
+  let touchedCount = 0;
   expanded.forEach((terms, w) => {
     const bit = 1 << w;
     for (const [term, weight] of terms) {
@@ -414,7 +527,7 @@ function matchIndex(
         const { docs, weights } = postings;
         for (let i = 0; i < docs.length; i++) {
           const doc = docs[i];
-          if (wordMasks[doc] === 0) touched.push(doc);
+          if (wordMasks[doc] === 0) touched[touchedCount++] = doc;
           wordMasks[doc] |= bit;
           scores[doc] += boost * weights[i];
         }
@@ -433,54 +546,58 @@ function matchIndex(
   const wordCount = expanded.length;
   const full = wordCount === 32 ? 0xffffffff : 2 ** wordCount - 1;
   const matchedTerms = expanded.flatMap(terms => terms.map(([t]) => t));
+  const wordsOf = (doc: number) => {
+    let matched = 0;
+    for (let mask = wordMasks[doc]; mask; mask &= mask - 1) matched++;
+    return matched;
+  };
   let total = 0;
   let allWordsTotal = 0;
-  const candidates: number[] = [];
-  for (const doc of touched) {
+  for (let i = 0; i < touchedCount; i++) {
+    const doc = touched[i];
     if (allowed && !allowed.has(doc)) continue;
     total++;
     if (wordMasks[doc] === full) allWordsTotal++;
   }
-  for (const doc of touched) {
-    if (allowed && !allowed.has(doc)) continue;
-    if (allWordsTotal > 0 && wordMasks[doc] !== full) continue;
-    candidates.push(doc);
-  }
-  const toMatch = (doc: number): Match => {
-    let matched = 0;
-    for (let mask = wordMasks[doc]; mask; mask &= mask - 1) matched++;
-    return {
-      type,
-      ref: compiled.refs[doc],
-      doc,
-      tier: tiers.get(doc) ?? 0,
-      words: matched,
-      wordCount,
-      score: scores[doc],
-      terms: matchedTerms,
-    };
-  };
   // the best `limit` candidates, kept in a small sorted array (limit is a page or a few)
   const top: Match[] = [];
-  for (const doc of candidates) {
+  for (let i = 0; i < touchedCount; i++) {
+    const doc = touched[i];
+    if (allowed && !allowed.has(doc)) continue;
+    if (allWordsTotal > 0 && wordMasks[doc] !== full) continue;
+    const tier = tiers.get(doc) ?? 0;
+    const score = scores[doc];
+    const words = allWordsTotal > 0 ? wordCount : wordsOf(doc);
     if (top.length === limit) {
+      // not better than the worst kept: skip without allocating (compareMatches order)
       const worst = top[top.length - 1];
-      const tier = tiers.get(doc) ?? 0;
       if (
         tier < worst.tier ||
-        (tier === worst.tier && scores[doc] <= worst.score && allWordsTotal > 0)
+        (tier === worst.tier &&
+          (words < worst.words ||
+            (words === worst.words && score <= worst.score)))
       ) {
         continue;
       }
     }
-    const match = toMatch(doc);
+    const match: Match = {
+      type,
+      ref: compiled.refs[doc],
+      doc,
+      tier,
+      words,
+      wordCount,
+      score,
+      terms: matchedTerms,
+    };
     let at = top.length;
     while (at > 0 && compareMatches(match, top[at - 1]) < 0) at--;
     if (at >= limit) continue;
     top.splice(at, 0, match);
     if (top.length > limit) top.pop();
   }
-  for (const doc of touched) {
+  for (let i = 0; i < touchedCount; i++) {
+    const doc = touched[i];
     scores[doc] = 0;
     wordMasks[doc] = 0;
   }
@@ -492,7 +609,12 @@ function compareMatches(a: Match, b: Match): number {
   return b.tier - a.tier || b.words - a.words || b.score - a.score;
 }
 
-/** Highlighted fields of one result, like Lunr's engine: matched words wrapped in the tags. */
+/**
+ * Highlighted fields of one result, as Lunr's engine shows them: in each field of the document
+ * where a matched term is indexed, every token whose indexed term matched is wrapped in the tags
+ * (positions in the lowercased value, as Lunr records them; array values are not highlighted).
+ * Computed from the stored document, for the page of results only.
+ */
 function highlightFields(
   compiled: CompiledIndex,
   match: Match,
@@ -501,33 +623,31 @@ function highlightFields(
   postTag: string,
 ): Record<string, string> {
   const lunrIndex = compiled.index as unknown as LunrIndexAttributes;
-  const positionsByField = new Map<string, Array<[number, number]>>();
-  for (const term of new Set(match.terms)) {
-    const posting = lunrIndex.invertedIndex[term];
-    if (!posting) continue;
-    for (const field of lunrIndex.fields) {
-      const positions = posting[field]?.[match.ref]?.position;
-      if (!positions) continue;
-      const valid = positions.filter(p => Array.isArray(p));
-      if (valid.length === 0) continue;
-      const list = positionsByField.get(field) ?? [];
-      list.push(...valid);
-      positionsByField.set(field, list);
-    }
-  }
+  const matched = new Set(match.terms);
   const fields: Record<string, string> = {};
-  for (const [field, positions] of positionsByField) {
-    const unique = [
-      ...new Map(positions.map(p => [`${p[0]}:${p[1]}`, p])).values(),
-    ].sort((a, b) => b[0] - a[0]);
-    let text = String(Reflect.get(document, field) ?? '');
-    for (const [start, length] of unique) {
-      text = `${text.substring(0, start)}${preTag}${text.substring(
+  for (const field of lunrIndex.fields) {
+    const value: unknown = Reflect.get(document, field);
+    if (!['string', 'number', 'boolean'].includes(typeof value)) continue;
+    let found = false;
+    for (const term of matched) {
+      if (lunrIndex.invertedIndex[term]?.[field]?.[match.ref] !== undefined) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) continue;
+    const text = String(value);
+    let highlighted = '';
+    let end = 0;
+    for (const { token, start, length } of tokenPositions(text)) {
+      if (!highlightTerms.of(token).some(term => matched.has(term))) continue;
+      highlighted += `${text.substring(end, start)}${preTag}${text.substring(
         start,
         start + length,
-      )}${postTag}${text.substring(start + length)}`;
+      )}${postTag}`;
+      end = start + length;
     }
-    fields[field] = text;
+    if (end > 0) fields[field] = highlighted + text.substring(end);
   }
   return fields;
 }
