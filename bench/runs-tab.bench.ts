@@ -71,6 +71,8 @@ function rigEnv(): Record<string, string> {
   return env;
 }
 
+const { ConfigReader } = createRequire(import.meta.url)('@backstage/config');
+
 // ---- the Runs service, bundled as the backend runs it
 function loadRuns(): Record<string, any> {
   mkdirSync(out, { recursive: true });
@@ -326,13 +328,20 @@ async function main() {
     };
     const catalog: any = { getEntityByRef: async () => entity };
     const service = lib.createRunsService({
-      cluster: {
-        url: proxy.url,
-        token: env.KAML_RIG_KUBE_PORTAL_TOKEN,
-        caData: proxy.caPem,
-        trainingNamespace: namespace,
-        modelsNamespace: namespace,
-      },
+      // kamlD.kubernetes read as the backend reads it, pointed at the counting proxy
+      cluster: lib.readRunsConfig(
+        new ConfigReader({
+          kamlD: {
+            kubernetes: {
+              url: proxy.url,
+              token: env.KAML_RIG_KUBE_PORTAL_TOKEN,
+              caData: proxy.caPem,
+              trainingNamespace: namespace,
+              modelsNamespace: namespace,
+            },
+          },
+        }),
+      ),
       catalog,
       cache,
       cacheSeconds: 600,

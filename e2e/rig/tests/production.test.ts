@@ -38,6 +38,8 @@ let base = '';
 let backend: ChildProcess | undefined;
 let exited: Promise<void> = Promise.resolve();
 const log: string[] = [];
+// startup lines kept whole (the rolling log above may drop them)
+const startupNotes: string[] = [];
 
 async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -161,6 +163,7 @@ before(async () => {
   );
   const keep = (b: Buffer) => {
     const text = b.toString();
+    if (text.includes('reach Kubernetes through')) startupNotes.push(text);
     if (text.includes('"type":"incomingRequest"') && !text.includes('"status":5')) return; // access log
     log.push(text);
     if (log.length > 400) log.shift();
@@ -247,6 +250,11 @@ test('sign-in starts at the rig OpenID provider', async () => {
   const url = new URL(location);
   assert.equal(url.searchParams.get('client_id'), requireEnv('KAML_RIG_OIDC_CLIENT_ID'));
   assert.equal(url.searchParams.get('redirect_uri'), `${base}/api/auth/oidc/handler/frame`);
+});
+
+test('the training and deployment actions use the cluster configured for the Kubernetes plugin', () => {
+  // app-config.production.yaml: kamlD.kubernetes.cluster = KUBERNETES_CLUSTER_NAME ("rig" here)
+  assert.match(startupNotes.join(''), /kaml-d:model actions reach Kubernetes through Kubernetes plugin cluster \\?"rig\\?"/);
 });
 
 test('guest sign-in is off in production', async () => {

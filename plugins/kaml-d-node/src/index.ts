@@ -61,3 +61,15 @@ export {
   DEFAULT_S3_REGION,
 } from './adapters';
 export type { PrefixSummary, S3StorageConfig, StorageConfig } from './adapters';
+export {
+  readKamlDClusterAccess,
+  CLUSTER_NOT_CONFIGURED_MESSAGE,
+  DEFAULT_MODELS_NAMESPACE,
+  DEFAULT_TRAINING_NAMESPACE,
+  SERVICE_ACCOUNT_DIR,
+} from './kubernetes/clusterAccess';
+export type {
+  KamlDClusterAccess,
+  KamlDClusterAccessEnvironment,
+  KamlDClusterSource,
+} from './kubernetes/clusterAccess';

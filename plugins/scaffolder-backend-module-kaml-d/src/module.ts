@@ -53,6 +53,11 @@ export const scaffolderModuleKamlD = createBackendModule({
           trainingNamespace: settings.trainingNamespace,
           modelsNamespace: settings.modelsNamespace,
         };
+        if (settings) {
+          logger.info(
+            `kaml-d:training and kaml-d:model actions reach Kubernetes through ${settings.description}`,
+          );
+        }
         if (!kubernetes) {
           logger.info(
             'kamlD.kubernetes is not configured: the kaml-d:training and kaml-d:model actions will fail until it is',

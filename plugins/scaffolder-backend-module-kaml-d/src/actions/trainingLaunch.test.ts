@@ -167,7 +167,7 @@ describe('kaml-d:training:launch', () => {
       catalog,
     });
     await expect(runAction(action, input)).rejects.toThrow(
-      'KAML-D Kubernetes access is not configured: set kamlD.kubernetes.url',
+      'KAML-D Kubernetes access is not configured: set kamlD.kubernetes in app-config to one of url + token (+ caFile), kubeconfig',
     );
   });
 

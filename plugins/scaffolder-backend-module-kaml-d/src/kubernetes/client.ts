@@ -4,7 +4,6 @@ import {
   AuthorizationV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
@@ -46,26 +45,6 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function kubeConfigOf(settings: KamlDKubernetesSettings): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'kaml-d',
-        server: settings.url,
-        caData: settings.caData
-          ? Buffer.from(settings.caData).toString('base64')
-          : undefined,
-        skipTLSVerify: false,
-      },
-    ],
-    users: [{ name: 'kaml-d-portal', token: settings.token }],
-    contexts: [{ name: 'kaml-d', cluster: 'kaml-d', user: 'kaml-d-portal' }],
-    currentContext: 'kaml-d',
-  });
-  return kc;
-}
-
 /** How long API discovery answers (group list, resource lists) are reused. */
 export const DISCOVERY_CACHE_MS = 60_000;
 
@@ -86,7 +65,7 @@ function memoize<T>(ttlMs: number, now: () => number = Date.now) {
 export function createKubeClient(
   settings: KamlDKubernetesSettings,
 ): KubeClient {
-  const kc = kubeConfigOf(settings);
+  const kc = settings.kubeConfig;
   const custom = kc.makeApiClient(CustomObjectsApi);
   const apis = kc.makeApiClient(ApisApi);
   const groupList = memoize<string[]>(DISCOVERY_CACHE_MS);

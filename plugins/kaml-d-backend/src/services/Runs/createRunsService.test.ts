@@ -1,6 +1,11 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
+import {
+  KubeConfig,
+  V1Deployment,
+  V1Job,
+  V1Pod,
+} from '@kubernetes/client-node';
 import {
   createRunsService,
   CustomResource,
@@ -10,8 +15,8 @@ import {
 import { CacheManager } from '@backstage/backend-defaults/cache';
 
 const cluster = {
-  url: 'https://kube.invalid',
-  token: 't',
+  // the tests hand the service their own reader; the client configuration is never used
+  kubeConfig: new KubeConfig(),
   trainingNamespace: 'train-ns',
   modelsNamespace: 'models-ns',
 };
@@ -264,7 +269,7 @@ describe('RunsService', () => {
       cache: memoryCache(),
     });
     await expect(service.runs(ref, credentials)).rejects.toThrow(
-      /set kamlD.kubernetes.url/,
+      /set kamlD.kubernetes in app-config to one of url \+ token \(\+ caFile\), kubeconfig .*, inCluster: true .* or cluster/,
     );
   });
 

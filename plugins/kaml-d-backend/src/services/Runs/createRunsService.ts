@@ -12,7 +12,6 @@ import {
   BatchV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  KubeConfig,
   KubernetesObject,
   V1Deployment,
   V1Job,
@@ -27,6 +26,7 @@ import {
   interpretServingConditions,
   interpretTrainingConditions,
 } from '@kaml-d/plugin-kaml-d-common';
+import { CLUSTER_NOT_CONFIGURED_MESSAGE } from '@kaml-d/plugin-kaml-d-node';
 import { isLabelValue } from '../Observation/kubernetes';
 import {
   MODEL_LABEL,
@@ -94,20 +94,11 @@ export const RUN_CUSTOM_RESOURCES = [
   `${KSERVE_GROUP_VERSION}/inferenceservices`,
 ];
 
-/** A reader through `@kubernetes/client-node` with the configured URL, token and CA. */
+/** A reader through `@kubernetes/client-node` with the configured cluster access. */
 export function createRunsKubeReader(
   cluster: RunsClusterConfig,
 ): RunsKubeReader {
-  const kc = new KubeConfig();
-  kc.loadFromClusterAndUser(
-    {
-      name: 'kaml-d',
-      server: cluster.url,
-      caData: cluster.caData && Buffer.from(cluster.caData).toString('base64'),
-      skipTLSVerify: false,
-    },
-    { name: 'kaml-d', token: cluster.token },
-  );
+  const kc = cluster.kubeConfig;
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const batch = kc.makeApiClient(BatchV1Api);
@@ -448,9 +439,7 @@ export function createRunsService(options: {
     cluster: RunsClusterConfig;
   } {
     if (!reader || !cluster) {
-      throw new ServiceUnavailableError(
-        'Kubernetes access is not configured: set kamlD.kubernetes.url and kamlD.kubernetes.token',
-      );
+      throw new ServiceUnavailableError(CLUSTER_NOT_CONFIGURED_MESSAGE);
     }
     return { reader, cluster };
   }

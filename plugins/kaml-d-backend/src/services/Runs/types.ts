@@ -1,3 +1,4 @@
+import { KamlDClusterAccess } from '@kaml-d/plugin-kaml-d-node';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 
@@ -9,13 +10,11 @@ export const MODEL_VERSION_LABEL = 'kaml-d.io/model-version';
 export const TRACK_LABEL = 'kaml-d.io/track';
 
 /** Where the runs and deployments of models live (`kamlD.kubernetes`, shared with the actions). */
-export interface RunsClusterConfig {
-  url: string;
-  token: string;
-  caData?: string;
-  trainingNamespace: string;
-  modelsNamespace: string;
-}
+/** The cluster of the training Jobs and model Deployments (`kamlD.kubernetes`). */
+export type RunsClusterConfig = Pick<
+  KamlDClusterAccess,
+  'kubeConfig' | 'trainingNamespace' | 'modelsNamespace'
+>;
 
 /** One pod of a training run. */
 export interface RunPod {
