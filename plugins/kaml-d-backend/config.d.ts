@@ -86,6 +86,17 @@ export interface Config {
       };
     };
 
+    /** Dataset snapshots and restores. */
+    snapshots?: {
+      /**
+       * Objects copied (S3 CopyObject into the snapshot folder of an unversioned bucket), hard-linked
+       * (file store) or put back by a restore at once. None of their bytes pass through the
+       * backend, so this can be far higher than a transfer's; from 1 to 1024.
+       * @default 64
+       */
+      copyConcurrency?: number;
+    };
+
     /** Query engines: schema, preview, profile and read-only SQL over datasets. */
     query?: {
       /**

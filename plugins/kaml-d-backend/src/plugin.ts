@@ -34,7 +34,10 @@ import { createRunsService, readRunsConfig } from './services/Runs';
 import { KAML_D_BACKEND_VERSION } from './version';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createAuditLogService } from './services/Audit';
-import { createSnapshotsService } from './services/Snapshots';
+import {
+  createSnapshotsService,
+  readSnapshotsConfig,
+} from './services/Snapshots';
 import { createModelVersionsService } from './services/ModelVersions';
 import {
   createAccessRequestsService,
@@ -127,6 +130,7 @@ export const kamlDPlugin = createBackendPlugin({
           audit,
           logger,
           engines,
+          config: readSnapshotsConfig(config),
         });
         const datasets = createDatasetsService({
           catalog,

@@ -38,6 +38,8 @@ import { isTabularFormat } from '../Datasets/sources';
 import { QueryEngineService, guardSql } from '../QueryEngine';
 import { StorageService } from '../Storage';
 import { SNAPSHOT_ROOT, SnapshotsService } from './types';
+import { DEFAULT_SNAPSHOT_COPY_CONCURRENCY, SnapshotsConfig } from './config';
+import { forEachLimited } from './limited';
 
 const SNAPSHOTS = 'kaml_d_dataset_snapshots';
 const OBJECTS = 'kaml_d_snapshot_objects';
@@ -46,9 +48,6 @@ const RESTORES = 'kaml_d_snapshot_restores';
 import { SNAPSHOT_ID_PATTERN } from './ids';
 
 export { SNAPSHOT_ID_PATTERN };
-
-/** How many objects are linked or copied at once. */
-const CONCURRENCY = 16;
 
 /** Test hook: exit the process abruptly after this many objects were copied (crash tests). */
 const CRASH_AFTER_ENV = 'KAML_D_TEST_CRASH_AFTER_OBJECTS';
@@ -84,23 +83,6 @@ function actorOf(credentials: BackstageCredentials): string {
   if (p.type === 'user' && p.userEntityRef) return p.userEntityRef;
   if (p.type === 'service' && p.subject) return `service:${p.subject}`;
   throw new NotAllowedError('Snapshots are taken by users and services only.');
-}
-
-async function forEachLimited<T>(
-  items: T[],
-  fn: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from(
-    { length: Math.min(CONCURRENCY, items.length) },
-    async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i], i);
-      }
-    },
-  );
-  await Promise.all(workers);
 }
 
 interface SnapshotRow {
@@ -148,8 +130,12 @@ export function createSnapshotsService(options: {
   logger: LoggerService;
   /** Reads schemas and row counts for diffs. */
   engines: QueryEngineService;
+  /** `kamlD.snapshots` (see readSnapshotsConfig); defaults when left out. */
+  config?: SnapshotsConfig;
 }): SnapshotsService {
   const { db, catalog, permissions, storage, audit, logger, engines } = options;
+  const copyConcurrency =
+    options.config?.copyConcurrency ?? DEFAULT_SNAPSHOT_COPY_CONCURRENCY;
 
   async function load(
     ref: CompoundEntityRef,
@@ -373,7 +359,7 @@ export function createSnapshotsService(options: {
         method === 'version-ids',
       );
       const crashAfter = Number(process.env[CRASH_AFTER_ENV] ?? NaN);
-      await forEachLimited(objects, async object => {
+      await forEachLimited(objects, copyConcurrency, async object => {
         const key = `${prefix}${object.path}`;
         if (method === 'version-ids') {
           // listed with its version id: nothing to ask; otherwise one HEAD
@@ -491,7 +477,7 @@ export function createSnapshotsService(options: {
     }
     const crashAfter = Number(process.env[RESTORE_CRASH_AFTER_ENV] ?? NaN);
     let copied = 0;
-    await forEachLimited(manifest.objects, async o => {
+    await forEachLimited(manifest.objects, copyConcurrency, async o => {
       const key = `${prefix}${o.path}`;
       if (manifest.method === 'version-ids') {
         await adapter.copy!(bucket, key, key, { versionId: o.versionId });

@@ -3,5 +3,10 @@ export {
   manifestDigest,
   SNAPSHOT_ID_PATTERN,
 } from './createSnapshotsService';
+export {
+  DEFAULT_SNAPSHOT_COPY_CONCURRENCY,
+  readSnapshotsConfig,
+} from './config';
+export type { SnapshotsConfig } from './config';
 export { SNAPSHOT_ROOT } from './types';
 export type { SnapshotsService } from './types';
