@@ -79,9 +79,17 @@ export interface StorageAdapter {
   readonly type: string;
   /**
    * Lists one level below `prefix` with `/` as delimiter. Sizes and modification times come from
-   * the listing itself; implementations must not issue one request per object.
+   * the listing itself; implementations must not issue one request per object. With
+   * `startAfter`, only the entries (objects and sub-prefixes) after it; with `limit`, about that
+   * many entries at most (one S3 page for up to 1000): remote adapters should honour both, so that
+   * a summary can look for split points in a huge folder with one request. An adapter that
+   * ignores them stays correct, only slower.
    */
-  listLevel(bucket: string, prefix: string): Promise<StorageListing>;
+  listLevel(
+    bucket: string,
+    prefix: string,
+    options?: { startAfter?: string; limit?: number },
+  ): Promise<StorageListing>;
   /**
    * Lists every object below `prefix`, page after page, in key order; with `startAfter`, only
    * the keys after it (S3 `start-after`), so that a keyspace can be listed in parallel ranges.

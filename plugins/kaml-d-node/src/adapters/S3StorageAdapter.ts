@@ -48,6 +48,7 @@ export class S3StorageAdapter implements StorageAdapter {
     prefix: string,
     delimiter: string,
     startAfter = '',
+    pageSize = PAGE_SIZE,
   ): AsyncIterable<StorageListing> {
     let token = '';
     for (;;) {
@@ -56,7 +57,7 @@ export class S3StorageAdapter implements StorageAdapter {
         prefix,
         token,
         delimiter,
-        PAGE_SIZE,
+        pageSize,
         token ? '' : startAfter,
       );
       const listing: StorageListing = { objects: [], prefixes: [] };
@@ -76,11 +77,23 @@ export class S3StorageAdapter implements StorageAdapter {
     }
   }
 
-  async listLevel(bucket: string, prefix: string): Promise<StorageListing> {
+  async listLevel(
+    bucket: string,
+    prefix: string,
+    options?: { startAfter?: string; limit?: number },
+  ): Promise<StorageListing> {
     const result: StorageListing = { objects: [], prefixes: [] };
-    for await (const page of this.pages(bucket, ensureFolder(prefix), '/')) {
+    const limit = options?.limit ?? Infinity;
+    for await (const page of this.pages(
+      bucket,
+      ensureFolder(prefix),
+      '/',
+      options?.startAfter,
+      Math.max(1, Math.min(PAGE_SIZE, limit)),
+    )) {
       result.objects.push(...page.objects);
       result.prefixes.push(...page.prefixes);
+      if (result.objects.length + result.prefixes.length >= limit) break;
     }
     return result;
   }
