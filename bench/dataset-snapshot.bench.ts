@@ -2,14 +2,22 @@
  * Snapshot of a 10,000-object dataset on the rig's MinIO: the backend's Snapshots service
  * (server-side CopyObject into a snapshot prefix on a bucket without versioning; version ids from
  * the version listing on a versioned bucket) vs a naive copy that GETs every object through the
- * backend and PUTs it back under a snapshot prefix, in the same run and with the same 16
- * requests in flight. Every request of the backend goes through a counting HTTP proxy in front
- * of MinIO, so bytes (request and response, headers and bodies) and requests are measured on the
- * wire, not estimated. Needs the rig: e2e/rig/rig.sh start minio.
+ * backend and PUTs it back under a snapshot prefix, in the same run. The naive copy keeps 16
+ * requests in flight (it buffers each object in the backend); the service's server-side copies
+ * run at its `kamlD.snapshots.copyConcurrency` (default DEFAULT_SNAPSHOT_COPY_CONCURRENCY;
+ * KAML_BENCH_COPY_CONCURRENCY=16,32,64,128 measures copy mode at each width, the first being the
+ * one the final ratio uses). Every request of the backend goes through a counting HTTP proxy in
+ * front of MinIO, so bytes (request and response, headers and bodies) and requests are measured
+ * on the wire, not estimated. Needs the rig: e2e/rig/rig.sh start minio.
  *
  * Seeds OBJECTS small CSV objects (OBJECT_BYTES each) into two scratch buckets (one versioned)
- * directly, then removes both buckets with every version.
+ * directly, then removes both buckets with every version. With KAML_BENCH_MIX=1 it also measures
+ * naive vs copy mode on a third bucket of OBJECTS objects in a mix of sizes (MIX_KIB, incompressible
+ * bytes, like image files and Parquet shards), printed after the 4 KiB figures; the final line
+ * stays the 4 KiB one.
  *
+ * Per mode it prints wall time, requests by kind, bytes on the wire (headers, bodies and listing
+ * XML, both ways) and object-data bytes through the backend (GetObject and PutObject bodies).
  * Ends with `dataset-snapshot: <naive ms / slower snapshot mode ms>` (a speed-up, target ≥ 5);
  * the byte ratios (target ≥ 10) are printed above it.
  */
@@ -18,12 +26,18 @@ import { buildSync } from 'esbuild';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const OBJECTS = Number(process.env.KAML_BENCH_OBJECTS ?? 10_000);
 const OBJECT_BYTES = Number(process.env.KAML_BENCH_OBJECT_BYTES ?? 4096);
-const CONCURRENCY = 16; // the Snapshots service's own
+/** Requests in flight of the naive copy (which holds each object in the backend's memory). */
+const NAIVE_CONCURRENCY = 16;
+/** Sizes of the second dataset, in KiB, taken in turn (mean 64 KiB). */
+const MIX_KIB = [16, 32, 48, 64, 96, 128];
+const MIX = process.env.KAML_BENCH_MIX === '1';
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'bench', '.out');
 
@@ -54,6 +68,7 @@ interface Lib {
   createLinkSigner(secret: () => Promise<Buffer>): unknown;
   createQueryEngineService(options: unknown): unknown;
   readQueryConfig(config: unknown): unknown;
+  DEFAULT_SNAPSHOT_COPY_CONCURRENCY: number;
   createSnapshotsService(options: unknown): {
     create(
       ref: unknown,
@@ -90,7 +105,7 @@ function loadLib(): Lib {
       `export { createQueryEngineService, readQueryConfig } from ${JSON.stringify(
         join(src, 'services', 'QueryEngine'),
       )};`,
-      `export { createSnapshotsService } from ${JSON.stringify(
+      `export { createSnapshotsService, DEFAULT_SNAPSHOT_COPY_CONCURRENCY } from ${JSON.stringify(
         join(src, 'services', 'Snapshots'),
       )};`,
     ].join('\n'),
@@ -163,7 +178,8 @@ function headerBytes(raw: string[]): number {
   return n;
 }
 
-const upstream = new http.Agent({ keepAlive: true, maxSockets: 64 });
+// no cap of its own: the widths measured are the backend's
+const upstream = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 const proxy = http.createServer((req, res) => {
   const kind = kindOf(req);
   counters.requests[kind] = (counters.requests[kind] ?? 0) + 1;
@@ -220,6 +236,7 @@ const viaProxy = new Client({
 });
 const plain = `kaml-bench-snap-c-${process.pid}`;
 const versioned = `kaml-bench-snap-v-${process.pid}`;
+const mixed = `kaml-bench-snap-m-${process.pid}`;
 
 function csv(i: number): Buffer {
   const header = 'id,station,reading,note\n';
@@ -289,19 +306,30 @@ async function deleteEverything(bucket: string): Promise<number> {
   return entries.length;
 }
 
-function report(name: string, ms: number, c: Counters) {
+interface Figures {
+  ms: number;
+  requests: number;
+  /** Bytes on the wire, both ways: request lines, headers, bodies, listing XML. */
+  bytes: number;
+  /** Object bodies through the backend (GetObject responses, PutObject requests). */
+  objectBytes: number;
+}
+
+const mb = (n: number) => (n / 1e6).toFixed(2);
+
+function report(name: string, ms: number, c: Counters): Figures {
   const requests = Object.values(c.requests).reduce((a, b) => a + b, 0);
   const detail = Object.entries(c.requests)
     .sort()
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   console.log(
-    `${name.padEnd(28)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${requests
+    `${name.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${requests
       .toString()
       .padStart(6)} requests (${detail})  ` +
-      `${((c.bytesUp + c.bytesDown) / 1e6).toFixed(2)} MB on the wire (${(
-        c.objectBytes / 1e6
-      ).toFixed(2)} MB of object data)`,
+      `${mb(c.bytesUp + c.bytesDown)} MB on the wire, ${mb(
+        c.objectBytes,
+      )} MB of object data through the backend`,
   );
   return {
     ms,
@@ -309,6 +337,38 @@ function report(name: string, ms: number, c: Counters) {
     bytes: c.bytesUp + c.bytesDown,
     objectBytes: c.objectBytes,
   };
+}
+
+function ratios(name: string, m: Figures, base: Figures) {
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const dataRatio =
+    m.objectBytes === 0 ? Infinity : base.objectBytes / m.objectBytes;
+  const wireRatio = base.bytes / m.bytes;
+  const speedUp = base.ms / m.ms;
+  console.log(
+    `${name}: object data through the backend ${m.objectBytes} vs ${
+      base.objectBytes
+    } bytes (${
+      dataRatio === Infinity ? 'none moved' : `${dataRatio.toFixed(1)}× fewer`
+    }; ≥ 10× fewer: ${verdict(dataRatio >= 10)}), ` +
+      `on the wire ${mb(m.bytes)} vs ${mb(base.bytes)} MB (${wireRatio.toFixed(
+        1,
+      )}× fewer; ≥ 10×: ${verdict(wireRatio >= 10)}), ` +
+      `${m.requests} vs ${base.requests} requests (${(
+        base.requests / m.requests
+      ).toFixed(1)}× fewer), ` +
+      `${(m.ms / 1000).toFixed(2)} vs ${(base.ms / 1000).toFixed(
+        2,
+      )} s (${speedUp.toFixed(1)}× faster; ≥ 5×: ${verdict(speedUp >= 5)})`,
+  );
+}
+
+function printLoad(when: string) {
+  console.log(
+    `load average ${when}: ${loadavg()
+      .map(l => l.toFixed(2))
+      .join(' ')} (${new Date().toISOString()})`,
+  );
 }
 
 const keys = Array.from(
@@ -319,28 +379,64 @@ const keys = Array.from(
       '0',
     )}/obj-${String(i).padStart(5, '0')}.csv`,
 );
-try {
-  await direct.makeBucket(plain);
-  await direct.makeBucket(versioned);
-  await direct.setBucketVersioning(versioned, { Status: 'Enabled' });
+const mixKeys = keys.map((key, i) =>
+  key
+    .replace('readings/', 'shards/')
+    .replace(/\.csv$/, i % 2 ? '.jpg' : '.parquet'),
+);
+const mixBytes = (i: number) => MIX_KIB[i % MIX_KIB.length] * 1024;
+
+async function seed(
+  buckets: string[],
+  keyList: string[],
+  bodyOf: (i: number) => Buffer,
+) {
   const seeded = performance.now();
   await inParallel(
-    keys.map((key, i) => ({ key, i })),
+    keyList.map((key, i) => ({ key, i })),
     64,
     async ({ key, i }) => {
-      const body = csv(i);
-      await direct.putObject(plain, key, body, body.length);
-      await direct.putObject(versioned, key, body, body.length);
+      const body = bodyOf(i);
+      for (const bucket of buckets)
+        await direct.putObject(bucket, key, body, body.length);
     },
   );
   console.log(
-    `seeded ${OBJECTS} objects of ${OBJECT_BYTES} bytes into ${plain} and ${versioned} in ${(
+    `seeded ${keyList.length} objects into ${buckets.join(' and ')} in ${(
       (performance.now() - seeded) /
       1000
     ).toFixed(1)} s`,
   );
+}
+
+try {
+  printLoad('at start');
+  await direct.makeBucket(plain);
+  await direct.makeBucket(versioned);
+  await direct.setBucketVersioning(versioned, { Status: 'Enabled' });
+  await seed([plain, versioned], keys, csv);
+  console.log(`  (${OBJECTS} CSV objects of ${OBJECT_BYTES} bytes)`);
+  if (MIX) {
+    await direct.makeBucket(mixed);
+    await seed([mixed], mixKeys, i => randomBytes(mixBytes(i)));
+    const total = mixKeys.reduce((sum, _, i) => sum + mixBytes(i), 0);
+    console.log(
+      `  (${OBJECTS} objects of ${MIX_KIB.join('/')} KiB in turn, ${mb(
+        total,
+      )} MB)`,
+    );
+  }
 
   const lib = loadLib();
+  const widths = (process.env.KAML_BENCH_COPY_CONCURRENCY ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map(Number);
+  if (widths.length === 0) widths.push(lib.DEFAULT_SNAPSHOT_COPY_CONCURRENCY);
+  if (widths.some(w => !Number.isInteger(w) || w < 1))
+    throw new Error(
+      `KAML_BENCH_COPY_CONCURRENCY must list whole numbers, got ${process.env.KAML_BENCH_COPY_CONCURRENCY}`,
+    );
   const db = lib.knex({
     client: 'better-sqlite3',
     connection: { filename: ':memory:' },
@@ -370,22 +466,24 @@ try {
     },
     signer: lib.createLinkSigner(async () => Buffer.from('bench')),
   });
+  const names: Record<string, string> = {
+    [plain]: 'readings-c',
+    [versioned]: 'readings-v',
+    [mixed]: 'shards-m',
+  };
   const entityOf = (bucket: string) => ({
     apiVersion: 'kaml-d.io/v1alpha1',
     kind: 'Dataset',
-    metadata: {
-      name: bucket === plain ? 'readings-c' : 'readings-v',
-      namespace: 'default',
-    },
+    metadata: { name: names[bucket], namespace: 'default' },
     spec: {
-      type: 'table',
+      type: bucket === mixed ? 'files' : 'table',
       owner: 'group:default/data',
-      format: 'csv',
-      location: `s3://${bucket}/readings/`,
+      format: bucket === mixed ? 'parquet' : 'csv',
+      location: `s3://${bucket}/${bucket === mixed ? 'shards' : 'readings'}/`,
     },
   });
   const entities = new Map(
-    [plain, versioned].map(b => [
+    [plain, versioned, mixed].map(b => [
       `dataset:default/${entityOf(b).metadata.name}`,
       entityOf(b),
     ]),
@@ -400,30 +498,27 @@ try {
       return logger;
     },
   };
-  const snapshots = lib.createSnapshotsService({
-    db,
-    catalog: { getEntityByRef: async (ref: string) => entities.get(ref) },
-    permissions: {
-      authorize: async (requests: unknown[]) =>
-        requests.map(() => ({ result: 'ALLOW' })),
-    },
-    storage,
-    audit: lib.createAuditLogService({ db }),
-    logger,
-    engines: lib.createQueryEngineService({
-      config: lib.readQueryConfig(new lib.ConfigReader({})),
-    }),
-  });
+  const snapshotsAt = (copyConcurrency: number) =>
+    lib.createSnapshotsService({
+      db,
+      catalog: { getEntityByRef: async (ref: string) => entities.get(ref) },
+      permissions: {
+        authorize: async (requests: unknown[]) =>
+          requests.map(() => ({ result: 'ALLOW' })),
+      },
+      storage,
+      audit: lib.createAuditLogService({ db }),
+      logger,
+      engines: lib.createQueryEngineService({
+        config: lib.readQueryConfig(new lib.ConfigReader({})),
+      }),
+      config: { copyConcurrency },
+    });
   const alice = {
     $$type: '@backstage/BackstageCredentials',
     principal: { type: 'user', userEntityRef: 'user:default/alice' },
   };
-
-  // naive: list, then GET every object through the backend and PUT it under a snapshot prefix
-  resetCounters();
-  let started = performance.now();
-  const listed: string[] = [];
-  for await (const o of new lib.S3StorageAdapter({
+  const adapter = new lib.S3StorageAdapter({
     endPoint: '127.0.0.1',
     port: proxyPort,
     useSSL: false,
@@ -431,75 +526,109 @@ try {
     accessKey,
     secretKey,
     pathStyle: true,
-  }).listRecursive(plain, 'readings/'))
-    listed.push(o.key);
-  await inParallel(listed, CONCURRENCY, async key => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await viaProxy.getObject(plain, key))
-      chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    await viaProxy.putObject(plain, `naive-snapshot/${key}`, body, body.length);
   });
-  const naive = report(
-    'naive GET+PUT copy',
-    performance.now() - started,
-    counters,
-  );
-  if (listed.length !== OBJECTS)
-    throw new Error(
-      `naive copy listed ${listed.length} objects, expected ${OBJECTS}`,
-    );
 
-  const modes: Array<{
-    name: string;
-    ms: number;
-    requests: number;
-    bytes: number;
-    objectBytes: number;
-  }> = [];
-  for (const [bucket, expected] of [
-    [plain, 'copy'],
-    [versioned, 'version-ids'],
-  ] as const) {
+  // naive: list, then GET every object through the backend and PUT it under a snapshot prefix
+  async function naiveCopy(bucket: string, label: string): Promise<Figures> {
+    const prefix = bucket === mixed ? 'shards/' : 'readings/';
     resetCounters();
-    started = performance.now();
-    const snap = await snapshots.create(
-      {
-        kind: 'dataset',
-        namespace: 'default',
-        name: entityOf(bucket).metadata.name,
-      },
+    const started = performance.now();
+    const listed: string[] = [];
+    for await (const o of adapter.listRecursive(bucket, prefix))
+      listed.push(o.key);
+    await inParallel(listed, NAIVE_CONCURRENCY, async key => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await viaProxy.getObject(bucket, key))
+        chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
+      await viaProxy.putObject(
+        bucket,
+        `naive-snapshot/${key}`,
+        body,
+        body.length,
+      );
+    });
+    const figures = report(label, performance.now() - started, counters);
+    if (listed.length !== OBJECTS)
+      throw new Error(
+        `naive copy listed ${listed.length} objects, expected ${OBJECTS}`,
+      );
+    return figures;
+  }
+
+  async function snapshot(
+    bucket: string,
+    expected: 'copy' | 'version-ids',
+    width: number,
+    label: string,
+  ): Promise<Figures> {
+    resetCounters();
+    const started = performance.now();
+    const snap = await snapshotsAt(width).create(
+      { kind: 'dataset', namespace: 'default', name: names[bucket] },
       { message: 'bench' },
       alice,
     );
+    const figures = report(label, performance.now() - started, counters);
     if (snap.method !== expected || snap.objectCount !== OBJECTS) {
       throw new Error(
         `snapshot of ${bucket} was ${snap.method} with ${snap.objectCount} objects, expected ${expected} with ${OBJECTS}`,
       );
     }
-    modes.push({
-      name: expected,
-      ...report(
-        `Snapshots service (${expected})`,
-        performance.now() - started,
-        counters,
+    return figures;
+  }
+
+  const naive = await naiveCopy(
+    plain,
+    `naive GET+PUT copy (${NAIVE_CONCURRENCY} in flight)`,
+  );
+  const copies: Array<{ width: number; figures: Figures }> = [];
+  for (const width of widths) {
+    copies.push({
+      width,
+      figures: await snapshot(
+        plain,
+        'copy',
+        width,
+        `Snapshots service (copy, ${width} in flight)`,
       ),
     });
   }
+  const versionIds = await snapshot(
+    versioned,
+    'version-ids',
+    widths[0],
+    'Snapshots service (version-ids)',
+  );
+  let mix: { naive: Figures; copy: Figures } | undefined;
+  if (MIX) {
+    const mixNaive = await naiveCopy(
+      mixed,
+      `mix: naive GET+PUT (${NAIVE_CONCURRENCY} in flight)`,
+    );
+    mix = {
+      naive: mixNaive,
+      copy: await snapshot(
+        mixed,
+        'copy',
+        widths[0],
+        `mix: Snapshots (copy, ${widths[0]} in flight)`,
+      ),
+    };
+  }
+  printLoad('at end');
   await db.destroy();
 
-  for (const m of modes) {
-    console.log(
-      `${m.name}: ${(naive.bytes / m.bytes).toFixed(
-        1,
-      )}× fewer bytes on the wire (target ≥ 10), ` +
-        `${m.objectBytes} vs ${naive.objectBytes} bytes of object data through the backend, ` +
-        `${(naive.requests / m.requests).toFixed(1)}× fewer requests, ${(
-          naive.ms / m.ms
-        ).toFixed(1)}× faster (target ≥ 5)`,
+  for (const { width, figures } of copies)
+    ratios(`copy (${width} in flight)`, figures, naive);
+  ratios('version-ids', versionIds, naive);
+  if (mix)
+    ratios(
+      `mix of ${MIX_KIB.join('/')} KiB objects, copy (${widths[0]} in flight)`,
+      mix.copy,
+      mix.naive,
     );
-  }
-  const slowest = Math.max(...modes.map(m => m.ms));
+  const slowest = Math.max(copies[0].figures.ms, versionIds.ms);
   console.log(`dataset-snapshot: ${(naive.ms / slowest).toFixed(2)}`);
 } catch (error) {
   console.error(error);
@@ -508,6 +637,7 @@ try {
   for (const bucket of [
     plain,
     versioned,
+    ...(MIX ? [mixed] : []),
     ...(process.env.KAML_BENCH_DROP ?? '').split(',').filter(Boolean),
   ]) {
     await dropBucket(bucket).catch(error =>
