@@ -100,9 +100,15 @@ function loadRuns(): Record<string, any> {
 // ---- counting proxy: TLS on loopback (its own throwaway certificate, which the clients trust
 // through caData, as they must: @kubernetes/client-node refuses plain HTTP unless TLS checks are
 // off) in front of the API server (verified with the rig's CA)
-type Counts = { list: number; get: number; other: number; paths: string[] };
+type Counts = {
+  list: number;
+  get: number;
+  discovery: number;
+  other: number;
+  paths: string[];
+};
 function newCounts(): Counts {
-  return { list: 0, get: 0, other: 0, paths: [] };
+  return { list: 0, get: 0, discovery: 0, other: 0, paths: [] };
 }
 async function startProxy(
   target: string,
@@ -153,7 +159,13 @@ async function startProxy(
       const isList =
         req.method === 'GET' &&
         ['pods', 'jobs', 'deployments'].includes(parts[parts.length - 1]);
+      // API discovery (/api, /apis, /apis/<group>/<version>): which resources are served,
+      // asked once a minute by the service, not an object read
+      const isDiscovery =
+        req.method === 'GET' &&
+        (parts.length <= 1 || (parts[0] === 'apis' && parts.length <= 3));
       if (isList) counts.list += 1;
+      else if (isDiscovery) counts.discovery += 1;
       else if (req.method === 'GET') counts.get += 1;
       else counts.other += 1;
       counts.paths.push(`${req.method} ${pathname}`);
@@ -421,8 +433,9 @@ async function main() {
     }
 
     const callRequests = coldRequests[0];
-    const callTotal = callRequests.list + callRequests.get + callRequests.other;
-    const perPodTotal = perPod.list + perPod.get + perPod.other;
+    const total = (c: Counts) => c.list + c.get + c.discovery + c.other;
+    const callTotal = total(callRequests);
+    const perPodTotal = total(perPod);
     const ratio = perPodTotal / Math.max(1, callTotal);
     const p95Warm = percentile(warm, 95);
     const p95Cold = percentile(cold, 95);
@@ -443,8 +456,10 @@ async function main() {
       ).toFixed(0)} ms, p95 ${p95Cold.toFixed(0)} ms; API requests per call: ${
         callRequests.list
       } list + ${callRequests.get} get + ${
-        callRequests.other
-      } other (${callRequests.paths.join(', ')})`,
+        callRequests.discovery
+      } discovery + ${callRequests.other} other (${callRequests.paths.join(
+        ', ',
+      )})`,
     );
     console.log(
       `Runs call, warm (cached), ${WARM_CALLS} calls: p50 ${percentile(
@@ -452,9 +467,7 @@ async function main() {
         50,
       ).toFixed(2)} ms, p95 ${p95Warm.toFixed(
         2,
-      )} ms (target ≤ 300); API requests: ${
-        warmRequests.list + warmRequests.get + warmRequests.other
-      }`,
+      )} ms (target ≤ 300); API requests: ${total(warmRequests)}`,
     );
     console.log(
       `per-pod approach: ${perPod.list} list + ${
