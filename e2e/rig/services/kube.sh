@@ -168,7 +168,7 @@ kube_post_start() {
   _kube_kubeconfig "$dir/portal.kubeconfig" kaml-d-portal token "$token"
   (umask 077; printf '%s' "$token" >"$dir/portal.token")
   # the default ServiceAccount of the workload namespaces must exist before pods can be created
-  for i in kaml-d-training kaml-d-models default; do
+  for i in kaml-d-training kaml-d-models kaml-d-project-demo default; do
     local n
     for ((n = 0; n < 60; n++)); do
       "${kubectl[@]}" -n "$i" get serviceaccount default >/dev/null 2>&1 && break

@@ -39,3 +39,12 @@ export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
  */
 export const ANNOTATION_KUBERNETES_NAMESPACE =
   'backstage.io/kubernetes-namespace';
+
+/**
+ * On a System (a KAML-D project): the Kubernetes namespace where the training Jobs and model
+ * Deployments of the project's Models run, one namespace per project. Projects without it share
+ * the configured training and models namespaces.
+ *
+ * @public
+ */
+export const ANNOTATION_KAML_D_PROJECT_NAMESPACE = 'kaml-d.io/namespace';

@@ -12,3 +12,4 @@ export * from './api';
 export * from './versioning';
 export * from './access';
 export * from './conditions';
+export * from './projectNamespaces';

@@ -66,7 +66,7 @@ export const scaffolderModuleKamlD = createBackendModule({
         scaffolder.addActions(
           createTrainingLaunchAction({ kubernetes, catalog, permissions }),
           createTrainingWaitAction({ kubernetes }),
-          createModelDeployAction({ kubernetes, permissions }),
+          createModelDeployAction({ kubernetes, permissions, catalog }),
           createModelWaitReadyAction({ kubernetes }),
           createModelRegisterVersionAction({ discovery, auth }),
           createDatasetSnapshotAction({ discovery, auth }),

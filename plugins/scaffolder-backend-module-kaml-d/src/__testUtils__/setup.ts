@@ -30,6 +30,39 @@ export function setup(options: { delayReads?: number } = {}) {
         metadata: { name: 'no-location', namespace: 'default' },
         spec: { owner: 'group:default/ml' },
       },
+      // a project with its own namespace, and one whose annotation is not a namespace name
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'System',
+        metadata: {
+          name: 'fraud',
+          namespace: 'default',
+          annotations: { 'kaml-d.io/namespace': 'team-fraud' },
+        },
+        spec: { owner: 'group:default/ml' },
+      },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'System',
+        metadata: {
+          name: 'misnamed',
+          namespace: 'default',
+          annotations: { 'kaml-d.io/namespace': 'Team_Fraud' },
+        },
+        spec: { owner: 'group:default/ml' },
+      },
+      {
+        apiVersion: 'kaml-d.io/v1alpha1',
+        kind: 'Model',
+        metadata: { name: 'fraud-scorer', namespace: 'default' },
+        spec: { owner: 'group:default/ml', system: 'fraud' },
+      },
+      {
+        apiVersion: 'kaml-d.io/v1alpha1',
+        kind: 'Model',
+        metadata: { name: 'misplaced-model', namespace: 'default' },
+        spec: { owner: 'group:default/ml', system: 'misnamed' },
+      },
     ],
   });
   return { cluster, kubernetes, catalog };

@@ -53,6 +53,21 @@ describe('kaml-d:model:deploy', () => {
     expect(cluster.all('HorizontalPodAutoscaler')).toEqual([]);
   });
 
+  it("deploys a project's model into the project's namespace", async () => {
+    const { cluster, kubernetes, catalog } = setup();
+    const { outputs } = await runAction(
+      createModelDeployAction({ kubernetes, catalog }),
+      { ...input, model: 'model:default/fraud-scorer' },
+    );
+    expect(outputs.namespace).toBe('team-fraud');
+    expect(outputs.endpoint).toBe(
+      'http://fraud-scorer.team-fraud.svc.cluster.local',
+    );
+    expect(
+      cluster.all<V1Deployment>('Deployment').map(d => d.metadata?.namespace),
+    ).toEqual(['team-fraud']);
+  });
+
   it('splits replicas for a canary behind the same Service, and adds an HPA on request', async () => {
     const { cluster, kubernetes } = setup();
     const { outputs } = await runAction(

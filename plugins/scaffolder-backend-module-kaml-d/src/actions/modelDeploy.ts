@@ -1,3 +1,4 @@
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { modelDeployPermission } from '@kaml-d/plugin-kaml-d-common';
 import { authorizeOnModel } from './authorize';
@@ -20,6 +21,7 @@ import {
   apply,
   ensureAccess,
   KubeTarget,
+  modelNamespaces,
   requireTarget,
   TASK_LABEL,
 } from '../kubernetes/target';
@@ -78,6 +80,11 @@ export function createModelDeployAction(options: {
    * always passes it; only unit tests of the Kubernetes logic leave it out.
    */
   permissions?: PermissionsService;
+  /**
+   * Reads the model and its project (System) to deploy into the project's namespace
+   * (`kaml-d.io/namespace`); without it every model uses the shared models namespace.
+   */
+  catalog?: CatalogService;
 }) {
   return createTemplateAction({
     id: 'kaml-d:model:deploy',
@@ -227,18 +234,25 @@ export function createModelDeployAction(options: {
     },
     async handler(ctx) {
       const input = withDefaults(ctx.input, DEFAULTS);
-      const { client, modelsNamespace: namespace } = requireTarget(
-        options.kubernetes,
-      );
+      const target = requireTarget(options.kubernetes);
+      const { client } = target;
       const name = modelNameOf(input.model);
+      const credentials = await ctx.getInitiatorCredentials();
       if (options.permissions) {
         await authorizeOnModel(
           options.permissions,
           modelDeployPermission,
           input.model,
-          await ctx.getInitiatorCredentials(),
+          credentials,
         );
       }
+      // the model's project namespace, or the shared models namespace
+      const { models: namespace } = await modelNamespaces(
+        target,
+        options.catalog,
+        input.model,
+        credentials,
+      );
       const version = input.version
         ? assertLabelValue(input.version, 'version')
         : undefined;

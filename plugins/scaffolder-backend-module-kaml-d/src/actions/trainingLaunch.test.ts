@@ -160,6 +160,31 @@ describe('kaml-d:training:launch', () => {
     );
   });
 
+  it("runs a project's model in the project's namespace (one namespace per project)", async () => {
+    const { cluster, kubernetes, catalog } = setup();
+    const action = createTrainingLaunchAction({ kubernetes, catalog });
+    const { outputs } = await runAction(
+      action,
+      { ...input, model: 'model:default/fraud-scorer' },
+      { taskId: 'task-project' },
+    );
+    expect(outputs.namespace).toBe('team-fraud');
+    expect(cluster.all<V1Job>('Job').map(j => j.metadata?.namespace)).toEqual([
+      'team-fraud',
+    ]);
+  });
+
+  it('names the project whose namespace annotation is wrong, and creates nothing', async () => {
+    const { cluster, kubernetes, catalog } = setup();
+    const action = createTrainingLaunchAction({ kubernetes, catalog });
+    await expect(
+      runAction(action, { ...input, model: 'model:default/misplaced-model' }),
+    ).rejects.toThrow(
+      'project system:default/misnamed sets kaml-d.io/namespace "Team_Fraud", which is not a namespace name',
+    );
+    expect(cluster.all<V1Job>('Job')).toEqual([]);
+  });
+
   it('fails with what to configure when no cluster is configured', async () => {
     const { catalog } = setup();
     const action = createTrainingLaunchAction({

@@ -28,6 +28,7 @@ import {
   createOnce,
   ensureAccess,
   KubeTarget,
+  modelNamespaces,
   requireTarget,
   TASK_LABEL,
 } from '../kubernetes/target';
@@ -232,18 +233,25 @@ export function createTrainingLaunchAction(options: {
     },
     async handler(ctx) {
       const input = withDefaults(ctx.input, DEFAULTS);
-      const { client, trainingNamespace: namespace } = requireTarget(
-        options.kubernetes,
-      );
+      const target = requireTarget(options.kubernetes);
+      const { client } = target;
       const modelName = modelNameOf(input.model);
+      const credentials = await ctx.getInitiatorCredentials();
       if (options.permissions) {
         await authorizeOnModel(
           options.permissions,
           modelTrainPermission,
           input.model,
-          await ctx.getInitiatorCredentials(),
+          credentials,
         );
       }
+      // the model's project namespace, or the shared training namespace
+      const { training: namespace } = await modelNamespaces(
+        target,
+        options.catalog,
+        input.model,
+        credentials,
+      );
       const image = input.image.trim();
       if (!image || /\s/.test(image)) {
         throw new InputError(
@@ -263,7 +271,6 @@ export function createTrainingLaunchAction(options: {
       Object.keys(credentialsKeys).forEach(envName);
 
       // datasets must exist in the catalog and say where their data is
-      const credentials = await ctx.getInitiatorCredentials();
       const locations: string[] = [];
       for (const ref of input.datasets) {
         const entity = await options.catalog.getEntityByRef(ref, {

@@ -1,5 +1,12 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { KubernetesObject } from '@kubernetes/client-node';
+import {
+  ModelNamespaces,
+  resolveModelNamespaces,
+} from '@kaml-d/plugin-kaml-d-common';
 import { NOT_CONFIGURED_MESSAGE } from './config';
 import { AccessCheck, KubeApiError, KubeClient } from './types';
 
@@ -14,6 +21,43 @@ export interface KubeTarget {
 export function requireTarget(target: KubeTarget | undefined): KubeTarget {
   if (!target) throw new InputError(NOT_CONFIGURED_MESSAGE);
   return target;
+}
+
+/**
+ * The namespaces of a model: its project's (the System's `kaml-d.io/namespace`), or the shared
+ * training and models namespaces. Read with the task user's credentials.
+ */
+export async function modelNamespaces(
+  target: KubeTarget,
+  catalog: CatalogService | undefined,
+  modelRef: string,
+  credentials: BackstageCredentials,
+): Promise<ModelNamespaces> {
+  const shared = {
+    trainingNamespace: target.trainingNamespace,
+    modelsNamespace: target.modelsNamespace,
+  };
+  if (!catalog) {
+    return {
+      training: shared.trainingNamespace,
+      models: shared.modelsNamespace,
+    };
+  }
+  // the actions accept `churn` as well as `model:default/churn`
+  const model = await catalog.getEntityByRef(
+    parseEntityRef(modelRef, {
+      defaultKind: 'model',
+      defaultNamespace: 'default',
+    }),
+    { credentials },
+  );
+  try {
+    return await resolveModelNamespaces(model, shared, ref =>
+      catalog.getEntityByRef(ref, { credentials }),
+    );
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
 }
 
 /**

@@ -262,6 +262,44 @@ describe('RunsService', () => {
     expect(up.runs.map(r => r.name)).toEqual(['churn-1']);
   });
 
+  it("reads a project's model from the project's namespace, for runs and logs", async () => {
+    const { reader, calls } = fakeReader([], [pod(0, 0, true)], []);
+    const service = createRunsService({
+      cluster,
+      reader,
+      catalog: catalogServiceMock({
+        entities: [
+          { ...model('churn'), spec: { system: 'retention' } },
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'System',
+            metadata: {
+              name: 'retention',
+              namespace: 'default',
+              annotations: { 'kaml-d.io/namespace': 'team-retention' },
+            },
+            spec: {},
+          },
+        ],
+      }),
+      cache: memoryCache(),
+    });
+    await service.runs(ref, credentials);
+    await service.logs(
+      ref,
+      { pod: pod(0, 0, true).metadata!.name!, previous: false, tailLines: 10 },
+      credentials,
+    );
+    expect(calls.filter(c => !c.startsWith('log')).sort()).toEqual([
+      'deployments team-retention kaml-d.io/model=churn',
+      'jobs team-retention kaml-d.io/model=churn',
+      'pods team-retention kaml-d.io/model=churn',
+      `pods team-retention kaml-d.io/model=churn metadata.name=${
+        pod(0, 0, true).metadata!.name
+      }`,
+    ]);
+  });
+
   it('says what to configure when no cluster is set', async () => {
     const service = createRunsService({
       cluster: undefined,

@@ -1,5 +1,5 @@
 import { CacheService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
   NotFoundError,
@@ -25,6 +25,7 @@ import {
   TrainingOperatorKind,
   interpretServingConditions,
   interpretTrainingConditions,
+  resolveModelNamespaces,
 } from '@kaml-d/plugin-kaml-d-common';
 import { CLUSTER_NOT_CONFIGURED_MESSAGE } from '@kaml-d/plugin-kaml-d-node';
 import { isLabelValue } from '../Observation/kubernetes';
@@ -412,7 +413,7 @@ export function createRunsService(options: {
   async function modelLabel(
     ref: Parameters<RunsService['runs']>[0],
     credentials: Parameters<RunsService['runs']>[1],
-  ): Promise<string> {
+  ): Promise<{ name: string; entity: Entity }> {
     if (ref.kind.toLocaleLowerCase('en-US') !== 'model') {
       throw new InputError(
         `Runs exist for Model entities only, not ${ref.kind}`,
@@ -431,7 +432,27 @@ export function createRunsService(options: {
         `Model name "${name}" is not a Kubernetes label value, so no run can carry it`,
       );
     }
-    return name;
+    return { name, entity };
+  }
+
+  /** The cluster settings with the model's namespaces: its project's, or the shared ones. */
+  async function forModel(
+    entity: Entity,
+    cluster: RunsClusterConfig,
+    credentials: Parameters<RunsService['runs']>[1],
+  ): Promise<RunsClusterConfig> {
+    try {
+      const ns = await resolveModelNamespaces(entity, cluster, ref =>
+        catalog.getEntityByRef(ref, { credentials }),
+      );
+      return {
+        ...cluster,
+        trainingNamespace: ns.training,
+        modelsNamespace: ns.models,
+      };
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
   }
 
   function requireCluster(): {
@@ -461,8 +482,9 @@ export function createRunsService(options: {
 
   return {
     async runs(ref, credentials) {
-      const model = await modelLabel(ref, credentials);
-      const { reader: kube, cluster: c } = requireCluster();
+      const { name: model, entity } = await modelLabel(ref, credentials);
+      const { reader: kube, cluster } = requireCluster();
+      const c = await forModel(entity, cluster, credentials);
       const key = `runs:${c.trainingNamespace}:${c.modelsNamespace}:${model}`;
       const cached = await cache.get(key);
       if (typeof cached === 'string') {
@@ -558,8 +580,9 @@ export function createRunsService(options: {
     },
 
     async logs(ref, o, credentials) {
-      const model = await modelLabel(ref, credentials);
-      const { reader: kube, cluster: c } = requireCluster();
+      const { name: model, entity } = await modelLabel(ref, credentials);
+      const { reader: kube, cluster } = requireCluster();
+      const c = await forModel(entity, cluster, credentials);
       // one list by label and name: the pod must be one of this model's, not any pod in the namespace
       const [pod] = await kube.listPods(
         c.trainingNamespace,
