@@ -102,6 +102,22 @@ describe('S3 storage adapter on the rig MinIO', () => {
       `${prefix}tree/c/`,
     ]);
 
+    // one page of a level, after a key: what the parallel summary asks for split points
+    expect(
+      await adapter.listLevel(bucket, `${prefix}tree/`, {
+        startAfter: `${prefix}tree/a/f4.csv`,
+        limit: 1,
+      }),
+    ).toEqual({ objects: [], prefixes: [`${prefix}tree/b/`] });
+    expect(
+      (
+        await adapter.listLevel(bucket, `${prefix}tree/a/`, {
+          startAfter: `${prefix}tree/a/f1.csv`,
+          limit: 2,
+        })
+      ).objects.map(o => o.key),
+    ).toEqual([`${prefix}tree/a/f2.csv`, `${prefix}tree/a/f3.csv`]);
+
     const parallel = await summarizePrefixParallel(
       adapter,
       bucket,
