@@ -1,25 +1,35 @@
 /**
- * Prefix summary over an S3 API (the rig's MinIO): the backend's parallel listing (one
- * ListObjectsV2 with delimiter for the datasets, then the keyspace split into ranges of datasets,
- * each listed recursively from its first key with start-after, 16 requests in flight) vs one
- * sequential recursive listing walked page after page (1000 keys a page), in the same run; runs
- * alternate, and the CPU time of the bench and of the MinIO server is printed for each. Sizes come from the listings:
- * zero HEAD requests, zero object reads. Needs the rig: e2e/rig/rig.sh start minio.
+ * Prefix summary over an S3 API: 1,000,000 objects in a scratch bucket of the rig's MinIO, listed
+ * through a proxy (bench/s3-delay-proxy.ts, a child process) that adds a network round trip to
+ * every request and counts the requests by kind. In the same run, alternating: the backend's
+ * parallel summary (`summarizePrefixParallel`: key ranges listed with start-after, 16 in flight,
+ * split again at sub-folders when a dataset is big) vs one recursive listing walked page after
+ * page (`summarizePrefixSequential`), first at a 0 ms delay (plain loopback), then at the default
+ * delay (KAML_BENCH_RTT_MS, 25 ms: a round trip to an object store in the same region). Sizes come
+ * from the listings: the run fails unless the proxy saw zero HEAD and zero GET-object requests.
+ * Wall time, requests, keys listed (a key listed by two ranges counts twice) and the CPU time of
+ * the bench, the proxy and the MinIO server are printed for each run.
  *
- * Seeds DATASETS × PARTS × OBJECTS tiny objects into a scratch bucket and removes it afterwards.
+ * The bucket (kaml-bench-summary-<objects>) is seeded once (1M tiny PUTs take ~25 min on the
+ * shared rig), tagged with its object count and REUSED by later runs; it is kept at the end.
+ * KAML_BENCH_DROP_BUCKET=1 removes it after the run. KAML_BENCH_OBJECTS sets a smaller count
+ * (another bucket), KAML_BENCH_RUNS the runs per variant and delay (default 2),
+ * KAML_BENCH_CONCURRENCY the listings in flight (default 16, the backend's listConcurrency).
+ * Needs the rig: e2e/rig/rig.sh start minio.
  *
- * Ends with `metadata-prefix-summary-s3: <sequential ms / parallel ms>` (a speed-up).
+ * Ends with `metadata-prefix-summary-s3: <sequential ms / parallel ms>` at the default delay.
  */
 import { Client } from 'minio';
+import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadMetadataLib, root } from './metadata-build.ts';
+import { dropSummaryBucket, ensureSummaryBucket, summaryBucketShape } from './s3-summary-bucket.ts';
 
-const DATASETS = Number(process.env.KAML_BENCH_DATASETS ?? 500);
-const PARTS = 4;
-const OBJECTS = 10;
-const bucket = `kaml-bench-${process.pid}`;
+const OBJECTS = Number(process.env.KAML_BENCH_OBJECTS ?? 1_000_000);
+const RTT_MS = Number(process.env.KAML_BENCH_RTT_MS ?? 25);
+const RUNS = Number(process.env.KAML_BENCH_RUNS ?? 2);
 const CONCURRENCY = Number(process.env.KAML_BENCH_CONCURRENCY ?? 16);
 
 function rigEnv(name: string): string {
@@ -41,67 +51,106 @@ function minioCpuMs(): number {
   }
 }
 
+interface ProxyState {
+  counts: Record<string, number>;
+  keysListed: number;
+  delayMs: number;
+  cpuMs: number;
+}
+
+function startProxy(target: string): Promise<{ child: ChildProcess; port: number; ask: (message: object) => Promise<ProxyState> }> {
+  const child = fork(join(import.meta.dirname, 's3-delay-proxy.ts'), [], { env: { ...process.env, PROXY_TARGET: target } });
+  const replies: Array<(state: ProxyState) => void> = [];
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.on('message', (message: ProxyState & { port?: number }) => {
+      if (message.port !== undefined) {
+        resolve({
+          child,
+          port: message.port,
+          ask: (question: object) =>
+            new Promise<ProxyState>(answer => {
+              replies.push(answer);
+              child.send(question);
+            }),
+        });
+      } else replies.shift()?.(message);
+    });
+  });
+}
+
 const endpoint = new URL(rigEnv('KAML_RIG_S3_ENDPOINT'));
 const accessKey = rigEnv('KAML_RIG_S3_ACCESS_KEY');
 const secretKey = rigEnv('KAML_RIG_S3_SECRET_KEY');
-const client = new Client({ endPoint: endpoint.hostname, port: Number(endpoint.port), useSSL: false, accessKey, secretKey, pathStyle: true });
+const direct = new Client({ endPoint: endpoint.hostname, port: Number(endpoint.port), useSSL: false, region: 'us-east-1', accessKey, secretKey, pathStyle: true });
 
-await client.makeBucket(bucket);
+const shape = summaryBucketShape(OBJECTS);
+console.log(`bucket ${shape.bucket}: ${shape.objects} objects in ${shape.datasets} datasets (${shape.describe})`);
+console.log(await ensureSummaryBucket(direct, shape, 96));
+
+const proxy = await startProxy(endpoint.origin);
 try {
-  const keys: string[] = [];
-  for (let d = 0; d < DATASETS; d++)
-    for (let p = 0; p < PARTS; p++)
-      for (let o = 0; o < OBJECTS; o++) keys.push(`ds-${d}/part-${p}/obj-${o}.csv`);
-  const seeded = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (next < keys.length) {
-        const key = keys[next++];
-        await client.putObject(bucket, key, Buffer.from(`a,b\n${key.length}\n`));
-      }
-    }),
-  );
-  console.log(`seeded ${keys.length} objects in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
-
   const lib = loadMetadataLib();
   const adapter = new lib.S3StorageAdapter(
-    { endPoint: endpoint.hostname, port: Number(endpoint.port), useSSL: false, region: 'us-east-1', accessKey, secretKey, pathStyle: true },
-    bucket,
+    { endPoint: '127.0.0.1', port: proxy.port, useSSL: false, region: 'us-east-1', accessKey, secretKey, pathStyle: true },
+    shape.bucket,
   );
-  await lib.summarizePrefixSequential(adapter, bucket, '');
-  // alternate the variants (shared machine), best wall time of 3 each, with the CPU time the
-  // bench process and the MinIO server spent on that run
-  type Summary = { objects: number; bytes: number; childPrefixes: number; listCalls: number };
-  const timed = async (fn: () => Promise<Summary>) => {
+  type Summary = Awaited<ReturnType<typeof lib.summarizePrefixSequential>>;
+  const variants = {
+    sequential: () => lib.summarizePrefixSequential(adapter, shape.bucket, ''),
+    parallel: () => lib.summarizePrefixParallel(adapter, shape.bucket, '', CONCURRENCY),
+  };
+  const timed = async (name: keyof typeof variants, delayMs: number) => {
+    await proxy.ask({ delayMs, reset: true });
+    const before = await proxy.ask({});
     const started = performance.now();
     const cpu = process.cpuUsage();
     const minio0 = minioCpuMs();
-    const value = await fn();
+    const value: Summary = await variants[name]();
+    const ms = performance.now() - started;
     const used = process.cpuUsage(cpu);
-    return { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000, minioMs: minioCpuMs() - minio0, value };
-  };
-  const runs: Record<'sequential' | 'parallel', Array<Awaited<ReturnType<typeof timed>>>> = { sequential: [], parallel: [] };
-  for (let i = 0; i < 3; i++) {
-    runs.sequential.push(await timed(() => lib.summarizePrefixSequential(adapter, bucket, '')));
-    runs.parallel.push(await timed(() => lib.summarizePrefixParallel(adapter, bucket, '', CONCURRENCY)));
-  }
-  const best = (list: typeof runs.sequential) => list.reduce((a, b) => (b.ms < a.ms ? b : a));
-  const sequential = best(runs.sequential);
-  const parallel = best(runs.parallel);
-  for (const [name, r] of [['sequential', sequential], ['parallel', parallel]] as const) {
-    if (r.value.objects !== keys.length || r.value.childPrefixes !== DATASETS) {
-      throw new Error(`${name} counted ${r.value.objects} objects in ${r.value.childPrefixes} datasets, expected ${keys.length} in ${DATASETS}`);
-    }
+    const minioMs = minioCpuMs() - minio0;
+    const after = await proxy.ask({});
+    const c = after.counts;
+    const heads = (c['HEAD-object'] ?? 0) + (c['HEAD-bucket'] ?? 0);
+    const gets = c['GET-object'] ?? 0;
+    if (value.objects !== shape.objects || value.childPrefixes !== shape.datasets)
+      throw new Error(`${name} counted ${value.objects} objects in ${value.childPrefixes} datasets, expected ${shape.objects} in ${shape.datasets}`);
+    if (heads || gets) throw new Error(`${name} sent ${heads} HEAD and ${gets} GET-object requests`);
+    const others = Object.entries(c).filter(([k]) => !['LIST', 'LIST-delimited'].includes(k));
     console.log(
-      `${name.padEnd(10)} ${r.ms.toFixed(0).padStart(6)} ms  ${r.value.objects} objects, ${r.value.bytes} bytes, ${r.value.childPrefixes} datasets, ${name === 'sequential' ? Math.ceil(keys.length / 1000) : r.value.listCalls} listing requests, 0 HEAD requests; CPU: bench ${r.cpuMs.toFixed(0)} ms, MinIO ${r.minioMs >= 0 ? `${r.minioMs.toFixed(0)} ms` : 'n/a'}`,
+      `  ${String(delayMs).padStart(3)} ms ${name.padEnd(10)} ${(ms / 1000).toFixed(1).padStart(6)} s  ` +
+        `${c.LIST ?? 0} LIST + ${c['LIST-delimited'] ?? 0} delimited LIST, ${heads} HEAD, ${gets} GET-object${others.length ? `, other ${JSON.stringify(Object.fromEntries(others))}` : ''}; ` +
+        `${after.keysListed} keys listed for ${value.objects} objects, ${value.bytes} bytes, ${value.childPrefixes} datasets; ` +
+        `CPU s: bench ${((used.user + used.system) / 1e6).toFixed(1)}, proxy ${((after.cpuMs - before.cpuMs) / 1000).toFixed(1)}, MinIO ${minioMs >= 0 ? (minioMs / 1000).toFixed(1) : 'n/a'}`,
+    );
+    return { ms, minioMs };
+  };
+
+  const ratios: Record<number, number> = {};
+  for (const [d, delayMs] of [0, RTT_MS].entries()) {
+    console.log(`round trip added by the proxy: ${delayMs} ms (load average ${loadavg().map(x => x.toFixed(1)).join(' ')})`);
+    const best = { sequential: Infinity, parallel: Infinity };
+    for (let i = 0; i < RUNS; i++) {
+      // alternate which goes first, from run to run and from delay to delay (shared machine,
+      // MinIO's and the page cache's warmth)
+      const order: Array<keyof typeof variants> = (i + d) % 2 ? ['parallel', 'sequential'] : ['sequential', 'parallel'];
+      for (const name of order) best[name] = Math.min(best[name], (await timed(name, delayMs)).ms);
+    }
+    ratios[delayMs] = best.sequential / best.parallel;
+    console.log(
+      `  best of ${RUNS}: sequential ${(best.sequential / 1000).toFixed(1)} s, parallel ${(best.parallel / 1000).toFixed(1)} s: ${ratios[delayMs].toFixed(2)}× at ${delayMs} ms`,
     );
   }
   console.log(`load average ${loadavg().map(x => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
-  console.log(`metadata-prefix-summary-s3: ${(sequential.ms / parallel.ms).toFixed(2)}`);
+  console.log(`metadata-prefix-summary-s3 at 0 ms: ${ratios[0].toFixed(2)}`);
+  console.log(`metadata-prefix-summary-s3: ${ratios[RTT_MS].toFixed(2)}`);
 } finally {
-  const all: string[] = [];
-  for await (const item of client.listObjectsV2(bucket, '', true)) if (item.name) all.push(item.name);
-  for (let i = 0; i < all.length; i += 1000) await client.removeObjects(bucket, all.slice(i, i + 1000));
-  await client.removeBucket(bucket);
+  proxy.child.disconnect();
+  if (process.env.KAML_BENCH_DROP_BUCKET === '1') {
+    await dropSummaryBucket(direct, shape.bucket);
+    console.log(`removed bucket ${shape.bucket}`);
+  } else {
+    console.log(`kept bucket ${shape.bucket} for the next run (KAML_BENCH_DROP_BUCKET=1 removes it)`);
+  }
 }
