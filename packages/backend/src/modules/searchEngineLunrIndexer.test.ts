@@ -140,7 +140,9 @@ describe('tokenize', () => {
       lunr
         .tokenizer(text)
         .map(
-          token => (token as unknown as { metadata: any }).metadata.position,
+          token =>
+            (token as unknown as { metadata: { position: [number, number] } })
+              .metadata.position,
         ),
     );
   });
