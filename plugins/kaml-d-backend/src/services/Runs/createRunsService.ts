@@ -438,15 +438,15 @@ export function createRunsService(options: {
   /** The cluster settings with the model's namespaces: its project's, or the shared ones. */
   async function forModel(
     entity: Entity,
-    cluster: RunsClusterConfig,
+    shared: RunsClusterConfig,
     credentials: Parameters<RunsService['runs']>[1],
   ): Promise<RunsClusterConfig> {
     try {
-      const ns = await resolveModelNamespaces(entity, cluster, ref =>
+      const ns = await resolveModelNamespaces(entity, shared, ref =>
         catalog.getEntityByRef(ref, { credentials }),
       );
       return {
-        ...cluster,
+        ...shared,
         trainingNamespace: ns.training,
         modelsNamespace: ns.models,
       };
@@ -483,8 +483,8 @@ export function createRunsService(options: {
   return {
     async runs(ref, credentials) {
       const { name: model, entity } = await modelLabel(ref, credentials);
-      const { reader: kube, cluster } = requireCluster();
-      const c = await forModel(entity, cluster, credentials);
+      const { reader: kube, cluster: shared } = requireCluster();
+      const c = await forModel(entity, shared, credentials);
       const key = `runs:${c.trainingNamespace}:${c.modelsNamespace}:${model}`;
       const cached = await cache.get(key);
       if (typeof cached === 'string') {
@@ -581,8 +581,8 @@ export function createRunsService(options: {
 
     async logs(ref, o, credentials) {
       const { name: model, entity } = await modelLabel(ref, credentials);
-      const { reader: kube, cluster } = requireCluster();
-      const c = await forModel(entity, cluster, credentials);
+      const { reader: kube, cluster: shared } = requireCluster();
+      const c = await forModel(entity, shared, credentials);
       // one list by label and name: the pod must be one of this model's, not any pod in the namespace
       const [pod] = await kube.listPods(
         c.trainingNamespace,
