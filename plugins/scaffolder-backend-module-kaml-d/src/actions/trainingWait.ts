@@ -94,6 +94,30 @@ type OperatorJob = KubernetesObject & {
   };
 };
 
+/** The step outputs a finished run reports. */
+type RunOutputs = {
+  output(name: 'status' | 'startTime' | 'completionTime', value: string): void;
+  output(name: 'durationSeconds', value: number): void;
+};
+
+/** Outputs the status, start and completion times and duration of a finished run. */
+function outputFinished(
+  ctx: RunOutputs,
+  status: string,
+  start: Date | string | undefined,
+  end: Date | string | undefined,
+): void {
+  if (start) ctx.output('startTime', new Date(start).toISOString());
+  if (end) ctx.output('completionTime', new Date(end).toISOString());
+  if (start && end) {
+    ctx.output(
+      'durationSeconds',
+      (new Date(end).getTime() - new Date(start).getTime()) / 1000,
+    );
+  }
+  ctx.output('status', status);
+}
+
 /**
  * Follows a TFJob or PyTorchJob until its conditions say Succeeded or Failed, forwarding the log
  * tail of its pods (labelled `training.kubeflow.org/job-name` by the operator).
@@ -108,15 +132,7 @@ async function waitForOperatorJob(options: {
     pollIntervalSeconds: number;
     logTailLines: number;
   };
-  ctx: {
-    logger: LoggerService;
-    signal?: AbortSignal;
-    output(
-      name: 'status' | 'startTime' | 'completionTime',
-      value: string,
-    ): void;
-    output(name: 'durationSeconds', value: number): void;
-  };
+  ctx: RunOutputs & { logger: LoggerService; signal?: AbortSignal };
   tail: LogTail;
 }): Promise<void> {
   const { client, kind, namespace, name, input, ctx, tail } = options;
@@ -146,17 +162,12 @@ async function waitForOperatorJob(options: {
       lastReport = report;
     }
     if (status === 'Succeeded' || status === 'Failed') {
-      const start = run.status?.startTime;
-      const end = run.status?.completionTime;
-      if (start) ctx.output('startTime', new Date(start).toISOString());
-      if (end) ctx.output('completionTime', new Date(end).toISOString());
-      if (start && end) {
-        ctx.output(
-          'durationSeconds',
-          (new Date(end).getTime() - new Date(start).getTime()) / 1000,
-        );
-      }
-      ctx.output('status', status);
+      outputFinished(
+        ctx,
+        status,
+        run.status?.startTime,
+        run.status?.completionTime,
+      );
       if (status === 'Failed') {
         throw new Error(
           `training ${kind} ${namespace}/${name} failed: ${message}`,
@@ -339,17 +350,12 @@ export function createTrainingWaitAction(options: {
           lastActive = active;
         }
         if (outcome) {
-          const start = job.status?.startTime;
-          const end = job.status?.completionTime;
-          if (start) ctx.output('startTime', new Date(start).toISOString());
-          if (end) ctx.output('completionTime', new Date(end).toISOString());
-          if (start && end) {
-            ctx.output(
-              'durationSeconds',
-              (new Date(end).getTime() - new Date(start).getTime()) / 1000,
-            );
-          }
-          ctx.output('status', outcome);
+          outputFinished(
+            ctx,
+            outcome,
+            job.status?.startTime,
+            job.status?.completionTime,
+          );
           if (outcome === 'Failed') {
             throw new Error(
               `training Job ${namespace}/${jobName} failed: ${failureReason(
