@@ -81,6 +81,15 @@ function loadRuns(): Record<string, any> {
     entry,
     `export * from ${JSON.stringify(
       join(root, 'plugins', 'kaml-d-backend', 'src', 'services', 'Runs'),
+    )};\nexport { readKamlDClusterAccess } from ${JSON.stringify(
+      join(
+        root,
+        'plugins',
+        'kaml-d-node',
+        'src',
+        'kubernetes',
+        'clusterAccess',
+      ),
     )};\n`,
   );
   const bundle = join(out, 'runs-lib.cjs');
@@ -341,7 +350,7 @@ async function main() {
     const catalog: any = { getEntityByRef: async () => entity };
     const service = lib.createRunsService({
       // kamlD.kubernetes read as the backend reads it, pointed at the counting proxy
-      cluster: lib.readRunsConfig(
+      cluster: lib.readKamlDClusterAccess(
         new ConfigReader({
           kamlD: {
             kubernetes: {
@@ -363,7 +372,7 @@ async function main() {
       principal: { type: 'user', userEntityRef: 'user:default/bench' },
     };
     const ref = { kind: 'model', namespace: 'default', name: MODEL };
-    const cacheKey = `runs:${namespace}:${namespace}:${MODEL}`;
+    const cacheKey = `runs:${namespace}:${namespace}:model:default/${MODEL}`;
 
     // cold: cache emptied before each call
     const cold: number[] = [];

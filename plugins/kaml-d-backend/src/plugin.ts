@@ -10,6 +10,7 @@ import {
   StorageAdapter,
   kamlDQueryEngineExtensionPoint,
   kamlDStorageExtensionPoint,
+  readKamlDClusterAccess,
 } from '@kaml-d/plugin-kaml-d-node';
 import { createRouter } from './service/router';
 import { createHealthService } from './services/HealthService';
@@ -30,7 +31,7 @@ import {
   createObservationService,
   readObservationConfig,
 } from './services/Observation';
-import { createRunsService, readRunsConfig } from './services/Runs';
+import { createRunsService } from './services/Runs';
 import { KAML_D_BACKEND_VERSION } from './version';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createAuditLogService } from './services/Audit';
@@ -202,7 +203,7 @@ export const kamlDPlugin = createBackendPlugin({
         });
 
         const runs = createRunsService({
-          cluster: readRunsConfig(config),
+          cluster: readKamlDClusterAccess(config),
           catalog,
           cache,
         });

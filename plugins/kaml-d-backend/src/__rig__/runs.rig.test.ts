@@ -3,7 +3,8 @@ import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
-import { createRunsService, readRunsConfig } from '../services/Runs';
+import { readKamlDClusterAccess } from '@kaml-d/plugin-kaml-d-node';
+import { createRunsService } from '../services/Runs';
 import { rigEnv } from './rigEnv';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 
@@ -13,7 +14,7 @@ const model = `runs-rig-${randomBytes(3).toString('hex')}`;
 const jobName = `${model}-train`;
 
 describe('Runs tab against the rig kube-apiserver (kwok completes the pods)', () => {
-  const cluster = readRunsConfig(
+  const cluster = readKamlDClusterAccess(
     new ConfigReader({
       kamlD: {
         kubernetes: {

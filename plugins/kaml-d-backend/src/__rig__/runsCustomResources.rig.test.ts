@@ -16,7 +16,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { createRunsService, readRunsConfig } from '../services/Runs';
+import { readKamlDClusterAccess } from '@kaml-d/plugin-kaml-d-node';
+import { createRunsService } from '../services/Runs';
 import { rigEnv } from './rigEnv';
 
 jest.setTimeout(120_000);
@@ -249,7 +250,7 @@ describe('Runs answer with custom resources on the rig cluster', () => {
     );
 
     const service = createRunsService({
-      cluster: readRunsConfig(
+      cluster: readKamlDClusterAccess(
         new ConfigReader({
           kamlD: {
             kubernetes: {

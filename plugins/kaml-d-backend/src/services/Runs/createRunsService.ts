@@ -484,12 +484,15 @@ export function createRunsService(options: {
     async runs(ref, credentials) {
       const { name: model, entity } = await modelLabel(ref, credentials);
       const { reader: kube, cluster: shared } = requireCluster();
-      const c = await forModel(entity, shared, credentials);
-      const key = `runs:${c.trainingNamespace}:${c.modelsNamespace}:${model}`;
+      // keyed by the entity: the project's namespace is looked up only when the answer is not cached
+      const key = `runs:${shared.trainingNamespace}:${
+        shared.modelsNamespace
+      }:${stringifyEntityRef(entity)}`;
       const cached = await cache.get(key);
       if (typeof cached === 'string') {
         return JSON.parse(cached) as ModelRunsResponse;
       }
+      const c = await forModel(entity, shared, credentials);
       const selector = `${MODEL_LABEL}=${model}`;
       let answer: ModelRunsResponse;
       const errors: NonNullable<ModelRunsResponse['errors']> = [];

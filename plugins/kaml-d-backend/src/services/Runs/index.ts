@@ -9,4 +9,3 @@ export {
   RUN_CUSTOM_RESOURCES,
 } from './createRunsService';
 export type { RunsKubeReader, CustomResource } from './createRunsService';
-export { readRunsConfig } from './config';
