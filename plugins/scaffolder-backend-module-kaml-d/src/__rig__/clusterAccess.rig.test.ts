@@ -13,13 +13,14 @@ import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { BatchV1Api, KubeConfig, V1Job } from '@kubernetes/client-node';
+import { BatchV1Api, V1Job } from '@kubernetes/client-node';
 import { runAction } from '../__testUtils__/actionContext';
 import { createKubeClient } from '../kubernetes/client';
 import { readKamlDKubernetesSettings } from '../kubernetes/config';
 import { labelSelector, taskLabelValue } from '../kubernetes/names';
 import { createTrainingLaunchAction } from '../actions/trainingLaunch';
 import { rigEnv } from './rigEnv';
+import { rigKubeConfig } from './rigCluster';
 
 jest.setTimeout(120_000);
 
@@ -39,8 +40,7 @@ beforeAll(() => {
   );
 });
 
-const admin = new KubeConfig();
-admin.loadFromFile(rigEnv('KAML_RIG_KUBECONFIG_ADMIN'));
+const admin = rigKubeConfig('admin');
 const batch = admin.makeApiClient(BatchV1Api);
 
 const created: string[] = [];

@@ -7,7 +7,6 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   ApiextensionsV1Api,
   CustomObjectsApi,
-  KubeConfig,
   RbacAuthorizationV1Api,
   V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
@@ -22,7 +21,7 @@ import { createTrainingLaunchAction } from '../actions/trainingLaunch';
 import { createTrainingWaitAction } from '../actions/trainingWait';
 import { createModelDeployAction } from '../actions/modelDeploy';
 import { createModelWaitReadyAction } from '../actions/modelWaitReady';
-import { rigEnv } from './rigEnv';
+import { rigKubeConfig, rigTarget } from './rigCluster';
 
 jest.setTimeout(180_000);
 
@@ -30,8 +29,7 @@ const TRAINING = 'kaml-d-training';
 const MODELS = 'kaml-d-models';
 const suffix = `${process.pid.toString(36)}-${Date.now().toString(36)}`;
 
-const admin = new KubeConfig();
-admin.loadFromFile(rigEnv('KAML_RIG_KUBECONFIG_ADMIN'));
+const admin = rigKubeConfig('admin');
 const extensions = admin.makeApiClient(ApiextensionsV1Api);
 const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
 const customAdmin = admin.makeApiClient(CustomObjectsApi);
@@ -189,24 +187,7 @@ afterAll(async () => {
 });
 
 /** A fresh portal client: API discovery answers are cached per client. */
-function portalTarget(): KubeTarget {
-  const settings = readKamlDKubernetesSettings(
-    new ConfigReader({
-      kamlD: {
-        kubernetes: {
-          url: rigEnv('KAML_RIG_KUBE_URL'),
-          token: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
-          caFile: rigEnv('KAML_RIG_KUBE_CA'),
-        },
-      },
-    }),
-  )!;
-  return {
-    client: createKubeClient(settings),
-    trainingNamespace: settings.trainingNamespace,
-    modelsNamespace: settings.modelsNamespace,
-  };
-}
+const portalTarget = (): KubeTarget => rigTarget();
 
 const catalog = catalogServiceMock({ entities: [] });
 

@@ -1,23 +1,15 @@
 // The KAML-D actions against the rig's Kubernetes API server (kwok nodes), with the portal's
 // least-privilege ServiceAccount configured the way app-config does it (url + token + caFile).
-import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  AppsV1Api,
-  BatchV1Api,
-  CoreV1Api,
-  KubeConfig,
-} from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { runAction } from '../__testUtils__/actionContext';
-import { createKubeClient } from '../kubernetes/client';
-import { readKamlDKubernetesSettings } from '../kubernetes/config';
 import { labelSelector, taskLabelValue } from '../kubernetes/names';
 import { KubeTarget } from '../kubernetes/target';
 import { createTrainingLaunchAction } from '../actions/trainingLaunch';
 import { createTrainingWaitAction } from '../actions/trainingWait';
 import { createModelDeployAction } from '../actions/modelDeploy';
 import { createModelWaitReadyAction } from '../actions/modelWaitReady';
-import { rigEnv } from './rigEnv';
+import { rigKubeConfig, rigTarget } from './rigCluster';
 
 jest.setTimeout(180_000);
 
@@ -25,22 +17,7 @@ const TRAINING = 'kaml-d-training';
 const MODELS = 'kaml-d-models';
 const suffix = `${process.pid.toString(36)}-${Date.now().toString(36)}`;
 
-const settings = readKamlDKubernetesSettings(
-  new ConfigReader({
-    kamlD: {
-      kubernetes: {
-        url: rigEnv('KAML_RIG_KUBE_URL'),
-        token: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
-        caFile: rigEnv('KAML_RIG_KUBE_CA'),
-      },
-    },
-  }),
-)!;
-const kubernetes: KubeTarget = {
-  client: createKubeClient(settings),
-  trainingNamespace: settings.trainingNamespace,
-  modelsNamespace: settings.modelsNamespace,
-};
+const kubernetes: KubeTarget = rigTarget();
 const catalog = catalogServiceMock({
   entities: [
     {
@@ -53,8 +30,7 @@ const catalog = catalogServiceMock({
 });
 
 // the portal's own kubeconfig for inspection and cleanup (it may delete what it creates)
-const portal = new KubeConfig();
-portal.loadFromFile(rigEnv('KAML_RIG_KUBECONFIG_PORTAL'));
+const portal = rigKubeConfig('portal');
 const batch = portal.makeApiClient(BatchV1Api);
 const apps = portal.makeApiClient(AppsV1Api);
 const core = portal.makeApiClient(CoreV1Api);

@@ -1,22 +1,14 @@
 // One namespace per project on the rig cluster: a Model whose System carries
 // kaml-d.io/namespace trains and is served in that namespace (the portal ServiceAccount holds
 // the train and serve RoleBindings there, e2e/rig/kube/rbac.yaml), through the same actions.
-import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  AppsV1Api,
-  BatchV1Api,
-  CoreV1Api,
-  KubeConfig,
-} from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { runAction } from '../__testUtils__/actionContext';
-import { createKubeClient } from '../kubernetes/client';
-import { readKamlDKubernetesSettings } from '../kubernetes/config';
 import { createTrainingLaunchAction } from '../actions/trainingLaunch';
 import { createTrainingWaitAction } from '../actions/trainingWait';
 import { createModelDeployAction } from '../actions/modelDeploy';
 import { createModelWaitReadyAction } from '../actions/modelWaitReady';
-import { rigEnv } from './rigEnv';
+import { rigKubeConfig, rigSettings, rigTarget } from './rigCluster';
 
 jest.setTimeout(180_000);
 
@@ -24,22 +16,8 @@ const PROJECT_NAMESPACE = 'kaml-d-project-demo';
 const suffix = `${process.pid.toString(36)}-${Date.now().toString(36)}`;
 const modelName = `proj-${suffix}`;
 
-const settings = readKamlDKubernetesSettings(
-  new ConfigReader({
-    kamlD: {
-      kubernetes: {
-        url: rigEnv('KAML_RIG_KUBE_URL'),
-        token: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
-        caFile: rigEnv('KAML_RIG_KUBE_CA'),
-      },
-    },
-  }),
-)!;
-const kubernetes = {
-  client: createKubeClient(settings),
-  trainingNamespace: settings.trainingNamespace,
-  modelsNamespace: settings.modelsNamespace,
-};
+const settings = rigSettings();
+const kubernetes = rigTarget(settings);
 const catalog = catalogServiceMock({
   entities: [
     {
@@ -67,8 +45,7 @@ const catalog = catalogServiceMock({
   ],
 });
 
-const admin = new KubeConfig();
-admin.loadFromFile(rigEnv('KAML_RIG_KUBECONFIG_ADMIN'));
+const admin = rigKubeConfig('admin');
 const batch = admin.makeApiClient(BatchV1Api);
 const apps = admin.makeApiClient(AppsV1Api);
 const core = admin.makeApiClient(CoreV1Api);
