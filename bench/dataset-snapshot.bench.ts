@@ -30,9 +30,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { minioCpuMs, rigEnv } from './rig.ts';
 
 const OBJECTS = Number(process.env.KAML_BENCH_OBJECTS ?? 10_000);
 const OBJECT_BYTES = Number(process.env.KAML_BENCH_OBJECT_BYTES ?? 4096);
@@ -48,22 +49,6 @@ const MIX = process.env.KAML_BENCH_MIX === '1';
 const ROUNDS = Number(process.env.KAML_BENCH_ROUNDS ?? 1);
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'bench', '.out');
-
-function rigEnv(name: string): string {
-  if (process.env[name]) return String(process.env[name]);
-  const file = join(
-    process.env.KAML_RIG_STATE ?? join(root, 'e2e', '.rig'),
-    'rig.env',
-  );
-  const line = readFileSync(file, 'utf8')
-    .split('\n')
-    .find(l => l.startsWith(`export ${name}=`));
-  if (!line)
-    throw new Error(
-      `${name} is not in ${file}: start MinIO first (e2e/rig/rig.sh start minio)`,
-    );
-  return line.slice(`export ${name}=`.length).replace(/^'|'$/g, '');
-}
 
 // ---- the backend's services, bundled from TypeScript like the other metadata benches
 interface Lib {
@@ -152,10 +137,20 @@ interface Counters {
   bytesUp: number;
   bytesDown: number;
   objectBytes: number;
+  /** MinIO's CPU time and this process's (the backend's side) when the counters were reset. */
+  minioCpuAt: number;
+  benchCpuAt: NodeJS.CpuUsage;
 }
 let counters: Counters;
 function resetCounters() {
-  counters = { requests: {}, bytesUp: 0, bytesDown: 0, objectBytes: 0 };
+  counters = {
+    requests: {},
+    bytesUp: 0,
+    bytesDown: 0,
+    objectBytes: 0,
+    minioCpuAt: minioCpuMs(),
+    benchCpuAt: process.cpuUsage(),
+  };
 }
 resetCounters();
 
@@ -321,11 +316,18 @@ interface Figures {
   bytes: number;
   /** Object bodies through the backend (GetObject responses, PutObject requests). */
   objectBytes: number;
+  /** CPU time MinIO spent serving the mode (-1 when its pid is unknown). */
+  minioCpuMs: number;
+  /** CPU time of this process: the backend's side plus the counting proxy. */
+  benchCpuMs: number;
 }
 
 const mb = (n: number) => (n / 1e6).toFixed(2);
 
 function report(name: string, ms: number, c: Counters): Figures {
+  const minioMs = c.minioCpuAt < 0 ? -1 : minioCpuMs() - c.minioCpuAt;
+  const bench = process.cpuUsage(c.benchCpuAt);
+  const benchMs = (bench.user + bench.system) / 1000;
   const requests = Object.values(c.requests).reduce((a, b) => a + b, 0);
   const detail = Object.entries(c.requests)
     .sort()
@@ -337,13 +339,17 @@ function report(name: string, ms: number, c: Counters): Figures {
       .padStart(6)} requests (${detail})  ` +
       `${mb(c.bytesUp + c.bytesDown)} MB on the wire, ${mb(
         c.objectBytes,
-      )} MB of object data through the backend`,
+      )} MB of object data through the backend; CPU s: MinIO ${
+        minioMs < 0 ? 'n/a' : (minioMs / 1000).toFixed(1)
+      }, backend + proxy ${(benchMs / 1000).toFixed(1)}`,
   );
   return {
     ms,
     requests,
     bytes: c.bytesUp + c.bytesDown,
     objectBytes: c.objectBytes,
+    minioCpuMs: minioMs,
+    benchCpuMs: benchMs,
   };
 }
 
@@ -369,6 +375,23 @@ function ratios(name: string, m: Figures, base: Figures) {
         2,
       )} s (${speedUp.toFixed(1)}× faster; ≥ 5×: ${verdict(speedUp >= 5)})`,
   );
+  if (m.minioCpuMs > 0 && base.minioCpuMs > 0) {
+    // when MinIO's CPU is the bottleneck, no client can be faster than the ratio of its CPU times
+    console.log(
+      `  ${name}: MinIO CPU ${(m.minioCpuMs / 1000).toFixed(1)} vs ${(
+        base.minioCpuMs / 1000
+      ).toFixed(1)} s (${(base.minioCpuMs / m.minioCpuMs).toFixed(
+        1,
+      )}× less: the speed-up MinIO's own work allows), ${(
+        (m.minioCpuMs * 1000) /
+        OBJECTS
+      ).toFixed(0)} vs ${((base.minioCpuMs * 1000) / OBJECTS).toFixed(
+        0,
+      )} µs of MinIO CPU per object; backend + proxy CPU ${(
+        m.benchCpuMs / 1000
+      ).toFixed(1)} vs ${(base.benchCpuMs / 1000).toFixed(1)} s`,
+    );
+  }
 }
 
 function printLoad(when: string) {

@@ -21,35 +21,16 @@
  */
 import { Client } from 'minio';
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { loadMetadataLib, root } from './metadata-build.ts';
+import { loadMetadataLib } from './metadata-build.ts';
+import { minioCpuMs, rigEnv } from './rig.ts';
 import { dropSummaryBucket, ensureSummaryBucket, summaryBucketShape } from './s3-summary-bucket.ts';
 
 const OBJECTS = Number(process.env.KAML_BENCH_OBJECTS ?? 1_000_000);
 const RTT_MS = Number(process.env.KAML_BENCH_RTT_MS ?? 25);
 const RUNS = Number(process.env.KAML_BENCH_RUNS ?? 2);
 const CONCURRENCY = Number(process.env.KAML_BENCH_CONCURRENCY ?? 16);
-
-function rigEnv(name: string): string {
-  if (process.env[name]) return String(process.env[name]);
-  const file = join(process.env.KAML_RIG_STATE ?? join(root, 'e2e', '.rig'), 'rig.env');
-  const line = readFileSync(file, 'utf8').split('\n').find(l => l.startsWith(`export ${name}=`));
-  if (!line) throw new Error(`${name} is not in ${file}: start MinIO first (e2e/rig/rig.sh start minio)`);
-  return line.slice(`export ${name}=`.length).replace(/^'|'$/g, '');
-}
-
-/** CPU time (user + system) of the rig's MinIO server so far, from /proc; -1 when unknown. */
-function minioCpuMs(): number {
-  try {
-    const pid = readFileSync(join(process.env.KAML_RIG_STATE ?? join(root, 'e2e', '.rig'), 'pids', 'minio.pid'), 'utf8').trim();
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, 100 ticks a second
-  } catch {
-    return -1;
-  }
-}
 
 interface ProxyState {
   counts: Record<string, number>;
