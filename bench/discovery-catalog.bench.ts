@@ -32,7 +32,8 @@
  * Usage: node bench/discovery-catalog.bench.ts [datasets] (default 10000; KAML_BENCH_DATASETS
  * too). KAML_BENCH_MODES (default `kaml-d,locations,glob`) and KAML_BENCH_DATABASES (default
  * `sqlite`, plus `postgres` when KAML_RIG_PG_URL is set) choose the runs; the ratio is that of the
- * first database. Ends with `discovery-catalog: <locations ms / kaml-d ms>` (a speed-up; target ≥ 5, and
+ * first database. KAML_BENCH_CPU_PROF=<folder> writes a V8 CPU profile of each run's backend there
+ * (`<mode>-<database>-<datasets>.cpuprofile`). Ends with `discovery-catalog: <locations ms / kaml-d ms>` (a speed-up; target ≥ 5, and
  * kaml-d ≤ 120 s at 10,000 datasets).
  */
 import { buildSync } from 'esbuild';
@@ -342,7 +343,10 @@ async function run(mode: Mode, datasets: number, dbLabel: string): Promise<RunRe
   rmSync(resultFile, { force: true });
   const port = await freePort();
   const code = await new Promise<number | null>(resolve => {
-    const proc = spawn(process.execPath, [import.meta.filename, '--child', mode, String(datasets), dbLabel, String(port), resultFile, logFile], {
+    const profile = process.env.KAML_BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KAML_BENCH_CPU_PROF}`, `--cpu-prof-name=${mode}-${dbLabel}-${datasets}.cpuprofile`]
+      : [];
+    const proc = spawn(process.execPath, [...profile, import.meta.filename, '--child', mode, String(datasets), dbLabel, String(port), resultFile, logFile], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, NODE_ENV: 'production' },
     });

@@ -14,7 +14,9 @@
  * shared rig), tagged with its object count and REUSED by later runs; it is kept at the end.
  * KAML_BENCH_DROP_BUCKET=1 removes it after the run. KAML_BENCH_OBJECTS sets a smaller count
  * (another bucket), KAML_BENCH_RUNS the runs per variant and delay (default 2),
- * KAML_BENCH_CONCURRENCY the listings in flight (default 16, the backend's listConcurrency).
+ * KAML_BENCH_CONCURRENCY the listings in flight (default 16, the backend's listConcurrency);
+ * KAML_BENCH_DELAYS (default `0,<RTT>`) and KAML_BENCH_VARIANTS (default `sequential,parallel`)
+ * narrow a run to some delays or one variant (no ratio is printed without both variants).
  * Needs the rig: e2e/rig/rig.sh start minio.
  *
  * Ends with `metadata-prefix-summary-s3: <sequential ms / parallel ms>` at the default delay.
@@ -109,23 +111,28 @@ try {
   };
 
   const ratios: Record<number, number> = {};
-  for (const [d, delayMs] of [0, RTT_MS].entries()) {
+  // KAML_BENCH_DELAYS and KAML_BENCH_VARIANTS narrow a run for an experiment; the ratio needs both variants
+  const delays = (process.env.KAML_BENCH_DELAYS ?? `0,${RTT_MS}`).split(',').map(Number);
+  const chosen = (process.env.KAML_BENCH_VARIANTS ?? 'sequential,parallel').split(',') as Array<keyof typeof variants>;
+  if (chosen.some(name => !(name in variants))) throw new Error(`KAML_BENCH_VARIANTS lists ${Object.keys(variants).join(' and ')}, got ${chosen.join(',')}`);
+  for (const [d, delayMs] of delays.entries()) {
     console.log(`round trip added by the proxy: ${delayMs} ms (load average ${loadavg().map(x => x.toFixed(1)).join(' ')})`);
     const best = { sequential: Infinity, parallel: Infinity };
     for (let i = 0; i < RUNS; i++) {
       // alternate which goes first, from run to run and from delay to delay (shared machine,
       // MinIO's and the page cache's warmth)
-      const order: Array<keyof typeof variants> = (i + d) % 2 ? ['parallel', 'sequential'] : ['sequential', 'parallel'];
+      const order = (i + d) % 2 ? [...chosen].reverse() : chosen;
       for (const name of order) best[name] = Math.min(best[name], (await timed(name, delayMs)).ms);
     }
+    if (chosen.length < 2) continue;
     ratios[delayMs] = best.sequential / best.parallel;
     console.log(
       `  best of ${RUNS}: sequential ${(best.sequential / 1000).toFixed(1)} s, parallel ${(best.parallel / 1000).toFixed(1)} s: ${ratios[delayMs].toFixed(2)}× at ${delayMs} ms`,
     );
   }
   console.log(`load average ${loadavg().map(x => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
-  console.log(`metadata-prefix-summary-s3 at 0 ms: ${ratios[0].toFixed(2)}`);
-  console.log(`metadata-prefix-summary-s3: ${ratios[RTT_MS].toFixed(2)}`);
+  if (0 in ratios) console.log(`metadata-prefix-summary-s3 at 0 ms: ${ratios[0].toFixed(2)}`);
+  if (RTT_MS in ratios) console.log(`metadata-prefix-summary-s3: ${ratios[RTT_MS].toFixed(2)}`);
 } finally {
   proxy.child.disconnect();
   if (process.env.KAML_BENCH_DROP_BUCKET === '1') {

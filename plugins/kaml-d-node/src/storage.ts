@@ -78,6 +78,14 @@ export interface StorageAdapter {
   /** Identifier used in configuration (`kamlD.storage.adapter`), such as `file` or `s3`. */
   readonly type: string;
   /**
+   * True when {@link StorageAdapter.listRecursive} takes any key start as its prefix, like S3
+   * (`ds-0` lists `ds-01/a` and `ds-02/b`), not only a folder. A parallel summary then lists each
+   * key range under the longest start its bounds share, so that a store that walks a listing's
+   * whole prefix ahead of the pages asked for (MinIO) does not walk past the range; otherwise it
+   * lists under the deepest folder they share.
+   */
+  readonly listsAnyPrefix?: boolean;
+  /**
    * Lists one level below `prefix` with `/` as delimiter. Sizes and modification times come from
    * the listing itself; implementations must not issue one request per object. With
    * `startAfter`, only the entries (objects and sub-prefixes) after it; with `limit`, about that

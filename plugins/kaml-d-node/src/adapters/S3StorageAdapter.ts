@@ -25,6 +25,7 @@ const PART_SIZE_BYTES = 16 * 1024 * 1024;
  */
 export class S3StorageAdapter implements StorageAdapter {
   readonly type = 's3';
+  readonly listsAnyPrefix = true;
   private readonly client: Client;
 
   constructor(

@@ -2,6 +2,7 @@ import { StorageAdapter, StorageListing, StorageObjectInfo } from '../storage';
 import {
   compareKeys,
   keyBetween,
+  rangeListingPrefix,
   summarizePrefixParallel,
   summarizePrefixSequential,
 } from './summarize';
@@ -14,10 +15,16 @@ import {
  */
 class MemoryStore implements StorageAdapter {
   readonly type = 's3-like';
+  readonly listsAnyPrefix = true;
   private readonly keys: StorageObjectInfo[];
   readonly requests = { list: 0, level: 0, other: 0 };
   /** Keys returned by recursive listings (a key listed by two ranges counts twice). */
   keysListed = 0;
+  /**
+   * Keys below the prefix of each recursive listing from where it starts: what a store that walks
+   * a listing's whole prefix ahead of the pages asked for (MinIO) walks.
+   */
+  keysWalkedAhead = 0;
   inFlight = 0;
   maxInFlight = 0;
   private pending: Array<() => void> = [];
@@ -84,6 +91,7 @@ class MemoryStore implements StorageAdapter {
       prefix,
       this.honours.startAfter ? options?.startAfter : undefined,
     );
+    this.keysWalkedAhead += this.after(prefix, i) - i;
     for (;;) {
       await this.request('list');
       const page: StorageObjectInfo[] = [];
@@ -215,6 +223,10 @@ describe('summarizePrefixParallel on a remote store', () => {
     // each range ends with a page that runs into the next one: some keys are listed twice
     expect(parallelStore.requests.list).toBeLessThanOrEqual(130 * 1.3);
     expect(parallelStore.keysListed).toBeLessThanOrEqual(130_000 * 1.3);
+    // each range is listed under the prefix its bounds share, so a store that walks a listing's
+    // prefix ahead (MinIO) walks 1.1M keys, not the 2.7M it walks under the bucket's root alone
+    expect(store.keysWalkedAhead).toBe(130_000);
+    expect(parallelStore.keysWalkedAhead).toBeLessThanOrEqual(1_200_000);
     expect(parallelStore.requests.other).toBe(0);
   });
 
@@ -301,6 +313,29 @@ describe('summarizePrefixParallel on a remote store', () => {
 });
 
 describe('key order and split points', () => {
+  it('lists a key range under the prefix its bounds share', () => {
+    expect(rangeListingPrefix('', 'ds-0100/', 'ds-0200/', true)).toBe('ds-0');
+    const inPartitions = [
+      'clickstream/',
+      'clickstream/dt=041/part-00500.parquet',
+      'clickstream/dt=047/',
+    ] as const;
+    expect(rangeListingPrefix(...inPartitions, true)).toBe('clickstream/dt=04');
+    // a store that lists folders only gets the deepest folder both bounds are in
+    expect(rangeListingPrefix(...inPartitions, false)).toBe('clickstream/');
+    expect(rangeListingPrefix('', 'ds-0100/', 'ds-0200/', false)).toBe('');
+    expect(rangeListingPrefix('', 'a/b/c/d1', 'a/b/c/d9', false)).toBe(
+      'a/b/c/',
+    );
+    // never shorter than the root, and the root for the last range (no upper bound)
+    expect(rangeListingPrefix('raw/', 'raw/a/', 'raw/b/', true)).toBe('raw/');
+    expect(rangeListingPrefix('raw/', 'raw/a/x', undefined, true)).toBe('raw/');
+    // not between the halves of a surrogate pair: U+1F600 and U+1F601 share the high surrogate
+    expect(rangeListingPrefix('', 'a\u{1F600}x', 'a\u{1F601}y', true)).toBe(
+      'a',
+    );
+  });
+
   it('orders keys by code point like S3', () => {
     const sorted = ['a', 'a/', 'a0', 'b', 'é', '\uE000', '\u{1F600}'];
     expect([...sorted].reverse().sort(compareKeys)).toEqual(sorted);

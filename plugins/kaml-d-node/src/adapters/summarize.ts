@@ -54,6 +54,33 @@ export function compareKeys(a: string, b: string): number {
 }
 
 /**
+ * The prefix to list the keys `k` with `after < k <= until` under: the longest start `after` and
+ * `until` share (every key between two keys starts with what they share), cut back to its last
+ * `/` unless the store lists by any key start (`anyPrefix`), and at least `root`. A listing under
+ * it asks the store to walk no further than the range can reach: MinIO walks a listing's whole
+ * prefix ahead of the pages asked for, so a range listed under the root alone makes it walk every
+ * key after the range too.
+ */
+export function rangeListingPrefix(
+  root: string,
+  after: string,
+  until: string | undefined,
+  anyPrefix: boolean,
+): string {
+  if (until === undefined || !after.startsWith(root) || !until.startsWith(root))
+    return root;
+  let shared = 0;
+  const n = Math.min(after.length, until.length);
+  while (shared < n && after.charCodeAt(shared) === until.charCodeAt(shared))
+    shared++;
+  if (!anyPrefix) shared = after.lastIndexOf('/', shared - 1) + 1;
+  // never end between the two halves of a surrogate pair
+  const last = after.charCodeAt(shared - 1);
+  if (shared > root.length && last >= 0xd800 && last <= 0xdbff) shared--;
+  return shared > root.length ? after.slice(0, shared) : root;
+}
+
+/**
  * A key strictly between `lo` and `hi` in listing order, near the middle when both are made of
  * printable ASCII after their common start; undefined when none is found.
  */
@@ -427,7 +454,12 @@ async function summarizeByRanges(
     try {
       for await (const object of adapter.listRecursive(
         bucket,
-        root,
+        rangeListingPrefix(
+          root,
+          range.after,
+          range.until,
+          adapter.listsAnyPrefix === true,
+        ),
         range.after ? { startAfter: range.after } : undefined,
       )) {
         listed++;
