@@ -295,8 +295,9 @@ describe('Observation answer numbers equal what the fixture exporter emits', () 
       );
       expect(at(voice, 'gpuMemory', pod, end)).toBeCloseTo(storedUsed, 3);
       expect(at(voice, 'gpuUtil', pod, end)).toBeCloseTo(storedUtil, 3);
-      // and those are the exporter's gauges, read up to one scrape apart: GPU memory moves each
-      // second by a 50 MiB (1σ, 0.5 % here) draw, utilisation by ±6 points
+      // and those are the exporter's gauges, read up to one scrape apart: each second GPU memory
+      // takes a new 50 MiB (1σ, about 0.15 % of its 36.8 GiB) draw, utilisation a new 6-point
+      // (1σ) draw, so two reads of utilisation differ by up to about 35 points (4σ)
       expect(Math.abs(storedUsed - gpu.value) / gpu.value).toBeLessThan(0.04);
       const util = total(after, 'DCGM_FI_DEV_GPU_UTIL', l => l.pod === pod);
       expect(Math.abs(storedUtil - util)).toBeLessThan(35);
