@@ -73,3 +73,24 @@ export type {
   KamlDClusterAccessEnvironment,
   KamlDClusterSource,
 } from './kubernetes/clusterAccess';
+export {
+  bindingOf,
+  canonicalLocation,
+  DATASET_BINDING_PRECEDENCE,
+  formatCanonicalLocation,
+  isTrustedOrigin,
+  KAML_D_OBJECT_STORE_PROVIDER_TYPE,
+  KAML_D_TRINO_PROVIDER_TYPE,
+  locationsOverlap,
+  originLocationRef,
+  readDatasetBindingPolicy,
+} from './bindings';
+export type {
+  BindingStorage,
+  CanonicalLocation,
+  DatasetBinding,
+  DatasetBindingMapping,
+  DatasetBindingPolicy,
+  DatasetBindingSource,
+  DiscoveryBindingRoot,
+} from './bindings';
