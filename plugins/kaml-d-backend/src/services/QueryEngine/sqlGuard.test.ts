@@ -36,6 +36,22 @@ describe('guardSql', () => {
     ]);
   });
 
+  it('attack: a -- comment ends at \\r and other line terminators, as in DuckDB and Trino', () => {
+    for (const end of ['\r', '\u2028', '\u2029', '\v', '\f', '\u0085']) {
+      expect(() =>
+        guardSql(`SELECT * FROM "s" -- x${end}; COPY "s" TO '/tmp/x'`),
+      ).toThrow(/one statement/);
+    }
+  });
+
+  it('attack: a no-break or other Unicode space is a space, never part of a word', () => {
+    expect(names('SELECT *\u00a0FROM\u00a0"sales"')).toEqual(['sales']);
+    expect(names('SELECT * FROM\u3000weather\u2003w')).toEqual(['weather']);
+    expect(() =>
+      guardSql('SELECT * FROM\u00a0read_csv(\'/etc/passwd\')'),
+    ).toThrow(/Table functions/);
+  });
+
   it('accepts a trailing semicolon and comments, and drops them', () => {
     expect(guardSql('SELECT 1 -- one\n;').sql).toBe('SELECT 1');
     expect(guardSql('/* why */ SELECT 1 /* note */').sql).toBe(

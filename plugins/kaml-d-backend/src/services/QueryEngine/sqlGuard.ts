@@ -86,6 +86,19 @@ const CLAUSE_WORDS = new Set([
   'VALUES',
 ]);
 
+/**
+ * Spaces: ASCII and Unicode ones (no-break, ideographic, zero-width …). DuckDB reads Unicode
+ * spaces as spaces where they would otherwise make the statement invalid, so the guard always
+ * does, and never takes them for part of a word.
+ */
+const SPACE = /[\s\u0085\u180e\u200b]/;
+/** Characters that end a `--` comment: any line terminator (DuckDB and Trino stop at \r too). */
+const LINE_END = /[\n\r\v\f\u0085\u2028\u2029]/;
+const WORD_START = /[A-Za-z_\u0080-\uffff]/;
+const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+const isWordStart = (c: string) => WORD_START.test(c) && !SPACE.test(c);
+const isWordPart = (c: string) => WORD_PART.test(c) && !SPACE.test(c);
+
 function fail(message: string): never {
   throw new InputError(message);
 }
@@ -97,10 +110,10 @@ export function tokenize(sql: string): Token[] {
   const n = sql.length;
   while (i < n) {
     const c = sql[i];
-    if (/\s/.test(c)) {
+    if (SPACE.test(c)) {
       i++;
     } else if (c === '-' && sql[i + 1] === '-') {
-      while (i < n && sql[i] !== '\n') i++;
+      while (i < n && !LINE_END.test(sql[i])) i++;
     } else if (c === '/' && sql[i + 1] === '*') {
       const close = sql.indexOf('*/', i + 2);
       if (close < 0) fail('A /* comment is not closed; add */ or remove it.');
@@ -171,9 +184,9 @@ export function tokenize(sql: string): Token[] {
         end: close + match[0].length,
       });
       i = close + match[0].length;
-    } else if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
+    } else if (isWordStart(c)) {
       const start = i;
-      while (i < n && /[A-Za-z0-9_$\u0080-\uffff]/.test(sql[i])) i++;
+      while (i < n && isWordPart(sql[i])) i++;
       tokens.push({
         type: 'word',
         value: sql.slice(start, i).toUpperCase(),

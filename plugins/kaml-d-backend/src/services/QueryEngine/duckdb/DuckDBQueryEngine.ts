@@ -1,4 +1,4 @@
-import { DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
   ColumnInfo,
   ColumnProfile,
@@ -17,21 +17,30 @@ import { runProfile } from '../profileSql';
 import { quoteIdent, sqlInteger } from '../sqlText';
 import { toJsonValue } from '../values';
 import { localFilesOf } from './files';
+import { readOnlyQuery } from './readOnlyQuery';
 
-/** The DuckDB table function that reads a format, and its fixed options. */
-function readerOf(format: TabularFormat, filesVariable: string): string {
-  const files = `getvariable('${filesVariable}')`;
+/** A list of file paths as a SQL literal. */
+function pathList(files: string[]): string {
+  return `[${files.map(f => `'${f.replace(/'/g, "''")}'`).join(', ')}]`;
+}
+
+/**
+ * The DuckDB table function that reads a format, and its fixed options. The paths are literals
+ * of the view's definition, not variables a query could read with getvariable().
+ */
+function readerOf(format: TabularFormat, files: string[]): string {
+  const list = pathList(files);
   switch (format) {
     case 'csv':
-      return `read_csv_auto(${files}, union_by_name = true)`;
+      return `read_csv_auto(${list}, union_by_name = true)`;
     case 'tsv':
-      return `read_csv_auto(${files}, delim = '\t', union_by_name = true)`;
+      return `read_csv_auto(${list}, delim = '\t', union_by_name = true)`;
     case 'parquet':
-      return `read_parquet(${files}, union_by_name = true)`;
+      return `read_parquet(${list}, union_by_name = true)`;
     case 'json':
-      return `read_json_auto(${files})`;
+      return `read_json_auto(${list})`;
     case 'jsonl':
-      return `read_json_auto(${files}, format = 'newline_delimited')`;
+      return `read_json_auto(${list}, format = 'newline_delimited')`;
     default:
       throw new Error(`no reader for format ${String(format)}`);
   }
@@ -96,24 +105,19 @@ export class DuckDBQueryEngine implements QueryEngine {
     let timer: NodeJS.Timeout | undefined;
     try {
       const allowed = new Set<string>();
-      for (const [index, { source, files }] of prepared.entries()) {
-        const variable = `kaml_files_${index}`;
-        await connection.run(`SET VARIABLE ${variable} = $files`, {
-          files: listValue(files),
-        });
+      for (const { source, files } of prepared) {
         await connection.run(
           `CREATE VIEW ${quoteIdent(source.name)} AS SELECT * FROM ${readerOf(
             source.format,
-            variable,
+            files,
           )}`,
         );
         for (const file of files) allowed.add(file);
       }
+      // the files stay readable (and only they); no query can read this setting back, as
+      // readOnlyQuery refuses current_setting() and the system catalog
       if (allowed.size > 0) {
-        await connection.run('SET VARIABLE kaml_allowed = $paths', {
-          paths: listValue([...allowed]),
-        });
-        await connection.run(`SET allowed_paths = getvariable('kaml_allowed')`);
+        await connection.run(`SET allowed_paths = ${pathList([...allowed])}`);
       }
       await connection.run('SET enable_external_access = false');
       await connection.run('SET lock_configuration = true');
@@ -218,6 +222,12 @@ export class DuckDBQueryEngine implements QueryEngine {
     sources: DatasetSource[],
     limits: QueryLimits,
   ): Promise<QueryResult> {
+    // checked before any file is fetched: a refused statement costs no download
+    const sql = await readOnlyQuery(
+      statement.sql,
+      new Set(sources.map(s => s.name)),
+      limits.maxRows,
+    );
     return this.withViews(
       sources,
       {
@@ -225,14 +235,7 @@ export class DuckDBQueryEngine implements QueryEngine {
         timeoutMs: limits.timeoutMs,
         context: 'The query',
       },
-      connection =>
-        this.read(
-          connection,
-          `SELECT * FROM (\n${
-            statement.sql
-          }\n) AS kaml_result LIMIT ${sqlInteger(limits.maxRows + 1)}`,
-          limits.maxRows,
-        ),
+      connection => this.read(connection, sql, limits.maxRows, true),
     );
   }
 
@@ -240,9 +243,13 @@ export class DuckDBQueryEngine implements QueryEngine {
     connection: DuckDBConnection,
     sql: string,
     maxRows: number,
+    prepare = false,
   ): Promise<QueryResult> {
     const started = Date.now();
-    const reader = await connection.runAndReadAll(sql);
+    // a user's query runs prepared: a prepared statement is exactly one statement
+    const reader = prepare
+      ? await (await connection.prepare(sql)).runAndReadAll()
+      : await connection.runAndReadAll(sql);
     const types = reader.columnTypes();
     const rows = reader.getRowsJS();
     return {
