@@ -79,6 +79,7 @@ export const kamlDPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auth: coreServices.auth,
+        userInfo: coreServices.userInfo,
         notifications: notificationService,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
@@ -95,6 +96,7 @@ export const kamlDPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         auth,
+        userInfo,
         notifications,
         scheduler,
         catalog,
@@ -143,6 +145,8 @@ export const kamlDPlugin = createBackendPlugin({
           logger,
           maxUploadBytes: storageConfig.maxUploadBytes,
           audit,
+          auth,
+          userInfo,
           snapshots,
         });
 
@@ -200,6 +204,10 @@ export const kamlDPlugin = createBackendPlugin({
           permissions,
           storage,
           logger,
+          catalog,
+          auth,
+          userInfo,
+          audit,
         });
 
         const runs = createRunsService({

@@ -36,6 +36,30 @@ export const datasetUploadPermission: BasicPermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * Add files to an existing dataset (an upload into its folder) or register over the folder it
+ * is bound to. The policy gives it to the dataset's owners and admins.
+ *
+ * @public
+ */
+export const datasetWritePermission: ResourcePermission<'catalog-entity'> =
+  createPermission({
+    name: 'kaml-d.dataset.write',
+    attributes: { action: 'update' },
+    resourceType: KAML_D_ENTITY_RESOURCE_TYPE,
+  });
+
+/**
+ * Give an uploaded or registered dataset an owner that is neither the caller nor one of their
+ * groups. The policy gives it to admins only.
+ *
+ * @public
+ */
+export const datasetAssignOwnerPermission: BasicPermission = createPermission({
+  name: 'kaml-d.dataset.assign-owner',
+  attributes: { action: 'update' },
+});
+
 /** Restore a dataset snapshot as the current state. @public */
 export const datasetSnapshotRestorePermission: ResourcePermission<'catalog-entity'> =
   createPermission({
@@ -96,6 +120,8 @@ export const kamlDPermissions = [
   datasetPreviewPermission,
   datasetQueryPermission,
   datasetUploadPermission,
+  datasetWritePermission,
+  datasetAssignOwnerPermission,
   datasetSnapshotRestorePermission,
   modelTrainPermission,
   modelDeployPermission,

@@ -174,6 +174,8 @@ describe.each([
         logger,
         maxUploadBytes: 1024 * 1024,
         audit,
+        auth: mockServices.auth(),
+        userInfo: mockServices.userInfo(),
         snapshots,
       });
       return { snapshots, datasets, audit };

@@ -1,11 +1,16 @@
 import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -15,18 +20,61 @@ jest.setTimeout(60_000);
 
 const ALICE = mockCredentials.user.header('user:default/alice');
 
+/** A Dataset discovery bound to a folder of the upload bucket, owned by finance. */
+const financeRaw: Entity = {
+  apiVersion: 'kaml-d.io/v1alpha1',
+  kind: 'Dataset',
+  metadata: { name: 'finance-raw', namespace: 'default' },
+  spec: {
+    owner: 'group:default/finance',
+    lifecycle: 'production',
+    format: 'csv',
+    location: 's3://kaml-datasets/finance-raw/',
+  },
+};
+
+/**
+ * Alice may upload, register and read the audit log; she is no admin (no
+ * kaml-d.dataset.assign-owner) and owns no dataset (no kaml-d.dataset.write).
+ */
+const notAdminPermissions = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => ({
+    async authorize(requests) {
+      return requests.map(r => ({
+        result:
+          r.permission.name === 'kaml-d.dataset.assign-owner' ||
+          r.permission.name === 'kaml-d.dataset.write'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      }));
+    },
+    async authorizeConditional(requests) {
+      return requests.map(() => ({ result: AuthorizeResult.DENY }));
+    },
+  }),
+});
+
 describe('uploads in the audit log (whole plugin, file storage, SQLite)', () => {
   let root: string;
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'kaml-d-upload-audit-'));
     await mkdir(join(root, 'storage', 'kaml-datasets'), { recursive: true });
+    for (const folder of ['finance-raw', 'clicks']) {
+      await mkdir(join(root, 'storage', 'kaml-datasets', folder));
+      await writeFile(
+        join(root, 'storage', 'kaml-datasets', folder, 'part-0.csv'),
+        'id,amount\n1,10\n',
+      );
+    }
   });
   afterEach(async () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  async function start() {
+  async function start(options: { notAdmin?: boolean } = {}) {
     const { server } = await startTestBackend({
       features: [
         kamlDPlugin,
@@ -42,8 +90,10 @@ describe('uploads in the audit log (whole plugin, file storage, SQLite)', () => 
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
-        catalogServiceMock.factory({ entities: [] }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        catalogServiceMock.factory({ entities: [financeRaw] }),
+        options.notAdmin
+          ? notAdminPermissions
+          : mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       ],
     });
     return server;
@@ -80,6 +130,7 @@ describe('uploads in the audit log (whole plugin, file storage, SQLite)', () => 
         details: {
           error: expect.stringContaining('already has a file "a.csv"'),
           files: [],
+          removed: [],
           bytes: 0,
         },
       }),
@@ -94,6 +145,101 @@ describe('uploads in the audit log (whole plugin, file storage, SQLite)', () => 
           fileCount: 2,
           bytes: 49, // 24 + 25
         },
+      }),
+    ]);
+  });
+
+  /** Every file below the storage root, hidden ones included. */
+  async function files(): Promise<string[]> {
+    const entries = await readdir(join(root, 'storage'), {
+      recursive: true,
+      withFileTypes: true,
+    });
+    return entries
+      .filter(e => e.isFile())
+      .map(e => join(e.parentPath, e.name).slice(root.length))
+      .sort();
+  }
+
+  it('appends dataset.register for a registration', async () => {
+    const server = await start();
+    const registered = await request(server)
+      .post('/api/kaml-d/datasets/register')
+      .set('Authorization', ALICE)
+      .send({ name: 'clickstream', location: 's3://kaml-datasets/clicks/' });
+    expect(registered.status).toBe(201);
+    const log = await request(server)
+      .get('/api/kaml-d/audit?action=dataset.register')
+      .set('Authorization', ALICE);
+    expect(log.body.items).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/alice',
+        action: 'dataset.register',
+        entityRef: 'dataset:default/clickstream',
+        outcome: 'success',
+        details: {
+          location: 's3://kaml-datasets/clicks/',
+          fileCount: 1,
+          bytes: 15,
+        },
+      }),
+    ]);
+  });
+
+  it('attack: a registration naming a foreign owner is refused, writes nothing and is audited', async () => {
+    const server = await start({ notAdmin: true });
+    const before = await files();
+    const res = await request(server)
+      .post('/api/kaml-d/datasets/register')
+      .set('Authorization', ALICE)
+      .send({
+        name: 'clickstream',
+        location: 's3://kaml-datasets/clicks/',
+        owner: 'group:default/finance',
+      });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(
+      'You may not make group:default/finance the owner: name yourself (user:default/alice) or a group you belong to',
+    );
+    expect(await files()).toEqual(before);
+    const log = await request(server)
+      .get('/api/kaml-d/audit?action=dataset.register')
+      .set('Authorization', ALICE);
+    expect(log.body.items).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/alice',
+        action: 'dataset.register',
+        entityRef: 'dataset:default/clickstream',
+        outcome: 'failure',
+        details: {
+          error: expect.stringContaining('group:default/finance'),
+          location: 's3://kaml-datasets/clicks/',
+          owner: 'group:default/finance',
+        },
+      }),
+    ]);
+  });
+
+  it("attack: registering another team's discovered folder under a new name is refused and audited", async () => {
+    const server = await start({ notAdmin: true });
+    const before = await files();
+    const res = await request(server)
+      .post('/api/kaml-d/datasets/register')
+      .set('Authorization', ALICE)
+      .send({ name: 'my-copy', location: 's3://kaml-datasets/finance-raw/' });
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(
+      's3://kaml-datasets/finance-raw/ holds dataset:default/finance-raw (owner group:default/finance); you may not add to it (kaml-d.dataset.write)',
+    );
+    expect(await files()).toEqual(before);
+    const log = await request(server)
+      .get('/api/kaml-d/audit?action=dataset.register')
+      .set('Authorization', ALICE);
+    expect(log.body.items).toEqual([
+      expect.objectContaining({
+        action: 'dataset.register',
+        entityRef: 'dataset:default/my-copy',
+        outcome: 'failure',
       }),
     ]);
   });

@@ -19,6 +19,8 @@ import {
   datasetQueryPermission,
   datasetSnapshotRestorePermission,
   datasetUploadPermission,
+  datasetAssignOwnerPermission,
+  datasetWritePermission,
   kamlDPermissions,
   modelDeployPermission,
   modelTrainPermission,
@@ -144,6 +146,7 @@ const P = {
   preview: datasetPreviewPermission,
   query: datasetQueryPermission,
   restore: datasetSnapshotRestorePermission,
+  write: datasetWritePermission,
   train: modelTrainPermission,
   deploy: modelDeployPermission,
   promote: modelVersionPromotePermission,
@@ -159,6 +162,7 @@ const ROLE_TABLE: Record<
     preview: [true, false],
     query: [true, false],
     restore: [false, false],
+    write: [false, false],
     train: [true, true],
     deploy: [false, false],
     promote: [true, true],
@@ -167,6 +171,7 @@ const ROLE_TABLE: Record<
     preview: [true, false],
     query: [true, false],
     restore: [true, true],
+    write: [false, false],
     train: [false, false],
     deploy: [false, false],
     promote: [false, false],
@@ -175,6 +180,7 @@ const ROLE_TABLE: Record<
     preview: [true, false],
     query: [false, false],
     restore: [false, false],
+    write: [false, false],
     train: [false, false],
     deploy: [true, true],
     promote: [true, true],
@@ -183,6 +189,7 @@ const ROLE_TABLE: Record<
     preview: [true, true],
     query: [true, true],
     restore: [true, true],
+    write: [true, true],
     train: [true, true],
     deploy: [true, true],
     promote: [true, true],
@@ -191,18 +198,22 @@ const ROLE_TABLE: Record<
     preview: [false, false],
     query: [false, false],
     restore: [false, false],
+    write: [false, false],
     train: [false, false],
     deploy: [false, false],
     promote: [false, false],
   },
 };
 
-const BASIC_TABLE: Record<UserKey, { upload: boolean; audit: boolean }> = {
-  scientist: { upload: false, audit: false },
-  engineer: { upload: true, audit: false },
-  sre: { upload: false, audit: true },
-  admin: { upload: true, audit: true },
-  nobody: { upload: false, audit: false },
+const BASIC_TABLE: Record<
+  UserKey,
+  { upload: boolean; audit: boolean; assignOwner: boolean }
+> = {
+  scientist: { upload: false, audit: false, assignOwner: false },
+  engineer: { upload: true, audit: false, assignOwner: false },
+  sre: { upload: false, audit: true, assignOwner: false },
+  admin: { upload: true, audit: true, assignOwner: true },
+  nobody: { upload: false, audit: false, assignOwner: false },
 };
 
 describe('KamlDPermissionPolicy', () => {
@@ -272,6 +283,16 @@ describe('KamlDPermissionPolicy', () => {
       expect(audit.result).toBe(
         BASIC_TABLE[user].audit ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
       );
+      // naming any owner for an upload or registration: admins only
+      const assignOwner = await policy.handle(
+        { permission: datasetAssignOwnerPermission },
+        asUser(user),
+      );
+      expect(assignOwner.result).toBe(
+        BASIC_TABLE[user].assignOwner
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      );
     });
   });
 
@@ -315,6 +336,7 @@ describe('KamlDPermissionPolicy', () => {
     const covered = [
       ...Object.values(P).map(p => p.name),
       datasetUploadPermission.name,
+      datasetAssignOwnerPermission.name,
       auditReadPermission.name,
       accessDecidePermission.name,
     ];

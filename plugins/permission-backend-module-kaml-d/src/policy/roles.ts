@@ -1,10 +1,12 @@
 import { Config } from '@backstage/config';
 import {
   auditReadPermission,
+  datasetAssignOwnerPermission,
   datasetPreviewPermission,
   datasetQueryPermission,
   datasetSnapshotRestorePermission,
   datasetUploadPermission,
+  datasetWritePermission,
   modelDeployPermission,
   modelTrainPermission,
   modelVersionPromotePermission,
@@ -67,6 +69,8 @@ export const ROLE_PERMISSIONS: Record<KamlDRole, string[]> = {
     datasetPreviewPermission.name,
     datasetQueryPermission.name,
     datasetUploadPermission.name,
+    datasetWritePermission.name,
+    datasetAssignOwnerPermission.name,
     datasetSnapshotRestorePermission.name,
     modelTrainPermission.name,
     modelDeployPermission.name,

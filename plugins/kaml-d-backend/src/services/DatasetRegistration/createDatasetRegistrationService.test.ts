@@ -1,4 +1,5 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { readStorageConfig } from '@kaml-d/plugin-kaml-d-node';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -49,6 +50,19 @@ describe('createDatasetRegistrationService (file storage)', () => {
       permissions,
       storage,
       logger: mockServices.logger.mock(),
+      catalog: catalogServiceMock(),
+      auth: mockServices.auth(),
+      userInfo: mockServices.userInfo(),
+      audit: {
+        append: async event => ({
+          ...event,
+          details: event.details ?? {},
+          id: 1,
+          at: new Date().toISOString(),
+        }),
+        list: async () => ({ items: [] }),
+        export: async function* exportNone() {},
+      },
     });
     return { registration, events, storage };
   }

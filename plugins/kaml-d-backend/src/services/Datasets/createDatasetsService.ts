@@ -1,8 +1,10 @@
 import {
+  AuthService,
   BackstageCredentials,
   CacheService,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
   CompoundEntityRef,
@@ -30,6 +32,7 @@ import { SnapshotsService } from '../Snapshots/types';
 import { sourceOf } from './sources';
 import { DatasetsService } from './types';
 import { createUploader } from './upload';
+import { createDatasetWriteAccess } from './writeAccess';
 
 /** How long a dataset's schema is reused before the engine reads it again. */
 export const SCHEMA_CACHE_SECONDS = 300;
@@ -82,6 +85,10 @@ export function createDatasetsService(options: {
   maxUploadBytes: number;
   /** Where uploads are audited (`dataset.upload`). */
   audit: AuditLogService;
+  /** The plugin's own credentials: an upload looks up the datasets its folder is bound to. */
+  auth: AuthService;
+  /** The caller's groups: an upload's owner must be the caller or one of them. */
+  userInfo: UserInfoService;
   /** Reads of past snapshots (`?snapshot=` and `"name@<id>"` in SQL); absent: current data only. */
   snapshots?: Pick<SnapshotsService, 'source'>;
 }): DatasetsService {
@@ -331,6 +338,12 @@ export function createDatasetsService(options: {
       logger: options.logger,
       maxUploadBytes: options.maxUploadBytes,
       audit: options.audit,
+      writeAccess: createDatasetWriteAccess({
+        catalog,
+        auth: options.auth,
+        permissions,
+        userInfo: options.userInfo,
+      }),
     }),
   };
 }

@@ -29,10 +29,12 @@ import {
 } from '@kaml-d/plugin-kaml-d-node';
 import { AuditLogService } from '../Audit';
 import { MultipartBody } from './types';
+import { DatasetWriteAccess } from './writeAccess';
 import {
   MANIFEST_NAME,
   MAX_UPLOAD_FILES,
   UploadFields,
+  checkUploadFileName,
   formatOfFileName,
   parseUploadFields,
   uploadManifest,
@@ -41,6 +43,7 @@ import {
 export {
   MANIFEST_NAME,
   MAX_UPLOAD_FILES,
+  checkUploadFileName,
   formatOfFileName,
   parseUploadFields,
   uploadManifest,
@@ -49,13 +52,16 @@ export type { UploadFields } from './uploadFields';
 
 /**
  * Creates the upload operation: the multipart body is streamed part by part (fields first, then
- * files) straight into storage under `<uploadBucket>/<name>/`; no file is overwritten, and a file
- * cut short by the size limit or a broken connection is not kept. A `catalog-info.yaml` with the
- * Dataset entity is written beside the files and an `uploaded` event is published on
- * `kaml-d.datasets`; the catalog module's storage provider registers the entity from it (and
- * from the manifest on its full scans). Registering a catalog Location instead would need `file`
- * locations allowed in the catalog (they are not by default, and would let users register any
- * local file) or a URL the catalog may read the manifest from.
+ * files) straight into storage under `<uploadBucket>/<name>/`; no file is overwritten. Before the
+ * first byte is written the owner (the caller, a group of theirs, or any with
+ * `kaml-d.dataset.assign-owner`), the folder (free, or a dataset the caller may write:
+ * `kaml-d.dataset.write`), the format and each file name (nothing listings hide) are checked; a
+ * refused or failed upload removes the files it wrote, so it leaves nothing behind. A
+ * `catalog-info.yaml` with the Dataset entity is written beside the files and an `uploaded`
+ * event is published on `kaml-d.datasets`; the catalog module's storage provider registers the
+ * entity from it (and from the manifest on its full scans). Registering a catalog Location
+ * instead would need `file` locations allowed in the catalog (they are not by default, and would
+ * let users register any local file) or a URL the catalog may read the manifest from.
  */
 export function createUploader(options: {
   events: EventsService;
@@ -65,6 +71,8 @@ export function createUploader(options: {
   maxUploadBytes: number;
   /** Every upload is appended to the audit log: who, the dataset, its files and bytes. */
   audit: AuditLogService;
+  /** Who may name the owner and write into a dataset's folder. */
+  writeAccess: DatasetWriteAccess;
 }) {
   const { events, permissions, storage, logger, maxUploadBytes, audit } =
     options;
@@ -75,10 +83,10 @@ export function createUploader(options: {
   ): Promise<DatasetUploadResponse> {
     const actor = credentials.principal.userEntityRef;
     const written: DatasetObject[] = [];
-    let name: string | undefined;
+    let prefix: string | undefined;
     try {
-      const result = await store(request, credentials, written, n => {
-        name = n;
+      const result = await store(request, credentials, written, p => {
+        prefix = p;
       });
       await audit.append({
         actor,
@@ -94,24 +102,27 @@ export function createUploader(options: {
       });
       return result;
     } catch (error) {
-      // refused uploads are audited too (what was written before the failure is listed)
+      // a refused upload leaves nothing behind: the files it wrote are removed again
+      const left = prefix ? await rollBack(prefix, written) : [];
+      // refused uploads are audited too: what was written and removed, and what is left
       await audit
         .append({
           actor,
           action: 'dataset.upload',
-          ...(name
+          ...(prefix
             ? {
                 entityRef: stringifyEntityRef({
                   kind: 'dataset',
                   namespace: 'default',
-                  name,
+                  name: prefix.slice(0, -1),
                 }),
               }
             : {}),
           outcome: 'failure',
           details: {
             error: isError(error) ? error.message : String(error),
-            files: written.map(o => o.key),
+            files: left,
+            removed: written.map(o => o.key).filter(k => !left.includes(k)),
             bytes: written.reduce((sum, o) => sum + o.size, 0),
           },
         })
@@ -122,11 +133,39 @@ export function createUploader(options: {
     }
   };
 
+  /** Removes what a failed upload wrote; answers the keys (relative) it could not remove. */
+  async function rollBack(
+    prefix: string,
+    written: DatasetObject[],
+  ): Promise<string[]> {
+    if (written.length === 0) return [];
+    const adapter = storage.defaultAdapter;
+    const keys = written.map(o => o.key);
+    if (!adapter.remove) {
+      logger.error(
+        `Storage ${adapter.type} cannot remove objects: a failed upload left ${keys.length} file(s) in ${storage.uploadBucket}/${prefix}`,
+      );
+      return keys;
+    }
+    try {
+      await adapter.remove(
+        storage.uploadBucket,
+        keys.map(k => `${prefix}${k}`),
+      );
+      return [];
+    } catch (error) {
+      logger.error(
+        `Could not remove the files of a failed upload from ${storage.uploadBucket}/${prefix}: ${error}`,
+      );
+      return keys;
+    }
+  }
+
   async function store(
     request: MultipartBody,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
     stored: DatasetObject[],
-    named: (name: string) => void,
+    writing: (prefix: string) => void,
   ): Promise<DatasetUploadResponse> {
     const [decision] = await permissions.authorize(
       [{ permission: datasetUploadPermission }],
@@ -149,27 +188,45 @@ export function createUploader(options: {
     const adapter = storage.defaultAdapter;
     const bucket = storage.uploadBucket;
     const fieldValues = new Map<string, string>();
-    let fields: UploadFields | undefined;
+    /** Settled by the first file, before any byte is written. */
+    let checked:
+      | { fields: UploadFields; owner: string; format: DatasetFormat }
+      | undefined;
     let prefix = '';
-    let firstFormat: DatasetFormat | undefined;
+
+    /** Fields, owner, folder and format: all refused before the first byte is written. */
+    const checkFirst = async (fileName: string) => {
+      const fields = parseUploadFields(fieldValues);
+      const owner = await options.writeAccess.ownerFor(
+        fields.owner,
+        credentials,
+      );
+      await options.writeAccess.checkFolder(
+        { adapter, bucket, prefix: `${fields.name}/`, name: fields.name },
+        credentials,
+      );
+      const format = fields.format ?? formatOfFileName(fileName);
+      if (!format) {
+        throw new InputError(
+          `Field "format" is needed: the name of the first file ("${fileName}") does not tell the format; send the field, or a data file first. Nothing was written.`,
+        );
+      }
+      return { fields, owner, format };
+    };
 
     const storeFile = async (
       fileName: string,
       stream: Readable,
       mimeType: string,
     ) => {
-      fields ??= parseUploadFields(fieldValues);
-      named(fields.name);
-      prefix = `${fields.name}/`;
+      checked ??= await checkFirst(fileName);
+      prefix = `${checked.fields.name}/`;
+      writing(prefix);
       const key = keyUnderPrefix(prefix, fileName, 'file name');
-      if (key === `${prefix}${MANIFEST_NAME}`) {
-        throw new InputError(
-          `A file may not be called ${MANIFEST_NAME}; the upload writes that file itself.`,
-        );
-      }
+      checkUploadFileName(key.slice(prefix.length));
       if (await adapter.stat(bucket, key)) {
         throw new ConflictError(
-          `Dataset "${fields.name}" already has a file "${key.slice(
+          `Dataset "${checked.fields.name}" already has a file "${key.slice(
             prefix.length,
           )}"; rename the file, nothing was overwritten.`,
         );
@@ -178,7 +235,6 @@ export function createUploader(options: {
         contentType: mimeType,
       });
       stored.push({ key: key.slice(prefix.length), size: info.size });
-      firstFormat ??= formatOfFileName(fileName);
     };
 
     await new Promise<void>((resolve, reject) => {
@@ -203,20 +259,27 @@ export function createUploader(options: {
       };
       parser.on('field', (name, value) => fieldValues.set(name, value));
       parser.on('file', (_field, stream, info) => {
-        stream.on('limit', () =>
-          stream.destroy(
-            new InputError(
-              `File "${info.filename}" is larger than ${maxUploadBytes} bytes; split it or raise kamlD.storage.maxUploadBytes.`,
-            ),
-          ),
-        );
+        let tooLarge: Error | undefined;
+        // a stream cut short while it waits its turn reports through tooLarge, not an event
+        stream.on('error', () => undefined);
+        stream.on('limit', () => {
+          tooLarge = new InputError(
+            `File "${info.filename}" is larger than ${maxUploadBytes} bytes; split it or raise kamlD.storage.maxUploadBytes. Nothing was kept.`,
+          );
+          stream.destroy(tooLarge);
+        });
         chain = chain
-          .then(() => {
+          .then(async () => {
             if (failed) {
               stream.resume();
-              return undefined;
+              return;
             }
-            return storeFile(info.filename ?? '', stream, info.mimeType);
+            if (tooLarge) throw tooLarge;
+            try {
+              await storeFile(info.filename ?? '', stream, info.mimeType);
+            } catch (error) {
+              throw tooLarge ?? error;
+            }
           })
           .catch(error => {
             stream.resume();
@@ -247,20 +310,14 @@ export function createUploader(options: {
       request.body.pipe(parser);
     });
 
-    fields ??= parseUploadFields(fieldValues);
-    if (stored.length === 0) {
+    if (!checked || stored.length === 0) {
+      parseUploadFields(fieldValues);
       throw new InputError(
         'The upload holds no files; add at least one file after the fields.',
       );
     }
-    const format = fields.format ?? firstFormat;
-    if (!format) {
-      throw new InputError(
-        'Field "format" is needed: the file names do not tell the format.',
-      );
-    }
+    const { fields, owner, format } = checked;
     const location = `s3://${bucket}/${prefix}`;
-    const owner = fields.owner ?? credentials.principal.userEntityRef;
     const entity = uploadManifest(fields, format, location, owner, {
       bytes: stored.reduce((sum, o) => sum + o.size, 0),
       files: stored.length,

@@ -104,3 +104,24 @@ export function uploadManifest(
     },
   };
 }
+
+/**
+ * Refuses a file name (a key relative to the dataset folder) that listings and discovery hide
+ * or treat as metadata, so an upload cannot store what nobody sees: a segment that starts with
+ * "." (the storage's own `.kaml-partial-*` files, `.kaml-d-snapshots/`, any dot-file or
+ * dot-folder) and `catalog-info.yaml` at any depth.
+ */
+export function checkUploadFileName(relativeKey: string): void {
+  const segments = relativeKey.split('/');
+  const hidden = segments.find(s => s.startsWith('.'));
+  if (hidden !== undefined) {
+    throw new InputError(
+      `File "${relativeKey}" has a name part starting with "." ("${hidden}"): such files and folders are hidden from listings and discovery; rename it, nothing was written.`,
+    );
+  }
+  if (segments[segments.length - 1] === MANIFEST_NAME) {
+    throw new InputError(
+      `A file may not be called ${MANIFEST_NAME}; the upload writes that file itself. Rename "${relativeKey}", nothing was written.`,
+    );
+  }
+}

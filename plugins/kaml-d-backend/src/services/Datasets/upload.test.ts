@@ -1,0 +1,366 @@
+import {
+  coreServices,
+  createServiceFactory,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { kamlDPlugin } from '../../plugin';
+
+jest.setTimeout(60_000);
+
+/** Groups of each user, as the identity's ownership references carry them. */
+const MEMBERSHIP: Record<string, string[]> = {
+  'user:default/mallory': ['group:default/data-engineering'],
+  'user:default/fiona': ['group:default/finance'],
+  'user:default/root': ['group:default/admins'],
+};
+
+const auth = (user: string) =>
+  mockCredentials.user.header(`user:default/${user}`);
+
+const financeTx: Entity = {
+  apiVersion: 'kaml-d.io/v1alpha1',
+  kind: 'Dataset',
+  metadata: { name: 'finance-tx', namespace: 'default' },
+  spec: {
+    owner: 'group:default/finance',
+    lifecycle: 'production',
+    format: 'csv',
+    location: 's3://kaml-datasets/finance-tx/',
+  },
+};
+
+/**
+ * The policy's answers, reduced to what uploads ask: everybody may upload; admins may assign
+ * any owner; `kaml-d.dataset.write` on a dataset for its owners and admins.
+ */
+function policyPermissions(): PermissionsService {
+  const owners: Record<string, string> = {
+    'dataset:default/finance-tx': 'group:default/finance',
+  };
+  const claims = (userRef: string) => [userRef, ...(MEMBERSHIP[userRef] ?? [])];
+  return {
+    async authorize(requests, options) {
+      const principal = options.credentials.principal as {
+        userEntityRef?: string;
+      };
+      const mine = claims(principal.userEntityRef ?? '');
+      const admin = mine.includes('group:default/admins');
+      return requests.map(r => {
+        const { permission } = r;
+        let allowed = admin || permission.name === 'kaml-d.dataset.upload';
+        if (
+          !allowed &&
+          isResourcePermission(permission) &&
+          'resourceRef' in r &&
+          r.resourceRef
+        ) {
+          allowed =
+            permission.name === 'kaml-d.dataset.write' &&
+            mine.includes(owners[r.resourceRef]);
+        }
+        return {
+          result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        };
+      });
+    },
+    async authorizeConditional(requests) {
+      return requests.map(() => ({ result: AuthorizeResult.DENY }));
+    },
+  };
+}
+
+describe('uploads: owner, write permission, hidden names, nothing left behind', () => {
+  let root: string;
+  let bucket: string;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'kaml-d-upload-'));
+    bucket = join(root, 'storage', 'kaml-datasets');
+    await mkdir(join(bucket, 'finance-tx'), { recursive: true });
+    await writeFile(join(bucket, 'finance-tx', 'tx.csv'), 'id,amount\n1,10\n');
+    await mkdir(join(bucket, 'loose'), { recursive: true });
+    await writeFile(join(bucket, 'loose', 'dump.csv'), 'id\n1\n');
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function start() {
+    const { server } = await startTestBackend({
+      features: [
+        kamlDPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            backend: { baseUrl: 'http://localhost:7007' },
+            kamlD: {
+              storage: {
+                file: { root: join(root, 'storage') },
+                maxUploadBytes: 64,
+              },
+              query: { duckdb: { cacheDir: join(root, 'cache') } },
+            },
+          },
+        }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        catalogServiceMock.factory({ entities: [financeTx] }),
+        createServiceFactory({
+          service: coreServices.permissions,
+          deps: {},
+          factory: () => policyPermissions(),
+        }),
+        createServiceFactory({
+          service: coreServices.userInfo,
+          deps: {},
+          factory: () => ({
+            async getUserInfo(credentials) {
+              const { userEntityRef } = credentials.principal as {
+                userEntityRef: string;
+              };
+              return {
+                userEntityRef,
+                ownershipEntityRefs: [
+                  userEntityRef,
+                  ...(MEMBERSHIP[userEntityRef] ?? []),
+                ],
+              };
+            },
+          }),
+        }),
+      ],
+    });
+    return server;
+  }
+
+  /** Every file under the storage root, hidden ones included. */
+  async function files(): Promise<string[]> {
+    const found: string[] = [];
+    const walk = async (dir: string) => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(path);
+        else found.push(relative(join(root, 'storage'), path));
+      }
+    };
+    await walk(join(root, 'storage'));
+    return found.sort();
+  }
+
+  const BEFORE = [
+    'kaml-datasets/finance-tx/tx.csv',
+    'kaml-datasets/loose/dump.csv',
+  ];
+
+  it('attack: an upload owned by group:default/finance from a user not in finance is refused and writes nothing', async () => {
+    const server = await start();
+    const res = await request(server)
+      .post('/api/kaml-d/datasets/upload')
+      .set('Authorization', auth('mallory'))
+      .field('name', 'quarterly')
+      .field('owner', 'group:default/finance')
+      .attach('files', Buffer.from('id\n1\n'), 'q.csv');
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(
+      'You may not make group:default/finance the owner',
+    );
+    expect(await files()).toEqual(BEFORE);
+  });
+
+  it("attack: an upload into another team's existing dataset is refused and writes nothing", async () => {
+    const server = await start();
+    const res = await request(server)
+      .post('/api/kaml-d/datasets/upload')
+      .set('Authorization', auth('mallory'))
+      .field('name', 'finance-tx')
+      .attach('files', Buffer.from('id,amount\n2,666\n'), 'extra.csv');
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(
+      's3://kaml-datasets/finance-tx/ holds dataset:default/finance-tx (owner group:default/finance); you may not add to it (kaml-d.dataset.write)',
+    );
+    expect(await files()).toEqual(BEFORE);
+  });
+
+  it('attack: a file named .kaml-partial-x (hidden from listings) is refused and writes nothing', async () => {
+    const server = await start();
+    const res = await request(server)
+      .post('/api/kaml-d/datasets/upload')
+      .set('Authorization', auth('mallory'))
+      .field('name', 'sneaky')
+      .attach('files', Buffer.from('id\n1\n'), 'a.csv')
+      .attach('files', Buffer.from('id\n2\n'), '.kaml-partial-x');
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('".kaml-partial-x"');
+    expect(await files()).toEqual(BEFORE);
+  });
+
+  it('attack: files in a folder without a manifest cannot be claimed by an upload', async () => {
+    const server = await start();
+    const res = await request(server)
+      .post('/api/kaml-d/datasets/upload')
+      .set('Authorization', auth('mallory'))
+      .field('name', 'loose')
+      .attach('files', Buffer.from('id\n2\n'), 'more.csv');
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(
+      'already holds files that no dataset describes',
+    );
+    expect(await files()).toEqual(BEFORE);
+  });
+
+  it.each([
+    [
+      'a foreign owner',
+      { owner: 'group:default/finance' },
+      [['a.csv', 'id\n1\n']],
+      403,
+    ],
+    [
+      'no write permission',
+      { name: 'finance-tx' },
+      [['b.csv', 'id\n1\n']],
+      403,
+    ],
+    [
+      'a hidden file name',
+      {},
+      [
+        ['a.csv', 'id\n1\n'],
+        ['sub/.hidden.csv', 'id\n1\n'],
+      ],
+      400,
+    ],
+    [
+      'a nested catalog-info.yaml',
+      {},
+      [
+        ['a.csv', 'id\n1\n'],
+        ['sub/catalog-info.yaml', 'kind: Dataset\n'],
+      ],
+      400,
+    ],
+    [
+      'a file over the size limit after a good one',
+      {},
+      [
+        ['a.csv', 'id\n1\n'],
+        ['b.csv', `id\n${'9'.repeat(100)}\n`],
+      ],
+      400,
+    ],
+    ['no format (a file name that says none)', {}, [['data.bin', 'xyz']], 400],
+    [
+      'the same file twice in one upload',
+      {},
+      [
+        ['a.csv', 'id\n1\n'],
+        ['a.csv', 'id\n2\n'],
+      ],
+      409,
+    ],
+  ] as const)(
+    'a refused upload (%s) leaves no file behind, partial files included',
+    async (_what, fields, parts, status) => {
+      const server = await start();
+      // a hand-made body: HTTP clients strip folders from file names, an attacker does not
+      const boundary = 'kaml-boundary';
+      const formFields: Array<[string, string]> = [
+        ['name', 'name' in fields ? fields.name : 'fresh'],
+        ...('owner' in fields
+          ? [['owner', fields.owner] as [string, string]]
+          : []),
+      ];
+      const body = [
+        ...formFields.map(
+          ([field, value]) =>
+            `--${boundary}\r\nContent-Disposition: form-data; name="${field}"\r\n\r\n${value}\r\n`,
+        ),
+        ...parts.map(
+          ([name, content]) =>
+            `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n`,
+        ),
+        `--${boundary}--\r\n`,
+      ].join('');
+      const res = await request(server)
+        .post('/api/kaml-d/datasets/upload')
+        .set('Authorization', auth('mallory'))
+        .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+        .send(body);
+      expect(res.status).toBe(status);
+      expect(await files()).toEqual(BEFORE);
+    },
+  );
+
+  it('an owner may be a group of the caller; an admin may name any owner; owners add files to their dataset', async () => {
+    const server = await start();
+    const mine = await request(server)
+      .post('/api/kaml-d/datasets/upload')
+      .set('Authorization', auth('mallory'))
+      .field('name', 'pipeline-out')
+      .field('owner', 'data-engineering')
+      .attach('files', Buffer.from('id\n1\n'), 'a.csv');
+    expect(mine.status).toBe(201);
+    const manifest = parse(
+      await readFile(join(bucket, 'pipeline-out', 'catalog-info.yaml'), 'utf8'),
+    );
+    expect(manifest.spec.owner).toBe('group:default/data-engineering');
+
+    const byAdmin = await request(server)
+      .post('/api/kaml-d/datasets/upload')
+      .set('Authorization', auth('root'))
+      .field('name', 'for-finance')
+      .field('owner', 'group:default/finance')
+      .attach('files', Buffer.from('id\n1\n'), 'a.csv');
+    expect(byAdmin.status).toBe(201);
+
+    const byOwner = await request(server)
+      .post('/api/kaml-d/datasets/upload')
+      .set('Authorization', auth('fiona'))
+      .field('name', 'finance-tx')
+      .attach('files', Buffer.from('id,amount\n2,20\n'), 'more.csv');
+    expect(byOwner.status).toBe(201);
+    expect(await readFile(join(bucket, 'finance-tx', 'more.csv'), 'utf8')).toBe(
+      'id,amount\n2,20\n',
+    );
+
+    // the uploader of a dataset the catalog has not registered yet may add to it; others not
+    const again = await request(server)
+      .post('/api/kaml-d/datasets/upload')
+      .set('Authorization', auth('mallory'))
+      .field('name', 'pipeline-out')
+      .attach('files', Buffer.from('id\n2\n'), 'b.csv');
+    expect(again.status).toBe(201);
+    const foreign = await request(server)
+      .post('/api/kaml-d/datasets/upload')
+      .set('Authorization', auth('fiona'))
+      .field('name', 'pipeline-out')
+      .attach('files', Buffer.from('id\n3\n'), 'c.csv');
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.message).toContain(
+      'holds a dataset of group:default/data-engineering the catalog has not registered yet',
+    );
+  });
+});
