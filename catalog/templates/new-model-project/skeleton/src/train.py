@@ -1,10 +1,10 @@
-"""Training script of ${{ values.name }} (${{ values.framework }}, ${{ values.task }}).
+"""Training script of this model (its name, framework and task are in ../catalog-info.yaml).
 
 Reads the dataset locations from KAML_DATASET_LOCATIONS / KAML_DATASET_LOCATION (set by the
 kaml-d:training:launch action from the catalog Datasets' spec.location) and writes what it
 learnt to KAML_MODEL_OUTPUT. As generated it fits the baseline every model must beat (the
 majority class, or the mean for numeric targets) on the column named by KAML_TARGET_COLUMN (the
-last column by default); put the ${{ values.framework }} model in `fit`.
+last column by default); put the real model in `fit`.
 """
 
 import json
@@ -50,7 +50,7 @@ def main() -> int:
     os.makedirs(output, exist_ok=True)
     with open(os.path.join(output, "model.json"), "w", encoding="utf-8") as f:
         json.dump({"target": target, "rows": len(data), **model}, f, indent=2)
-    print(f"${{ values.name }}: {model} on {len(data)} rows, written to {output}")
+    print(f"{model} on {len(data)} rows, written to {output}")
     return 0
 
 
