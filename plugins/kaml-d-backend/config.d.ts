@@ -130,6 +130,28 @@ export interface Config {
        * @default 20
        */
       profileHistogramBins?: number;
+      /**
+       * Bytes of values one result (query, preview, profile) may hold, from 1 to 1073741824; a
+       * larger result is refused with a message saying how to narrow the query.
+       * @default 16777216
+       */
+      maxResultBytes?: number;
+      /**
+       * Engine operations (query, preview, profile, schema) one backend runs at once.
+       * @default 4
+       */
+      maxConcurrent?: number;
+      /**
+       * Operations that wait for a free slot; when the queue is full a query is answered 429
+       * with Retry-After (0: no queue).
+       * @default 16
+       */
+      queueSize?: number;
+      /**
+       * Longest wait for a free slot, in seconds, before the operation is refused (429).
+       * @default 30
+       */
+      queueTimeoutSeconds?: number;
       /** The embedded DuckDB engine. */
       duckdb?: {
         /**

@@ -2,6 +2,7 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { DatasetsService } from '../../services/Datasets';
+import { QueryQueueFullError } from '../../services/QueryEngine/gate';
 import { parseInput } from './validation';
 
 const queryBody = z.object({
@@ -14,7 +15,7 @@ const queryBody = z.object({
 /** `POST /query`: one read-only statement over datasets. */
 export function queryRoutes(options: {
   httpAuth: HttpAuthService;
-  datasets: DatasetsService;
+  datasets: Pick<DatasetsService, 'query'>;
 }) {
   const { httpAuth, datasets } = options;
   const router = Router();
@@ -23,7 +24,20 @@ export function queryRoutes(options: {
       allow: ['user', 'service'],
     });
     const { sql, limit } = parseInput(queryBody, req.body, 'request body');
-    res.json(await datasets.query(sql, limit, credentials));
+    try {
+      res.json(await datasets.query(sql, limit, credentials));
+    } catch (error) {
+      if (!(error instanceof QueryQueueFullError)) throw error;
+      // too many queries at once: 429 with a time to retry after, in Backstage's error shape
+      res
+        .status(429)
+        .set('Retry-After', String(error.retryAfterSeconds))
+        .json({
+          error: { name: 'TooManyRequestsError', message: error.message },
+          request: { method: req.method, url: req.originalUrl },
+          response: { statusCode: 429 },
+        });
+    }
   });
   return router;
 }

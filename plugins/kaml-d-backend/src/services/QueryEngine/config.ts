@@ -24,6 +24,14 @@ export const DEFAULT_DUCKDB_MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 export const DEFAULT_DUCKDB_THREADS = 2;
 /** DuckDB memory limit. */
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '1GB';
+/** Bytes of values one query, preview or profile result may hold. */
+export const DEFAULT_QUERY_MAX_RESULT_BYTES = 16 * 1024 * 1024;
+/** Engine operations (query, preview, profile, schema) running at once per backend. */
+export const DEFAULT_QUERY_MAX_CONCURRENT = 4;
+/** Operations waiting for a free slot; more are answered 429. */
+export const DEFAULT_QUERY_QUEUE_SIZE = 16;
+/** Longest wait for a free slot. */
+export const DEFAULT_QUERY_QUEUE_TIMEOUT_SECONDS = 30;
 /** User the Trino engine connects as. */
 export const DEFAULT_TRINO_USER = 'kaml-d';
 
@@ -46,6 +54,12 @@ export interface QueryConfig {
   timeoutMs: number;
   profileTopValues: number;
   profileHistogramBins: number;
+  /** Bytes of values a result may hold (`maxResultBytes`). */
+  maxResultBytes: number;
+  /** Engine operations at once (`maxConcurrent`), waiting ones (`queueSize`, `queueTimeoutSeconds`). */
+  maxConcurrent: number;
+  queueSize: number;
+  queueTimeoutMs: number;
   duckdb: {
     cacheDir: string;
     maxDownloadBytes: number;
@@ -148,6 +162,29 @@ export function readQueryConfig(root: Config): QueryConfig {
       DEFAULT_PROFILE_HISTOGRAM_BINS,
       200,
     ),
+    maxResultBytes: wholeNumber(
+      config,
+      'maxResultBytes',
+      DEFAULT_QUERY_MAX_RESULT_BYTES,
+      1024 * 1024 * 1024,
+    ),
+    maxConcurrent: wholeNumber(
+      config,
+      'maxConcurrent',
+      DEFAULT_QUERY_MAX_CONCURRENT,
+      256,
+    ),
+    queueSize:
+      config?.getOptionalNumber('queueSize') === 0
+        ? 0
+        : wholeNumber(config, 'queueSize', DEFAULT_QUERY_QUEUE_SIZE, 10_000),
+    queueTimeoutMs:
+      wholeNumber(
+        config,
+        'queueTimeoutSeconds',
+        DEFAULT_QUERY_QUEUE_TIMEOUT_SECONDS,
+        3600,
+      ) * 1000,
     duckdb: {
       cacheDir: resolve(
         duckdb?.getOptionalString('cacheDir') ??

@@ -37,6 +37,8 @@ export function toQueryError(
   /** Local paths to show by another name (the object they hold), so no server path leaks. */
   aliases: Map<string, string> = new Map(),
 ): Error {
+  // our own refusals (result too large, …) already say what to change
+  if (error instanceof InputError) return error;
   let message = (
     error instanceof Error ? error.message : String(error)
   ).replace(/^Error:\s*/, '');

@@ -11,13 +11,13 @@ import {
   QueryResult,
   TabularFormat,
 } from '@kaml-d/plugin-kaml-d-node';
-import { QueryConfig } from '../config';
+import { DEFAULT_QUERY_MAX_RESULT_BYTES, QueryConfig } from '../config';
 import { toQueryError } from '../errors';
 import { runProfile } from '../profileSql';
-import { quoteIdent, sqlInteger } from '../sqlText';
-import { toJsonValue } from '../values';
+import { quoteIdent } from '../sqlText';
 import { localFilesOf } from './files';
 import { readOnlyQuery } from './readOnlyQuery';
+import { readSized, sizedSql } from './sizedResult';
 
 /** A list of file paths as a SQL literal. */
 function pathList(files: string[]): string {
@@ -62,7 +62,15 @@ function objectSource(source: DatasetSource): ObjectDatasetSource {
 export class DuckDBQueryEngine implements QueryEngine {
   readonly id = 'duckdb';
 
-  constructor(private readonly config: QueryConfig['duckdb']) {}
+  private readonly maxResultBytes: number;
+
+  constructor(
+    private readonly config: QueryConfig['duckdb'],
+    options: { maxResultBytes?: number } = {},
+  ) {
+    this.maxResultBytes =
+      options.maxResultBytes ?? DEFAULT_QUERY_MAX_RESULT_BYTES;
+  }
 
   canRead(source: DatasetSource): boolean {
     return source.kind === 'objects';
@@ -163,9 +171,10 @@ export class DuckDBQueryEngine implements QueryEngine {
     source: DatasetSource,
     limits: QueryLimits,
   ): Promise<QueryResult> {
-    const sql = `SELECT * FROM ${quoteIdent(source.name)} LIMIT ${sqlInteger(
-      limits.maxRows + 1,
-    )}`;
+    const sql = sizedSql(
+      `SELECT * FROM ${quoteIdent(source.name)}`,
+      limits.maxRows,
+    );
     const run = (firstFileOnly: boolean) =>
       this.withViews(
         [source],
@@ -175,7 +184,12 @@ export class DuckDBQueryEngine implements QueryEngine {
           context: `Previewing "${source.name}"`,
         },
         async (connection, complete) => ({
-          result: await this.read(connection, sql, limits.maxRows),
+          result: await this.read(
+            connection,
+            sql,
+            limits.maxRows,
+            `The preview of "${source.name}"`,
+          ),
           complete,
         }),
       );
@@ -235,31 +249,30 @@ export class DuckDBQueryEngine implements QueryEngine {
         timeoutMs: limits.timeoutMs,
         context: 'The query',
       },
-      connection => this.read(connection, sql, limits.maxRows, true),
+      connection =>
+        this.read(connection, sql, limits.maxRows, 'The query', true),
     );
   }
 
+  /** Runs a statement of {@link sizedSql}, streamed and read within the result limits. */
   private async read(
     connection: DuckDBConnection,
     sql: string,
     maxRows: number,
+    context: string,
     prepare = false,
   ): Promise<QueryResult> {
     const started = Date.now();
     // a user's query runs prepared: a prepared statement is exactly one statement
-    const reader = prepare
-      ? await (await connection.prepare(sql)).runAndReadAll()
-      : await connection.runAndReadAll(sql);
-    const types = reader.columnTypes();
-    const rows = reader.getRowsJS();
-    return {
-      columns: reader
-        .columnNames()
-        .map((name, i) => ({ name, type: types[i].toString() })),
-      rows: rows.slice(0, maxRows).map(row => row.map(toJsonValue)),
-      truncated: rows.length > maxRows,
-      elapsedMs: Date.now() - started,
-    };
+    const result = prepare
+      ? await (await connection.prepare(sql)).stream()
+      : await connection.stream(sql);
+    const read = await readSized(
+      result,
+      { maxRows, maxBytes: this.maxResultBytes },
+      context,
+    );
+    return { ...read, elapsedMs: Date.now() - started };
   }
 
   async check(): Promise<void> {

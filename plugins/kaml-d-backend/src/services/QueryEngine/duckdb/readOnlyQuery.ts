@@ -1,14 +1,15 @@
 import { InputError } from '@backstage/errors';
-import { sqlInteger } from '../sqlText';
 import { checkStatement } from './checkTree';
 import { functionPolicy } from './functionPolicy';
 import { parseSql, withParser, writeSql } from './parseTree';
+import { sizedSql } from './sizedResult';
 
 /**
  * The statement DuckDB runs for a user's query, built so that it is exactly what was checked:
  * `sql` is parsed by DuckDB's own parser (in an instance that holds nothing and reads nothing),
  * refused unless it is one query that reads only `datasets` (see {@link checkStatement}),
- * written back from its tree (no comments, no second statement), wrapped in the row limit, and
+ * written back from its tree (no comments, no second statement), wrapped in the row limit and
+ * the per-value sizes of {@link sizedSql}, and
  * that final text is parsed and checked again. The caller prepares the result, and a prepared
  * statement cannot hold a second statement.
  */
@@ -32,9 +33,7 @@ export async function readOnlyQuery(
     }
     checkStatement(parsed.statements[0], datasets, functions);
     const written = await writeSql(connection, parsed.json);
-    const wrapped = `SELECT * FROM (\n${written}\n) AS kaml_result LIMIT ${sqlInteger(
-      maxRows + 1,
-    )}`;
+    const wrapped = sizedSql(written, maxRows);
     const final = await parseSql(connection, wrapped);
     if (final.statements.length !== 1) {
       throw new Error(

@@ -1,0 +1,111 @@
+import { DatasetSource, FileStorageAdapter } from '@kaml-d/plugin-kaml-d-node';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { guardSql } from '../sqlGuard';
+import { DuckDBQueryEngine } from './DuckDBQueryEngine';
+
+jest.setTimeout(120_000);
+
+describe('DuckDBQueryEngine: result limits', () => {
+  let root: string;
+  let sales: DatasetSource;
+  const engine = (maxResultBytes?: number) =>
+    new DuckDBQueryEngine(
+      {
+        cacheDir: join(root, 'cache'),
+        maxDownloadBytes: 1e9,
+        threads: 1,
+        memoryLimit: '256MB',
+      },
+      { maxResultBytes },
+    );
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'kaml-d-sql-limits-'));
+    await mkdir(join(root, 'storage', 'kaml-data', 'sales'), {
+      recursive: true,
+    });
+    const lines = ['id,region,note'];
+    for (let i = 0; i < 200; i++)
+      lines.push(`${i},r${i % 3},${'n'.repeat(50)}`);
+    await writeFile(
+      join(root, 'storage', 'kaml-data', 'sales', 'q1.csv'),
+      `${lines.join('\n')}\n`,
+    );
+    sales = {
+      kind: 'objects',
+      name: 'sales',
+      format: 'csv',
+      storage: new FileStorageAdapter(join(root, 'storage')),
+      bucket: 'kaml-data',
+      prefix: 'sales/',
+    };
+  });
+
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("attack: select repeat('x', 1e9) is refused by the byte limit without a huge value in the Node heap", async () => {
+    const heapBefore = process.memoryUsage().heapUsed;
+    await expect(
+      engine().query(guardSql("SELECT repeat('x', 1000000000) AS big"), [], {
+        maxRows: 10,
+        timeoutMs: 60_000,
+      }),
+    ).rejects.toThrow(
+      /returns more than 16777216 bytes \(kamlD.query.maxResultBytes\).*select fewer columns or rows/,
+    );
+    // the 1 GB value never became a JavaScript string
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(
+      100 * 1024 * 1024,
+    );
+  });
+
+  it('refuses many moderate rows past the limit, and returns them within it', async () => {
+    const small = engine(64 * 1024);
+    await expect(
+      small.query(
+        guardSql("SELECT repeat('x', 1000) AS v FROM range(1000)"),
+        [],
+        { maxRows: 1000, timeoutMs: 30_000 },
+      ),
+    ).rejects.toThrow(/more than 65536 bytes \(kamlD.query.maxResultBytes\) within its first 66 rows/);
+    const within = await small.query(
+      guardSql("SELECT repeat('x', 1000) AS v FROM range(1000)"),
+      [],
+      { maxRows: 20, timeoutMs: 30_000 },
+    );
+    expect(within.rows).toHaveLength(20);
+    expect(within.truncated).toBe(true);
+    expect(within.columns).toEqual([{ name: 'v', type: 'VARCHAR' }]);
+  });
+
+  it('still previews and profiles datasets, and applies the limit to previews', async () => {
+    const preview = await engine().preview(sales, {
+      maxRows: 5,
+      timeoutMs: 30_000,
+    });
+    expect(preview.columns.map(c => c.name)).toEqual(['id', 'region', 'note']);
+    expect(preview.rows[0]).toEqual([0, 'r0', 'n'.repeat(50)]);
+    expect(preview.truncated).toBe(true);
+
+    const profile = await engine().profile(sales, 'id', {
+      timeoutMs: 30_000,
+      topValues: 3,
+      histogramBins: 4,
+    });
+    expect(profile).toMatchObject({
+      rows: 200,
+      nulls: 0,
+      min: '0',
+      max: '199',
+    });
+    expect(profile.histogram).toHaveLength(4);
+
+    await expect(
+      engine(1000).preview(sales, { maxRows: 100, timeoutMs: 30_000 }),
+    ).rejects.toThrow(/The preview of "sales" returns more than 1000 bytes/);
+  });
+});

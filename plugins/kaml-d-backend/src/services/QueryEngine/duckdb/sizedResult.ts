@@ -1,0 +1,80 @@
+import { DuckDBResult, JSDuckDBValueConverter } from '@duckdb/node-api';
+import { InputError } from '@backstage/errors';
+import { ColumnInfo, QueryResult } from '@kaml-d/plugin-kaml-d-node';
+import { sqlInteger } from '../sqlText';
+import { toJsonValue } from '../values';
+
+/** Bytes counted per value on top of its text (separators, quotes, nulls). */
+const VALUE_OVERHEAD = 4;
+
+/**
+ * `inner` with the row limit and, after its columns, one column per column holding the byte
+ * length of its value as text. DuckDB computes those lengths, so the backend can refuse a row
+ * before it turns any of its values into JavaScript.
+ */
+export function sizedSql(inner: string, maxRows: number): string {
+  return `SELECT kaml_result.*, strlen(coalesce(CAST(COLUMNS(*) AS VARCHAR), '')) FROM (\n${inner}\n) AS kaml_result LIMIT ${sqlInteger(
+    maxRows + 1,
+  )}`;
+}
+
+/** What the result of {@link sizedSql} may hold. */
+export interface ResultLimits {
+  maxRows: number;
+  maxBytes: number;
+}
+
+const nextTurn = () => new Promise<void>(resolve => setImmediate(resolve));
+
+/**
+ * Reads a streamed result of {@link sizedSql} chunk by chunk (2048 rows at most), converting a
+ * row only after its size was added and found within `maxBytes`, and yielding to the event loop
+ * between chunks so other requests (and the readiness probe) are served meanwhile.
+ */
+export async function readSized(
+  result: DuckDBResult,
+  limits: ResultLimits,
+  context: string,
+): Promise<Omit<QueryResult, 'elapsedMs'>> {
+  const count = result.columnCount / 2;
+  const types = result.columnTypes();
+  const columns: ColumnInfo[] = result
+    .columnNames()
+    .slice(0, count)
+    .map((name, i) => ({ name, type: types[i].toString() }));
+  const rows: QueryResult['rows'] = [];
+  let bytes = 0;
+  let truncated = false;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    for (let r = 0; r < chunk.rowCount; r++) {
+      if (rows.length === limits.maxRows) {
+        truncated = true;
+        break;
+      }
+      for (let c = count; c < 2 * count; c++) {
+        bytes +=
+          Number(chunk.getColumnVector(c).getItem(r) ?? 0) + VALUE_OVERHEAD;
+      }
+      if (bytes > limits.maxBytes) {
+        throw new InputError(
+          `${context} returns more than ${
+            limits.maxBytes
+          } bytes (kamlD.query.maxResultBytes) within its first ${
+            rows.length + 1
+          } rows; select fewer columns or rows (LIMIT), aggregate, or shorten long values (such as left(column, 200)).`,
+        );
+      }
+      rows.push(
+        chunk
+          .convertRowValues(r, JSDuckDBValueConverter)
+          .slice(0, count)
+          .map(toJsonValue),
+      );
+    }
+    if (truncated) break;
+    await nextTurn();
+  }
+  return { columns, rows, truncated };
+}
