@@ -49,17 +49,33 @@ describe('DuckDBQueryEngine: result limits', () => {
 
   it("attack: select repeat('x', 1e9) is refused by the byte limit without a huge value in the Node heap", async () => {
     const heapBefore = process.memoryUsage().heapUsed;
+    const rssBefore = process.memoryUsage().rss;
     await expect(
       engine().query(guardSql("SELECT repeat('x', 1000000000) AS big"), [], {
         maxRows: 10,
         timeoutMs: 60_000,
       }),
     ).rejects.toThrow(
-      /returns more than 16777216 bytes \(kamlD.query.maxResultBytes\).*select fewer columns or rows/,
+      /repeat\(…\) would build a value of more than 16777216 bytes.*kamlD.query.maxResultBytes/,
     );
-    // the 1 GB value never became a JavaScript string
+    // the 1 GB value was never built, in DuckDB nor as a JavaScript string
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(
       100 * 1024 * 1024,
+    );
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(
+      300 * 1024 * 1024,
+    );
+  });
+
+  it('refuses a single value past the limit however it was built, before converting it', async () => {
+    await expect(
+      engine().query(
+        guardSql("SELECT string_agg('x', '') AS big FROM range(20000000)"),
+        [],
+        { maxRows: 10, timeoutMs: 60_000 },
+      ),
+    ).rejects.toThrow(
+      /The query returns more than 16777216 bytes \(kamlD.query.maxResultBytes\) within its first 1 rows/,
     );
   });
 
@@ -71,7 +87,9 @@ describe('DuckDBQueryEngine: result limits', () => {
         [],
         { maxRows: 1000, timeoutMs: 30_000 },
       ),
-    ).rejects.toThrow(/more than 65536 bytes \(kamlD.query.maxResultBytes\) within its first 66 rows/);
+    ).rejects.toThrow(
+      /more than 65536 bytes \(kamlD.query.maxResultBytes\) within its first 66 rows/,
+    );
     const within = await small.query(
       guardSql("SELECT repeat('x', 1000) AS v FROM range(1000)"),
       [],

@@ -18,6 +18,7 @@ import { quoteIdent } from '../sqlText';
 import { localFilesOf } from './files';
 import { readOnlyQuery } from './readOnlyQuery';
 import { readSized, sizedSql } from './sizedResult';
+import { valueGuardStatements } from './valueGuards';
 
 /** A list of file paths as a SQL literal. */
 function pathList(files: string[]): string {
@@ -126,6 +127,9 @@ export class DuckDBQueryEngine implements QueryEngine {
       // readOnlyQuery refuses current_setting() and the system catalog
       if (allowed.size > 0) {
         await connection.run(`SET allowed_paths = ${pathList([...allowed])}`);
+      }
+      for (const statement of valueGuardStatements(this.maxResultBytes)) {
+        await connection.run(statement);
       }
       await connection.run('SET enable_external_access = false');
       await connection.run('SET lock_configuration = true');
