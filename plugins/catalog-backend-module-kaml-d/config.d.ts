@@ -1,6 +1,56 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 
 export interface Config {
+  /** KAML-D settings shared by the catalog module and the KAML-D backend. */
+  kamlD?: {
+    /**
+     * Who may bind a Dataset to storage. A Dataset's `spec.location` (a folder `s3://…`,
+     * `file://…` or a table `trino://catalog/schema/table`) is bound to it only when an admin
+     * mapping names it, its catalog origin is trusted, or KAML-D discovery emitted it for the
+     * folder or table it found (uploads and registrations arrive that way). One location, one
+     * Dataset: precedence is mapping, then trusted origin, then discovery, then the entity ref
+     * that sorts first. The catalog rejects every other Dataset that claims a location (naming
+     * the rightful dataset and owner), and the KAML-D backend serves no data of one.
+     * @visibility backend
+     */
+    bindings?: {
+      /**
+       * Catalog locations whose entities an admin vouches for: their Datasets bind the
+       * locations they name, and their entities may carry fields that act with the portal's
+       * authority (such as verbatim `kaml-d.io/promql-*` queries). Compared with the entity's
+       * `backstage.io/managed-by-origin-location`, which the catalog writes: the location that
+       * was registered (for `catalog.locations`, the entry itself; `file` targets are resolved
+       * against the backend's working directory as the catalog resolves them). Everything a
+       * trusted location references is trusted too. Locations registered through the catalog
+       * API or UI and template output are never trusted unless listed here.
+       * @visibility backend
+       */
+      trustedOrigins?: Array<{
+        /** Location type, such as `file` or `url`. */
+        type: string;
+        /** Location target, as in `catalog.locations`. */
+        target: string;
+      }>;
+      /**
+       * Admin bindings of one location to one Dataset, which take precedence over trusted
+       * origins and discovery. Mappings may not overlap each other.
+       * @visibility backend
+       */
+      mappings?: Array<{
+        /** The Dataset, such as `dataset:default/ledger` (kind and namespace may be left out). */
+        entityRef: string;
+        /** The folder or table, such as `s3://warehouse/finance/ledger/` or `trino://hive/finance/ledger`. */
+        location: string;
+        /** The owner the Dataset must name, such as `group:default/finance`; otherwise it is rejected. */
+        owner: string;
+        /** When set, the Dataset must also come from this catalog location. */
+        origin?: {
+          type: string;
+          target: string;
+        };
+      }>;
+    };
+  };
   catalog?: {
     providers?: {
       /** KAML-D dataset discovery. */

@@ -7,6 +7,7 @@
 
 export { catalogModuleKamlD as default } from './module';
 export { KamlDEntitiesProcessor } from './processor';
+export type { KamlDEntitiesProcessorOptions } from './processor';
 export * from './providers';
 export {
   inferDelimitedSchema,

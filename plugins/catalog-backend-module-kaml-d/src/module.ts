@@ -7,8 +7,16 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  createBindingHolderCache,
+  readDatasetBindingPolicy,
+} from '@kaml-d/plugin-kaml-d-node';
 import { KamlDEntitiesProcessor } from './processor';
 import { ObjectStoreDatasetProvider, TrinoDatasetProvider } from './providers';
+import { listDatasetsForBindings } from './providers/entities';
+
+/** How long the processor reuses the list of location holders. */
+const BINDING_HOLDERS_TTL_MS = 15_000;
 
 /**
  * The KAML-D catalog module: adds the Dataset and Model kinds to the catalog and discovers
@@ -16,7 +24,7 @@ import { ObjectStoreDatasetProvider, TrinoDatasetProvider } from './providers';
  *
  * @remarks
  *
- * Registers {@link KamlDEntitiesProcessor}, one {@link ObjectStoreDatasetProvider} per
+ * Registers {@link KamlDEntitiesProcessor} with the storage binding rule of `kamlD.bindings`, one {@link ObjectStoreDatasetProvider} per
  * `catalog.providers.kamlD.objectStore` entry (applying upload events from the
  * `kaml-d.datasets` topic at once) and one {@link TrinoDatasetProvider} per
  * `catalog.providers.kamlD.trino` entry.
@@ -46,8 +54,19 @@ export const catalogModuleKamlD = createBackendModule({
         catalog,
         events,
       }) {
-        catalogProcessing.addProcessor(new KamlDEntitiesProcessor());
-        const shared = { logger, scheduler, auth, catalog };
+        const bindingPolicy = readDatasetBindingPolicy(config);
+        const holders = createBindingHolderCache({
+          policy: bindingPolicy,
+          list: () => listDatasetsForBindings(catalog, auth),
+          ttlMs: BINDING_HOLDERS_TTL_MS,
+        });
+        catalogProcessing.addProcessor(
+          new KamlDEntitiesProcessor({
+            bindingPolicy,
+            bindingHolders: maxAgeMs => holders.holders(maxAgeMs),
+          }),
+        );
+        const shared = { logger, scheduler, auth, catalog, bindingPolicy };
         catalogProcessing.addEntityProvider(
           ObjectStoreDatasetProvider.fromConfig(config, { ...shared, events }),
         );

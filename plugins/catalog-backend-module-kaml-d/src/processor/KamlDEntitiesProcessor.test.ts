@@ -7,14 +7,38 @@ import {
   DatasetEntityV1alpha1,
   ModelEntityV1alpha1,
 } from '@kaml-d/plugin-kaml-d-common';
+import { ConfigReader } from '@backstage/config';
+import {
+  originLocationRef,
+  readDatasetBindingPolicy,
+} from '@kaml-d/plugin-kaml-d-node';
 import { KamlDEntitiesProcessor } from './KamlDEntitiesProcessor';
 
 const location: LocationSpec = { type: 'file', target: 'catalog/models.yaml' };
+/** The datasets below come from a catalog file the admin trusts to bind storage. */
+const SEED = originLocationRef('file', 'catalog/all.yaml');
+const bindingPolicy = readDatasetBindingPolicy(
+  new ConfigReader({
+    kamlD: {
+      bindings: {
+        trustedOrigins: [{ type: 'file', target: 'catalog/all.yaml' }],
+      },
+    },
+  }),
+  {},
+);
 
 const dataset: DatasetEntityV1alpha1 = {
   apiVersion: 'kaml-d.io/v1alpha1',
   kind: 'Dataset',
-  metadata: { name: 'traffic-counts', namespace: 'default' },
+  metadata: {
+    name: 'traffic-counts',
+    namespace: 'default',
+    annotations: {
+      'backstage.io/managed-by-location': SEED,
+      'backstage.io/managed-by-origin-location': SEED,
+    },
+  },
   spec: {
     owner: 'data-engineering',
     lifecycle: 'production',
@@ -46,7 +70,7 @@ const model: ModelEntityV1alpha1 = {
 };
 
 async function relationsOf(entity: Entity): Promise<string[]> {
-  const processor = new KamlDEntitiesProcessor();
+  const processor = new KamlDEntitiesProcessor({ bindingPolicy });
   const emitted: CatalogProcessorResult[] = [];
   const result = await processor.postProcessEntity(entity, location, r =>
     emitted.push(r),

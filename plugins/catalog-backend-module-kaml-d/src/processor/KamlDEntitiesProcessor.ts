@@ -26,6 +26,39 @@ import {
   RELATION_TRAINED_ON,
   RELATION_TRAINING_DATA_OF,
 } from '@kaml-d/plugin-kaml-d-common';
+import {
+  checkDatasetBinding,
+  DatasetBindingHolder,
+  DatasetBindingPolicy,
+} from '@kaml-d/plugin-kaml-d-node';
+
+/**
+ * Options of {@link KamlDEntitiesProcessor}.
+ *
+ * @public
+ */
+export interface KamlDEntitiesProcessorOptions {
+  /**
+   * The storage binding rule's configuration (`readDatasetBindingPolicy`). Without it no
+   * Dataset is bound to storage, so every Dataset is rejected.
+   */
+  bindingPolicy?: DatasetBindingPolicy;
+  /**
+   * The current holders of locations (bound Datasets and admin mappings), read at most
+   * `maxAgeMs` ago when given; none by default.
+   */
+  bindingHolders?: (maxAgeMs?: number) => Promise<DatasetBindingHolder[]>;
+}
+
+/** How old the holders may be when a rejection is about to say that nobody holds a location. */
+const FRESH_HOLDERS_MS = 1_000;
+
+const NO_BINDINGS: DatasetBindingPolicy = {
+  storage: { s3Adapter: 'file', fileRoot: '/' },
+  trustedOrigins: new Set(),
+  mappings: [],
+  discovery: new Map(),
+};
 
 /** One relation field of a kind: where the refs are, what they default to, what they may be. */
 interface RelationField {
@@ -48,9 +81,24 @@ interface RelationField {
  * - `servedBy`/`serves` from a Model's `spec.serving.servedBy` (Component by default; Component
  *   or API).
  *
+ * A Dataset is rejected (a processing error; the catalog does not store it) unless the storage
+ * binding rule binds its `spec.location` to it and no other Dataset holds an overlapping
+ * location with precedence (`checkDatasetBinding` of `@kaml-d/plugin-kaml-d-node`); the error
+ * names the location's rightful dataset and owner.
+ *
  * @public
  */
 export class KamlDEntitiesProcessor implements CatalogProcessor {
+  private readonly bindingPolicy: DatasetBindingPolicy;
+  private readonly bindingHolders: (
+    maxAgeMs?: number,
+  ) => Promise<DatasetBindingHolder[]>;
+
+  constructor(options: KamlDEntitiesProcessorOptions = {}) {
+    this.bindingPolicy = options.bindingPolicy ?? NO_BINDINGS;
+    this.bindingHolders = options.bindingHolders ?? (async () => []);
+  }
+
   private readonly validators = [
     { kind: 'Dataset', validator: datasetEntityV1alpha1Validator },
     { kind: 'Model', validator: modelEntityV1alpha1Validator },
@@ -82,6 +130,9 @@ export class KamlDEntitiesProcessor implements CatalogProcessor {
     _location: LocationSpec,
     emit: CatalogProcessorEmit,
   ): Promise<Entity> {
+    if (isDatasetEntity(entity)) {
+      await this.checkBinding(entity);
+    }
     const fields = this.relationFields(entity);
     if (!fields.length) {
       return entity;
@@ -107,6 +158,23 @@ export class KamlDEntitiesProcessor implements CatalogProcessor {
       });
     }
     return entity;
+  }
+
+  private async checkBinding(entity: Entity): Promise<void> {
+    let decision = checkDatasetBinding(
+      entity,
+      this.bindingPolicy,
+      await this.bindingHolders(),
+    );
+    if (!decision.allowed && !decision.holder) {
+      // name the rightful holder even if it was bound since the holders were last read
+      decision = checkDatasetBinding(
+        entity,
+        this.bindingPolicy,
+        await this.bindingHolders(FRESH_HOLDERS_MS),
+      );
+    }
+    if (!decision.allowed) throw new InputError(decision.message);
   }
 
   private relationFields(entity: Entity): RelationField[] {

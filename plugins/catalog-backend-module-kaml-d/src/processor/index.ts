@@ -1,1 +1,2 @@
 export { KamlDEntitiesProcessor } from './KamlDEntitiesProcessor';
+export type { KamlDEntitiesProcessorOptions } from './KamlDEntitiesProcessor';

@@ -20,9 +20,12 @@ import {
   isDatasetEntity,
 } from '@kaml-d/plugin-kaml-d-common';
 import {
+  DatasetBindingPolicy,
   DatasetUploadedEvent,
   FileStorageAdapter,
+  KAML_D_OBJECT_STORE_PROVIDER_TYPE,
   KAML_D_DATASET_EVENTS_TOPIC,
+  readDatasetBindingPolicy,
   readStorageConfig,
   S3StorageAdapter,
   StorageAdapter,
@@ -54,7 +57,7 @@ import {
 /** Name of the manifest the upload route writes beside a dataset's files. */
 export const DATASET_MANIFEST_NAME = 'catalog-info.yaml';
 /** Type part of the provider names (`kaml-d-object-store:<id>`). */
-export const OBJECT_STORE_PROVIDER_TYPE = 'kaml-d-object-store';
+export const OBJECT_STORE_PROVIDER_TYPE = KAML_D_OBJECT_STORE_PROVIDER_TYPE;
 /** Largest manifest read (a manifest is a few kilobytes). */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 
@@ -62,7 +65,7 @@ const MAX_MANIFEST_BYTES = 1024 * 1024;
 export interface ObjectStoreScanResult {
   /** Entities emitted. */
   datasets: number;
-  /** Prefixes skipped because a catalog entity already declares their location. */
+  /** Prefixes skipped because an admin-bound Dataset (mapping, trusted origin) declares them. */
   declared: number;
   /** Prefixes that failed (logged) and were left out. */
   failed: number;
@@ -81,6 +84,8 @@ export interface ObjectStoreDatasetProviderOptions {
   events?: EventsService;
   /** The store to list; by default the one configured under `kamlD.storage` (`file` or `s3`). */
   adapter?: StorageAdapter;
+  /** The storage binding rule; by default read from the same configuration. */
+  bindingPolicy?: DatasetBindingPolicy;
 }
 
 /**
@@ -90,8 +95,9 @@ export interface ObjectStoreDatasetProviderOptions {
  * read of a CSV/TSV/JSON lines head or a Parquet footer). A `catalog-info.yaml` manifest in the
  * folder (written by the upload route) supplies the entity, completed with those figures.
  *
- * Folders whose location a catalog entity from elsewhere already declares (such as
- * `catalog/datasets.yaml`) are skipped, so a dataset is never in the catalog twice.
+ * Folders that an admin-bound Dataset declares (an entry of `kamlD.bindings.mappings`, or an
+ * entity from a trusted origin such as `catalog/datasets.yaml`) are skipped, so a dataset is never
+ * in the catalog twice; an entity from any other source never makes discovery back off.
  *
  * @public
  */
@@ -106,6 +112,10 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     const entries = readObjectStoreProviderConfigs(config);
     if (entries.length === 0) return [];
     const adapterFor = storageAdapterFactory(config, options.adapter);
+    const deps = {
+      ...options,
+      bindingPolicy: options.bindingPolicy ?? readDatasetBindingPolicy(config),
+    };
     return entries.map(entry => {
       const taskRunner =
         options.schedule ??
@@ -119,7 +129,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
         entry,
         adapterFor(entry.bucket),
         taskRunner,
-        options,
+        deps,
       );
     });
   }
@@ -128,7 +138,9 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     private readonly config: ObjectStoreProviderConfig,
     private readonly adapter: StorageAdapter,
     private readonly taskRunner: SchedulerServiceTaskRunner,
-    private readonly deps: ObjectStoreDatasetProviderOptions,
+    private readonly deps: ObjectStoreDatasetProviderOptions & {
+      bindingPolicy: DatasetBindingPolicy;
+    },
   ) {
     this.logger = deps.logger.child({ target: this.getProviderName() });
   }
@@ -172,7 +184,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     const declared = await declaredDatasetLocations(
       this.deps.catalog,
       this.deps.auth,
-      this.getProviderName(),
+      this.deps.bindingPolicy,
     );
     const top = await this.adapter.listLevel(bucket, prefix);
     const candidates = top.prefixes.filter(
@@ -245,7 +257,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
       const declared = await declaredDatasetLocations(
         this.deps.catalog,
         this.deps.auth,
-        this.getProviderName(),
+        this.deps.bindingPolicy,
       );
       if (declared.has(normaliseLocation(this.locationOf(datasetPrefix)))) {
         return;

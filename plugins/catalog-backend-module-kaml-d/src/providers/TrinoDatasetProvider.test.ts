@@ -5,6 +5,7 @@ import {
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { originLocationRef } from '@kaml-d/plugin-kaml-d-node';
 import { TrinoDatasetProvider } from './TrinoDatasetProvider';
 import { columnsQuery, quoteIdentifier, schemasQuery } from './trinoSql';
 
@@ -45,9 +46,21 @@ class RecordingConnection implements EntityProviderConnection {
   async refresh() {}
 }
 
-function create(entry: Record<string, unknown>, trino = fakeTrino()) {
+/** Where the admin's own catalog file is read from (a trusted origin in the config below). */
+const SEED = originLocationRef('file', 'catalog/all.yaml');
+
+function create(
+  entry: Record<string, unknown>,
+  trino = fakeTrino(),
+  origin = SEED,
+) {
   const [provider] = TrinoDatasetProvider.fromConfig(
     new ConfigReader({
+      kamlD: {
+        bindings: {
+          trustedOrigins: [{ type: 'file', target: 'catalog/all.yaml' }],
+        },
+      },
       catalog: {
         providers: {
           kamlD: {
@@ -71,7 +84,13 @@ function create(entry: Record<string, unknown>, trino = fakeTrino()) {
           {
             apiVersion: 'kaml-d.io/v1alpha1',
             kind: 'Dataset',
-            metadata: { name: 'declared-traffic' },
+            metadata: {
+              name: 'declared-traffic',
+              annotations: {
+                'backstage.io/managed-by-location': origin,
+                'backstage.io/managed-by-origin-location': origin,
+              },
+            },
             spec: {
               owner: 'x',
               lifecycle: 'production',
@@ -136,6 +155,20 @@ describe('TrinoDatasetProvider', () => {
       },
     });
     expect(entities[1].spec?.location).toBe("trino://hive/o'neil/t");
+  });
+
+  it('attack: a Dataset from an untrusted location does not make discovery skip a table', async () => {
+    const { provider } = create(
+      { schemas: ['kaml'] },
+      fakeTrino(),
+      'url:https://git.example.com/mallory/catalog-info.yaml',
+    );
+    const connection = new RecordingConnection();
+    await provider.connect(connection);
+    await expect(provider.refresh()).resolves.toMatchObject({
+      datasets: 2,
+      declared: 0,
+    });
   });
 
   it('sends no schema listing when the schemas are configured', async () => {

@@ -16,6 +16,11 @@ import {
   ANNOTATION_KAML_D_TRINO_TABLE,
   DatasetColumn,
 } from '@kaml-d/plugin-kaml-d-common';
+import {
+  DatasetBindingPolicy,
+  KAML_D_TRINO_PROVIDER_TYPE,
+  readDatasetBindingPolicy,
+} from '@kaml-d/plugin-kaml-d-node';
 import { Client } from 'presto-client';
 import {
   readTrinoProviderConfigs,
@@ -31,7 +36,7 @@ import {
 import { columnsQuery, schemasQuery } from './trinoSql';
 
 /** Type part of the provider names (`kaml-d-trino:<id>`). */
-export const TRINO_PROVIDER_TYPE = 'kaml-d-trino';
+export const TRINO_PROVIDER_TYPE = KAML_D_TRINO_PROVIDER_TYPE;
 /**
  * Format given to table datasets: information_schema does not say how a table is stored, and
  * the query engines read `trino://` datasets as tables whatever their format.
@@ -51,6 +56,8 @@ export interface TrinoDatasetProviderOptions {
   schedule?: SchedulerServiceTaskRunner;
   /** Runs statements instead of a `presto-client` connection (tests). */
   runner?: (config: TrinoProviderConfig) => TrinoStatementRunner;
+  /** The storage binding rule; by default read from the same configuration. */
+  bindingPolicy?: DatasetBindingPolicy;
 }
 
 /** What one scan did. */
@@ -65,7 +72,8 @@ export interface TrinoScanResult {
 /**
  * Discovers Trino tables as Dataset entities (`trino://catalog/schema/table`) with their columns
  * and types: one `information_schema.columns` query per schema (never one per table), plus one
- * `information_schema.schemata` query when the entry does not list its schemas.
+ * `information_schema.schemata` query when the entry does not list its schemas. Tables an
+ * admin-bound Dataset declares (mapping, trusted origin) are skipped.
  *
  * @public
  */
@@ -77,6 +85,10 @@ export class TrinoDatasetProvider implements EntityProvider {
     config: Config,
     options: TrinoDatasetProviderOptions,
   ): TrinoDatasetProvider[] {
+    const deps = {
+      ...options,
+      bindingPolicy: options.bindingPolicy ?? readDatasetBindingPolicy(config),
+    };
     return readTrinoProviderConfigs(config).map(entry => {
       const taskRunner =
         options.schedule ??
@@ -85,7 +97,7 @@ export class TrinoDatasetProvider implements EntityProvider {
         throw new Error('TrinoDatasetProvider needs a scheduler or a schedule');
       }
       const runner = options.runner?.(entry) ?? prestoRunner(entry);
-      return new TrinoDatasetProvider(entry, runner, taskRunner, options);
+      return new TrinoDatasetProvider(entry, runner, taskRunner, deps);
     });
   }
 
@@ -93,7 +105,9 @@ export class TrinoDatasetProvider implements EntityProvider {
     private readonly config: TrinoProviderConfig,
     private readonly run: TrinoStatementRunner,
     private readonly taskRunner: SchedulerServiceTaskRunner,
-    private readonly deps: TrinoDatasetProviderOptions,
+    private readonly deps: TrinoDatasetProviderOptions & {
+      bindingPolicy: DatasetBindingPolicy;
+    },
   ) {
     this.logger = deps.logger.child({ target: this.getProviderName() });
   }
@@ -141,7 +155,7 @@ export class TrinoDatasetProvider implements EntityProvider {
     const declared = await declaredDatasetLocations(
       this.deps.catalog,
       this.deps.auth,
-      this.getProviderName(),
+      this.deps.bindingPolicy,
     );
     const entities: DeferredEntity[] = [];
     let skipped = 0;

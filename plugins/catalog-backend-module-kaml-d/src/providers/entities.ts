@@ -14,6 +14,12 @@ import {
   DATASET_FORMATS,
   KAML_D_API_VERSION,
 } from '@kaml-d/plugin-kaml-d-common';
+import {
+  bindingHolders,
+  canonicalLocation,
+  DatasetBindingPolicy,
+  locationsOverlap,
+} from '@kaml-d/plugin-kaml-d-node';
 import { createHash } from 'node:crypto';
 
 /** Total bytes of a discovered dataset's objects, from the listing. */
@@ -114,29 +120,51 @@ export function discoveredEntity(
   };
 }
 
+/** The fields of Dataset entities the storage binding rule reads. */
+const BINDING_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.annotations',
+  'spec.location',
+  'spec.owner',
+];
+
+/** Every Dataset entity of the catalog with the fields the binding rule reads. */
+export async function listDatasetsForBindings(
+  catalog: CatalogService,
+  auth: AuthService,
+): Promise<Entity[]> {
+  const { items } = await catalog.getEntities(
+    { filter: { kind: DATASET_KIND }, fields: BINDING_FIELDS },
+    { credentials: await auth.getOwnServiceCredentials() },
+  );
+  return items as Entity[];
+}
+
 /**
- * Locations of Dataset entities that are declared elsewhere (in catalog-info files, or by
- * another provider): discovery skips them, so a dataset is never in the catalog twice.
+ * Locations that a Dataset bound by an admin declares (an admin mapping, or an entity from a
+ * trusted origin such as `catalog/datasets.yaml`): discovery skips every folder or table that
+ * overlaps one, so a dataset is never in the catalog twice. Entities from untrusted sources
+ * declare nothing (discovery never backs off for them; the processor rejects them), and
+ * discovered datasets are not declarations either (the processor orders those by entity ref).
  */
 export async function declaredDatasetLocations(
   catalog: CatalogService,
   auth: AuthService,
-  providerName: string,
-): Promise<Set<string>> {
-  const { items } = await catalog.getEntities(
-    {
-      filter: { kind: DATASET_KIND },
-      fields: ['spec.location', `metadata.annotations`],
+  policy: DatasetBindingPolicy,
+): Promise<{ has(location: string): boolean }> {
+  const declared = bindingHolders(
+    await listDatasetsForBindings(catalog, auth),
+    policy,
+  ).filter(holder => holder.source !== 'discovery');
+  return {
+    has(location) {
+      const canonical = canonicalLocation(location, policy.storage);
+      return (
+        canonical !== undefined &&
+        declared.some(holder => locationsOverlap(holder.location, canonical))
+      );
     },
-    { credentials: await auth.getOwnServiceCredentials() },
-  );
-  const declared = new Set<string>();
-  for (const entity of items as Entity[]) {
-    const discoveredBy =
-      entity.metadata?.annotations?.[ANNOTATION_KAML_D_DISCOVERED_BY];
-    const location = entity.spec?.location;
-    if (discoveredBy === providerName || typeof location !== 'string') continue;
-    declared.add(normaliseLocation(location));
-  }
-  return declared;
+  };
 }

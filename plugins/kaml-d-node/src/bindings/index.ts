@@ -17,3 +17,9 @@ export type {
 } from './policy';
 export { bindingOf, DATASET_BINDING_PRECEDENCE, isTrustedOrigin } from './rule';
 export type { DatasetBinding, DatasetBindingSource } from './rule';
+export {
+  bindingHolders,
+  checkDatasetBinding,
+  createBindingHolderCache,
+} from './check';
+export type { DatasetBindingDecision, DatasetBindingHolder } from './check';
