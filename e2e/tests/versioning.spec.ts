@@ -77,7 +77,9 @@ test('snapshot a dataset, change it, diff, register a model version on the first
     const row = page
       .getByRole('row')
       .filter({ has: page.getByRole('checkbox', { name: `select ${first}` }) });
-    await expect(row.getByRole('cell', { name: 'hardlink' })).toBeVisible();
+    await expect(
+      row.getByRole('cell', { name: 'content-addressed' }),
+    ).toBeVisible();
   });
 
   await test.step('change the dataset: upload a second file with a new column', async () => {

@@ -7,12 +7,19 @@ import { DatasetColumnType } from './api';
  * - `version-ids`: the bucket keeps versions; the manifest records each object's version id and
  *   nothing is copied.
  * - `copy`: objects were copied server-side into a snapshot prefix (bucket without versioning).
- * - `hardlink`: files were hard-linked (or copied when linking is impossible) into a snapshot
- *   folder of the file store.
+ * - `content-addressed`: each file was copied (cloned copy-on-write where the file system can)
+ *   into a read-only blob named by the sha256 of its bytes; unchanged files share the blob of an
+ *   earlier snapshot. Nothing is shared with the live files (the file store).
+ * - `hardlink`: snapshots taken before `content-addressed` existed: files hard-linked into a
+ *   snapshot folder. Still readable and restorable (by copy); no new snapshot uses it.
  *
  * @public
  */
-export type DatasetSnapshotMethod = 'version-ids' | 'copy' | 'hardlink';
+export type DatasetSnapshotMethod =
+  | 'version-ids'
+  | 'copy'
+  | 'content-addressed'
+  | 'hardlink';
 
 /**
  * One object of a snapshot's manifest.
@@ -27,8 +34,15 @@ export interface DatasetSnapshotObject {
   etag?: string;
   /** Object version id on a versioned bucket (`version-ids` snapshots). */
   versionId?: string;
-  /** Where the frozen copy lives (`copy` and `hardlink` snapshots): bucket-relative key. */
+  /**
+   * Where the frozen copy lives (`copy`, `content-addressed` and `hardlink` snapshots):
+   * bucket-relative key.
+   */
   storedKey?: string;
+  /** Hex sha256 of the frozen bytes (`content-addressed` snapshots). */
+  sha256?: string;
+  /** ISO 8601 modification time of the object when frozen (`content-addressed` snapshots). */
+  lastModified?: string;
 }
 
 /**

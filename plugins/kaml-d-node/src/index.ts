@@ -77,11 +77,8 @@ export type {
   KamlDClusterSource,
 } from './kubernetes/clusterAccess';
 export {
-  bindingHolders,
   bindingOf,
   canonicalLocation,
-  checkDatasetBinding,
-  createBindingHolderCache,
   DATASET_BINDING_PRECEDENCE,
   formatCanonicalLocation,
   isTrustedOrigin,
@@ -95,8 +92,6 @@ export type {
   BindingStorage,
   CanonicalLocation,
   DatasetBinding,
-  DatasetBindingDecision,
-  DatasetBindingHolder,
   DatasetBindingMapping,
   DatasetBindingPolicy,
   DatasetBindingSource,

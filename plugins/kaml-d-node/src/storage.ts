@@ -19,6 +19,22 @@ export interface StorageObjectInfo {
 }
 
 /**
+ * What {@link StorageAdapter.freeze} froze.
+ *
+ * @public
+ */
+export interface StorageFrozenObject {
+  /** Bucket-relative key of the frozen, content-addressed copy. */
+  storedKey: string;
+  /** Hex sha256 of the frozen bytes. */
+  sha256: string;
+  /** Size, ETag and modification time of the source while its bytes were read. */
+  size: number;
+  etag: string;
+  lastModified: Date;
+}
+
+/**
  * Options of {@link StorageAdapter.copy}.
  *
  * @public
@@ -144,7 +160,7 @@ export interface StorageAdapter {
   check(): Promise<void>;
   /**
    * Copies an object inside a bucket without moving its bytes through the backend (S3
-   * CopyObject; a hard link or file copy on a local store). Overwrites `dstKey`.
+   * CopyObject; a file copy on a local store). Overwrites `dstKey`.
    */
   copy?(
     bucket: string,
@@ -153,12 +169,29 @@ export interface StorageAdapter {
     options?: StorageCopyOptions,
   ): Promise<void>;
   /**
-   * Freezes an object under another key as cheaply as the store allows: a hard link on a local
-   * store (a copy when linking is impossible), which keeps the object's ETag. Restores use it too,
-   * to put a frozen object back. The source must not be modified in place later; the file
-   * adapter's writes replace files by rename, so links keep the old bytes.
+   * Freezes an object for a snapshot into a content-addressed area under `folder` (such as
+   * `.kaml-d-snapshots/blobs/`) and answers where it went and the sha256 of its bytes. The frozen
+   * copy must share nothing writable with the live object (on a local store: no hard link, but a
+   * copy-on-write clone or a copy), so no later write to the live object, in place or not, reaches
+   * it; an object with bytes frozen before reuses that copy. The size, ETag and time answered are
+   * the source's while its bytes were read.
    */
-  link?(bucket: string, srcKey: string, dstKey: string): Promise<void>;
+  freeze?(
+    bucket: string,
+    srcKey: string,
+    folder: string,
+  ): Promise<StorageFrozenObject>;
+  /**
+   * Puts a frozen object back under `dstKey` as a new object of its own (never the frozen copy
+   * itself, so writes to the restored object do not reach the snapshot), with `lastModified` as
+   * its time where the store lets it be set. Replaces `dstKey` atomically.
+   */
+  thaw?(
+    bucket: string,
+    storedKey: string,
+    dstKey: string,
+    options?: { lastModified?: Date },
+  ): Promise<void>;
   /** Deletes objects; keys that do not exist are ignored. */
   remove?(bucket: string, keys: string[]): Promise<void>;
   /** Whether the bucket keeps object versions (S3 bucket versioning `Enabled`). */

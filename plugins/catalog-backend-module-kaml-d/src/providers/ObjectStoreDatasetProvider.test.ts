@@ -12,7 +12,6 @@ import {
   DatasetUploadedEvent,
   FileStorageAdapter,
   KAML_D_DATASET_EVENTS_TOPIC,
-  originLocationRef,
 } from '@kaml-d/plugin-kaml-d-node';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,20 +21,10 @@ import { ObjectStoreDatasetProvider } from './ObjectStoreDatasetProvider';
 
 const bucket = 'kaml-datasets';
 
-/** Where the admin's own catalog file is read from (a trusted origin in the config below). */
-const SEED = originLocationRef('file', 'catalog/all.yaml');
-const HOSTILE = 'url:https://git.example.com/mallory/catalog-info.yaml';
-
 const declared: Entity = {
   apiVersion: 'kaml-d.io/v1alpha1',
   kind: 'Dataset',
-  metadata: {
-    name: 'finance-transactions',
-    annotations: {
-      'backstage.io/managed-by-location': SEED,
-      'backstage.io/managed-by-origin-location': SEED,
-    },
-  },
+  metadata: { name: 'finance-transactions' },
   spec: {
     owner: 'data-engineering',
     lifecycle: 'production',
@@ -114,13 +103,8 @@ describe('ObjectStoreDatasetProvider', () => {
 
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  function create(events?: EventsService, entities: Entity[] = [declared]) {
+  function create(events?: EventsService) {
     const config = new ConfigReader({
-      kamlD: {
-        bindings: {
-          trustedOrigins: [{ type: 'file', target: 'catalog/all.yaml' }],
-        },
-      },
       catalog: {
         providers: {
           kamlD: {
@@ -138,7 +122,7 @@ describe('ObjectStoreDatasetProvider', () => {
     const [provider] = ObjectStoreDatasetProvider.fromConfig(config, {
       logger: mockServices.logger.mock(),
       auth: mockServices.auth(),
-      catalog: catalogServiceMock({ entities }),
+      catalog: catalogServiceMock({ entities: [declared] }),
       schedule,
       events,
       adapter: new FileStorageAdapter(root),
@@ -153,45 +137,6 @@ describe('ObjectStoreDatasetProvider', () => {
     expect(schedule.run).toHaveBeenCalledWith(
       expect.objectContaining({ id: 'kaml-d-object-store:local:refresh' }),
     );
-  });
-
-  it('attack: a Dataset from an untrusted location does not make discovery back off from a folder', async () => {
-    const squatter: Entity = {
-      ...declared,
-      metadata: {
-        name: 'mine',
-        annotations: {
-          'backstage.io/managed-by-location': HOSTILE,
-          'backstage.io/managed-by-origin-location': HOSTILE,
-        },
-      },
-      spec: { ...declared.spec, location: 's3://kaml-datasets/clickstream' },
-    };
-    const provider = create(undefined, [squatter]);
-    const connection = new RecordingConnection();
-    await provider.connect(connection);
-    const result = await provider.refresh();
-    expect(result).toEqual({ datasets: 3, declared: 0, failed: 0 });
-    const mutation = connection.mutations[0];
-    if (mutation.type !== 'full') throw new Error('expected a full mutation');
-    expect(mutation.entities.map(e => e.entity.spec?.location)).toContain(
-      's3://kaml-datasets/clickstream/',
-    );
-  });
-
-  it('defers to an admin-bound Dataset that claims a folder, however it spells it, or the bucket root', async () => {
-    for (const [location, skipped] of [
-      ['s3://KAML-DATASETS//finance-transactions', 1],
-      ['s3://kaml-datasets/', 5],
-    ] as const) {
-      const provider = create(undefined, [
-        { ...declared, spec: { ...declared.spec, location } },
-      ]);
-      await provider.connect(new RecordingConnection());
-      await expect(provider.refresh()).resolves.toMatchObject({
-        declared: skipped,
-      });
-    }
   });
 
   it('emits one Dataset per folder with format, figures and inferred schema, skipping declared ones', async () => {
@@ -290,6 +235,59 @@ describe('ObjectStoreDatasetProvider', () => {
         ],
       },
     });
+  });
+
+  it('attack: never discovers the snapshot store or another dot-folder as a Dataset', async () => {
+    // a snapshot was taken: its blobs (as the file store freezes them) and a copy-mode folder
+    const adapter = new FileStorageAdapter(root);
+    await adapter.freeze(
+      bucket,
+      'finance-transactions/2024-q1.csv',
+      '.kaml-d-snapshots/blobs/',
+    );
+    write(
+      root,
+      '.kaml-d-snapshots/default/finance/snap-20261126t070102z-3f9a1c/2024-q1.csv',
+      'a,b\n1,2\n',
+    );
+    write(root, '.kaml-partial-0a1b/part.csv', 'a,b\n1,2\n');
+    write(root, '.staging/part.csv', 'a,b\n1,2\n');
+    const events = localEvents();
+    const provider = create(events);
+    const connection = new RecordingConnection();
+    await provider.connect(connection);
+    const result = await provider.refresh();
+    expect(result).toEqual({ datasets: 2, declared: 1, failed: 0 });
+    const mutation = connection.mutations[0];
+    if (mutation.type !== 'full') throw new Error('expected a full mutation');
+    expect(
+      mutation.entities.map((e: DeferredEntity) => e.entity.spec?.location),
+    ).toEqual(
+      [
+        's3://kaml-datasets/Traffic Counts/',
+        's3://kaml-datasets/clickstream/',
+      ].sort(),
+    );
+
+    // nor from an upload event that names a manifest in it
+    const entity = manifest(
+      'snapshots',
+      's3://kaml-datasets/.kaml-d-snapshots/',
+    );
+    write(root, '.kaml-d-snapshots/catalog-info.yaml', stringify(entity));
+    await events.publish({
+      topic: KAML_D_DATASET_EVENTS_TOPIC,
+      eventPayload: {
+        action: 'uploaded',
+        entity,
+        location: 's3://kaml-datasets/.kaml-d-snapshots/',
+        bucket,
+        manifestKey: '.kaml-d-snapshots/catalog-info.yaml',
+        keys: ['x.csv'],
+        uploadedBy: 'user:default/mallory',
+      },
+    });
+    expect(connection.mutations).toHaveLength(1);
   });
 
   it('adds an uploaded dataset as a delta when its event arrives', async () => {

@@ -20,12 +20,10 @@ import {
   isDatasetEntity,
 } from '@kaml-d/plugin-kaml-d-common';
 import {
-  DatasetBindingPolicy,
   DatasetUploadedEvent,
   FileStorageAdapter,
-  KAML_D_OBJECT_STORE_PROVIDER_TYPE,
+  isHiddenDatasetFolder,
   KAML_D_DATASET_EVENTS_TOPIC,
-  readDatasetBindingPolicy,
   readStorageConfig,
   S3StorageAdapter,
   StorageAdapter,
@@ -57,7 +55,7 @@ import {
 /** Name of the manifest the upload route writes beside a dataset's files. */
 export const DATASET_MANIFEST_NAME = 'catalog-info.yaml';
 /** Type part of the provider names (`kaml-d-object-store:<id>`). */
-export const OBJECT_STORE_PROVIDER_TYPE = KAML_D_OBJECT_STORE_PROVIDER_TYPE;
+export const OBJECT_STORE_PROVIDER_TYPE = 'kaml-d-object-store';
 /** Largest manifest read (a manifest is a few kilobytes). */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 
@@ -65,7 +63,7 @@ const MAX_MANIFEST_BYTES = 1024 * 1024;
 export interface ObjectStoreScanResult {
   /** Entities emitted. */
   datasets: number;
-  /** Prefixes skipped because an admin-bound Dataset (mapping, trusted origin) declares them. */
+  /** Prefixes skipped because a catalog entity already declares their location. */
   declared: number;
   /** Prefixes that failed (logged) and were left out. */
   failed: number;
@@ -84,8 +82,6 @@ export interface ObjectStoreDatasetProviderOptions {
   events?: EventsService;
   /** The store to list; by default the one configured under `kamlD.storage` (`file` or `s3`). */
   adapter?: StorageAdapter;
-  /** The storage binding rule; by default read from the same configuration. */
-  bindingPolicy?: DatasetBindingPolicy;
 }
 
 /**
@@ -95,9 +91,8 @@ export interface ObjectStoreDatasetProviderOptions {
  * read of a CSV/TSV/JSON lines head or a Parquet footer). A `catalog-info.yaml` manifest in the
  * folder (written by the upload route) supplies the entity, completed with those figures.
  *
- * Folders that an admin-bound Dataset declares (an entry of `kamlD.bindings.mappings`, or an
- * entity from a trusted origin such as `catalog/datasets.yaml`) are skipped, so a dataset is never
- * in the catalog twice; an entity from any other source never makes discovery back off.
+ * Folders whose location a catalog entity from elsewhere already declares (such as
+ * `catalog/datasets.yaml`) are skipped, so a dataset is never in the catalog twice.
  *
  * @public
  */
@@ -112,10 +107,6 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     const entries = readObjectStoreProviderConfigs(config);
     if (entries.length === 0) return [];
     const adapterFor = storageAdapterFactory(config, options.adapter);
-    const deps = {
-      ...options,
-      bindingPolicy: options.bindingPolicy ?? readDatasetBindingPolicy(config),
-    };
     return entries.map(entry => {
       const taskRunner =
         options.schedule ??
@@ -129,7 +120,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
         entry,
         adapterFor(entry.bucket),
         taskRunner,
-        deps,
+        options,
       );
     });
   }
@@ -138,9 +129,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     private readonly config: ObjectStoreProviderConfig,
     private readonly adapter: StorageAdapter,
     private readonly taskRunner: SchedulerServiceTaskRunner,
-    private readonly deps: ObjectStoreDatasetProviderOptions & {
-      bindingPolicy: DatasetBindingPolicy;
-    },
+    private readonly deps: ObjectStoreDatasetProviderOptions,
   ) {
     this.logger = deps.logger.child({ target: this.getProviderName() });
   }
@@ -184,9 +173,16 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     const declared = await declaredDatasetLocations(
       this.deps.catalog,
       this.deps.auth,
-      this.deps.bindingPolicy,
+      this.getProviderName(),
     );
-    const top = await this.adapter.listLevel(bucket, prefix);
+    const listed = await this.adapter.listLevel(bucket, prefix);
+    // dot-folders (the snapshot store .kaml-d-snapshots/, partial uploads) are never datasets
+    const top = {
+      ...listed,
+      prefixes: listed.prefixes.filter(
+        p => !isHiddenDatasetFolder(p.slice(prefix.length)),
+      ),
+    };
     const candidates = top.prefixes.filter(
       p => !declared.has(normaliseLocation(this.locationOf(p))),
     );
@@ -245,6 +241,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     if (
       !event.manifestKey.endsWith(DATASET_MANIFEST_NAME) ||
       !datasetPrefix.startsWith(this.config.prefix) ||
+      isHiddenDatasetFolder(datasetPrefix.slice(this.config.prefix.length)) ||
       datasetPrefix
         .slice(this.config.prefix.length)
         .replace(/\/$/, '')
@@ -257,7 +254,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
       const declared = await declaredDatasetLocations(
         this.deps.catalog,
         this.deps.auth,
-        this.deps.bindingPolicy,
+        this.getProviderName(),
       );
       if (declared.has(normaliseLocation(this.locationOf(datasetPrefix)))) {
         return;

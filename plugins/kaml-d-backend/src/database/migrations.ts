@@ -148,6 +148,26 @@ const migrations: Migration[] = [
       await knex.schema.dropTable('kaml_d_access_requests');
     },
   },
+  {
+    name: '20261204200000_snapshot_blobs',
+    async up(knex) {
+      // Content-addressed snapshots: the sha256 of each frozen blob's bytes and the time the
+      // object had when frozen (restores put it back). Indexed by stored_key so a sweep of
+      // unreferenced blobs asks the database once per page of blobs.
+      await knex.schema.alterTable('kaml_d_snapshot_objects', table => {
+        table.string('sha256', 64).nullable();
+        table.timestamp('last_modified', { useTz: true }).nullable();
+        table.index(['stored_key'], 'kaml_d_snapshot_objects_stored_key_idx');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('kaml_d_snapshot_objects', table => {
+        table.dropIndex(['stored_key'], 'kaml_d_snapshot_objects_stored_key_idx');
+        table.dropColumn('last_modified');
+        table.dropColumn('sha256');
+      });
+    },
+  },
 ];
 
 const migrationSource: Knex.MigrationSource<Migration> = {

@@ -1,11 +1,15 @@
+import { createHash } from 'node:crypto';
 import {
+  closeSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   readdirSync,
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -153,49 +157,112 @@ describe('FileStorageAdapter listings', () => {
   });
 });
 
-describe('FileStorageAdapter links', () => {
+describe('FileStorageAdapter frozen blobs', () => {
   let root: string;
   const bucket = 'kaml-datasets';
+  const FOLDER = '.kaml-d-snapshots/blobs/';
+  const live = () => join(root, bucket, 'ds', 'a.csv');
+  const sha256 = (bytes: string | Buffer) =>
+    createHash('sha256').update(bytes).digest('hex');
 
   beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), 'kaml-file-link-'));
+    root = mkdtempSync(join(tmpdir(), 'kaml-file-blob-'));
     mkdirSync(join(root, bucket, 'ds'), { recursive: true });
-    writeFileSync(join(root, bucket, 'ds', 'a.csv'), 'id\n1\n');
+    writeFileSync(live(), 'id\n1\n');
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('links a file under a new key with the same size, time and ETag', async () => {
+  /** Rewrites a file in place: same inode, same size, other bytes. */
+  function overwriteInPlace(path: string, bytes: string) {
+    const fd = openSync(path, 'r+');
+    try {
+      writeSync(fd, bytes, 0);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  it('freezes a file into a read-only blob named by the sha256 of its bytes, with the source ETag', async () => {
     const adapter = new FileStorageAdapter(root);
-    await adapter.link(bucket, 'ds/a.csv', 'frozen/ds/a.csv');
-    const [a, frozen] = await Promise.all([
-      adapter.stat(bucket, 'ds/a.csv'),
-      adapter.stat(bucket, 'frozen/ds/a.csv'),
-    ]);
-    expect(frozen).toEqual({ ...a, key: 'frozen/ds/a.csv' });
-    expect(statSync(join(root, bucket, 'frozen', 'ds', 'a.csv')).ino).toBe(
-      statSync(join(root, bucket, 'ds', 'a.csv')).ino,
+    const source = await adapter.stat(bucket, 'ds/a.csv');
+    const frozen = await adapter.freeze(bucket, 'ds/a.csv', FOLDER);
+    expect(frozen).toEqual({
+      storedKey: `${FOLDER}sha256/${sha256('id\n1\n').slice(0, 2)}/${sha256(
+        'id\n1\n',
+      )}.csv`,
+      sha256: sha256('id\n1\n'),
+      size: 5,
+      etag: source!.etag,
+      lastModified: source!.lastModified,
+    });
+    const blob = adapter.localPath(bucket, frozen.storedKey);
+    expect(sha256(readFileSync(blob))).toBe(frozen.sha256);
+    expect(statSync(blob).ino).not.toBe(statSync(live()).ino);
+    expect(statSync(blob).mode & 0o222).toBe(0);
+    // no temporary file is left in the blob folder
+    expect(readdirSync(join(root, bucket, FOLDER))).toEqual(['sha256']);
+  });
+
+  it('reuses the blob of bytes frozen before (another file, or the same file again)', async () => {
+    const adapter = new FileStorageAdapter(root);
+    writeFileSync(join(root, bucket, 'ds', 'copy.csv'), 'id\n1\n');
+    const first = await adapter.freeze(bucket, 'ds/a.csv', FOLDER);
+    const blobIno = statSync(adapter.localPath(bucket, first.storedKey)).ino;
+    const again = await adapter.freeze(bucket, 'ds/a.csv', FOLDER);
+    const other = await adapter.freeze(bucket, 'ds/copy.csv', FOLDER);
+    expect(again.storedKey).toBe(first.storedKey);
+    expect(other.storedKey).toBe(first.storedKey);
+    expect(statSync(adapter.localPath(bucket, first.storedKey)).ino).toBe(
+      blobIno,
     );
   });
 
-  it('puts a frozen file back over a replaced one: the ETag it had when frozen, no leftovers', async () => {
+  it('attack: a live file overwritten in place after a freeze leaves the blob unchanged', async () => {
     const adapter = new FileStorageAdapter(root);
-    await adapter.link(bucket, 'ds/a.csv', 'frozen/a.csv');
-    const frozen = await adapter.stat(bucket, 'frozen/a.csv');
-    // the dataset file is replaced by another one (as uploads do: write and rename)
-    await new Promise(resolve => setTimeout(resolve, 5));
-    await adapter.write(bucket, 'ds/a.csv', Readable.from(['id\n2\n']));
-    expect((await adapter.stat(bucket, 'ds/a.csv'))?.etag).not.toBe(
-      frozen!.etag,
-    );
+    const frozen = await adapter.freeze(bucket, 'ds/a.csv', FOLDER);
+    overwriteInPlace(live(), 'id\n9\n');
+    expect(readFileSync(live(), 'utf8')).toBe('id\n9\n');
+    const blob = adapter.localPath(bucket, frozen.storedKey);
+    expect(readFileSync(blob, 'utf8')).toBe('id\n1\n');
+    expect(sha256(readFileSync(blob))).toBe(frozen.sha256);
+  });
 
-    await adapter.link(bucket, 'frozen/a.csv', 'ds/a.csv');
-    expect(readFileSync(join(root, bucket, 'ds', 'a.csv'), 'utf8')).toBe(
-      'id\n1\n',
+  it('attack: a thawed file overwritten in place leaves the blob unchanged', async () => {
+    const adapter = new FileStorageAdapter(root);
+    const frozen = await adapter.freeze(bucket, 'ds/a.csv', FOLDER);
+    await adapter.write(bucket, 'ds/a.csv', Readable.from(['id\n2\n']));
+    await adapter.thaw(bucket, frozen.storedKey, 'ds/a.csv', {
+      lastModified: frozen.lastModified,
+    });
+    expect(readFileSync(live(), 'utf8')).toBe('id\n1\n');
+    const blob = adapter.localPath(bucket, frozen.storedKey);
+    expect(statSync(live()).ino).not.toBe(statSync(blob).ino);
+    // the restored file is a writable data file with the time the snapshot recorded
+    expect(statSync(live()).mode & 0o200).toBe(0o200);
+    expect(statSync(live()).mtime.getTime()).toBe(
+      frozen.lastModified.getTime(),
     );
-    expect((await adapter.stat(bucket, 'ds/a.csv'))?.etag).toBe(frozen!.etag);
-    // again onto the same file: nothing changes, no temporary file is left in the folder
-    await adapter.link(bucket, 'frozen/a.csv', 'ds/a.csv');
+    overwriteInPlace(live(), 'id\n8\n');
+    expect(readFileSync(blob, 'utf8')).toBe('id\n1\n');
+    expect(sha256(readFileSync(blob))).toBe(frozen.sha256);
+    // thawing again (onto the changed file) brings the bytes back, no temporary file left
+    await adapter.thaw(bucket, frozen.storedKey, 'ds/a.csv');
+    expect(readFileSync(live(), 'utf8')).toBe('id\n1\n');
     expect(readdirSync(join(root, bucket, 'ds'))).toEqual(['a.csv']);
-    expect((await adapter.stat(bucket, 'ds/a.csv'))?.etag).toBe(frozen!.etag);
+  });
+
+  it('keeps the name ending that tells engines the format and compression', async () => {
+    const adapter = new FileStorageAdapter(root);
+    writeFileSync(join(root, bucket, 'ds', 'part.2024.csv.gz'), 'x');
+    writeFileSync(join(root, bucket, 'ds', 'README'), 'y');
+    const gz = await adapter.freeze(bucket, 'ds/part.2024.csv.gz', FOLDER);
+    const plain = await adapter.freeze(bucket, 'ds/README', FOLDER);
+    expect(gz.storedKey.endsWith(`${sha256('x')}.csv.gz`)).toBe(true);
+    expect(plain.storedKey.endsWith(`/${sha256('y')}`)).toBe(true);
+  });
+
+  it('has no link operation that could share a file between a snapshot and live data', () => {
+    const adapter: StorageAdapter = new FileStorageAdapter(root);
+    expect('link' in adapter).toBe(false);
   });
 });

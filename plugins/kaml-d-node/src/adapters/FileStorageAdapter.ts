@@ -1,6 +1,7 @@
 import {
   StorageAdapter,
   StorageByteRange,
+  StorageFrozenObject,
   StorageListing,
   StorageObjectInfo,
   StorageWriteOptions,
@@ -16,21 +17,14 @@ import {
   readdir,
   statSync,
 } from 'node:fs';
-import {
-  access,
-  copyFile,
-  link,
-  mkdir,
-  rename,
-  rm,
-  stat,
-} from 'node:fs/promises';
+import { access, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ensureFolder, validateBucketName } from './keys';
+import { fileEtag, freezeFile, thawFile } from './fileBlobs';
 
 /** Prefix of the temporary files an upload writes before renaming them into place. */
 const PARTIAL_PREFIX = '.kaml-partial-';
@@ -104,7 +98,7 @@ export class FileStorageAdapter implements StorageAdapter {
         key: `${folder}${name}`,
         size: info.size,
         lastModified: info.mtime,
-        etag: `${info.size.toString(16)}-${info.mtimeMs.toString(16)}`,
+        etag: fileEtag(info),
       });
     }
     objects.sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -151,7 +145,7 @@ export class FileStorageAdapter implements StorageAdapter {
         key,
         size: info.size,
         lastModified: info.mtime,
-        etag: `${info.size.toString(16)}-${info.mtimeMs.toString(16)}`,
+        etag: fileEtag(info),
       };
     } catch (error) {
       if (isMissing(error)) return undefined;
@@ -216,7 +210,7 @@ export class FileStorageAdapter implements StorageAdapter {
       `${PARTIAL_PREFIX}${randomBytes(8).toString('hex')}`,
     );
     try {
-      await copyFile(src, partial);
+      await copyFile(src, partial, constants.COPYFILE_FICLONE);
       await rename(partial, dst);
     } catch (error) {
       await rm(partial, { force: true });
@@ -225,37 +219,39 @@ export class FileStorageAdapter implements StorageAdapter {
   }
 
   /**
-   * Hard-links a file under another key, so both keys name the same file (same size and time,
-   * hence the same ETag); copies it when the file system cannot link. An existing `dstKey` is
-   * replaced in one rename: readers see the old file or the new one, never none.
+   * Freezes a file into a content-addressed, read-only blob under `folder` (a file of its own:
+   * cloned copy-on-write where the file system can, copied otherwise, never a link to the live
+   * file); a blob that already holds the same bytes is reused. See {@link StorageAdapter.freeze}.
    */
-  async link(bucket: string, srcKey: string, dstKey: string): Promise<void> {
-    const src = this.localPath(bucket, srcKey);
-    const dst = this.localPath(bucket, dstKey);
-    await mkdir(dirname(dst), { recursive: true });
-    try {
-      await link(src, dst);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'EEXIST') {
-        const partial = join(
-          dirname(dst),
-          `${PARTIAL_PREFIX}${randomBytes(8).toString('hex')}`,
-        );
-        try {
-          await link(src, partial);
-          // a no-op when dst already is that file (rename between links of one file); the
-          // partial link is removed below either way
-          await rename(partial, dst);
-        } finally {
-          await rm(partial, { force: true });
-        }
-      } else if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') {
-        await this.copy(bucket, srcKey, dstKey);
-      } else {
-        throw error;
-      }
-    }
+  async freeze(
+    bucket: string,
+    srcKey: string,
+    folder: string,
+  ): Promise<StorageFrozenObject> {
+    return freezeFile(
+      this.localPath(bucket, srcKey),
+      srcKey,
+      ensureFolder(folder),
+      key => this.localPath(bucket, key),
+    );
+  }
+
+  /**
+   * Puts a frozen blob back under `dstKey` as a new writable file (a clone or copy, so later
+   * writes to it never reach the blob), with the time the snapshot recorded.
+   */
+  async thaw(
+    bucket: string,
+    storedKey: string,
+    dstKey: string,
+    options?: { lastModified?: Date },
+  ): Promise<void> {
+    await thawFile(
+      this.localPath(bucket, storedKey),
+      this.localPath(bucket, dstKey),
+      `${PARTIAL_PREFIX}${randomBytes(8).toString('hex')}`,
+      options?.lastModified,
+    );
   }
 
   async remove(bucket: string, keys: string[]): Promise<void> {

@@ -3,6 +3,8 @@ export {
   keyUnderPrefix,
   ensureFolder,
   validateBucketName,
+  isHiddenDatasetFolder,
+  hiddenFolderOf,
   MAX_OBJECT_KEY_BYTES,
 } from './keys';
 export { FileStorageAdapter } from './FileStorageAdapter';

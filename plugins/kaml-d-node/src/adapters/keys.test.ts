@@ -1,4 +1,6 @@
 import {
+  hiddenFolderOf,
+  isHiddenDatasetFolder,
   keyUnderPrefix,
   normaliseRelativeKey,
   validateBucketName,
@@ -52,5 +54,18 @@ describe('object keys', () => {
     ]) {
       expect(() => validateBucketName(bad)).toThrow('not a valid bucket name');
     }
+  });
+
+  it('names dot-folders (the snapshot store, partial uploads) hidden from datasets', () => {
+    for (const hidden of ['.kaml-d-snapshots', '.kaml-d-snapshots/', '.kaml-partial-1a', '.git']) {
+      expect(isHiddenDatasetFolder(hidden)).toBe(true);
+    }
+    for (const shown of ['sales', 'sales.v2', '_staging', 'x.']) {
+      expect(isHiddenDatasetFolder(shown)).toBe(false);
+    }
+    expect(hiddenFolderOf('.kaml-d-snapshots/blobs/')).toBe('.kaml-d-snapshots');
+    expect(hiddenFolderOf('sales/.staging/2024/')).toBe('.staging');
+    expect(hiddenFolderOf('sales/2024/')).toBeUndefined();
+    expect(hiddenFolderOf('')).toBeUndefined();
   });
 });

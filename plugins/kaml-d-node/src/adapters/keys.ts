@@ -116,3 +116,27 @@ export function validateBucketName(bucket: string): string {
   }
   return bucket;
 }
+
+/**
+ * Whether a folder name is hidden from datasets: a name starting with `.`, such as the snapshot
+ * store `.kaml-d-snapshots`, the partial uploads `.kaml-partial-*` or `.git`. Such a folder is
+ * never discovered, registered or uploaded to as a dataset, and data routes never serve one.
+ * Accepts a name with or without its trailing `/`.
+ *
+ * @public
+ */
+export function isHiddenDatasetFolder(name: string): boolean {
+  return name.startsWith('.');
+}
+
+/**
+ * The first hidden folder (see {@link isHiddenDatasetFolder}) on a bucket-relative prefix such
+ * as `.kaml-d-snapshots/blobs/` or `sales/.staging/`, or `undefined` when it has none.
+ *
+ * @public
+ */
+export function hiddenFolderOf(prefix: string): string | undefined {
+  return prefix
+    .split('/')
+    .find(segment => segment !== '' && isHiddenDatasetFolder(segment));
+}

@@ -7,7 +7,16 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import {
+  mkdtemp,
+  mkdir,
+  open,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -138,6 +147,8 @@ describe('reading a dataset at a snapshot (file store, real files)', () => {
       logger,
       maxUploadBytes: 1024 * 1024,
       audit: createAuditLogService({ db }),
+      auth: mockServices.auth(),
+      userInfo: mockServices.userInfo(),
       snapshots,
     });
     const httpAuth = mockServices.httpAuth();
@@ -231,6 +242,134 @@ describe('reading a dataset at a snapshot (file store, real files)', () => {
       .set('Authorization', alice);
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toContain('no column "note"');
+  });
+
+  /** Overwrites a file in place: same inode, same size, other bytes (no write-and-rename). */
+  async function overwriteInPlace(path: string, bytes: string) {
+    const handle = await open(path, 'r+');
+    try {
+      await handle.write(Buffer.from(bytes), 0, Buffer.byteLength(bytes), 0);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  const sha256 = (bytes: Buffer | string) =>
+    createHash('sha256').update(bytes).digest('hex');
+
+  /** Each frozen object of a snapshot: its file, bytes and inode as the store holds them now. */
+  async function frozenFiles(app: express.Express, id: string) {
+    const manifest = await request(app)
+      .get(`${BASE}/snapshots/${id}`)
+      .set('Authorization', alice)
+      .expect(200);
+    return Promise.all(
+      manifest.body.objects.map(async (o: any) => {
+        const file = join(root, 'datasets', o.storedKey);
+        const bytes = await readFile(file);
+        // the manifest names the hash of the bytes the blob holds
+        expect(o.sha256).toBe(sha256(bytes));
+        return {
+          path: o.path as string,
+          size: o.size as number,
+          file,
+          sha256: sha256(bytes),
+          bytes: bytes.toString('utf8'),
+          ino: (await stat(file)).ino,
+        };
+      }),
+    );
+  }
+
+  const A = 'id,amount\n1,10\n2,20\n';
+  const B = 'id,amount\n3,30\n';
+  const SNAPSHOT_ROWS = [
+    [1, 10],
+    [2, 20],
+    [3, 30],
+  ];
+
+  async function previewAt(app: express.Express, id: string) {
+    const preview = await request(app)
+      .get(`${BASE}/preview?snapshot=${id}&limit=10`)
+      .set('Authorization', alice)
+      .expect(200);
+    return preview.body.rows;
+  }
+
+  it('attack: overwriting a live file in place after a snapshot leaves the snapshot\'s bytes, hash and preview unchanged', async () => {
+    const { app, data } = await setup();
+    const snap = await request(app)
+      .post(`${BASE}/snapshots`)
+      .set('Authorization', alice)
+      .send({ message: 'frozen' })
+      .expect(201);
+    const id = snap.body.id as string;
+    const before = await frozenFiles(app, id);
+    expect(before.map(f => [f.path, f.bytes])).toEqual([
+      ['a.csv', A],
+      ['b.csv', B],
+    ]);
+    for (const f of before) {
+      // no frozen file is the live file under another name
+      expect(f.ino).not.toBe((await stat(join(data, f.path))).ino);
+    }
+
+    // an insider with write access to the live files rewrites them in place: same inode, size
+    await overwriteInPlace(join(data, 'a.csv'), 'id,amount\n6,66\n6,66\n');
+    await overwriteInPlace(join(data, 'b.csv'), 'id,amount\n7,77\n');
+    expect(await readFile(join(data, 'a.csv'), 'utf8')).toBe(
+      'id,amount\n6,66\n6,66\n',
+    );
+
+    const after = await frozenFiles(app, id);
+    expect(after.map(f => [f.path, f.bytes, f.sha256, f.size])).toEqual([
+      ['a.csv', A, sha256(A), Buffer.byteLength(A)],
+      ['b.csv', B, sha256(B), Buffer.byteLength(B)],
+    ]);
+    expect(await previewAt(app, id)).toEqual(SNAPSHOT_ROWS);
+    // and the diff names both live files changed
+    const diff = await request(app)
+      .get(`${BASE}/snapshots/diff?from=${id}&to=current`)
+      .set('Authorization', alice)
+      .expect(200);
+    expect(diff.body.changed.map((c: any) => c.path)).toEqual([
+      'a.csv',
+      'b.csv',
+    ]);
+  });
+
+  it('attack: overwriting a restored file in place leaves the restored snapshot unchanged', async () => {
+    const { app, data } = await setup();
+    const id = await snapshotThenChange(app, data);
+    await request(app)
+      .post(`${BASE}/snapshots/${id}/restore`)
+      .set('Authorization', alice)
+      .send({})
+      .expect(200);
+    expect(await readFile(join(data, 'a.csv'), 'utf8')).toBe(A);
+    const frozen = await frozenFiles(app, id);
+    for (const f of frozen) {
+      expect(f.ino).not.toBe((await stat(join(data, f.path))).ino);
+    }
+
+    await overwriteInPlace(join(data, 'a.csv'), 'id,amount\n8,88\n8,88\n');
+    await overwriteInPlace(join(data, 'b.csv'), 'id,amount\n9,99\n');
+
+    const after = await frozenFiles(app, id);
+    expect(after.map(f => [f.path, f.bytes, f.sha256])).toEqual([
+      ['a.csv', A, sha256(A)],
+      ['b.csv', B, sha256(B)],
+    ]);
+    expect(await previewAt(app, id)).toEqual(SNAPSHOT_ROWS);
+    // a second restore brings the snapshot's bytes back again
+    await request(app)
+      .post(`${BASE}/snapshots/${id}/restore`)
+      .set('Authorization', alice)
+      .send({})
+      .expect(200);
+    expect(await readFile(join(data, 'a.csv'), 'utf8')).toBe(A);
+    expect(await readFile(join(data, 'b.csv'), 'utf8')).toBe(B);
   });
 
   it('runs SQL over "name@<snapshot id>", also joined with the current data', async () => {

@@ -14,6 +14,7 @@ import {
   readdir,
   rename,
   rm,
+  utimes,
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,11 @@ jest.setTimeout(60_000);
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter(e => e.isFile()).map(e => e.name);
+}
+
+async function pathsUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter(e => e.isFile()).map(e => join(e.parentPath, e.name));
 }
 
 const BASE = '/datasets/default/transactions/snapshots';
@@ -115,7 +121,7 @@ describe('snapshot routes (file store)', () => {
 
   const alice = mockCredentials.user.header('user:default/alice');
 
-  it('takes a hard-link snapshot, diffs it against current and restores it', async () => {
+  it('takes a content-addressed snapshot, diffs it against current and restores it', async () => {
     const { app, data, audit } = await setup();
     const created = await request(app)
       .post(BASE)
@@ -125,7 +131,7 @@ describe('snapshot routes (file store)', () => {
     const snap = created.body;
     expect(snap).toMatchObject({
       entityRef: 'dataset:default/transactions',
-      method: 'hardlink',
+      method: 'content-addressed',
       objectCount: 2,
       createdBy: 'user:default/alice',
       message: 'before cleaning',
@@ -317,16 +323,23 @@ describe('snapshot routes (file store)', () => {
       .expect(400);
   });
 
-  it('sweeps a pending snapshot with its linked objects at recovery', async () => {
-    const { app, db, snapshots } = await setup();
+  it('sweeps a pending snapshot and the blobs no other snapshot uses at recovery', async () => {
+    const { app, db, data, snapshots } = await setup();
     const folder = join(root, 'datasets', '.kaml-d-snapshots');
+    const kept = await request(app)
+      .post(BASE)
+      .set('Authorization', alice)
+      .send({ message: 'kept' })
+      .expect(201);
+    // a.csv changes: the next snapshot freezes one new blob and reuses b.csv's
+    await writeFile(join(data, 'a.csv'), 'id,amount\n1,99\n');
     const snap = await request(app)
       .post(BASE)
       .set('Authorization', alice)
       .send({ message: 'x' })
       .expect(201);
-    expect(await filesUnder(folder)).toHaveLength(2);
-    // simulate a process killed before the manifest was written
+    expect(await filesUnder(folder)).toHaveLength(3);
+    // simulate a process killed an hour ago, before the manifest was written
     await db('kaml_d_snapshot_objects')
       .where({ snapshot_id: snap.body.id })
       .delete();
@@ -336,12 +349,34 @@ describe('snapshot routes (file store)', () => {
         state: 'pending',
         created_at: new Date(Date.now() - 3_600_000),
       });
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    for (const file of await pathsUnder(folder)) {
+      await utimes(file, anHourAgo, anHourAgo);
+    }
     expect(await snapshots.recover(60_000)).toEqual({
       swept: 1,
       rolledForward: 0,
     });
     const list = await request(app).get(BASE).set('Authorization', alice);
-    expect(list.body.items).toEqual([]);
-    expect(await filesUnder(folder)).toEqual([]);
+    expect(list.body.items.map((s: any) => s.id)).toEqual([kept.body.id]);
+    // the blobs of the kept snapshot stay, the one only the swept snapshot named goes
+    expect(await filesUnder(folder)).toHaveLength(2);
+    const manifest = await request(app)
+      .get(`${BASE}/${kept.body.id}`)
+      .set('Authorization', alice);
+    for (const o of manifest.body.objects) {
+      expect(
+        await readFile(join(root, 'datasets', o.storedKey), 'utf8'),
+      ).toMatch(/^id,amount\n/);
+    }
+    // a recovery soon after a snapshot leaves its blobs whatever their use
+    await writeFile(join(data, 'a.csv'), 'id,amount\n1,77\n');
+    await request(app)
+      .post(BASE)
+      .set('Authorization', alice)
+      .send({ message: 'y' })
+      .expect(201);
+    await snapshots.recover(60_000);
+    expect(await filesUnder(folder)).toHaveLength(3);
   });
 });

@@ -1,7 +1,10 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { readStorageConfig } from '@kaml-d/plugin-kaml-d-node';
+import {
+  FileStorageAdapter,
+  readStorageConfig,
+} from '@kaml-d/plugin-kaml-d-node';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,6 +160,36 @@ describe('createDatasetRegistrationService (file storage)', () => {
     await expect(
       readFile(join(root, 'kaml-datasets', 'clicks', 'catalog-info.yaml')),
     ).rejects.toThrow(/ENOENT/);
+  });
+
+  it('attack: refuses to register the snapshot store or another dot-folder as a Dataset', async () => {
+    // a snapshot was taken: the store holds a frozen blob of clicks/a.parquet
+    const adapter = new FileStorageAdapter(root);
+    await adapter.freeze(
+      'kaml-datasets',
+      'clicks/a.parquet',
+      '.kaml-d-snapshots/blobs/',
+    );
+    await mkdir(join(root, 'kaml-datasets', '.hidden'));
+    await writeFile(
+      join(root, 'kaml-datasets', '.hidden', 'x.parquet'),
+      'PAR1',
+    );
+    const { registration, events } = setup(AuthorizeResult.ALLOW);
+    for (const location of [
+      's3://kaml-datasets/.kaml-d-snapshots/',
+      's3://kaml-datasets/.hidden/',
+    ]) {
+      await expect(
+        registration.register({ name: 'snapshots', location }, user),
+      ).rejects.toThrow(/starts with "\." and is never a dataset/);
+    }
+    expect(events.publish).not.toHaveBeenCalled();
+    for (const folder of ['.kaml-d-snapshots', '.hidden']) {
+      await expect(
+        readFile(join(root, 'kaml-datasets', folder, 'catalog-info.yaml')),
+      ).rejects.toThrow(/ENOENT/);
+    }
   });
 
   it('refuses a user without kaml-d.dataset.upload', async () => {

@@ -24,6 +24,7 @@ import {
 import {
   DatasetUploadedEvent,
   KAML_D_DATASET_EVENTS_TOPIC,
+  hiddenFolderOf,
 } from '@kaml-d/plugin-kaml-d-node';
 import { Readable } from 'node:stream';
 import { stringify } from 'yaml';
@@ -153,6 +154,12 @@ export function createDatasetRegistrationService(options: {
     ) {
       throw new InputError(
         `Field "location" must be a folder directly in s3://${bucket}/, where datasets are discovered, such as s3://${bucket}/${fields.name}/; got "${request.location}". Copy the data there or upload it.`,
+      );
+    }
+    const hidden = hiddenFolderOf(location.prefix);
+    if (hidden !== undefined) {
+      throw new InputError(
+        `Field "location" names the folder "${hidden}", which starts with "." and is never a dataset (the snapshot store .kaml-d-snapshots/, partial uploads and other hidden folders); register a folder whose name does not start with ".".`,
       );
     }
     const prefix = `${folders[0]}/`;

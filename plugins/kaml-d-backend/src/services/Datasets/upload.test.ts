@@ -217,6 +217,22 @@ describe('uploads: owner, write permission, hidden names, nothing left behind', 
     expect(await files()).toEqual(BEFORE);
   });
 
+  it('attack: an upload named .hidden or .kaml-d-snapshots (a dot-folder, never a dataset) is refused and writes nothing', async () => {
+    const server = await start();
+    for (const name of ['.hidden', '.kaml-d-snapshots']) {
+      const res = await request(server)
+        .post('/api/kaml-d/datasets/upload')
+        .set('Authorization', auth('mallory'))
+        .field('name', name)
+        .attach('files', Buffer.from('id\n1\n'), 'a.csv');
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(
+        `Field "name" is "${name}": a dataset folder whose name starts with "." is hidden`,
+      );
+    }
+    expect(await files()).toEqual(BEFORE);
+  });
+
   it('attack: files in a folder without a manifest cannot be claimed by an upload', async () => {
     const server = await start();
     const res = await request(server)

@@ -26,6 +26,7 @@ import { StorageService, keyUnderPrefix } from '../Storage';
 import {
   DatasetUploadedEvent,
   KAML_D_DATASET_EVENTS_TOPIC,
+  isHiddenDatasetFolder,
 } from '@kaml-d/plugin-kaml-d-node';
 import { AuditLogService } from '../Audit';
 import { MultipartBody } from './types';
@@ -196,6 +197,12 @@ export function createUploader(options: {
 
     /** Fields, owner, folder and format: all refused before the first byte is written. */
     const checkFirst = async (fileName: string) => {
+      const requested = fieldValues.get('name')?.trim() ?? '';
+      if (isHiddenDatasetFolder(requested)) {
+        throw new InputError(
+          `Field "name" is "${requested}": a dataset folder whose name starts with "." is hidden (the snapshot store .kaml-d-snapshots/, partial uploads) and never a dataset; choose a name that starts with a letter or digit. Nothing was written.`,
+        );
+      }
       const fields = parseUploadFields(fieldValues);
       const owner = await options.writeAccess.ownerFor(
         fields.owner,
