@@ -77,8 +77,11 @@ export type {
   KamlDClusterSource,
 } from './kubernetes/clusterAccess';
 export {
+  bindingHolders,
   bindingOf,
   canonicalLocation,
+  checkDatasetBinding,
+  createBindingHolderCache,
   DATASET_BINDING_PRECEDENCE,
   formatCanonicalLocation,
   isTrustedOrigin,
@@ -92,6 +95,8 @@ export type {
   BindingStorage,
   CanonicalLocation,
   DatasetBinding,
+  DatasetBindingDecision,
+  DatasetBindingHolder,
   DatasetBindingMapping,
   DatasetBindingPolicy,
   DatasetBindingSource,

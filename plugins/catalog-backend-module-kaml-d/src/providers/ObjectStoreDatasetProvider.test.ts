@@ -12,6 +12,7 @@ import {
   DatasetUploadedEvent,
   FileStorageAdapter,
   KAML_D_DATASET_EVENTS_TOPIC,
+  originLocationRef,
 } from '@kaml-d/plugin-kaml-d-node';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,10 +22,20 @@ import { ObjectStoreDatasetProvider } from './ObjectStoreDatasetProvider';
 
 const bucket = 'kaml-datasets';
 
+/** Where the admin's own catalog file is read from (a trusted origin in the config below). */
+const SEED = originLocationRef('file', 'catalog/all.yaml');
+const HOSTILE = 'url:https://git.example.com/mallory/catalog-info.yaml';
+
 const declared: Entity = {
   apiVersion: 'kaml-d.io/v1alpha1',
   kind: 'Dataset',
-  metadata: { name: 'finance-transactions' },
+  metadata: {
+    name: 'finance-transactions',
+    annotations: {
+      'backstage.io/managed-by-location': SEED,
+      'backstage.io/managed-by-origin-location': SEED,
+    },
+  },
   spec: {
     owner: 'data-engineering',
     lifecycle: 'production',
@@ -103,8 +114,13 @@ describe('ObjectStoreDatasetProvider', () => {
 
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  function create(events?: EventsService) {
+  function create(events?: EventsService, entities: Entity[] = [declared]) {
     const config = new ConfigReader({
+      kamlD: {
+        bindings: {
+          trustedOrigins: [{ type: 'file', target: 'catalog/all.yaml' }],
+        },
+      },
       catalog: {
         providers: {
           kamlD: {
@@ -122,7 +138,7 @@ describe('ObjectStoreDatasetProvider', () => {
     const [provider] = ObjectStoreDatasetProvider.fromConfig(config, {
       logger: mockServices.logger.mock(),
       auth: mockServices.auth(),
-      catalog: catalogServiceMock({ entities: [declared] }),
+      catalog: catalogServiceMock({ entities }),
       schedule,
       events,
       adapter: new FileStorageAdapter(root),
@@ -137,6 +153,45 @@ describe('ObjectStoreDatasetProvider', () => {
     expect(schedule.run).toHaveBeenCalledWith(
       expect.objectContaining({ id: 'kaml-d-object-store:local:refresh' }),
     );
+  });
+
+  it('attack: a Dataset from an untrusted location does not make discovery back off from a folder', async () => {
+    const squatter: Entity = {
+      ...declared,
+      metadata: {
+        name: 'mine',
+        annotations: {
+          'backstage.io/managed-by-location': HOSTILE,
+          'backstage.io/managed-by-origin-location': HOSTILE,
+        },
+      },
+      spec: { ...declared.spec, location: 's3://kaml-datasets/clickstream' },
+    };
+    const provider = create(undefined, [squatter]);
+    const connection = new RecordingConnection();
+    await provider.connect(connection);
+    const result = await provider.refresh();
+    expect(result).toEqual({ datasets: 3, declared: 0, failed: 0 });
+    const mutation = connection.mutations[0];
+    if (mutation.type !== 'full') throw new Error('expected a full mutation');
+    expect(mutation.entities.map(e => e.entity.spec?.location)).toContain(
+      's3://kaml-datasets/clickstream/',
+    );
+  });
+
+  it('defers to an admin-bound Dataset that claims a folder, however it spells it, or the bucket root', async () => {
+    for (const [location, skipped] of [
+      ['s3://KAML-DATASETS//finance-transactions', 1],
+      ['s3://kaml-datasets/', 5],
+    ] as const) {
+      const provider = create(undefined, [
+        { ...declared, spec: { ...declared.spec, location } },
+      ]);
+      await provider.connect(new RecordingConnection());
+      await expect(provider.refresh()).resolves.toMatchObject({
+        declared: skipped,
+      });
+    }
   });
 
   it('emits one Dataset per folder with format, figures and inferred schema, skipping declared ones', async () => {

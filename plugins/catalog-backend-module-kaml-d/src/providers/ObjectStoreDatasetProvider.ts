@@ -20,10 +20,13 @@ import {
   isDatasetEntity,
 } from '@kaml-d/plugin-kaml-d-common';
 import {
+  DatasetBindingPolicy,
   DatasetUploadedEvent,
   FileStorageAdapter,
   isHiddenDatasetFolder,
+  KAML_D_OBJECT_STORE_PROVIDER_TYPE,
   KAML_D_DATASET_EVENTS_TOPIC,
+  readDatasetBindingPolicy,
   readStorageConfig,
   S3StorageAdapter,
   StorageAdapter,
@@ -55,7 +58,7 @@ import {
 /** Name of the manifest the upload route writes beside a dataset's files. */
 export const DATASET_MANIFEST_NAME = 'catalog-info.yaml';
 /** Type part of the provider names (`kaml-d-object-store:<id>`). */
-export const OBJECT_STORE_PROVIDER_TYPE = 'kaml-d-object-store';
+export const OBJECT_STORE_PROVIDER_TYPE = KAML_D_OBJECT_STORE_PROVIDER_TYPE;
 /** Largest manifest read (a manifest is a few kilobytes). */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 
@@ -63,7 +66,7 @@ const MAX_MANIFEST_BYTES = 1024 * 1024;
 export interface ObjectStoreScanResult {
   /** Entities emitted. */
   datasets: number;
-  /** Prefixes skipped because a catalog entity already declares their location. */
+  /** Prefixes skipped because an admin-bound Dataset (mapping, trusted origin) declares them. */
   declared: number;
   /** Prefixes that failed (logged) and were left out. */
   failed: number;
@@ -82,6 +85,8 @@ export interface ObjectStoreDatasetProviderOptions {
   events?: EventsService;
   /** The store to list; by default the one configured under `kamlD.storage` (`file` or `s3`). */
   adapter?: StorageAdapter;
+  /** The storage binding rule; by default read from the same configuration. */
+  bindingPolicy?: DatasetBindingPolicy;
 }
 
 /**
@@ -91,8 +96,9 @@ export interface ObjectStoreDatasetProviderOptions {
  * read of a CSV/TSV/JSON lines head or a Parquet footer). A `catalog-info.yaml` manifest in the
  * folder (written by the upload route) supplies the entity, completed with those figures.
  *
- * Folders whose location a catalog entity from elsewhere already declares (such as
- * `catalog/datasets.yaml`) are skipped, so a dataset is never in the catalog twice.
+ * Folders that an admin-bound Dataset declares (an entry of `kamlD.bindings.mappings`, or an
+ * entity from a trusted origin such as `catalog/datasets.yaml`) are skipped, so a dataset is never
+ * in the catalog twice; an entity from any other source never makes discovery back off.
  *
  * @public
  */
@@ -107,6 +113,10 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     const entries = readObjectStoreProviderConfigs(config);
     if (entries.length === 0) return [];
     const adapterFor = storageAdapterFactory(config, options.adapter);
+    const deps = {
+      ...options,
+      bindingPolicy: options.bindingPolicy ?? readDatasetBindingPolicy(config),
+    };
     return entries.map(entry => {
       const taskRunner =
         options.schedule ??
@@ -120,7 +130,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
         entry,
         adapterFor(entry.bucket),
         taskRunner,
-        options,
+        deps,
       );
     });
   }
@@ -129,7 +139,9 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     private readonly config: ObjectStoreProviderConfig,
     private readonly adapter: StorageAdapter,
     private readonly taskRunner: SchedulerServiceTaskRunner,
-    private readonly deps: ObjectStoreDatasetProviderOptions,
+    private readonly deps: ObjectStoreDatasetProviderOptions & {
+      bindingPolicy: DatasetBindingPolicy;
+    },
   ) {
     this.logger = deps.logger.child({ target: this.getProviderName() });
   }
@@ -173,7 +185,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     const declared = await declaredDatasetLocations(
       this.deps.catalog,
       this.deps.auth,
-      this.getProviderName(),
+      this.deps.bindingPolicy,
     );
     const listed = await this.adapter.listLevel(bucket, prefix);
     // dot-folders (the snapshot store .kaml-d-snapshots/, partial uploads) are never datasets
@@ -254,7 +266,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
       const declared = await declaredDatasetLocations(
         this.deps.catalog,
         this.deps.auth,
-        this.getProviderName(),
+        this.deps.bindingPolicy,
       );
       if (declared.has(normaliseLocation(this.locationOf(datasetPrefix)))) {
         return;
