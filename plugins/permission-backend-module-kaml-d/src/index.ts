@@ -15,7 +15,14 @@ export {
   ROLE_PERMISSIONS,
   readRoleGroups,
   readProjectRoles,
+  normalizeGroupRef,
   projectsGranting,
   rolesOf,
 } from './policy/roles';
 export type { KamlDRole, ProjectRole } from './policy/roles';
+export {
+  PERMISSIVE_BASE_POLICY,
+  baseAllows,
+  readBasePolicy,
+} from './policy/basePolicy';
+export type { BasePolicy, BasePolicyRule } from './policy/basePolicy';

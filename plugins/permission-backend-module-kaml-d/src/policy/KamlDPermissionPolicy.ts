@@ -31,6 +31,7 @@ import {
   ROLE_PERMISSIONS,
   rolesOf,
 } from './roles';
+import { BasePolicy, baseAllows, readBasePolicy } from './basePolicy';
 
 type Criteria = PermissionCriteria<PermissionCondition<'catalog-entity'>>;
 
@@ -94,7 +95,12 @@ const COLUMN_CLASSIFICATION_KEY = 'schema.columns.classification';
  *
  * - Every decision requires a signed-in user: a request without user credentials is denied
  *   (service-to-service calls are allowed by the framework before the policy is asked).
- * - Permissions that are not KAML-D's (catalog, scaffolder, …) are allowed to signed-in users.
+ * - Permissions that are not KAML-D's (catalog, scaffolder, kubernetes, …) follow the base
+ *   policy (`kamlD.permissions.basePolicy`): its first rule naming the permission allows every
+ *   signed-in user, or admins plus listed groups and roles; its default decides the rest. Without
+ *   configuration every signed-in user is allowed them (the embedded demo); the production
+ *   configuration limits creating locations, deleting entities, running templates and the
+ *   Kubernetes proxy. Admins are allowed every permission.
  * - KAML-D permissions follow the user's roles, derived from group membership
  *   (`kamlD.permissions.roles`). Admins are allowed everything.
  * - A role can also be held on some projects only (`kamlD.permissions.projectRoles`): it then
@@ -105,7 +111,9 @@ const COLUMN_CLASSIFICATION_KEY = 'schema.columns.classification';
  *   unexpired access request (`HAS_ACCESS_GRANT`), which also grants them to users without a
  *   role.
  * - Deciding on access requests (`kaml-d.access.decide`) is for the entity's owners and admins.
- * - Non-entity permissions (upload, audit read) are granted by unrestricted roles only.
+ * - Non-entity permissions (upload, audit read) are granted by unrestricted roles only; naming
+ *   any owner for an upload (`kaml-d.dataset.assign-owner`) by admins only. Writing into an
+ *   existing dataset (`kaml-d.dataset.write`) is for its owners and admins.
  *
  * Decisions on entities are conditional decisions of plugin `kaml-d`, whose backend applies
  * the rules with the entity from the catalog and the grants from its database.
@@ -115,10 +123,12 @@ const COLUMN_CLASSIFICATION_KEY = 'schema.columns.classification';
 export class KamlDPermissionPolicy implements PermissionPolicy {
   private readonly roleGroups: Record<KamlDRole, string[]>;
   private readonly projectRoles: ProjectRole[];
+  private readonly basePolicy: BasePolicy;
 
   constructor(options: { config?: Config } = {}) {
     this.roleGroups = readRoleGroups(options.config);
     this.projectRoles = readProjectRoles(options.config);
+    this.basePolicy = readBasePolicy(options.config);
   }
 
   async handle(
@@ -129,14 +139,17 @@ export class KamlDPermissionPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.DENY };
     }
     const permission = request.permission;
-    if (!KAML_D_PERMISSION_NAMES.has(permission.name)) {
-      return { result: AuthorizeResult.ALLOW };
-    }
-
     const claims = user.info.ownershipEntityRefs;
     const roles = rolesOf(claims, this.roleGroups);
     if (roles.includes('admin')) {
       return { result: AuthorizeResult.ALLOW };
+    }
+    if (!KAML_D_PERMISSION_NAMES.has(permission.name)) {
+      return {
+        result: baseAllows(this.basePolicy, permission.name, claims, roles)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
     }
     const granted = roles.some(role =>
       ROLE_PERMISSIONS[role].includes(permission.name),

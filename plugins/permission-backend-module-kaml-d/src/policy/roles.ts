@@ -79,7 +79,12 @@ export const ROLE_PERMISSIONS: Record<KamlDRole, string[]> = {
   ],
 };
 
-function normalizeGroupRef(ref: string): string {
+/**
+ * A group as a full, lower-case reference: `admins` → `group:default/admins`.
+ *
+ * @public
+ */
+export function normalizeGroupRef(ref: string): string {
   const lower = ref.trim().toLocaleLowerCase('en-US');
   if (lower.includes(':')) {
     return lower.includes('/') ? lower : lower.replace(':', ':default/');
