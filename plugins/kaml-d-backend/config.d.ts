@@ -184,7 +184,11 @@ export interface Config {
         /** Default schema, such as `kaml`. */
         schema: string;
         /**
-         * User the backend connects as (give it read-only access).
+         * User the backend connects as. Make it read-only in Trino itself: file-based access
+         * control allowing it SELECT on the dataset catalogs/schemas only, no system catalog, no
+         * procedures, no other catalogs (see charts/kaml-d `trino.accessControl` and
+         * e2e/rig/config/trino/rules.json.in). Trino must authenticate it (password or JWT):
+         * without authentication Trino believes any user name a client sends.
          * @default kaml-d
          */
         user?: string;
@@ -193,6 +197,20 @@ export interface Config {
          * @visibility secret
          */
         password?: string;
+        /**
+         * Memory one query may use across the cluster (Trino data size such as `512MB`), sent
+         * as the `query_max_memory` and `query_max_total_memory` session properties (Trino keeps
+         * the lower of this and its own `query.max-memory`).
+         * @default 1GB
+         */
+        maxMemory?: string;
+        /**
+         * Bytes of Trino responses one statement may return to the backend (from 2 MiB, Trino's
+         * pages are about 1 MB); past it the query is cancelled and the result marked truncated.
+         * Response bodies are read as streams, so one huge value is never held whole.
+         * @default 67108864
+         */
+        maxResultBytes?: number;
       };
     };
     /**

@@ -14,7 +14,11 @@
 #    A failed 435 lookup is remembered in $RIG_CACHE/trino/435/.not-served (delete it to retry).
 #  - KAML_RIG_TRINO_VERSION pins a version (>= 470 needs a JDK >= 24, older ones a JDK >= 17).
 
-TRINO_USER=kaml
+# The portal's query user: read-only on the dataset catalogs (config/trino/rules.json.in), and the
+# rig's admin (seeding, test set-up), which may do anything. Without authentication Trino believes
+# the X-Trino-User header, so production must authenticate the portal user (password or JWT).
+TRINO_USER=kaml-d-reader
+TRINO_ADMIN_USER=kaml-seed
 TRINO_CATALOG=hive
 TRINO_SCHEMA=kaml
 
@@ -189,6 +193,12 @@ EOF
     | if [ "$major" -lt 21 ]; then sed -e '/EnableDynamicAgentLoading/d'; else cat; fi >"$etc/jvm.config"
   cp -f "$RIG_DIR/config/trino/log.properties" "$etc/log.properties"
   echo "connector.name=tpch" >"$etc/catalog/tpch.properties"
+  # a catalog the portal user is not given: the sandbox rig tests prove it is refused
+  echo "connector.name=tpch" >"$etc/catalog/restricted.properties"
+  # file-based system access control: who may read and write what (see rules.json.in)
+  sed -e "s#@ADMIN_USER@#$TRINO_ADMIN_USER#g" -e "s#@READER_USER@#$TRINO_USER#g" \
+    "$RIG_DIR/config/trino/rules.json.in" >"$etc/rules.json"
+  printf 'access-control.name=file\nsecurity.config-file=%s\n' "$etc/rules.json" >"$etc/access-control.properties"
   sed -e "s#@S3_ENDPOINT@#$s3#" -e "s#@S3_ACCESS_KEY@#$MINIO_ACCESS_KEY#" -e "s#@S3_SECRET_KEY@#$MINIO_SECRET_KEY#" \
     -e "s#@WAREHOUSE_BUCKET@#$MINIO_BUCKET_WAREHOUSE#" \
     "$RIG_DIR/config/trino/$hive" >"$etc/catalog/hive.properties"
@@ -233,6 +243,7 @@ trino_env() {
   echo "KAML_RIG_TRINO_HOST=$RIG_HOST"
   echo "KAML_RIG_TRINO_PORT=$(rig_port trino)"
   echo "KAML_RIG_TRINO_USER=$TRINO_USER"
+  echo "KAML_RIG_TRINO_ADMIN_USER=$TRINO_ADMIN_USER"
   echo "KAML_RIG_TRINO_CATALOG=$TRINO_CATALOG"
   echo "KAML_RIG_TRINO_SCHEMA=$TRINO_SCHEMA"
   _trino_select

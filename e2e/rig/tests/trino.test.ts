@@ -99,3 +99,32 @@ test('JSON lines table and a join with tpch', async () => {
 test('a bad query fails with Trino’s error message', async () => {
   await assert.rejects(query('SELECT no_such_column FROM finance_transactions'), /no_such_column/);
 });
+
+// The portal's Trino user (KAML_RIG_TRINO_USER) under the rig's file-based access control
+// (e2e/rig/config/trino/rules.json.in): read-only on hive and tpch, nothing else.
+test('attack: the portal user cannot write a dataset table, even straight to Trino', async () => {
+  const before = (await query('SELECT count(*) FROM finance_transactions')).rows[0][0];
+  for (const sql of [
+    'INSERT INTO finance_transactions SELECT * FROM finance_transactions',
+    'DELETE FROM finance_transactions',
+    'DROP TABLE finance_transactions',
+    'CREATE TABLE stolen AS SELECT * FROM finance_transactions',
+    'ALTER TABLE finance_transactions RENAME TO gone',
+  ]) {
+    await assert.rejects(query(sql), /Access Denied/, sql);
+  }
+  assert.equal((await query('SELECT count(*) FROM finance_transactions')).rows[0][0], before);
+});
+
+test('attack: the portal user cannot read system tables or unconfigured catalogs', async () => {
+  for (const sql of [
+    'SELECT * FROM system.runtime.nodes',
+    'SELECT * FROM system.runtime.queries',
+    'SELECT * FROM system.metadata.catalogs',
+    'SELECT * FROM restricted.tiny.nation',
+  ]) {
+    await assert.rejects(query(sql), /Access Denied: Cannot access catalog/, sql);
+  }
+  const catalogs = (await query('SHOW CATALOGS')).rows.map(r => r[0]);
+  assert.deepEqual(catalogs.sort(), ['hive', 'tpch']);
+});

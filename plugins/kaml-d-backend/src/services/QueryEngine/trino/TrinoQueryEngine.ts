@@ -9,20 +9,14 @@ import {
   QueryResult,
   TableDatasetSource,
 } from '@kaml-d/plugin-kaml-d-node';
-import { InputError } from '@backstage/errors';
-import { Client, PrestoColumn } from 'presto-client';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { TrinoEngineConfig } from '../config';
-import { toQueryError } from '../errors';
+import { toQueryError as engineError } from '../errors';
 import { runProfile } from '../profileSql';
 import { quoteQualified, sqlInteger } from '../sqlText';
 import { toJsonValue } from '../values';
-
-/** Rows and columns a statement returned; `truncated` when it was cancelled at the row cap. */
-interface Collected {
-  columns: PrestoColumn[];
-  rows: unknown[][];
-  truncated: boolean;
-}
+import { checkIoPlan, parseIoPlan, requireQuery } from './statementCheck';
+import { TrinoClient, TrinoResult } from './trinoClient';
 
 function tableSource(source: DatasetSource): TableDatasetSource {
   if (source.kind !== 'table')
@@ -39,22 +33,9 @@ function qualifiedKey(source: {
   return `${source.catalog}.${source.schema}.${source.table}`;
 }
 
-/** The tables a Trino `EXPLAIN (TYPE IO, FORMAT JSON)` plan reads. */
+/** The tables a Trino `EXPLAIN (TYPE IO, FORMAT JSON)` plan reads (InputError when not a plan). */
 export function planInputTables(planJson: string): string[] {
-  const plan: unknown = JSON.parse(planJson);
-  const infos =
-    typeof plan === 'object' && plan !== null && 'inputTableColumnInfos' in plan
-      ? plan.inputTableColumnInfos
-      : undefined;
-  if (!Array.isArray(infos)) return [];
-  return infos.map(info => {
-    const table = info?.table;
-    return qualifiedKey({
-      catalog: String(table?.catalog),
-      schema: String(table?.schemaTable?.schema),
-      table: String(table?.schemaTable?.table),
-    });
-  });
+  return parseIoPlan(planJson).inputs;
 }
 
 /** The fully qualified, quoted name of a table source. */
@@ -84,79 +65,48 @@ export function rewriteReferences(
 
 /**
  * Trino through `presto-client` with `engine: 'trino'`. Reads `trino://catalog/schema/table`
- * datasets. The time limit is Trino's own (`query_max_execution_time` session property, and the
- * client kills the query past it); the row limit cancels the query once enough rows arrived.
+ * datasets. Limits are Trino's own session properties (`query_max_execution_time`,
+ * `query_max_run_time`, `query_max_memory`, `query_max_total_memory`; the client also kills the
+ * query past its time); the row and byte caps cancel the query once enough arrived.
+ *
+ * The user it connects as should be read-only in Trino itself (file-based access control, see
+ * e2e/rig/config/trino/rules.json.in): the checks here are the second line, not the only one.
  */
 export class TrinoQueryEngine implements QueryEngine {
   readonly id = 'trino';
-  private readonly client: Client;
+  private readonly client: TrinoClient;
+  private readonly maxMemory: string;
+  private readonly maxResultBytes: number;
 
   constructor(config: TrinoEngineConfig) {
-    this.client = new Client({
-      host: config.host,
-      port: config.port,
-      user: config.user,
-      catalog: config.catalog,
-      schema: config.schema,
-      source: 'kaml-d',
-      engine: 'trino',
-      checkInterval: 200,
-      ...(config.ssl ? { ssl: {} } : {}),
-      ...(config.password
-        ? { basic_auth: { user: config.user, password: config.password } }
-        : {}),
-    });
+    this.maxMemory = config.maxMemory;
+    this.maxResultBytes = config.maxResultBytes;
+    this.client = new TrinoClient(config);
   }
 
   canRead(source: DatasetSource): boolean {
     return source.kind === 'table';
   }
 
-  /** Runs one statement, collecting at most `maxRows + 1` rows. */
+  /** Runs one statement with Trino's limits, collecting at most `maxRows` rows. */
   private run(
     sql: string,
     timeoutMs: number,
     maxRows?: number,
-  ): Promise<Collected> {
+  ): Promise<TrinoResult> {
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-    return new Promise((resolve, reject) => {
-      const collected: Collected = { columns: [], rows: [], truncated: false };
-      const enough = () =>
-        maxRows !== undefined && collected.rows.length > maxRows;
-      this.client.execute({
-        query: sql,
-        session: `query_max_execution_time=${seconds}s`,
-        timeout: seconds + 5,
-        columns: (_error, columns) => {
-          collected.columns = columns;
-        },
-        data: (_error, data, columns) => {
-          if (columns) collected.columns = columns;
-          if (!enough()) collected.rows.push(...data);
-        },
-        cancel: () => {
-          if (enough()) collected.truncated = true;
-          return collected.truncated;
-        },
-        success: () => resolve(collected),
-        error: error => {
-          if (collected.truncated) {
-            resolve(collected);
-            return;
-          }
-          reject(asError(error));
-        },
-      });
-    }).then(result => {
-      const collected = result as Collected;
-      if (maxRows !== undefined && collected.rows.length > maxRows) {
-        return {
-          ...collected,
-          rows: collected.rows.slice(0, maxRows),
-          truncated: true,
-        };
-      }
-      return collected;
+    return this.client.run(sql, {
+      // the client gives up 5 s after Trino's own execution limit
+      timeoutMs: (seconds + 5) * 1000,
+      maxRows,
+      maxBytes: this.maxResultBytes,
+      session: {
+        query_max_execution_time: `${seconds}s`,
+        // run time counts time queued too
+        query_max_run_time: `${seconds + 5}s`,
+        query_max_memory: this.maxMemory,
+        query_max_total_memory: this.maxMemory,
+      },
     });
   }
 
@@ -244,26 +194,23 @@ export class TrinoQueryEngine implements QueryEngine {
       sources.map(s => [s.name, tableName(tableSource(s))]),
     );
     const sql = rewriteReferences(statement, tables);
-    // defence in depth: Trino's own plan must read the named datasets' tables and nothing else
-    let inputs: string[];
+    // one statement (Trino's protocol takes one) that Trino's grammar reads as a query …
+    requireQuery(sql);
+    // … whose plan, of exactly this text, writes nothing and reads the named datasets only
+    let planText: string;
     try {
       const plan = await this.run(
         `EXPLAIN (TYPE IO, FORMAT JSON) ${sql}`,
         limits.timeoutMs,
       );
-      inputs = planInputTables(String(plan.rows[0]?.[0] ?? '{}'));
+      planText = String(plan.rows[0]?.[0] ?? '');
     } catch (error) {
       throw toQueryError(error, 'The query', limits.timeoutMs);
     }
-    const allowed = new Set(sources.map(s => qualifiedKey(tableSource(s))));
-    const foreign = inputs.filter(t => !allowed.has(t));
-    if (foreign.length > 0) {
-      throw new InputError(
-        `The query reads tables that are not datasets it names (${foreign.join(
-          ', ',
-        )}); name datasets only, such as "my-dataset".`,
-      );
-    }
+    checkIoPlan(
+      parseIoPlan(planText),
+      new Set(sources.map(s => qualifiedKey(tableSource(s)))),
+    );
     return this.rows(sql, limits, 'The query');
   }
 
@@ -272,19 +219,29 @@ export class TrinoQueryEngine implements QueryEngine {
   }
 }
 
-function asError(error: unknown): Error {
-  if (error instanceof Error) return error;
-  if (typeof error === 'object' && error !== null) {
-    const message =
-      ('message' in error &&
-        typeof error.message === 'string' &&
-        error.message) ||
-      JSON.stringify(error);
-    const name =
-      'errorName' in error && typeof error.errorName === 'string'
-        ? ` (${error.errorName})`
-        : '';
-    return new Error(`${message}${name}`);
+/**
+ * Engine errors for the caller; Trino's own refusals (its access control) become
+ * NotAllowedError naming what the portal's Trino user may not do.
+ */
+function toQueryError(
+  error: unknown,
+  context: string,
+  timeoutMs: number,
+): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/PERMISSION_DENIED|^Access Denied/i.test(message)) {
+    return new NotAllowedError(
+      `${context} was refused by Trino's access control: ${
+        message.split('\n')[0]
+      }. Query the datasets the portal's Trino user may read.`,
+    );
   }
-  return new Error(String(error));
+  if (/EXCEEDED_\w*MEMORY_LIMIT/.test(message)) {
+    return new InputError(
+      `${context} needed more memory than Trino gives it (${
+        message.split('\n')[0]
+      }); filter the data, aggregate less or select fewer columns.`,
+    );
+  }
+  return engineError(error, context, timeoutMs);
 }
