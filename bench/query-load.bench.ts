@@ -276,6 +276,9 @@ export async function start(dir: string) {
           kamlD: {
             storage: { file: { root: join(dir, 'storage') } },
             query: { duckdb: { cacheDir: join(dir, 'cache') } },
+            bindings: {
+              mappings: [{ entityRef: 'dataset:default/events', location: 's3://kaml-datasets/events/', owner: 'group:default/data' }],
+            },
           },
         },
       }),
