@@ -137,8 +137,9 @@ export interface Config {
        */
       maxResultBytes?: number;
       /**
-       * Engine operations (query, preview, profile, schema) one backend runs at once.
-       * @default 4
+       * Engine operations (query, preview, profile, schema) one backend runs at once. Each
+       * DuckDB operation holds up to one chunk of its result (2048 rows) in native memory.
+       * @default 2
        */
       maxConcurrent?: number;
       /**
@@ -175,7 +176,7 @@ export interface Config {
          */
         memoryLimit?: string;
       };
-      /** Trino (through `presto-client` with `engine: 'trino'`), for `trino://catalog/schema/table` datasets. */
+      /** Trino (over its client protocol), for `trino://catalog/schema/table` datasets. */
       trino?: {
         /** Coordinator URL, such as `http://trino:8080`. */
         server: string;

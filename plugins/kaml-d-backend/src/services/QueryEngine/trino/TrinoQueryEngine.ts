@@ -64,8 +64,8 @@ export function rewriteReferences(
 }
 
 /**
- * Trino through `presto-client` with `engine: 'trino'`. Reads `trino://catalog/schema/table`
- * datasets. Limits are Trino's own session properties (`query_max_execution_time`,
+ * Trino over its client protocol (`TrinoClient`: fetch, bodies streamed under a byte cap).
+ * Reads `trino://catalog/schema/table` datasets. Limits are Trino's own session properties (`query_max_execution_time`,
  * `query_max_run_time`, `query_max_memory`, `query_max_total_memory`; the client also kills the
  * query past its time); the row and byte caps cancel the query once enough arrived.
  *
