@@ -27,7 +27,7 @@ export const DEFAULT_DUCKDB_MEMORY_LIMIT = '1GB';
 /** Bytes of values one query, preview or profile result may hold. */
 export const DEFAULT_QUERY_MAX_RESULT_BYTES = 16 * 1024 * 1024;
 /** Engine operations (query, preview, profile, schema) running at once per backend. */
-export const DEFAULT_QUERY_MAX_CONCURRENT = 4;
+export const DEFAULT_QUERY_MAX_CONCURRENT = 2;
 /** Operations waiting for a free slot; more are answered 429. */
 export const DEFAULT_QUERY_QUEUE_SIZE = 16;
 /** Longest wait for a free slot. */

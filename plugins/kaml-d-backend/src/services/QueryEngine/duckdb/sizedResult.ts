@@ -28,8 +28,8 @@ const nextTurn = () => new Promise<void>(resolve => setImmediate(resolve));
 
 /**
  * Reads a streamed result of {@link sizedSql} chunk by chunk (2048 rows at most), converting a
- * row only after its size was added and found within `maxBytes`, and yielding to the event loop
- * between chunks so other requests (and the readiness probe) are served meanwhile.
+ * chunk only after its sizes were added and found within `maxBytes`, and yielding to the event
+ * loop every 256 rows so other requests (and the readiness probe) are served meanwhile.
  */
 export async function readSized(
   result: DuckDBResult,
@@ -48,11 +48,10 @@ export async function readSized(
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
-    for (let r = 0; r < chunk.rowCount; r++) {
-      if (rows.length === limits.maxRows) {
-        truncated = true;
-        break;
-      }
+    // sizes of the whole chunk first: a result over the limit is refused before any of its
+    // values becomes a JavaScript string
+    const take = Math.min(chunk.rowCount, limits.maxRows - rows.length);
+    for (let r = 0; r < take; r++) {
       for (let c = count; c < 2 * count; c++) {
         bytes +=
           Number(chunk.getColumnVector(c).getItem(r) ?? 0) + VALUE_OVERHEAD;
@@ -62,10 +61,13 @@ export async function readSized(
           `${context} returns more than ${
             limits.maxBytes
           } bytes (kamlD.query.maxResultBytes) within its first ${
-            rows.length + 1
+            rows.length + r + 1
           } rows; select fewer columns or rows (LIMIT), aggregate, or shorten long values (such as left(column, 200)).`,
         );
       }
+    }
+    for (let r = 0; r < take; r++) {
+      if (r > 0 && r % 256 === 0) await nextTurn();
       rows.push(
         chunk
           .convertRowValues(r, JSDuckDBValueConverter)
@@ -73,6 +75,7 @@ export async function readSized(
           .map(toJsonValue),
       );
     }
+    truncated = take < chunk.rowCount;
     if (truncated) break;
     await nextTurn();
   }
