@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { runAction } from '../__testUtils__/actionContext';
 import { setup } from '../__testUtils__/setup';
@@ -66,6 +67,82 @@ describe('permission checks of the model actions', () => {
     });
     await runAction(action, trainInput);
     expect(cluster.all('Job')).toHaveLength(1);
+  });
+
+  it('attack: a user who may train but not read a pii dataset cannot launch a run on it (no Job)', async () => {
+    const { cluster, kubernetes } = setup();
+    const catalog = catalogServiceMock({
+      entities: [
+        {
+          apiVersion: 'kaml-d.io/v1alpha1',
+          kind: 'Dataset',
+          metadata: { name: 'customers-pii', namespace: 'default' },
+          spec: {
+            owner: 'group:default/finance',
+            location: 's3://kaml-datasets/customers-pii/',
+            schema: {
+              columns: [
+                { name: 'email', type: 'varchar', classification: 'pii' },
+              ],
+            },
+          },
+        },
+        {
+          apiVersion: 'kaml-d.io/v1alpha1',
+          kind: 'Dataset',
+          metadata: { name: 'customer-churn', namespace: 'default' },
+          spec: {
+            owner: 'group:default/ml',
+            location: 's3://kaml-datasets/customer-churn/',
+          },
+        },
+      ],
+    });
+    // the policy's answer for a data scientist: train yes, the pii dataset's data no
+    const permissions = mockServices.permissions.mock();
+    permissions.authorize.mockImplementation(async requests =>
+      requests.map(r => ({
+        result:
+          'resourceRef' in r &&
+          r.resourceRef === 'dataset:default/customers-pii'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      })),
+    );
+    const action = createTrainingLaunchAction({
+      kubernetes,
+      catalog,
+      permissions,
+    });
+    await expect(
+      runAction(action, {
+        ...trainInput,
+        datasets: [
+          'dataset:default/customer-churn',
+          'dataset:default/customers-pii',
+        ],
+      }),
+    ).rejects.toThrow(
+      'kaml-d.dataset.query is required on dataset:default/customers-pii: you may not train on its data',
+    );
+    expect(cluster.mutations).toEqual([]);
+    expect(cluster.all('Job')).toEqual([]);
+    // asked for the data of each dataset, with the initiator's credentials
+    expect(permissions.authorize).toHaveBeenCalledWith(
+      [
+        {
+          permission: expect.objectContaining({ name: 'kaml-d.dataset.query' }),
+          resourceRef: 'dataset:default/customer-churn',
+        },
+        {
+          permission: expect.objectContaining({ name: 'kaml-d.dataset.query' }),
+          resourceRef: 'dataset:default/customers-pii',
+        },
+      ],
+      {
+        credentials: expect.objectContaining({ principal: expect.anything() }),
+      },
+    );
   });
 
   it('refuses to deploy without kaml-d.model.deploy and creates nothing', async () => {

@@ -60,3 +60,33 @@ export async function authorizeBasic(
     );
   }
 }
+
+/**
+ * Checks that the user who started the task may read the data of each Dataset (`permission`,
+ * such as `kaml-d.dataset.query`, asked on every entity in one call), so a step cannot hand a
+ * Job the location of data its initiator could not read themselves (pii datasets are for their
+ * owners, admins and access grants). Throws a NotAllowedError naming the datasets otherwise.
+ */
+export async function authorizeOnDatasets(
+  permissions: PermissionsService,
+  permission: ResourcePermission<'catalog-entity'>,
+  datasetRefs: string[],
+  credentials: BackstageCredentials,
+  purpose: string,
+): Promise<void> {
+  if (datasetRefs.length === 0) return;
+  const decisions = await permissions.authorize(
+    datasetRefs.map(resourceRef => ({ permission, resourceRef })),
+    { credentials },
+  );
+  const denied = datasetRefs.filter(
+    (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+  );
+  if (denied.length > 0) {
+    throw new NotAllowedError(
+      `${permission.name} is required on ${denied.join(
+        ', ',
+      )}: you may not ${purpose}; ask the owner for access, or leave the dataset out`,
+    );
+  }
+}

@@ -5,18 +5,11 @@ import {
   modelTrainPermission,
 } from '@kaml-d/plugin-kaml-d-common';
 import { authorizeOnModel } from './authorize';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { withDefaults } from './input';
-import type {
-  KubernetesObject,
-  V1EnvVar,
-  V1Job,
-  V1Node,
-  V1PodTemplateSpec,
-} from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
 import {
   assertDnsLabel,
   assertQuantity,
@@ -30,14 +23,13 @@ import {
   KubeTarget,
   modelNamespaces,
   requireTarget,
-  TASK_LABEL,
 } from '../kubernetes/target';
 import { examples } from './trainingLaunch.examples';
+import { trainingDatasetLocations } from './trainingDatasets';
+import { buildTrainingRun } from './trainingRun';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** The label tying a Job (and its pods) to the Model entity it trains. */
-export const MODEL_LABEL = 'kaml-d.io/model';
-const PART_OF = { 'app.kubernetes.io/part-of': 'kaml-d' };
+export { MODEL_LABEL } from './trainingRun';
 
 function envName(name: string): string {
   if (!ENV_NAME.test(name)) {
@@ -68,9 +60,6 @@ const DEFAULTS = {
   workers: 1,
   fallbackToJob: false,
 };
-
-/** The container name the training operator expects in each replica of a kind. */
-const OPERATOR_CONTAINER = { TFJob: 'tensorflow', PyTorchJob: 'pytorch' };
 
 /**
  * `kaml-d:training:launch` — a batch/v1 Job in the training namespace that trains a Model on
@@ -270,26 +259,14 @@ export function createTrainingLaunchAction(options: {
       Object.keys(input.env).forEach(envName);
       Object.keys(credentialsKeys).forEach(envName);
 
-      // datasets must exist in the catalog and say where their data is
-      const locations: string[] = [];
-      for (const ref of input.datasets) {
-        const entity = await options.catalog.getEntityByRef(ref, {
-          credentials,
-        });
-        if (!entity || entity.kind.toLocaleLowerCase('en-US') !== 'dataset') {
-          throw new InputError(`dataset ${ref} is not in the catalog`);
-        }
-        const location = (entity.spec as { location?: unknown } | undefined)
-          ?.location;
-        if (typeof location !== 'string' || !location) {
-          throw new InputError(
-            `dataset ${stringifyEntityRef(
-              entity,
-            )} has no spec.location to train on`,
-          );
-        }
-        locations.push(location);
-      }
+      // datasets: in the catalog, with a location, and readable by the initiator (the data, not
+      // only the entry), all checked before anything is created
+      const locations = await trainingDatasetLocations({
+        catalog: options.catalog,
+        permissions: options.permissions,
+        datasetRefs: input.datasets,
+        credentials,
+      });
 
       // a training-operator kind only when its CRD is served (discovery, cached by the client)
       let kind: 'Job' | 'TFJob' | 'PyTorchJob' = input.kind;
@@ -339,104 +316,19 @@ export function createTrainingLaunchAction(options: {
         modelName,
         `${taskId}/${ctx.step?.id ?? ''}`,
       );
-      const taskLabel = taskLabelValue(taskId);
-      const labels = {
-        ...PART_OF,
-        'app.kubernetes.io/component': 'training',
-        [MODEL_LABEL]: modelName,
-        [TASK_LABEL]: taskLabel,
-      };
-      const env: V1EnvVar[] = [
-        ...Object.entries(input.env).map(([name, value]) => ({ name, value })),
-        ...(locations.length
-          ? [
-              { name: 'KAML_DATASET_LOCATION', value: locations[0] },
-              { name: 'KAML_DATASET_LOCATIONS', value: locations.join(',') },
-            ]
-          : []),
-        ...(credentialsSecret
-          ? Object.entries(credentialsKeys).map(([name, key]) => ({
-              name,
-              valueFrom: { secretKeyRef: { name: credentialsSecret, key } },
-            }))
-          : []),
-      ];
-      const resources: Record<string, string> = {
-        cpu: input.cpu,
-        memory: input.memory,
-        ...(input.gpus > 0 ? { 'nvidia.com/gpu': String(input.gpus) } : {}),
-      };
-      const metadata = {
-        name: jobName,
+      const run = buildTrainingRun({
+        kind,
+        jobName,
         namespace,
-        labels,
-        annotations: {
-          'kaml-d.io/model-ref': input.model,
-          'kaml-d.io/datasets': input.datasets.join(','),
-          ...(ctx.user?.ref ? { 'kaml-d.io/launched-by': ctx.user.ref } : {}),
-        },
-      };
-      const podTemplate = (containerName: string): V1PodTemplateSpec => ({
-        metadata: { labels, annotations: input.podAnnotations },
-        spec: {
-          restartPolicy: 'Never',
-          automountServiceAccountToken: false,
-          containers: [
-            {
-              name: containerName,
-              image,
-              command: input.command,
-              args: input.args,
-              env,
-              resources: { requests: resources, limits: resources },
-            },
-          ],
-        },
+        modelName,
+        taskLabel: taskLabelValue(taskId),
+        launchedBy: ctx.user?.ref,
+        image,
+        locations,
+        credentialsSecret,
+        credentialsKeys,
+        input,
       });
-      let run: KubernetesObject;
-      if (kind === 'Job') {
-        const job: V1Job = {
-          apiVersion: 'batch/v1',
-          kind: 'Job',
-          metadata,
-          spec: {
-            backoffLimit: input.backoffLimit,
-            activeDeadlineSeconds: input.activeDeadlineSeconds,
-            template: podTemplate('train'),
-          },
-        };
-        run = job;
-      } else {
-        const replica = (replicas: number) => ({
-          replicas,
-          restartPolicy: 'Never',
-          template: podTemplate(OPERATOR_CONTAINER[kind]),
-        });
-        const runPolicy = {
-          backoffLimit: input.backoffLimit,
-          ...(input.activeDeadlineSeconds
-            ? { activeDeadlineSeconds: input.activeDeadlineSeconds }
-            : {}),
-          cleanPodPolicy: 'None',
-        };
-        const replicaSpecs =
-          kind === 'TFJob'
-            ? { tfReplicaSpecs: { Worker: replica(input.workers) } }
-            : {
-                pytorchReplicaSpecs: {
-                  Master: replica(1),
-                  ...(input.workers > 1
-                    ? { Worker: replica(input.workers - 1) }
-                    : {}),
-                },
-              };
-        run = {
-          apiVersion: KUBEFLOW_GROUP_VERSION,
-          kind,
-          metadata,
-          spec: { runPolicy, ...replicaSpecs },
-        } as KubernetesObject;
-      }
 
       ctx.output('kind', kind);
       ctx.output('jobName', jobName);
