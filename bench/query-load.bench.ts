@@ -48,7 +48,22 @@ type FromChild = { ready: { port: number; auth: string } } | { report: Report };
 
 // ---------------------------------------------------------------- child: the backend
 if (process.argv[2] === '--server') {
-  const lib = createRequire(import.meta.url)(bundle);
+  const require = createRequire(import.meta.url);
+  // KAML_BENCH_TIME_CLOSE=1: how long each DuckDB instance close blocks the event loop
+  const closes: number[] = [];
+  if (process.env.KAML_BENCH_TIME_CLOSE) {
+    const proto = require('@duckdb/node-api').DuckDBInstance.prototype;
+    const closeSync = proto.closeSync;
+    proto.closeSync = function timed(this: unknown) {
+      const started = performance.now();
+      try {
+        return closeSync.call(this);
+      } finally {
+        closes.push(performance.now() - started);
+      }
+    };
+  }
+  const lib = require(bundle);
   const { port, auth } = await lib.start(dir);
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
@@ -57,6 +72,13 @@ if (process.argv[2] === '--server') {
     rssMax = Math.max(rssMax, process.memoryUsage.rss());
   }, 100).unref();
   process.on('message', (message: string) => {
+    if (message === 'exit') process.exit(0);
+    if (message === 'closes') {
+      const sorted = closes.splice(0).sort((x, y) => x - y);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+      process.send?.({ closes: { n: sorted.length, total: sorted.reduce((x, y) => x + y, 0), p50: at(0.5), p99: at(0.99), max: at(1) } });
+      return;
+    }
     if (message !== 'report') return;
     rssMax = Math.max(rssMax, process.memoryUsage.rss());
     const report: Report = {
@@ -92,8 +114,11 @@ async function main() {
 
   let crashes = 0;
   let crashNote = '';
+  const profile = process.env.KAML_BENCH_CPU_PROF;
   const child = fork(new URL(import.meta.url).pathname, ['--server'], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // KAML_BENCH_CPU_PROF=<folder>: a V8 CPU profile of the backend (written when it exits)
+    execArgv: profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
   });
   let exited = false;
   child.on('exit', (code, signal) => {
@@ -203,12 +228,33 @@ async function main() {
   });
   await Promise.all(clients);
   const loaded = await report();
+  if (process.env.KAML_BENCH_TIME_CLOSE && !exited) {
+    const closes = await new Promise<Record<string, number>>(done => {
+      const onMessage = (m: { closes?: Record<string, number> }) => {
+        if (m.closes) {
+          child.off('message', onMessage);
+          done(m.closes);
+        }
+      };
+      child.on('message', onMessage);
+      child.send('closes');
+    });
+    console.log(
+      `DuckDBInstance.closeSync: ${closes.n} calls, ${closes.total.toFixed(0)} ms in all, p50 ${closes.p50.toFixed(1)} ms, p99 ${closes.p99.toFixed(1)} ms, max ${closes.max.toFixed(1)} ms`,
+    );
+  }
   polling = false;
   await poller;
   const loadProbes = probes.splice(0);
   clearInterval(watchdog);
   stopping = true;
-  if (!exited) child.kill('SIGTERM');
+  if (!exited) {
+    const gone = new Promise(r => child.once('exit', r));
+    // the profile is written on a normal exit only
+    if (profile) child.send('exit');
+    else child.kill('SIGTERM');
+    await gone;
+  }
 
   const ms = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(1)} ms`);
   const gb = (v: number) => `${(v / 1024 ** 3).toFixed(2)} GB`;
@@ -275,7 +321,7 @@ export async function start(dir: string) {
           backend: { baseUrl: 'http://localhost:7007' },
           kamlD: {
             storage: { file: { root: join(dir, 'storage') } },
-            query: { duckdb: { cacheDir: join(dir, 'cache') } },
+            query: { duckdb: { cacheDir: join(dir, 'cache'), ...(process.env.KAML_BENCH_DUCKDB_THREADS ? { threads: Number(process.env.KAML_BENCH_DUCKDB_THREADS) } : {}) } },
             bindings: {
               mappings: [{ entityRef: 'dataset:default/events', location: 's3://kaml-datasets/events/', owner: 'group:default/data' }],
             },
