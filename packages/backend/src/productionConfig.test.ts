@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { readHelmetOptions } from '@backstage/backend-defaults/rootHttpRouter';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -33,6 +34,16 @@ function allKeys(value: unknown, prefix = ''): string[] {
 }
 
 describe('production configuration', () => {
+  it('attack: the production CSP lets the app connect to its own origin only', () => {
+    // the headers the backend sends, computed the way its HTTP router computes them
+    const csp = readHelmetOptions(production.getConfig('backend'))
+      .contentSecurityPolicy as {
+      directives: Record<string, Iterable<string> | null>;
+    };
+    expect([...(csp.directives['connect-src'] ?? [])]).toEqual(["'self'"]);
+    expect([...(csp.directives['default-src'] ?? [])]).toEqual(["'self'"]);
+  });
+
   it('has no guest sign-in provider', () => {
     expect(production.getOptional('auth.providers.guest')).toBeUndefined();
     expect(production.getStringArray('kamlD.signIn.providers')).toEqual([

@@ -36,6 +36,8 @@ jest.mock('./router', () => {
 
 type Route = { method: string; path: string };
 
+const SEED = 'file:/kaml-d-test/catalog/all.yaml';
+
 /** Every route of an express router, sub-routers mounted at its root included. */
 function routesOf(router: Router): Route[] {
   type Layer = {
@@ -182,6 +184,11 @@ describe('route sweep of the KAML-D backend', () => {
             kamlD: {
               storage: { file: { root: join(root, 'storage') } },
               query: { duckdb: { cacheDir: join(root, 'cache') } },
+              bindings: {
+                trustedOrigins: [
+                  { type: 'file', target: '/kaml-d-test/catalog/all.yaml' },
+                ],
+              },
             },
           },
         }),
@@ -193,7 +200,15 @@ describe('route sweep of the KAML-D backend', () => {
             {
               apiVersion: 'kaml-d.io/v1alpha1',
               kind: 'Dataset',
-              metadata: { name: 'sales', namespace: 'default' },
+              metadata: {
+                name: 'sales',
+                namespace: 'default',
+                // from a catalog file trusted to bind storage (kamlD.bindings below)
+                annotations: {
+                  'backstage.io/managed-by-location': SEED,
+                  'backstage.io/managed-by-origin-location': SEED,
+                },
+              },
               spec: {
                 owner: 'group:default/data',
                 format: 'csv',
@@ -232,7 +247,7 @@ describe('route sweep of the KAML-D backend', () => {
   }
 
   it('finds the routes of every service and can call each one', async () => {
-    await start(AuthorizeResult.ALLOW);
+    const server = await start(AuthorizeResult.ALLOW);
     const keys = routes.map(key);
     // a route of each router (the optional ones included) is in the sweep
     expect(keys).toEqual(
@@ -263,6 +278,11 @@ describe('route sweep of the KAML-D backend', () => {
     expect(
       Object.keys(SIGNED_IN_ONLY).filter(k => !keys.includes(k)),
     ).toEqual([]);
+    // with the policy allowing, the same user reads the dataset: a 403 below is the policy's
+    const allowed = await request(server)
+      .get('/api/kaml-d/datasets/default/sales/preview')
+      .set('Authorization', mockCredentials.user.header('user:default/alice'));
+    expect(allowed.status).toBe(200);
   });
 
   it('every route answers 401 without a token', async () => {
