@@ -224,9 +224,25 @@ test('liveness and readiness answer 200', async () => {
   );
 });
 
-test('the KAML-D API refuses a request without a token', async () => {
+test('the KAML-D API refuses a request without a token, with an error body that has no stack or server path', async () => {
   const res = await fetch(`${base}/api/kaml-d/health`);
   assert.equal(res.status, 401);
+  const body = (await res.json()) as { error?: { name?: string; message?: string; stack?: string } };
+  assert.ok(body.error?.message, 'an error body says what went wrong');
+  assert.equal(body.error?.stack, undefined, 'no stack trace in a production error body');
+  const text = JSON.stringify(body);
+  assert.ok(!text.includes(dir), `no server path in ${text}`);
+  assert.doesNotMatch(text, /\bat \S+ \(/);
+});
+
+test('the production CSP lets the app connect to its own origin only', async () => {
+  const res = await fetch(`${base}/`);
+  const csp = res.headers.get('content-security-policy') ?? '';
+  const connect = csp
+    .split(';')
+    .map(d => d.trim().split(/\s+/))
+    .find(([name]) => name === 'connect-src');
+  assert.deepEqual(connect, ['connect-src', "'self'"], `CSP: ${csp}`);
 });
 
 test('the built frontend is served at / with the production configuration injected', async () => {
