@@ -272,7 +272,11 @@ export interface Config {
        * `errorRatio`, `gpuUtil`, `gpuMemory`, `cpu`, `memory`, `trainingLoss`, `trainingEpoch`).
        * Placeholders `{{selector}}`, `{{errorSelector}}`, `{{podSelector}}` and `{{window}}` are
        * filled with escaped matchers built from the entity's annotations. An entity overrides one
-       * panel with the annotation `kaml-d.io/promql-<panel>`.
+       * panel with the annotation `kaml-d.io/promql-<panel>`, which runs verbatim with the
+       * portal's Prometheus access: it is honoured only on entities whose origin location
+       * (`backstage.io/managed-by-origin-location`, written by the catalog) is listed in
+       * `kamlD.bindings.trustedOrigins`. On any other entity it is ignored, the panel shows this
+       * install query or the preset, and the answer's `errors` says why.
        */
       queries?: { [panel: string]: string };
       /**

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { readDatasetBindingPolicy } from '@kaml-d/plugin-kaml-d-node';
 import { PANEL_PRESETS } from './promql';
 import { ObservationConfig } from './types';
 
@@ -65,6 +66,8 @@ export function readObservationConfig(root: Config): ObservationConfig {
     })),
     prometheus,
     queries,
+    // the same origins the storage binding rule trusts: an admin vouches for what they say
+    trustedOrigins: readDatasetBindingPolicy(root).trustedOrigins,
     links: (config?.getOptionalConfigArray('links') ?? []).map(l => ({
       title: l.getString('title'),
       url: l.getString('url'),

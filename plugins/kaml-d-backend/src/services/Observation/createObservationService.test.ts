@@ -11,6 +11,12 @@ import { PrometheusAlert, PrometheusClient } from './prometheus';
 // headline. The same service runs against the rig in __rig__/observation*.rig.test.ts.
 
 const NOW = 1764132000_000;
+
+/** An origin an admin vouches for (kamlD.bindings.trustedOrigins) and its catalog annotation. */
+const TRUSTED_ORIGIN = 'https://git.example.com/ml-platform/catalog-info.yaml';
+const FROM_TRUSTED_ORIGIN = {
+  'backstage.io/managed-by-origin-location': `url:${TRUSTED_ORIGIN}`,
+};
 const credentials = mockCredentials.user('user:default/carol');
 
 function model(name: string, annotations: Record<string, string> = {}) {
@@ -79,6 +85,9 @@ function serviceWith(options: {
           queries: options.queries,
           cacheSeconds: 30,
         },
+        bindings: {
+          trustedOrigins: [{ type: 'url', target: TRUSTED_ORIGIN }],
+        },
       },
     }),
   );
@@ -108,6 +117,7 @@ describe('ObservationService.observe', () => {
       },
       entities: [
         model('voice-classifier', {
+          ...FROM_TRUSTED_ORIGIN,
           'kaml-d.io/promql-cpu': 'entity_cpu{{selector}}[{{window}}]',
         }),
       ],
@@ -128,6 +138,52 @@ describe('ObservationService.observe', () => {
       `sum by (pod) (container_memory_working_set_bytes{namespace="kaml-d-models",pod=~"voice-classifier-.*"})`,
     );
     expect(answer.errors).toEqual([]);
+  });
+
+  it('attack: a kaml-d.io/promql-* annotation of an entity from an untrusted origin does not run verbatim', async () => {
+    const main = fakePrometheus('main');
+    const hostile = 'sum by (instance) (node_secret_metric{job="billing"})';
+    const service = serviceWith({
+      prometheus: [main.client],
+      entities: [
+        // registered through the catalog UI or published by a template: any origin but a trusted one
+        model('voice-classifier', {
+          'backstage.io/managed-by-origin-location':
+            'url:https://attacker.example.com/catalog-info.yaml',
+          'kaml-d.io/promql-cpu': hostile,
+        }),
+        model('no-origin', { 'kaml-d.io/promql-memory': hostile }),
+      ],
+    });
+    const answer = await service.observe(
+      ref('voice-classifier'),
+      '1h',
+      credentials,
+    );
+    const other = await service.observe(ref('no-origin'), '1h', credentials);
+    const queries = main.calls.map(c => c.query);
+    expect(queries).not.toContain(hostile);
+    expect(queries.some(q => q.includes('node_secret_metric'))).toBe(false);
+    // the panels still show, from the preset, and the answer says why the override was ignored
+    expect(queries).toContain(
+      'sum by (pod) (rate(container_cpu_usage_seconds_total{namespace="kaml-d-models",pod=~"voice-classifier-.*"}[60s]))',
+    );
+    expect(answer.panels.map(p => p.id)).toContain('cpu');
+    expect(answer.errors).toEqual([
+      {
+        source: 'prometheus',
+        name: 'panel cpu',
+        message: expect.stringContaining(
+          'kaml-d.io/promql-cpu is ignored: the entity does not come from an origin listed in kamlD.bindings.trustedOrigins',
+        ),
+      },
+    ]);
+    expect(other.errors).toEqual([
+      expect.objectContaining({
+        name: 'panel memory',
+        message: expect.stringContaining('kaml-d.io/promql-memory is ignored'),
+      }),
+    ]);
   });
 
   it('keeps a hostile kubernetes id inside its string literal', async () => {
@@ -163,6 +219,7 @@ describe('ObservationService.observe', () => {
       prometheus: [main.client],
       entities: [
         model('voice-classifier', {
+          ...FROM_TRUSTED_ORIGIN,
           'kaml-d.io/promql-latency': 'histogram_quantile(0.9, {{pod}})',
         }),
       ],

@@ -11,10 +11,10 @@ import {
   ObservationPanel,
   ObservationResponse,
   ObservationWorkload,
-  SreOverviewResponse,
-  SreWorkloadRow,
 } from '@kaml-d/plugin-kaml-d-common';
+import { isTrustedOrigin } from '@kaml-d/plugin-kaml-d-node';
 import { ClusterOverview, createClusterOverviewReader } from './overview';
+import { createSreOverview } from './sreOverview';
 import { decideHeadline } from './headline';
 import { buildLink } from './links';
 import {
@@ -181,12 +181,26 @@ export function createObservationService(options: {
       });
     };
 
+    // an annotation's query runs verbatim with the portal's Prometheus access: honoured only on
+    // entities from an origin an admin vouches for, ignored with a note on all others
+    const trusted = isTrustedOrigin(entity, config);
     const panelWork = panelIds.map(async id => {
       const preset = PANEL_PRESETS[id];
+      const annotation = `${ANNOTATION_PROMQL_PREFIX}${id}`;
+      const override = annotations[annotation];
+      if (override !== undefined && !trusted) {
+        errors.push({
+          source: 'prometheus',
+          name: `panel ${id}`,
+          message: `${annotation} is ignored: the entity does not come from an origin listed in kamlD.bindings.trustedOrigins, and an annotation's query runs verbatim. The panel shows the ${
+            config.queries[id] ? 'install' : 'preset'
+          } query; move the override to kamlD.observation.queries.${id}, or ask an admin to trust the entity's origin.`,
+        });
+      }
       let query: string;
       try {
         query = fillTemplate(
-          annotations[`${ANNOTATION_PROMQL_PREFIX}${id}`] ??
+          (trusted ? override : undefined) ??
             config.queries[id] ??
             preset.query,
           placeholders,
@@ -242,109 +256,12 @@ export function createObservationService(options: {
     return { panels, alerts };
   }
 
-  /** kubernetes id → entity ref, over the Models and Components the caller may see (Models win). */
-  async function entitiesById(
-    credentials: Parameters<ObservationService['overview']>[0],
-  ) {
-    const { items } = await catalog.getEntities(
-      {
-        filter: [{ kind: 'Model' }, { kind: 'Component' }],
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.annotations',
-        ],
-      },
-      { credentials },
-    );
-    const byId = new Map<string, string>();
-    for (const entity of items) {
-      const id = entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID];
-      if (!id) continue;
-      if (!byId.has(id) || entity.kind === 'Model')
-        byId.set(id, stringifyEntityRef(entity));
-    }
-    return byId;
-  }
-
-  async function overview(
-    credentials: Parameters<ObservationService['overview']>[0],
-  ) {
-    const errors: ObservationError[] = [];
-    const byId = await entitiesById(credentials);
-    const link = (id: string | undefined) => (id ? byId.get(id) : undefined);
-    const answer: SreOverviewResponse = {
-      configured: {
-        kubernetes: clusterReaders.length > 0,
-        prometheus: prometheus.length > 0,
-      },
-      nodes: [],
-      failingRuns: [],
-      unhealthyEndpoints: [],
-      alerts: [],
-      errors,
-      observedAt: new Date(now()).toISOString(),
-    };
-    const rows = (list: ClusterOverview['failingRuns']): SreWorkloadRow[] =>
-      list.map(({ id, workload }) => ({ ...workload, entityRef: link(id) }));
-    const gpuByHost = new Map<string, number>();
-    await Promise.all([
-      ...clusterReaders.map(async reader => {
-        try {
-          const o = await reader.overview();
-          answer.nodes.push(...o.nodes);
-          answer.failingRuns.push(...rows(o.failingRuns));
-          answer.unhealthyEndpoints.push(...rows(o.unhealthyEndpoints));
-        } catch (error) {
-          errors.push({
-            source: 'kubernetes',
-            name: reader.name,
-            message: `Kubernetes cluster unreachable or refused: ${message(
-              error,
-            )}`,
-          });
-        }
-      }),
-      ...prometheus.map(async p => {
-        try {
-          const [alerts, util] = await Promise.all([
-            p.alerts(),
-            p.query('avg by (Hostname) (DCGM_FI_DEV_GPU_UTIL)'),
-          ]);
-          for (const a of alerts.filter(x => x.state === 'firing')) {
-            const id = a.labels.model ?? a.labels.app ?? a.labels.service;
-            answer.alerts.push({
-              name: a.labels.alertname ?? 'unnamed alert',
-              severity: a.labels.severity,
-              summary: a.annotations?.summary ?? a.annotations?.description,
-              activeAt: a.activeAt,
-              source: p.name,
-              labels: a.labels,
-              entityRef: link(id),
-            });
-          }
-          for (const u of util) {
-            const v = Number(u.value[1]);
-            if (u.metric.Hostname && Number.isFinite(v))
-              gpuByHost.set(u.metric.Hostname, v);
-          }
-        } catch (error) {
-          errors.push({
-            source: 'prometheus',
-            name: p.name,
-            message: message(error),
-          });
-        }
-      }),
-    ]);
-    for (const node of answer.nodes) {
-      const util = gpuByHost.get(node.name);
-      if (util !== undefined) node.gpuUtilisation = util;
-    }
-    answer.nodes.sort((a, b) => a.name.localeCompare(b.name));
-    return answer;
-  }
+  const overview = createSreOverview({
+    catalog,
+    clusterReaders,
+    prometheus,
+    now,
+  });
 
   return {
     overview,

@@ -37,6 +37,11 @@ export interface ObservationConfig {
   prometheus: ObservationPrometheusConfig[];
   /** Per-install overrides of the preset queries, by panel id. */
   queries: Record<string, string>;
+  /**
+   * Origins (`kamlD.bindings.trustedOrigins`) whose entities may override a panel's query with a
+   * `kaml-d.io/promql-<panel>` annotation; other entities' annotations are ignored with a note.
+   */
+  trustedOrigins: ReadonlySet<string>;
   /** Deep links with `{{id}}`, `{{namespace}}`, `{{name}}`, `{{kind}}` placeholders. */
   links: Array<{ title: string; url: string }>;
   cacheSeconds: number;
