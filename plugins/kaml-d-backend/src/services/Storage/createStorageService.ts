@@ -8,6 +8,7 @@ import { FileStorageAdapter } from '@kaml-d/plugin-kaml-d-node';
 import { S3StorageAdapter } from '@kaml-d/plugin-kaml-d-node';
 import {
   ensureFolder,
+  hiddenFolderOf,
   keyUnderPrefix,
   normaliseRelativeKey,
   validateBucketName,
@@ -77,6 +78,16 @@ export function createStorageService(options: {
     );
   }
 
+  /** Refuses a location or key below a dot-folder (the snapshot store, partial uploads). */
+  const refuseHidden = (path: string, what: string) => {
+    const hidden = hiddenFolderOf(path);
+    if (hidden !== undefined) {
+      throw new InputError(
+        `${what} "${path}" is under the folder "${hidden}", which starts with "." and is never a dataset (the snapshot store .kaml-d-snapshots/, partial uploads and other hidden folders); use a folder whose name does not start with ".".`,
+      );
+    }
+  };
+
   const resolveLocation = (uri: string): ObjectLocation => {
     let url: URL;
     try {
@@ -93,6 +104,7 @@ export function createStorageService(options: {
         path === ''
           ? ''
           : normaliseRelativeKey(ensureFolder(path), 'location prefix');
+      refuseHidden(prefix, 'Dataset location');
       return { adapter: defaultAdapter, bucket, prefix, uri };
     }
     if (url.protocol === 'file:') {
@@ -107,6 +119,7 @@ export function createStorageService(options: {
         found.key === ''
           ? ''
           : normaliseRelativeKey(ensureFolder(found.key), 'location prefix');
+      refuseHidden(prefix, 'Dataset location');
       return { adapter: fileAdapter, bucket, prefix, uri };
     }
     throw new InputError(
@@ -123,6 +136,7 @@ export function createStorageService(options: {
       const prefix = folder
         ? keyUnderPrefix(location.prefix, ensureFolder(folder), 'folder')
         : location.prefix;
+      refuseHidden(prefix, 'Folder');
       return location.adapter.listLevel(location.bucket, prefix);
     },
 
@@ -184,6 +198,7 @@ export function createStorageService(options: {
 
     async downloadLink(location, relativeKey) {
       const key = keyUnderPrefix(location.prefix, relativeKey);
+      refuseHidden(key, 'File');
       const info = await location.adapter.stat(location.bucket, key);
       if (!info) {
         throw new NotFoundError(`The dataset has no file "${relativeKey}".`);
