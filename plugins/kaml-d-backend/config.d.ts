@@ -205,13 +205,6 @@ export interface Config {
          * @default 1GB
          */
         maxMemory?: string;
-        /**
-         * Bytes of Trino responses one statement may return to the backend (from 2 MiB, Trino's
-         * pages are about 1 MB); past it the query is cancelled and the result marked truncated.
-         * Response bodies are read as streams, so one huge value is never held whole.
-         * @default 67108864
-         */
-        maxResultBytes?: number;
       };
     };
     /**

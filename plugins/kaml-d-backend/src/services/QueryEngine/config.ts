@@ -36,8 +36,6 @@ export const DEFAULT_QUERY_QUEUE_TIMEOUT_SECONDS = 30;
 export const DEFAULT_TRINO_USER = 'kaml-d';
 /** Memory one Trino query may use across the cluster (`query_max_memory` session property). */
 export const DEFAULT_TRINO_MAX_MEMORY = '1GB';
-/** Bytes of result values the Trino engine collects before it stops the query. */
-export const DEFAULT_TRINO_MAX_RESULT_BYTES = 64 * 1024 * 1024;
 
 /** Settings of the Trino engine. */
 export interface TrinoEngineConfig {
@@ -50,8 +48,6 @@ export interface TrinoEngineConfig {
   password?: string;
   /** Trino data size such as `1GB`, sent as `query_max_memory` and `query_max_total_memory`. */
   maxMemory: string;
-  /** Bytes of result values collected before the query is stopped and the result truncated. */
-  maxResultBytes: number;
 }
 
 /** `kamlD.query`, read once at startup. */
@@ -127,21 +123,7 @@ function readTrino(config: Config): TrinoEngineConfig {
     user: config.getOptionalString('user') ?? DEFAULT_TRINO_USER,
     password: config.getOptionalString('password'),
     maxMemory: trinoDataSize(config, 'maxMemory', DEFAULT_TRINO_MAX_MEMORY),
-    maxResultBytes: trinoResultBytes(config),
   };
-}
-
-function trinoResultBytes(config: Config): number {
-  const value =
-    config.getOptionalNumber('maxResultBytes') ??
-    DEFAULT_TRINO_MAX_RESULT_BYTES;
-  // Trino sends pages of about 1 MB: a smaller budget would truncate every result to no rows
-  if (!Number.isSafeInteger(value) || value < 2 * 1024 * 1024) {
-    throw new Error(
-      `kamlD.query.trino.maxResultBytes must be a whole number of bytes from 2097152 (2 MiB), got ${value}`,
-    );
-  }
-  return value;
 }
 
 /** A Trino data size (`512MB`, `1.5GB`): it goes into a session header, so nothing else passes. */

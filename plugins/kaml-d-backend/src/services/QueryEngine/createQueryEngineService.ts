@@ -40,7 +40,14 @@ export function createQueryEngineService(options: {
       maxResultBytes: config.maxResultBytes,
     }),
   );
-  if (config.trino) byId.set('trino', new TrinoQueryEngine(config.trino));
+  if (config.trino) {
+    byId.set(
+      'trino',
+      new TrinoQueryEngine(config.trino, {
+        maxResultBytes: config.maxResultBytes,
+      }),
+    );
+  }
   for (const engine of options.extraEngines ?? []) byId.set(engine.id, engine);
   const preferred = byId.get(config.defaultEngine);
   if (!preferred) {

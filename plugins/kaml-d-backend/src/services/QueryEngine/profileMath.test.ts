@@ -158,7 +158,6 @@ describe('readQueryConfig', () => {
       user: 'kaml-d',
       password: undefined,
       maxMemory: '1GB',
-      maxResultBytes: 64 * 1024 * 1024,
     });
   });
 

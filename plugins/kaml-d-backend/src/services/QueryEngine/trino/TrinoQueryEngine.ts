@@ -10,13 +10,13 @@ import {
   TableDatasetSource,
 } from '@kaml-d/plugin-kaml-d-node';
 import { InputError, NotAllowedError } from '@backstage/errors';
-import { TrinoEngineConfig } from '../config';
+import { DEFAULT_QUERY_MAX_RESULT_BYTES, TrinoEngineConfig } from '../config';
 import { toQueryError as engineError } from '../errors';
 import { runProfile } from '../profileSql';
 import { quoteQualified, sqlInteger } from '../sqlText';
 import { toJsonValue } from '../values';
 import { checkIoPlan, parseIoPlan, requireQuery } from './statementCheck';
-import { TrinoClient, TrinoResult } from './trinoClient';
+import { TrinoClient, TrinoResult, TrinoResultTooLarge } from './trinoClient';
 
 function tableSource(source: DatasetSource): TableDatasetSource {
   if (source.kind !== 'table')
@@ -67,7 +67,8 @@ export function rewriteReferences(
  * Trino over its client protocol (`TrinoClient`: fetch, bodies streamed under a byte cap).
  * Reads `trino://catalog/schema/table` datasets. Limits are Trino's own session properties (`query_max_execution_time`,
  * `query_max_run_time`, `query_max_memory`, `query_max_total_memory`; the client also kills the
- * query past its time); the row and byte caps cancel the query once enough arrived.
+ * query past its time); the row cap cancels the query once enough rows arrived, the byte cap
+ * (`kamlD.query.maxResultBytes`, counted on Trino's responses) cancels it and fails it.
  *
  * The user it connects as should be read-only in Trino itself (file-based access control, see
  * e2e/rig/config/trino/rules.json.in): the checks here are the second line, not the only one.
@@ -78,9 +79,13 @@ export class TrinoQueryEngine implements QueryEngine {
   private readonly maxMemory: string;
   private readonly maxResultBytes: number;
 
-  constructor(config: TrinoEngineConfig) {
+  constructor(
+    config: TrinoEngineConfig,
+    options: { maxResultBytes?: number } = {},
+  ) {
     this.maxMemory = config.maxMemory;
-    this.maxResultBytes = config.maxResultBytes;
+    this.maxResultBytes =
+      options.maxResultBytes ?? DEFAULT_QUERY_MAX_RESULT_BYTES;
     this.client = new TrinoClient(config);
   }
 
@@ -228,6 +233,16 @@ function toQueryError(
   context: string,
   timeoutMs: number,
 ): Error {
+  if (error instanceof TrinoResultTooLarge) {
+    // the same words as DuckDB's limit; here the bytes are those of Trino's responses
+    return new InputError(
+      `${context} returns more than ${
+        error.maxBytes
+      } bytes (kamlD.query.maxResultBytes) within its first ${
+        error.rows + 1
+      } rows; select fewer columns or rows (LIMIT), aggregate, or shorten long values (such as substr(column, 1, 200)).`,
+    );
+  }
   const message = error instanceof Error ? error.message : String(error);
   if (/PERMISSION_DENIED|^Access Denied/i.test(message)) {
     return new NotAllowedError(

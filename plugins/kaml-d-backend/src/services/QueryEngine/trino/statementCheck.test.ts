@@ -92,7 +92,7 @@ describe('IO plan check', () => {
 });
 
 describe('Trino limits', () => {
-  it('reads maxMemory and maxResultBytes and refuses values that are not sizes', () => {
+  it('reads maxMemory and refuses values that are not sizes', () => {
     const read = (trino: object) =>
       readQueryConfig(
         new ConfigReader({
@@ -108,15 +108,9 @@ describe('Trino limits', () => {
           },
         }),
       ).trino;
-    expect(
-      read({ maxMemory: '512MB', maxResultBytes: 4 * 1024 * 1024 }),
-    ).toMatchObject({
-      maxMemory: '512MB',
-      maxResultBytes: 4 * 1024 * 1024,
-    });
+    expect(read({ maxMemory: '512MB' })).toMatchObject({ maxMemory: '512MB' });
     expect(() => read({ maxMemory: '1GB,query_max_run_time=1d' })).toThrow(
       /kamlD.query.trino.maxMemory must be a size/,
     );
-    expect(() => read({ maxResultBytes: 10 })).toThrow(/maxResultBytes/);
   });
 });

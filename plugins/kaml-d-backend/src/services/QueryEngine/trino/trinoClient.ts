@@ -6,7 +6,7 @@ export interface TrinoColumn {
   type: string;
 }
 
-/** What one statement returned: `truncated` when a row or byte cap stopped it. */
+/** What one statement returned: `truncated` when the row cap stopped it. */
 export interface TrinoResult {
   columns: TrinoColumn[];
   rows: unknown[][];
@@ -19,7 +19,7 @@ export interface TrinoRunLimits {
   timeoutMs: number;
   /** Rows kept at most; one more row arriving sets `truncated` and cancels the query. */
   maxRows?: number;
-  /** Bytes of response bodies read at most; past it the query is cancelled, rows truncated. */
+  /** Bytes of response bodies read at most; past it the query is cancelled (TrinoResultTooLarge). */
   maxBytes: number;
   /** `X-Trino-Session` properties. */
   session: Record<string, string>;
@@ -43,6 +43,13 @@ export class TrinoError extends Error {
 }
 
 class TooLarge extends Error {}
+
+/** The statement's responses passed the byte budget after `rows` rows; the query was cancelled. */
+export class TrinoResultTooLarge extends Error {
+  constructor(readonly maxBytes: number, readonly rows: number) {
+    super(`the result passed ${maxBytes} bytes after ${rows} rows`);
+  }
+}
 
 /**
  * Trino's client protocol (POST /v1/statement, then each `nextUri`) over fetch. Every response
@@ -94,7 +101,8 @@ export class TrinoClient {
         deadline,
       );
     } catch (error) {
-      if (error instanceof TooLarge) return { ...result, truncated: true };
+      if (error instanceof TooLarge)
+        throw new TrinoResultTooLarge(limits.maxBytes, 0);
       throw error;
     }
     for (;;) {
@@ -137,7 +145,7 @@ export class TrinoClient {
       } catch (error) {
         if (!(error instanceof TooLarge)) throw error;
         await this.cancel(next);
-        return { ...result, truncated: true };
+        throw new TrinoResultTooLarge(limits.maxBytes, result.rows.length);
       }
     }
   }
