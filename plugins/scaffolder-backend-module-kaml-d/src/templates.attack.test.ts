@@ -240,8 +240,10 @@ describe('the forms of catalog/templates', () => {
     (file, field, good, bad) => {
       const template = loadTemplate(file);
       for (const ref of good) {
-        expect([ref, formErrors(template, { ...VALID[file], [field]: ref })])
-          .toEqual([ref, []]);
+        expect([
+          ref,
+          formErrors(template, { ...VALID[file], [field]: ref }),
+        ]).toEqual([ref, []]);
         const { name, namespace } = parseEntityRef(ref, {
           defaultKind: 'x',
           defaultNamespace: 'default',
@@ -269,7 +271,10 @@ const SOLE_PARAMETER =
 const SOLE_EXPRESSION = /^\$\{\{((?!\}\})[^~])*\}\}$/;
 
 /** Every string leaf of `value` with its path. */
-function leaves(value: unknown, path: string[] = []): Array<[string[], string]> {
+function leaves(
+  value: unknown,
+  path: string[] = [],
+): Array<[string[], string]> {
   if (typeof value === 'string') return [[path, value]];
   if (Array.isArray(value)) {
     return value.flatMap((v, i) => leaves(v, [...path, String(i)]));
@@ -367,7 +372,9 @@ describe('hostile values rendered by catalog/templates', () => {
             if (!name || parameters[name] === undefined) continue;
             const got = at(inputs[step.id], path) as JsonValue;
             if (JSON.stringify(got) !== JSON.stringify(parameters[name])) {
-              problems.push(`${step.id}.${path.join('.')}: ${JSON.stringify(got)}`);
+              problems.push(
+                `${step.id}.${path.join('.')}: ${JSON.stringify(got)}`,
+              );
             }
           }
         }
@@ -381,7 +388,10 @@ describe('hostile values rendered by catalog/templates', () => {
         datasets: string[];
       };
       const { workspacePath } = await render(file, p, base);
-      const text = await readFile(join(workspacePath, 'catalog-info.yaml'), 'utf8');
+      const text = await readFile(
+        join(workspacePath, 'catalog-info.yaml'),
+        'utf8',
+      );
       const docs = yaml.parseAllDocuments(text);
       expect(docs.flatMap(d => d.errors.map(e => e.message))).toEqual([]);
       expect(docs).toHaveLength(1);

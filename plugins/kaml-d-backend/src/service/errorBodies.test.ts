@@ -55,7 +55,11 @@ describe('error bodies (NODE_ENV=production)', () => {
     // bytes that are not UTF-8: DuckDB's CSV reader refuses them
     await writeFile(
       join(bucket, 'ragged', 'data.csv'),
-      Buffer.concat([Buffer.from('a,b\n1,'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('\n')]),
+      Buffer.concat([
+        Buffer.from('a,b\n1,'),
+        Buffer.from([0xff, 0xfe, 0xc3]),
+        Buffer.from('\n'),
+      ]),
     );
     // a "file" that is a folder: DuckDB cannot open it
     await mkdir(join(bucket, 'folder', 'part.json', 'inner'), {
@@ -115,18 +119,34 @@ describe('error bodies (NODE_ENV=production)', () => {
       ['post', '/api/kaml-d/query', { sql: 'SELECT nope FROM "ragged"' }],
     ];
     // the check finds what it should
-    expect(ABSOLUTE_PATH.test(`File '${root}/x/data.parquet' is bad`)).toBe(true);
-    expect(ABSOLUTE_PATH.test("File 'kaml-datasets/x/data.parquet'")).toBe(false);
+    expect(ABSOLUTE_PATH.test(`File '${root}/x/data.parquet' is bad`)).toBe(
+      true,
+    );
+    expect(ABSOLUTE_PATH.test("File 'kaml-datasets/x/data.parquet'")).toBe(
+      false,
+    );
     const leaks: string[] = [];
     for (const [method, path, body] of calls) {
-      const req = (method === 'post' ? request(server).post(path) : request(server).get(path))
-        .set('Authorization', ALICE);
+      const req = (
+        method === 'post'
+          ? request(server).post(path)
+          : request(server).get(path)
+      ).set('Authorization', ALICE);
       const res = await (body ? req.send(body) : req);
       const text = JSON.stringify(res.body);
-      expect({ path, failed: res.status >= 400 }).toEqual({ path, failed: true });
+      expect({ path, failed: res.status >= 400 }).toEqual({
+        path,
+        failed: true,
+      });
       expect(res.body.error).not.toHaveProperty('stack');
-      if (text.includes(root) || ABSOLUTE_PATH.test(JSON.stringify(res.body.error)) || /\bat \S+ \(/.test(text)) {
-        leaks.push(`${path} ${JSON.stringify(body ?? '')} ${res.status}: ${text}`);
+      if (
+        text.includes(root) ||
+        ABSOLUTE_PATH.test(JSON.stringify(res.body.error)) ||
+        /\bat \S+ \(/.test(text)
+      ) {
+        leaks.push(
+          `${path} ${JSON.stringify(body ?? '')} ${res.status}: ${text}`,
+        );
       }
     }
     expect(leaks).toEqual([]);

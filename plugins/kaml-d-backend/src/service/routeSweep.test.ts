@@ -16,6 +16,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  BackstageCredentials,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { kamlDPlugin } from '../plugin';
 import { SIGNED_DOWNLOAD_PATH } from '../services/Storage/createStorageService';
 import { datasetQueryPermission } from '@kaml-d/plugin-kaml-d-common';
@@ -57,7 +63,9 @@ function routesOf(router: Router): Route[] {
         // a sub-router under a path would need its prefix: the sweep cannot call it as it is
         if (!layer.regexp?.fast_slash) {
           throw new Error(
-            `a router is mounted under a path (${String(layer.regexp)}): teach the sweep its prefix`,
+            `a router is mounted under a path (${String(
+              layer.regexp,
+            )}): teach the sweep its prefix`,
           );
         }
         return walk(layer.handle.stack);
@@ -81,8 +89,6 @@ const PARAMS: Record<string, string> = {
   // well-formed (the route's length rule) but signed by nobody
   token: 'eyJrZXkiOiJxMS5jc3YifQ.forged-signature',
 };
-/** Routes about a model rather than a dataset. */
-const MODEL_ROUTES = /^\/(models|runs)\//;
 
 /** Bodies and queries that pass input validation, so the permission check is what answers. */
 const INPUT: Record<string, { query?: string; body?: object }> = {
@@ -145,17 +151,88 @@ const SIGNED_IN_ONLY: Record<string, string> = {
     'Runs tab of a model the caller can read in the catalog; answers 503 here (no cluster configured) before any permission',
   'GET /runs/:namespace/:name/pods/:pod/logs':
     'as the Runs tab; answers 503 here (no cluster configured)',
-  'GET /access-requests': "the caller's own requests (scope=mine) or those they may decide",
+  'GET /access-requests':
+    "the caller's own requests (scope=mine) or those they may decide",
   'POST /access-requests':
     'asking for access is what a user without the permission does; deciding is checked',
   'GET /access-requests/:id':
-    "a request the caller made or may decide; any other id is a 404 (no 403 to tell it exists)",
+    'a request the caller made or may decide; any other id is a 404 (no 403 to tell it exists)',
   'POST /access-requests/:id/decision':
     'as above; the decision itself checks that the caller may decide',
 };
 
+/**
+ * The routes above that a user reaches only for an entity the catalog lets them read: with the
+ * catalog hiding it, each answers 404 (the catalog's rule: no 403 that tells the entity exists).
+ * The Runs routes are left out here: without a cluster they answer 503 before reading anything.
+ */
+const CATALOG_READ = [
+  'GET /observation/:namespace/:kind/:name',
+  'GET /models/:namespace/:name/versions',
+  'GET /models/:namespace/:name/versions/compare',
+  'GET /models/:namespace/:name/versions/:version',
+  'GET /datasets/:namespace/:name/snapshots/:id/models',
+];
+
 /** The route whose signature is its credential (plugin.ts: unauthenticated auth policy). */
 const SIGNED = `GET ${SIGNED_DOWNLOAD_PATH}/:token`;
+
+const ENTITIES: Entity[] = [
+  {
+    apiVersion: 'kaml-d.io/v1alpha1',
+    kind: 'Dataset',
+    metadata: {
+      name: 'sales',
+      namespace: 'default',
+      // from a catalog file trusted to bind storage (kamlD.bindings below)
+      annotations: {
+        'backstage.io/managed-by-location': SEED,
+        'backstage.io/managed-by-origin-location': SEED,
+      },
+    },
+    spec: {
+      owner: 'group:default/data',
+      format: 'csv',
+      location: 's3://kaml-datasets/sales/',
+    },
+  },
+  {
+    apiVersion: 'kaml-d.io/v1alpha1',
+    kind: 'Model',
+    metadata: { name: 'sales', namespace: 'default' },
+    spec: { owner: 'group:default/data' },
+  },
+];
+
+/**
+ * The catalog as the real one behaves when its read permission denies a user: their own reads
+ * see no entity; the plugin's service reads still see them all.
+ */
+function visibleCatalog(entities: Entity[]) {
+  const all = catalogServiceMock({ entities });
+  const none = catalogServiceMock({ entities: [] });
+  const isUser = (c: unknown) =>
+    (c as BackstageCredentials<{ type: string }> | undefined)?.principal
+      ?.type === 'user';
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory: () =>
+      new Proxy(all, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            const last = args[args.length - 1] as
+              | { credentials?: unknown }
+              | undefined;
+            const source = isUser(last?.credentials) ? none : all;
+            return Reflect.get(source, prop).apply(source, args);
+          };
+        },
+      }),
+  });
+}
 
 describe('route sweep of the KAML-D backend', () => {
   let root: string;
@@ -173,7 +250,10 @@ describe('route sweep of the KAML-D backend', () => {
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
-  async function start(result: AuthorizeResult) {
+  async function start(
+    result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+    options: { hideFromUsers?: boolean } = {},
+  ) {
     mockBuilt.length = 0;
     const { server } = await startTestBackend({
       features: [
@@ -195,34 +275,9 @@ describe('route sweep of the KAML-D backend', () => {
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'kaml-d.io/v1alpha1',
-              kind: 'Dataset',
-              metadata: {
-                name: 'sales',
-                namespace: 'default',
-                // from a catalog file trusted to bind storage (kamlD.bindings below)
-                annotations: {
-                  'backstage.io/managed-by-location': SEED,
-                  'backstage.io/managed-by-origin-location': SEED,
-                },
-              },
-              spec: {
-                owner: 'group:default/data',
-                format: 'csv',
-                location: 's3://kaml-datasets/sales/',
-              },
-            },
-            {
-              apiVersion: 'kaml-d.io/v1alpha1',
-              kind: 'Model',
-              metadata: { name: 'sales', namespace: 'default' },
-              spec: { owner: 'group:default/data' },
-            },
-          ],
-        }),
+        options.hideFromUsers
+          ? visibleCatalog(ENTITIES)
+          : catalogServiceMock.factory({ entities: ENTITIES }),
         mockServices.permissions.factory({ result }),
       ],
     });
@@ -275,9 +330,9 @@ describe('route sweep of the KAML-D backend', () => {
     );
     expect(missing).toEqual([]);
     expect(Object.keys(INPUT).filter(k => !keys.includes(k))).toEqual([]);
-    expect(
-      Object.keys(SIGNED_IN_ONLY).filter(k => !keys.includes(k)),
-    ).toEqual([]);
+    expect(Object.keys(SIGNED_IN_ONLY).filter(k => !keys.includes(k))).toEqual(
+      [],
+    );
     // with the policy allowing, the same user reads the dataset: a 403 below is the policy's
     const allowed = await request(server)
       .get('/api/kaml-d/datasets/default/sales/preview')
@@ -322,6 +377,27 @@ describe('route sweep of the KAML-D backend', () => {
     expect(answers).toEqual([]);
   });
 
+  it('routes that need catalog read answer 404 when the catalog hides the entity from the user', async () => {
+    const server = await start(AuthorizeResult.DENY, { hideFromUsers: true });
+    const keys = routes.map(key);
+    expect(CATALOG_READ.filter(k => !keys.includes(k))).toEqual([]);
+    const answers: string[] = [];
+    for (const route of routes.filter(r => CATALOG_READ.includes(key(r)))) {
+      const { req, input } = call(server, route);
+      const authed = req.set(
+        'Authorization',
+        mockCredentials.user.header('user:default/alice'),
+      );
+      const res = await (input.body ? authed.send(input.body) : authed);
+      answers.push(
+        `${key(route)} ${res.status} ${/in the catalog/.test(
+          res.body?.error?.message ?? '',
+        )}`,
+      );
+    }
+    expect(answers).toEqual(CATALOG_READ.map(k => `${k} 404 true`));
+  });
+
   it('the signed download route refuses a missing, forged or tampered signature, signed in or not', async () => {
     const server = await start(AuthorizeResult.ALLOW);
     for (const token of [
@@ -337,8 +413,11 @@ describe('route sweep of the KAML-D backend', () => {
           `/api/kaml-d${SIGNED_DOWNLOAD_PATH}/${encodeURIComponent(token)}`,
         );
         const res = await (auth ? req.set('Authorization', auth) : req);
-        expect({ token, auth: !!auth, refused: [401, 403].includes(res.status) })
-          .toEqual({ token, auth: !!auth, refused: true });
+        expect({
+          token,
+          auth: !!auth,
+          refused: [401, 403].includes(res.status),
+        }).toEqual({ token, auth: !!auth, refused: true });
       }
     }
   });
