@@ -10,6 +10,7 @@ import {
   StorageAdapter,
   kamlDQueryEngineExtensionPoint,
   kamlDStorageExtensionPoint,
+  readDatasetBindingPolicy,
   readKamlDClusterAccess,
 } from '@kaml-d/plugin-kaml-d-node';
 import { createRouter } from './service/router';
@@ -26,6 +27,7 @@ import {
   readQueryConfig,
 } from './services/QueryEngine';
 import { createDatasetsService } from './services/Datasets';
+import { createStorageBindingsService } from './services/StorageBindings';
 import { createDatasetRegistrationService } from './services/DatasetRegistration';
 import {
   createObservationService,
@@ -125,7 +127,13 @@ export const kamlDPlugin = createBackendPlugin({
           config: readQueryConfig(config),
           extraEngines: queryEngines,
         });
+        const bindings = createStorageBindingsService({
+          policy: readDatasetBindingPolicy(config),
+          catalog,
+          auth,
+        });
         const snapshots = createSnapshotsService({
+          bindings,
           db,
           catalog,
           permissions,
@@ -136,6 +144,7 @@ export const kamlDPlugin = createBackendPlugin({
           config: readSnapshotsConfig(config),
         });
         const datasets = createDatasetsService({
+          bindings,
           catalog,
           permissions,
           storage,

@@ -26,6 +26,10 @@ import {
   readStorageConfig,
 } from '../services/Storage';
 import { rigEnv } from './rigEnv';
+import {
+  testStorageBindings,
+  TRUSTED_TEST_ANNOTATIONS,
+} from '../__testUtils__/bindings';
 
 jest.setTimeout(120_000);
 
@@ -129,7 +133,11 @@ describe.each([
       const entity = {
         apiVersion: 'kaml-d.io/v1alpha1',
         kind: 'Dataset',
-        metadata: { name: 'sales', namespace: 'default' },
+        metadata: {
+          name: 'sales',
+          namespace: 'default',
+          annotations: TRUSTED_TEST_ANNOTATIONS,
+        },
         spec: {
           type: 'table',
           owner: 'group:default/data',
@@ -155,7 +163,9 @@ describe.each([
       });
       const logger = mockServices.logger.mock();
       const audit = createAuditLogService({ db });
+      const bindings = testStorageBindings(catalog);
       const snapshots = createSnapshotsService({
+        bindings,
         db,
         catalog,
         permissions,
@@ -165,6 +175,7 @@ describe.each([
         engines,
       });
       const datasets = createDatasetsService({
+        bindings,
         catalog,
         permissions,
         storage,

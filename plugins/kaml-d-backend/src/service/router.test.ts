@@ -22,11 +22,36 @@ import { kamlDPlugin } from '../plugin';
 
 const ALICE = mockCredentials.user.header('user:default/alice');
 
-function dataset(name: string, format: string, location: string): Entity {
+/** The test's catalog file, trusted to bind storage (kamlD.bindings.trustedOrigins below). */
+const SEED = 'file:/kaml-d-test/catalog/all.yaml';
+const HOSTILE = 'url:https://git.example.com/mallory/catalog-info.yaml';
+/** Trusts SEED and discovers s3://kaml-datasets/ (the rule reads both from config). */
+const BINDINGS = {
+  trustedOrigins: [{ type: 'file', target: '/kaml-d-test/catalog/all.yaml' }],
+};
+const DISCOVERY = {
+  providers: {
+    kamlD: { objectStore: [{ id: 'local', location: 's3://kaml-datasets/' }] },
+  },
+};
+
+function dataset(
+  name: string,
+  format: string,
+  location: string,
+  origin = SEED,
+): Entity {
   return {
     apiVersion: 'kaml-d.io/v1alpha1',
     kind: 'Dataset',
-    metadata: { name, namespace: 'default' },
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/managed-by-location': origin,
+        'backstage.io/managed-by-origin-location': origin,
+      },
+    },
     spec: {
       owner: 'group:default/data',
       lifecycle: 'production',
@@ -39,7 +64,22 @@ function dataset(name: string, format: string, location: string): Entity {
 describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
   let root: string;
   const entities = () => [
-    dataset('sales', 'csv', 's3://kaml-datasets/sales/'),
+    dataset(
+      'sales',
+      'csv',
+      's3://kaml-datasets/sales/',
+      'kaml-d-object-store:local:s3://kaml-datasets/sales/',
+    ),
+    // published from a registered url location over the sales folder, owned by its author
+    {
+      ...dataset('stolen', 'csv', 's3://KAML-DATASETS/./sales', HOSTILE),
+      spec: {
+        owner: 'user:default/alice',
+        lifecycle: 'production',
+        format: 'csv',
+        location: 's3://KAML-DATASETS/./sales',
+      },
+    },
     dataset('readings', 'parquet', 's3://kaml-datasets/readings/'),
     dataset('broken', 'parquet', 's3://kaml-datasets/broken/'),
     dataset('photos', 'images', 's3://kaml-datasets/photos/'),
@@ -107,7 +147,9 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
                 capacityBytes: 1000000,
               },
               query: { duckdb: { cacheDir: join(root, 'cache') } },
+              bindings: BINDINGS,
             },
+            catalog: DISCOVERY,
           },
         }),
         mockServices.httpAuth.factory({
@@ -122,6 +164,46 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
     });
     return server;
   }
+
+  describe('storage bindings', () => {
+    const REFUSAL =
+      /Dataset dataset:default\/stolen may not read s3:\/\/KAML-DATASETS\/\.\/sales: it comes from url:https:\/\/git\.example\.com\/mallory\/catalog-info\.yaml, a source that may not bind storage\. s3:\/\/kaml-datasets\/sales\/ is bound to dataset:default\/sales \(owner group:default\/data, by discovery\)/;
+
+    it.each([
+      ['preview', 'get', '/api/kaml-d/datasets/default/stolen/preview'],
+      ['schema', 'get', '/api/kaml-d/datasets/default/stolen/schema'],
+      ['profile', 'get', '/api/kaml-d/datasets/default/stolen/profile?column=amount'],
+      ['files', 'get', '/api/kaml-d/datasets/default/stolen/objects'],
+    ] as const)(
+      'attack: a Dataset from an untrusted location over another team’s folder gets no %s',
+      async (_what, method, path) => {
+        const server = await start();
+        const res = await request(server)[method](path).set('Authorization', ALICE);
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toMatch(REFUSAL);
+        expect(JSON.stringify(res.body)).not.toContain('north');
+      },
+    );
+
+    it('attack: a Dataset from an untrusted location over another team’s folder cannot be queried', async () => {
+      const server = await start();
+      const res = await request(server)
+        .post('/api/kaml-d/query')
+        .set('Authorization', ALICE)
+        .send({ sql: 'SELECT * FROM "stolen"' });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(REFUSAL);
+    });
+
+    it('serves the discovered dataset that holds the folder', async () => {
+      const server = await start();
+      const res = await request(server)
+        .get('/api/kaml-d/datasets/default/sales/preview')
+        .set('Authorization', ALICE);
+      expect(res.status).toBe(200);
+      expect(res.body.rows.length).toBeGreaterThan(0);
+    });
+  });
 
   describe('authentication and input', () => {
     it('answers 401 without a token on every route', async () => {
@@ -377,7 +459,9 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
           kamlDPlugin,
           mockServices.rootConfig.factory({
             data: {
+              catalog: DISCOVERY,
               kamlD: {
+                bindings: BINDINGS,
                 storage: { file: { root: join(root, 'storage') } },
                 query: {
                   timeoutSeconds: 1,
@@ -580,7 +664,9 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
           kamlDPlugin,
           mockServices.rootConfig.factory({
             data: {
+              catalog: DISCOVERY,
               kamlD: {
+                bindings: BINDINGS,
                 storage: {
                   adapter: 's3',
                   s3: {

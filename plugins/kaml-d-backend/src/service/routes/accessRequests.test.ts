@@ -25,6 +25,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { kamlDPlugin } from '../../plugin';
+import {
+  TEST_BINDINGS_CONFIG,
+  TRUSTED_TEST_ANNOTATIONS,
+} from '../../__testUtils__/bindings';
 import { ACCESS_REQUESTS_TABLE } from '../../services/AccessRequests';
 
 jest.setTimeout(120_000);
@@ -79,7 +83,11 @@ function customers(): Entity {
   return {
     apiVersion: 'kaml-d.io/v1alpha1',
     kind: 'Dataset',
-    metadata: { name: 'customers', namespace: 'default' },
+    metadata: {
+      name: 'customers',
+      namespace: 'default',
+      annotations: TRUSTED_TEST_ANNOTATIONS,
+    },
     relations: [{ type: 'ownedBy', targetRef: 'group:default/risk' }],
     spec: {
       owner: 'group:default/risk',
@@ -149,6 +157,7 @@ describe('access requests through the permission framework', () => {
                 capacityBytes: 1000000,
               },
               query: { duckdb: { cacheDir: join(root, 'cache') } },
+              bindings: TEST_BINDINGS_CONFIG,
             },
           },
         }),

@@ -39,6 +39,10 @@ import {
 import { datasetRoutes } from './datasets';
 import { queryRoutes } from './query';
 import { snapshotRoutes } from './snapshots';
+import {
+  testStorageBindings,
+  TRUSTED_TEST_ANNOTATIONS,
+} from '../../__testUtils__/bindings';
 
 jest.setTimeout(60_000);
 
@@ -91,7 +95,11 @@ describe('reading a dataset at a snapshot (file store, real files)', () => {
     const entity = {
       apiVersion: 'kaml-d.io/v1alpha1',
       kind: 'Dataset',
-      metadata: { name: 'transactions', namespace: 'default' },
+      metadata: {
+        name: 'transactions',
+        namespace: 'default',
+        annotations: TRUSTED_TEST_ANNOTATIONS,
+      },
       spec: {
         type: 'table',
         owner: 'group:default/data',
@@ -128,7 +136,9 @@ describe('reading a dataset at a snapshot (file store, real files)', () => {
       ),
     });
     const logger = mockServices.logger.mock();
+    const bindings = testStorageBindings(catalog);
     const snapshots = createSnapshotsService({
+      bindings,
       db,
       catalog,
       permissions,
@@ -138,6 +148,7 @@ describe('reading a dataset at a snapshot (file store, real files)', () => {
       engines,
     });
     const datasets = createDatasetsService({
+      bindings,
       catalog,
       permissions,
       storage,

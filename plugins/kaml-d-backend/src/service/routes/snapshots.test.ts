@@ -33,6 +33,10 @@ import {
   readQueryConfig,
 } from '../../services/QueryEngine';
 import { snapshotRoutes } from './snapshots';
+import {
+  testStorageBindings,
+  TRUSTED_TEST_ANNOTATIONS,
+} from '../../__testUtils__/bindings';
 
 jest.setTimeout(60_000);
 
@@ -69,7 +73,11 @@ describe('snapshot routes (file store)', () => {
     const entity = {
       apiVersion: 'kaml-d.io/v1alpha1',
       kind: 'Dataset',
-      metadata: { name: 'transactions', namespace: 'default' },
+      metadata: {
+        name: 'transactions',
+        namespace: 'default',
+        annotations: TRUSTED_TEST_ANNOTATIONS,
+      },
       spec: {
         type: 'table',
         owner: 'group:default/data',
@@ -95,9 +103,11 @@ describe('snapshot routes (file store)', () => {
       })),
     );
     const audit = createAuditLogService({ db });
+    const catalog = catalogServiceMock({ entities: [entity] });
     const snapshots = createSnapshotsService({
+      bindings: testStorageBindings(catalog),
       db,
-      catalog: catalogServiceMock({ entities: [entity] }),
+      catalog,
       permissions,
       storage,
       audit,

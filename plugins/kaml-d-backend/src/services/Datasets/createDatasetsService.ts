@@ -29,6 +29,7 @@ import { StorageService } from '../Storage';
 import { guardSql, QueryEngineService } from '../QueryEngine';
 import { SNAPSHOT_ID_PATTERN } from '../Snapshots/ids';
 import { SnapshotsService } from '../Snapshots/types';
+import { StorageBindingsService } from '../StorageBindings';
 import { sourceOf } from './sources';
 import { DatasetsService } from './types';
 import { createUploader } from './upload';
@@ -91,6 +92,8 @@ export function createDatasetsService(options: {
   userInfo: UserInfoService;
   /** Reads of past snapshots (`?snapshot=` and `"name@<id>"` in SQL); absent: current data only. */
   snapshots?: Pick<SnapshotsService, 'source'>;
+  /** The storage binding rule: no data of a dataset that is not bound to its location. */
+  bindings: StorageBindingsService;
 }): DatasetsService {
   const { catalog, permissions, storage, engines, cache } = options;
   const limits = engines.config;
@@ -107,6 +110,7 @@ export function createDatasetsService(options: {
       throw new NotFoundError(`No dataset ${entityRef} in the catalog.`);
     }
     await authorize([entityRef], permission, credentials);
+    await options.bindings.assertBound(entity);
     return { entity, entityRef };
   }
 
@@ -276,6 +280,9 @@ export function createDatasetsService(options: {
         );
       }
       await authorize([...new Set(refs)], datasetQueryPermission, credentials);
+      for (const entity of items) {
+        if (entity) await options.bindings.assertBound(entity);
+      }
       const sources = await Promise.all(
         names.map((name, i) => {
           const entity = items[i];

@@ -44,6 +44,7 @@ import {
 } from './rows';
 import { createSnapshotTaker } from './take';
 import { SNAPSHOT_ID_PATTERN } from './ids';
+import { StorageBindingsService } from '../StorageBindings';
 
 export { SNAPSHOT_ID_PATTERN };
 export { manifestDigest } from './rows';
@@ -64,6 +65,8 @@ export function createSnapshotsService(options: {
   engines: QueryEngineService;
   /** `kamlD.snapshots` (see readSnapshotsConfig); defaults when left out. */
   config?: SnapshotsConfig;
+  /** The storage binding rule: no snapshot of a dataset that is not bound to its location. */
+  bindings: StorageBindingsService;
 }): SnapshotsService {
   const { db, catalog, permissions, storage, audit, logger, engines } = options;
   const copyConcurrency =
@@ -96,6 +99,7 @@ export function createSnapshotsService(options: {
         `You may not do this on ${entityRef}: it needs the permission ${permission.name}.`,
       );
     }
+    await options.bindings.assertBound(entity);
     const location = storage.resolveLocation(entity.spec.location);
     return {
       entity,
@@ -198,6 +202,7 @@ export function createSnapshotsService(options: {
           `Dataset "${entity.metadata.name}" holds ${format} files, which are not a table; browse the snapshot's files instead.`,
         );
       }
+      await options.bindings.assertBound(entity);
       const location = storage.resolveLocation(entity.spec.location);
       const manifest = await manifestOf(entityRef, id);
       return snapshotSource(manifest, location.adapter, name, format);

@@ -15,9 +15,16 @@ import {
 } from '../../Storage';
 import { createSnapshotsService } from '../createSnapshotsService';
 import { createQueryEngineService, readQueryConfig } from '../../QueryEngine';
+import { ConfigReader } from '@backstage/config';
+import { AuthService } from '@backstage/backend-plugin-api';
+import { readDatasetBindingPolicy } from '@kaml-d/plugin-kaml-d-node';
+import { createStorageBindingsService } from '../../StorageBindings';
 
 export const REF = { kind: 'dataset', namespace: 'default', name: 'big' };
 export const CREDENTIALS = mockCredentials.user('user:default/alice');
+
+/** The catalog file the test dataset comes from, trusted to bind storage. */
+const SEED = 'file:/kaml-d-test/catalog/all.yaml';
 
 /** The snapshots service over a file store in `root` and a SQLite file (shared across processes). */
 export function openHarness(root: string, dbFile: string) {
@@ -29,7 +36,14 @@ export function openHarness(root: string, dbFile: string) {
   const entity = {
     apiVersion: 'kaml-d.io/v1alpha1',
     kind: 'Dataset',
-    metadata: { name: 'big', namespace: 'default' },
+    metadata: {
+      name: 'big',
+      namespace: 'default',
+      annotations: {
+        'backstage.io/managed-by-location': SEED,
+        'backstage.io/managed-by-origin-location': SEED,
+      },
+    },
     spec: {
       type: 'table',
       owner: 'group:default/data',
@@ -40,6 +54,7 @@ export function openHarness(root: string, dbFile: string) {
   const catalog = {
     getEntityByRef: async (ref: string) =>
       ref === 'dataset:default/big' ? entity : undefined,
+    getEntities: async () => ({ items: [entity] }),
   } as unknown as CatalogService;
   // plain objects (no jest): this module also runs in the crash tests' child process
   const permissions = {
@@ -69,7 +84,21 @@ export function openHarness(root: string, dbFile: string) {
     discovery: mockServices.discovery(),
     signer: createLinkSigner(async () => Buffer.from('secret')),
   });
+  const bindings = createStorageBindingsService({
+    policy: readDatasetBindingPolicy(
+      new ConfigReader({
+        kamlD: {
+          storage: { adapter: 'file', file: { root } },
+          bindings: { trustedOrigins: [{ type: 'file', target: SEED.slice(5) }] },
+        },
+      }),
+      {},
+    ),
+    catalog,
+    auth: { getOwnServiceCredentials: async () => ({}) } as unknown as AuthService,
+  });
   const snapshots = createSnapshotsService({
+    bindings,
     db,
     catalog,
     permissions,

@@ -1,0 +1,2 @@
+export { createStorageBindingsService } from './createStorageBindingsService';
+export type { StorageBindingsService } from './createStorageBindingsService';
