@@ -4,6 +4,7 @@ import { StorageAdapter, StorageObjectInfo } from '@kaml-d/plugin-kaml-d-node';
 import { Knex } from 'knex';
 import { AuditLogService } from '../Audit';
 import { BLOB_FOLDER, snapshotFolder } from './objects';
+import { unlinkLegacySnapshots } from './legacy';
 import { applySnapshot } from './restore';
 import {
   OBJECTS,
@@ -87,6 +88,8 @@ export function createRecovery(options: {
   ): Promise<{ swept: number; rolledForward: number }> {
     let swept = 0;
     let rolledForward = 0;
+    // snapshots of old that still share inodes with live files get blobs of their own first
+    await unlinkLegacySnapshots({ db, logger, adapterOf });
     const cutoff = new Date(Date.now() - olderThanMs);
     const pending = await db<SnapshotRow>(SNAPSHOTS)
       .where({ state: 'pending' })
