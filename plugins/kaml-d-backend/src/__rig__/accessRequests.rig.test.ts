@@ -26,6 +26,10 @@ import request from 'supertest';
 import { kamlDPlugin } from '../plugin';
 import { ACCESS_REQUESTS_TABLE } from '../services/AccessRequests';
 import { rigEnv } from './rigEnv';
+import {
+  TEST_BINDINGS_CONFIG,
+  TRUSTED_TEST_ANNOTATIONS,
+} from '../__testUtils__/bindings';
 
 jest.setTimeout(180_000);
 
@@ -133,6 +137,7 @@ describe('access requests on the rig PostgreSQL', () => {
           data: {
             permission: { enabled: true },
             kamlD: {
+              bindings: TEST_BINDINGS_CONFIG,
               storage: {
                 file: { root: join(root, 'storage') },
                 capacityBytes: 1000000,
@@ -146,7 +151,11 @@ describe('access requests on the rig PostgreSQL', () => {
             {
               apiVersion: 'kaml-d.io/v1alpha1',
               kind: 'Dataset',
-              metadata: { name: 'customers', namespace: 'default' },
+              metadata: {
+                name: 'customers',
+                namespace: 'default',
+                annotations: TRUSTED_TEST_ANNOTATIONS,
+              },
               relations: [{ type: 'ownedBy', targetRef: 'group:default/risk' }],
               spec: {
                 owner: 'group:default/risk',

@@ -12,6 +12,10 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { kamlDPlugin } from '../plugin';
 import { rigEnv } from './rigEnv';
+import {
+  TEST_BINDINGS_CONFIG,
+  TRUSTED_TEST_ANNOTATIONS,
+} from '../__testUtils__/bindings';
 
 const ALICE = mockCredentials.user.header('user:default/alice');
 
@@ -22,7 +26,11 @@ function dataset(name: string, format: string, location: string): Entity {
   return {
     apiVersion: 'kaml-d.io/v1alpha1',
     kind: 'Dataset',
-    metadata: { name, namespace: 'default' },
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: TRUSTED_TEST_ANNOTATIONS,
+    },
     spec: {
       owner: 'group:default/data',
       lifecycle: 'production',
@@ -49,6 +57,7 @@ describe('Metadata Hub on the rig: MinIO storage, DuckDB through it, and Trino',
           data: {
             backend: { baseUrl: 'http://localhost:7007' },
             kamlD: {
+              bindings: TEST_BINDINGS_CONFIG,
               storage: {
                 adapter: 's3',
                 capacityBytes: 100 * 1024 * 1024,
