@@ -1,5 +1,11 @@
 import { InputError } from '@backstage/errors';
 import { GuardedStatement } from '@kaml-d/plugin-kaml-d-node';
+import {
+  ALLOWED_TABLE_FUNCTIONS,
+  CLAUSE_WORDS,
+  FORBIDDEN,
+  FROM_IN_FUNCTION,
+} from './sqlWords';
 
 /** Longest statement accepted, in characters. */
 export const MAX_SQL_LENGTH = 20_000;
@@ -13,78 +19,6 @@ interface Token {
   start: number;
   end: number;
 }
-
-/** Statements SQL mode refuses wherever they appear, with the reason shown to the user. */
-const FORBIDDEN = new Set([
-  'INSERT',
-  'UPDATE',
-  'DELETE',
-  'MERGE',
-  'UPSERT',
-  'CREATE',
-  'DROP',
-  'ALTER',
-  'TRUNCATE',
-  'COPY',
-  'ATTACH',
-  'DETACH',
-  'PRAGMA',
-  'INSTALL',
-  'LOAD',
-  'GRANT',
-  'REVOKE',
-  'VACUUM',
-  'CALL',
-]);
-
-/** Table functions allowed in FROM: they read no data of their own. */
-const ALLOWED_TABLE_FUNCTIONS = new Set(['UNNEST', 'GENERATE_SERIES', 'RANGE']);
-
-/** Functions whose parentheses may contain `FROM` that is not a table reference. */
-const FROM_IN_FUNCTION = new Set([
-  'EXTRACT',
-  'SUBSTRING',
-  'TRIM',
-  'OVERLAY',
-  'POSITION',
-]);
-
-/** Words that end a FROM item (so they are not read as an alias). */
-const CLAUSE_WORDS = new Set([
-  'WHERE',
-  'GROUP',
-  'HAVING',
-  'ORDER',
-  'LIMIT',
-  'OFFSET',
-  'FETCH',
-  'UNION',
-  'INTERSECT',
-  'EXCEPT',
-  'JOIN',
-  'INNER',
-  'LEFT',
-  'RIGHT',
-  'FULL',
-  'CROSS',
-  'NATURAL',
-  'ON',
-  'USING',
-  'WINDOW',
-  'QUALIFY',
-  'TABLESAMPLE',
-  'USING',
-  'SAMPLE',
-  'POSITIONAL',
-  'ASOF',
-  'ANTI',
-  'SEMI',
-  'LATERAL',
-  'SELECT',
-  'FROM',
-  'WITH',
-  'VALUES',
-]);
 
 /**
  * Spaces: ASCII and Unicode ones (no-break, ideographic, zero-width …). DuckDB reads Unicode
