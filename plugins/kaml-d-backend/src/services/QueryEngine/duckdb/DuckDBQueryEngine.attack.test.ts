@@ -1,3 +1,4 @@
+/* eslint jest/expect-expect: ["warn", { "assertFunctionNames": ["expect", "expectRefused"] }] -- expectRefused asserts the refusal and the unchanged file */
 import { DatasetSource, FileStorageAdapter } from '@kaml-d/plugin-kaml-d-node';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
