@@ -4,9 +4,7 @@ import {
   SchedulerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import { isError } from '@backstage/errors';
 import {
   CatalogService,
   DeferredEntity,
@@ -14,11 +12,7 @@ import {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import { EventParams, EventsService } from '@backstage/plugin-events-node';
-import {
-  DatasetColumn,
-  DatasetEntityV1alpha1,
-  isDatasetEntity,
-} from '@kaml-d/plugin-kaml-d-common';
+import { DatasetEntityV1alpha1 } from '@kaml-d/plugin-kaml-d-common';
 import {
   DatasetBindingPolicy,
   DatasetUploadedEvent,
@@ -30,37 +24,23 @@ import {
   readStorageConfig,
   S3StorageAdapter,
   StorageAdapter,
-  StorageObjectInfo,
 } from '@kaml-d/plugin-kaml-d-node';
-import { parse } from 'yaml';
-import {
-  formatOfKey,
-  formatOfObjects,
-  inferObjectSchema,
-  isDataKey,
-} from '../discovery/inferSchema';
 import { mapWithConcurrency } from './concurrency';
 import {
   ObjectStoreProviderConfig,
   readObjectStoreProviderConfigs,
 } from './config';
+import { declaredDatasetLocations, normaliseLocation } from './entities';
 import {
-  ANNOTATION_KAML_D_LAST_MODIFIED,
-  ANNOTATION_KAML_D_OBJECT_COUNT,
-  ANNOTATION_KAML_D_SCHEMA_SOURCE,
-  ANNOTATION_KAML_D_SIZE_BYTES,
-  declaredDatasetLocations,
-  discoveredEntity,
-  normaliseLocation,
-  toEntityName,
-} from './entities';
+  errorMessage,
+  objectStoreLocation,
+  readObjectStoreDataset,
+} from './objectStoreDataset';
+import { uploadedDatasetOf } from './objectStoreUploads';
 
-/** Name of the manifest the upload route writes beside a dataset's files. */
-export const DATASET_MANIFEST_NAME = 'catalog-info.yaml';
+export { DATASET_MANIFEST_NAME } from './objectStoreDataset';
 /** Type part of the provider names (`kaml-d-object-store:<id>`). */
 export const OBJECT_STORE_PROVIDER_TYPE = KAML_D_OBJECT_STORE_PROVIDER_TYPE;
-/** Largest manifest read (a manifest is a few kilobytes). */
-const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 /** What one scan did. */
 export interface ObjectStoreScanResult {
@@ -243,24 +223,9 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
 
   /** Adds the dataset of an upload event at once (delta mutation). */
   async onEvent(params: EventParams): Promise<void> {
-    if (params.topic !== KAML_D_DATASET_EVENTS_TOPIC) return;
-    const event = asUploadedEvent(params.eventPayload);
-    if (!event || event.bucket !== this.config.bucket) return;
-    const datasetPrefix = event.manifestKey.slice(
-      0,
-      event.manifestKey.length - DATASET_MANIFEST_NAME.length,
-    );
-    if (
-      !event.manifestKey.endsWith(DATASET_MANIFEST_NAME) ||
-      !datasetPrefix.startsWith(this.config.prefix) ||
-      isHiddenDatasetFolder(datasetPrefix.slice(this.config.prefix.length)) ||
-      datasetPrefix
-        .slice(this.config.prefix.length)
-        .replace(/\/$/, '')
-        .includes('/')
-    ) {
-      return;
-    }
+    const upload = uploadedDatasetOf(params, this.config);
+    if (!upload) return;
+    const { event, datasetPrefix } = upload;
     const connection = this.requireConnection();
     try {
       const declared = await declaredDatasetLocations(
@@ -298,148 +263,24 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     datasetPrefix: string,
     event?: DatasetUploadedEvent,
   ): Promise<DatasetEntityV1alpha1 | undefined> {
-    const { bucket } = this.config;
-    const objects: StorageObjectInfo[] = [];
-    for await (const object of this.adapter.listRecursive(
-      bucket,
-      datasetPrefix,
-    )) {
-      objects.push(object);
-    }
-    const manifestKey = `${datasetPrefix}${DATASET_MANIFEST_NAME}`;
-    const manifestObject = objects.find(o => o.key === manifestKey);
-    const data = objects.filter(o => isDataKey(o.key));
-    if (!manifestObject && data.length === 0) return undefined;
-
-    const location = this.locationOf(datasetPrefix);
-    let bytes = 0;
-    let lastModified: Date | undefined;
-    for (const object of data) {
-      bytes += object.size;
-      if (
-        object.lastModified &&
-        (!lastModified || object.lastModified > lastModified)
-      ) {
-        lastModified = object.lastModified;
-      }
-    }
-    const manifest = manifestObject
-      ? await this.readManifest(manifestObject)
-      : asDatasetEntity(event?.entity);
-    const format =
-      manifest?.spec.format ?? formatOfObjects(data.map(o => o.key));
-    const declaredColumns = manifest?.spec.schema?.columns;
-
-    const annotations: Record<string, string> = {
-      [ANNOTATION_KAML_D_SIZE_BYTES]: String(bytes),
-      [ANNOTATION_KAML_D_OBJECT_COUNT]: String(data.length),
-      ...(lastModified
-        ? { [ANNOTATION_KAML_D_LAST_MODIFIED]: lastModified.toISOString() }
-        : {}),
-    };
-    let columns: DatasetColumn[] | undefined = declaredColumns;
-    let rows: number | undefined;
-    if (!columns?.length) {
-      const sample = data.find(o => formatOfKey(o.key) === format);
-      if (sample) {
-        try {
-          const inferred = await inferObjectSchema(
-            this.adapter,
-            bucket,
-            sample,
-            format,
-          );
-          if (inferred?.columns.length) {
-            columns = inferred.columns.map(c => ({
-              name: c.name,
-              type: c.type,
-            }));
-            annotations[
-              ANNOTATION_KAML_D_SCHEMA_SOURCE
-            ] = `${format}:${sample.key}`;
-          }
-          if (inferred?.rows !== undefined && data.length === 1)
-            rows = inferred.rows;
-        } catch (error) {
-          this.logger.debug(
-            `No schema for ${location} from ${sample.key}: ${errorMessage(
-              error,
-            )}`,
-          );
-        }
-      }
-    }
-
-    const folder = datasetPrefix
-      .slice(this.config.prefix.length)
-      .replace(/\/$/, '');
-    const entity = discoveredEntity(this.getProviderName(), {
-      name: manifest?.metadata.name ?? toEntityName(folder),
-      title:
-        manifest?.metadata.title ??
-        (toEntityName(folder) === folder ? undefined : folder),
-      description:
-        manifest?.metadata.description ??
-        `Discovered in ${location}: ${data.length} ${format} object(s).`,
-      tags: manifest?.metadata.tags,
-      location,
-      format,
-      owner: manifest?.spec.owner ?? this.config.owner,
-      lifecycle: manifest?.spec.lifecycle ?? this.config.lifecycle,
-      system: manifest?.spec.system ?? this.config.system,
-      columns,
-      size: {
-        ...manifest?.spec.size,
-        bytes,
-        files: data.length,
-        ...(rows !== undefined ? { rows } : {}),
+    return readObjectStoreDataset(
+      {
+        config: this.config,
+        adapter: this.adapter,
+        providerName: this.getProviderName(),
+        logger: this.logger,
       },
-      annotations,
-    });
-    if (manifest) {
-      // keep what the manifest says beyond the fields above (labels, links, other annotations)
-      entity.metadata = {
-        ...manifest.metadata,
-        ...entity.metadata,
-        annotations: {
-          ...manifest.metadata.annotations,
-          ...entity.metadata.annotations,
-        },
-      };
-    }
-    return entity;
-  }
-
-  private async readManifest(
-    object: StorageObjectInfo,
-  ): Promise<DatasetEntityV1alpha1 | undefined> {
-    if (object.size > MAX_MANIFEST_BYTES) {
-      throw new Error(
-        `${object.key} is ${object.size} bytes, more than a manifest may be (${MAX_MANIFEST_BYTES})`,
-      );
-    }
-    const stream = await this.adapter.read(this.config.bucket, object.key);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) {
-      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-    }
-    const document = asDatasetEntity(
-      parse(Buffer.concat(chunks).toString('utf8')),
+      datasetPrefix,
+      event,
     );
-    if (!document) {
-      throw new Error(
-        `${object.key} does not hold a Dataset entity with metadata.name, spec.owner and spec.format`,
-      );
-    }
-    return document;
   }
 
   private locationOf(datasetPrefix: string): string {
-    return `s3://${this.config.bucket}/${datasetPrefix}`;
+    return objectStoreLocation(this.config.bucket, datasetPrefix);
   }
 
   private rootLocation(): string {
-    return `s3://${this.config.bucket}/${this.config.prefix}`;
+    return objectStoreLocation(this.config.bucket, this.config.prefix);
   }
 
   private requireConnection(): EntityProviderConnection {
@@ -450,36 +291,6 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     }
     return this.connection;
   }
-}
-
-/** The value as a Dataset entity when it has the fields discovery reads, else undefined. */
-function asDatasetEntity(value: unknown): DatasetEntityV1alpha1 | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const entity = value as Partial<Entity>;
-  const spec = entity.spec;
-  if (
-    typeof entity.apiVersion !== 'string' ||
-    typeof entity.kind !== 'string' ||
-    typeof entity.metadata?.name !== 'string' ||
-    typeof spec !== 'object' ||
-    typeof spec.owner !== 'string' ||
-    typeof spec.format !== 'string'
-  ) {
-    return undefined;
-  }
-  const full = value as Entity;
-  return isDatasetEntity(full) ? full : undefined;
-}
-
-function asUploadedEvent(payload: unknown): DatasetUploadedEvent | undefined {
-  if (typeof payload !== 'object' || payload === null) return undefined;
-  const event = payload as Partial<DatasetUploadedEvent>;
-  return event.action === 'uploaded' &&
-    typeof event.bucket === 'string' &&
-    typeof event.manifestKey === 'string' &&
-    typeof event.location === 'string'
-    ? (event as DatasetUploadedEvent)
-    : undefined;
 }
 
 /** The adapter for a bucket: the given one, or one built from `kamlD.storage`. */
@@ -500,8 +311,4 @@ function storageAdapterFactory(
   throw new Error(
     `catalog.providers.kamlD.objectStore reads the store of kamlD.storage, whose adapter "${storage.adapter}" it cannot build; use "file" or "s3"`,
   );
-}
-
-function errorMessage(error: unknown): string {
-  return isError(error) ? error.message : String(error);
 }
