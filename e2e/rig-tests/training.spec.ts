@@ -1,12 +1,14 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { signInAs } from './helpers.ts';
+import { backstageToken, signInAs } from './helpers.ts';
 import { rigBackendUrl } from '../playwright.rig.config.ts';
 
 /**
  * "Train a model" end to end in full mode: alice (a data scientist) fills the template form in
  * the portal, the scaffolder launches a training Job on the rig's Kubernetes (kwok runs its pod
  * to Succeeded), and the run shows as Succeeded on the model's Runs tab, reached through the
- * link the template outputs.
+ * link the template outputs. Finance transactions holds PII and belongs to data-engineering, so
+ * alice may train on it only with an approved grant of kaml-d.dataset.query (the training action
+ * checks it): she asks for one and bob, an owner, approves it, as they would in the portal.
  */
 
 /**
@@ -39,6 +41,45 @@ async function choose(
   await page.getByRole('option', { name: option }).first().click();
 }
 
+/** alice asks for kaml-d.dataset.query on the dataset; bob (an owner) approves. */
+async function grantQuery(
+  browser: import('@playwright/test').Browser,
+  alice: Page,
+  entityRef: string,
+) {
+  const aliceToken = await backstageToken(alice);
+  const asked = await alice.request.post(
+    `${rigBackendUrl}/api/kaml-d/access-requests`,
+    {
+      headers: { Authorization: `Bearer ${aliceToken}` },
+      data: {
+        entityRef,
+        permissions: ['kaml-d.dataset.query'],
+        justification: 'Training the fraud detector on the card transactions',
+        durationDays: 1,
+      },
+    },
+  );
+  // a rig kept from an earlier run may hold the grant already: nothing to ask for then
+  if (asked.status() === 400 && /already have/.test(await asked.text())) return;
+  expect(asked.status()).toBe(201);
+  const { id } = (await asked.json()) as { id: string };
+  const bobContext = await browser.newContext();
+  const bob = await bobContext.newPage();
+  await signInAs(bob, 'bob');
+  const decided = await bob.request.post(
+    `${rigBackendUrl}/api/kaml-d/access-requests/${encodeURIComponent(
+      id,
+    )}/decision`,
+    {
+      headers: { Authorization: `Bearer ${await backstageToken(bob)}` },
+      data: { decision: 'approve', comment: 'For the fraud model' },
+    },
+  );
+  expect(decided.status()).toBe(200);
+  await bobContext.close();
+}
+
 test('alice trains the fraud detector from the "Train a model" form and sees the run succeed', async ({
   browser,
 }) => {
@@ -48,6 +89,7 @@ test('alice trains the fraud detector from the "Train a model" form and sees the
   // a reload after sign-in shows the sign-in page again, so sign in on the form's own page
   await backendReady(page);
   await signInAs(page, 'alice', '/create/templates/default/train-model');
+  await grantQuery(browser, page, 'dataset:default/finance-transactions');
   await expect(
     page.getByRole('heading', { name: /Train a model/ }).first(),
   ).toBeVisible();
