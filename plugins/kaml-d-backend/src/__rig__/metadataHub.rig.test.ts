@@ -12,32 +12,16 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { kamlDPlugin } from '../plugin';
 import { rigEnv } from './rigEnv';
-import {
-  TEST_BINDINGS_CONFIG,
-  TRUSTED_TEST_ANNOTATIONS,
-} from '../__testUtils__/bindings';
+import { TEST_BINDINGS_CONFIG, testDataset } from '../__testUtils__/bindings';
 
 const ALICE = mockCredentials.user.header('user:default/alice');
 
 // real servers: Trino answers in seconds, not milliseconds
 jest.setTimeout(120_000);
 
+/** A Dataset in production from the trusted test catalog file, over `location`. */
 function dataset(name: string, format: string, location: string): Entity {
-  return {
-    apiVersion: 'kaml-d.io/v1alpha1',
-    kind: 'Dataset',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: TRUSTED_TEST_ANNOTATIONS,
-    },
-    spec: {
-      owner: 'group:default/data',
-      lifecycle: 'production',
-      format,
-      location,
-    },
-  };
+  return testDataset(name, format, { location, lifecycle: 'production' });
 }
 
 describe('Metadata Hub on the rig: MinIO storage, DuckDB through it, and Trino', () => {

@@ -1,43 +1,17 @@
 // Error bodies in production carry no stack trace and no server path: the framework's error
 // handler drops stacks unless NODE_ENV is development, and KAML-D's own errors (storage, DuckDB)
 // name files by their storage location (bucket/key), never by the server's file system path.
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { Entity } from '@backstage/catalog-model';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { kamlDPlugin } from '../plugin';
+import {
+  startKamlDTestBackend,
+  testDataset as dataset,
+} from '../__testUtils__/bindings';
 
 const ALICE = mockCredentials.user.header('user:default/alice');
-/** The test's catalog file, trusted to bind storage (kamlD.bindings.trustedOrigins). */
-const SEED = 'file:/kaml-d-test/catalog/all.yaml';
-
-function dataset(name: string, format: string): Entity {
-  return {
-    apiVersion: 'kaml-d.io/v1alpha1',
-    kind: 'Dataset',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/managed-by-location': SEED,
-        'backstage.io/managed-by-origin-location': SEED,
-      },
-    },
-    spec: {
-      owner: 'group:default/data',
-      format,
-      location: `s3://kaml-datasets/${name}/`,
-    },
-  };
-}
-
 /** An absolute path: a "/" starting a word followed by at least one more segment. */
 const ABSOLUTE_PATH = /(^|[\s"'(=:])\/[^\s/"']+\/[^\s"']*/;
 
@@ -75,35 +49,14 @@ describe('error bodies (NODE_ENV=production)', () => {
   });
 
   it('carry neither stack lines nor the storage root for storage and engine failures', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        kamlDPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            kamlD: {
-              storage: { file: { root: join(root, 'storage') } },
-              query: { duckdb: { cacheDir: join(root, 'cache') } },
-              bindings: {
-                trustedOrigins: [
-                  { type: 'file', target: '/kaml-d-test/catalog/all.yaml' },
-                ],
-              },
-            },
-          },
-        }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        catalogServiceMock.factory({
-          entities: [
-            dataset('broken', 'parquet'),
-            dataset('ragged', 'csv'),
-            dataset('folder', 'json'),
-            dataset('badjson', 'jsonl'),
-            dataset('empty', 'csv'),
-          ],
-        }),
+    const { server } = await startKamlDTestBackend({
+      root,
+      entities: [
+        dataset('broken', 'parquet'),
+        dataset('ragged', 'csv'),
+        dataset('folder', 'json'),
+        dataset('badjson', 'jsonl'),
+        dataset('empty', 'csv'),
       ],
     });
     const calls: Array<[string, string, object?]> = [

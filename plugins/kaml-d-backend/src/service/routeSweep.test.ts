@@ -4,11 +4,7 @@
 // the few routes that need only a signed-in user are listed below with the reason, and the list
 // must match what the router does. The signed download route takes its signature as the
 // credential: without a valid one it is refused whoever asks.
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { Router } from 'express';
@@ -22,7 +18,7 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { kamlDPlugin } from '../plugin';
+import { startKamlDTestBackend, testDataset } from '../__testUtils__/bindings';
 import { SIGNED_DOWNLOAD_PATH } from '../services/Storage/createStorageService';
 import { datasetQueryPermission } from '@kaml-d/plugin-kaml-d-common';
 
@@ -41,8 +37,6 @@ jest.mock('./router', () => {
 });
 
 type Route = { method: string; path: string };
-
-const SEED = 'file:/kaml-d-test/catalog/all.yaml';
 
 /** Every route of an express router, sub-routers mounted at its root included. */
 function routesOf(router: Router): Route[] {
@@ -178,24 +172,8 @@ const CATALOG_READ = [
 const SIGNED = `GET ${SIGNED_DOWNLOAD_PATH}/:token`;
 
 const ENTITIES: Entity[] = [
-  {
-    apiVersion: 'kaml-d.io/v1alpha1',
-    kind: 'Dataset',
-    metadata: {
-      name: 'sales',
-      namespace: 'default',
-      // from a catalog file trusted to bind storage (kamlD.bindings below)
-      annotations: {
-        'backstage.io/managed-by-location': SEED,
-        'backstage.io/managed-by-origin-location': SEED,
-      },
-    },
-    spec: {
-      owner: 'group:default/data',
-      format: 'csv',
-      location: 's3://kaml-datasets/sales/',
-    },
-  },
+  // from a catalog file trusted to bind storage (kamlD.bindings of startKamlDTestBackend)
+  testDataset('sales', 'csv'),
   {
     apiVersion: 'kaml-d.io/v1alpha1',
     kind: 'Model',
@@ -255,31 +233,12 @@ describe('route sweep of the KAML-D backend', () => {
     options: { hideFromUsers?: boolean } = {},
   ) {
     mockBuilt.length = 0;
-    const { server } = await startTestBackend({
-      features: [
-        kamlDPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            kamlD: {
-              storage: { file: { root: join(root, 'storage') } },
-              query: { duckdb: { cacheDir: join(root, 'cache') } },
-              bindings: {
-                trustedOrigins: [
-                  { type: 'file', target: '/kaml-d-test/catalog/all.yaml' },
-                ],
-              },
-            },
-          },
-        }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        options.hideFromUsers
-          ? visibleCatalog(ENTITIES)
-          : catalogServiceMock.factory({ entities: ENTITIES }),
-        mockServices.permissions.factory({ result }),
-      ],
+    const { server } = await startKamlDTestBackend({
+      root,
+      catalog: options.hideFromUsers
+        ? visibleCatalog(ENTITIES)
+        : catalogServiceMock.factory({ entities: ENTITIES }),
+      features: [mockServices.permissions.factory({ result })],
     });
     expect(mockBuilt).toHaveLength(1);
     routes = routesOf(mockBuilt[0]);

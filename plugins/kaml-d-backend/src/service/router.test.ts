@@ -1,11 +1,7 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import {
   BackendFeature,
   createBackendModule,
@@ -18,47 +14,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { kamlDPlugin } from '../plugin';
+import {
+  startKamlDTestBackend,
+  TEST_SEED_ORIGIN,
+  testDataset,
+} from '../__testUtils__/bindings';
 
 const ALICE = mockCredentials.user.header('user:default/alice');
 
-/** The test's catalog file, trusted to bind storage (kamlD.bindings.trustedOrigins below). */
-const SEED = 'file:/kaml-d-test/catalog/all.yaml';
 const HOSTILE = 'url:https://git.example.com/mallory/catalog-info.yaml';
-/** Trusts SEED and discovers s3://kaml-datasets/ (the rule reads both from config). */
-const BINDINGS = {
-  trustedOrigins: [{ type: 'file', target: '/kaml-d-test/catalog/all.yaml' }],
-};
+/** Discovers s3://kaml-datasets/ (the binding rule reads it from config). */
 const DISCOVERY = {
   providers: {
     kamlD: { objectStore: [{ id: 'local', location: 's3://kaml-datasets/' }] },
   },
 };
 
+/** A Dataset in production, from the trusted test catalog file unless `origin` says otherwise. */
 function dataset(
   name: string,
   format: string,
   location: string,
-  origin = SEED,
+  origin = TEST_SEED_ORIGIN,
 ): Entity {
-  return {
-    apiVersion: 'kaml-d.io/v1alpha1',
-    kind: 'Dataset',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/managed-by-location': origin,
-        'backstage.io/managed-by-origin-location': origin,
-      },
-    },
-    spec: {
-      owner: 'group:default/data',
-      lifecycle: 'production',
-      format,
-      location,
-    },
-  };
+  return testDataset(name, format, {
+    location,
+    origin,
+    lifecycle: 'production',
+  });
 }
 
 describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
@@ -132,30 +115,20 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  /** The plugin over `root`; `kamlD` keys replace the defaults below (merged key by key). */
   async function start(
-    options: { deny?: boolean; extra?: BackendFeature[] } = {},
+    options: {
+      deny?: boolean;
+      extra?: BackendFeature[];
+      kamlD?: JsonObject;
+    } = {},
   ) {
-    const { server } = await startTestBackend({
+    const { server } = await startKamlDTestBackend({
+      root,
+      kamlD: { storage: { capacityBytes: 1000000 }, ...options.kamlD },
+      config: { catalog: DISCOVERY },
+      entities: entities(),
       features: [
-        kamlDPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            kamlD: {
-              storage: {
-                file: { root: join(root, 'storage') },
-                capacityBytes: 1000000,
-              },
-              query: { duckdb: { cacheDir: join(root, 'cache') } },
-              bindings: BINDINGS,
-            },
-            catalog: DISCOVERY,
-          },
-        }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        catalogServiceMock.factory({ entities: entities() }),
         mockServices.permissions.factory({
           result: options.deny ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
         }),
@@ -172,13 +145,19 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
     it.each([
       ['preview', 'get', '/api/kaml-d/datasets/default/stolen/preview'],
       ['schema', 'get', '/api/kaml-d/datasets/default/stolen/schema'],
-      ['profile', 'get', '/api/kaml-d/datasets/default/stolen/profile?column=amount'],
+      [
+        'profile',
+        'get',
+        '/api/kaml-d/datasets/default/stolen/profile?column=amount',
+      ],
       ['files', 'get', '/api/kaml-d/datasets/default/stolen/objects'],
     ] as const)(
       'attack: a Dataset from an untrusted location over another team’s folder gets no %s',
       async (_what, method, path) => {
         const server = await start();
-        const res = await request(server)[method](path).set('Authorization', ALICE);
+        const res = await request(server)
+          [method](path)
+          .set('Authorization', ALICE);
         expect(res.status).toBe(403);
         expect(res.body.error.message).toMatch(REFUSAL);
         expect(JSON.stringify(res.body)).not.toContain('north');
@@ -454,28 +433,8 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
     });
 
     it('stops a query at the time limit and says what to change', async () => {
-      const { server } = await startTestBackend({
-        features: [
-          kamlDPlugin,
-          mockServices.rootConfig.factory({
-            data: {
-              catalog: DISCOVERY,
-              kamlD: {
-                bindings: BINDINGS,
-                storage: { file: { root: join(root, 'storage') } },
-                query: {
-                  timeoutSeconds: 1,
-                  duckdb: { cacheDir: join(root, 'cache') },
-                },
-              },
-            },
-          }),
-          mockServices.httpAuth.factory({
-            defaultCredentials: mockCredentials.none(),
-          }),
-          catalogServiceMock.factory({ entities: entities() }),
-          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        ],
+      const server = await start({
+        kamlD: { query: { timeoutSeconds: 1 } },
       });
       const started = Date.now();
       const res = await request(server)
@@ -659,32 +618,17 @@ describe('KAML-D Metadata Hub routes (file storage + DuckDB)', () => {
     });
 
     it('stays up and names the dependency that is down when the object store is unreachable', async () => {
-      const { server } = await startTestBackend({
-        features: [
-          kamlDPlugin,
-          mockServices.rootConfig.factory({
-            data: {
-              catalog: DISCOVERY,
-              kamlD: {
-                bindings: BINDINGS,
-                storage: {
-                  adapter: 's3',
-                  s3: {
-                    endpoint: 'http://127.0.0.1:9',
-                    accessKeyId: 'k',
-                    secretAccessKey: 's',
-                  },
-                },
-                query: { duckdb: { cacheDir: join(root, 'cache') } },
-              },
+      const server = await start({
+        kamlD: {
+          storage: {
+            adapter: 's3',
+            s3: {
+              endpoint: 'http://127.0.0.1:9',
+              accessKeyId: 'k',
+              secretAccessKey: 's',
             },
-          }),
-          mockServices.httpAuth.factory({
-            defaultCredentials: mockCredentials.none(),
-          }),
-          catalogServiceMock.factory({ entities: entities() }),
-          mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-        ],
+          },
+        },
       });
       const health = await request(server)
         .get('/api/kaml-d/health')

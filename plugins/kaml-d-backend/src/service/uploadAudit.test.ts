@@ -2,19 +2,14 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { kamlDPlugin } from '../plugin';
+import { startKamlDTestBackend } from '../__testUtils__/bindings';
 
 jest.setTimeout(60_000);
 
@@ -75,22 +70,11 @@ describe('uploads in the audit log (whole plugin, file storage, SQLite)', () => 
   });
 
   async function start(options: { notAdmin?: boolean } = {}) {
-    const { server } = await startTestBackend({
+    const { server } = await startKamlDTestBackend({
+      root,
+      bindings: null,
+      entities: [financeRaw],
       features: [
-        kamlDPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            kamlD: {
-              storage: { file: { root: join(root, 'storage') } },
-              query: { duckdb: { cacheDir: join(root, 'cache') } },
-            },
-          },
-        }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        catalogServiceMock.factory({ entities: [financeRaw] }),
         options.notAdmin
           ? notAdminPermissions
           : mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
@@ -186,27 +170,17 @@ describe('uploads in the audit log (whole plugin, file storage, SQLite)', () => 
     ]);
   });
 
-  it('attack: a registration naming a foreign owner is refused, writes nothing and is audited', async () => {
-    const server = await start({ notAdmin: true });
-    const before = await files();
-    const res = await request(server)
-      .post('/api/kaml-d/datasets/register')
-      .set('Authorization', ALICE)
-      .send({
+  it.each([
+    {
+      name: 'attack: a registration naming a foreign owner is refused, writes nothing and is audited',
+      body: {
         name: 'clickstream',
         location: 's3://kaml-datasets/clicks/',
         owner: 'group:default/finance',
-      });
-    expect(res.status).toBe(403);
-    expect(res.body.error.message).toContain(
-      'You may not make group:default/finance the owner: name yourself (user:default/alice) or a group you belong to',
-    );
-    expect(await files()).toEqual(before);
-    const log = await request(server)
-      .get('/api/kaml-d/audit?action=dataset.register')
-      .set('Authorization', ALICE);
-    expect(log.body.items).toEqual([
-      expect.objectContaining({
+      },
+      message:
+        'You may not make group:default/finance the owner: name yourself (user:default/alice) or a group you belong to',
+      audited: expect.objectContaining({
         actor: 'user:default/alice',
         action: 'dataset.register',
         entityRef: 'dataset:default/clickstream',
@@ -217,30 +191,31 @@ describe('uploads in the audit log (whole plugin, file storage, SQLite)', () => 
           owner: 'group:default/finance',
         },
       }),
-    ]);
-  });
-
-  it("attack: registering another team's discovered folder under a new name is refused and audited", async () => {
+    },
+    {
+      name: "attack: registering another team's discovered folder under a new name is refused and audited",
+      body: { name: 'my-copy', location: 's3://kaml-datasets/finance-raw/' },
+      message:
+        's3://kaml-datasets/finance-raw/ holds dataset:default/finance-raw (owner group:default/finance); you may not add to it (kaml-d.dataset.write)',
+      audited: expect.objectContaining({
+        action: 'dataset.register',
+        entityRef: 'dataset:default/my-copy',
+        outcome: 'failure',
+      }),
+    },
+  ])('$name', async ({ body, message, audited }) => {
     const server = await start({ notAdmin: true });
     const before = await files();
     const res = await request(server)
       .post('/api/kaml-d/datasets/register')
       .set('Authorization', ALICE)
-      .send({ name: 'my-copy', location: 's3://kaml-datasets/finance-raw/' });
+      .send(body);
     expect(res.status).toBe(403);
-    expect(res.body.error.message).toContain(
-      's3://kaml-datasets/finance-raw/ holds dataset:default/finance-raw (owner group:default/finance); you may not add to it (kaml-d.dataset.write)',
-    );
+    expect(res.body.error.message).toContain(message);
     expect(await files()).toEqual(before);
     const log = await request(server)
       .get('/api/kaml-d/audit?action=dataset.register')
       .set('Authorization', ALICE);
-    expect(log.body.items).toEqual([
-      expect.objectContaining({
-        action: 'dataset.register',
-        entityRef: 'dataset:default/my-copy',
-        outcome: 'failure',
-      }),
-    ]);
+    expect(log.body.items).toEqual([audited]);
   });
 });

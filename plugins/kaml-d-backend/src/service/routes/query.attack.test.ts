@@ -4,12 +4,11 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { kamlDPlugin } from '../../plugin';
+import { startKamlDTestBackend } from '../../__testUtils__/bindings';
 
 const READER = mockCredentials.user.header('user:default/reader');
 
@@ -29,46 +28,32 @@ describe('POST /api/kaml-d/query: read-only SQL over HTTP', () => {
     await mkdir(folder, { recursive: true });
     salesFile = join(folder, 'q1.csv');
     await writeFile(salesFile, salesBytes);
-    ({ server } = await startTestBackend({
-      features: [
-        kamlDPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            kamlD: {
-              storage: { file: { root: join(root, 'storage') } },
-              query: { duckdb: { cacheDir: join(root, 'cache') } },
-              // the folder is bound to the dataset by the admin (data routes serve bound datasets)
-              bindings: {
-                mappings: [
-                  {
-                    entityRef: 'dataset:default/sales',
-                    location: 's3://kaml-datasets/sales/',
-                    owner: 'group:default/data',
-                  },
-                ],
-              },
-            },
+    ({ server } = await startKamlDTestBackend({
+      root,
+      // the folder is bound to the dataset by the admin (data routes serve bound datasets)
+      bindings: {
+        mappings: [
+          {
+            entityRef: 'dataset:default/sales',
+            location: 's3://kaml-datasets/sales/',
+            owner: 'group:default/data',
           },
-        }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'kaml-d.io/v1alpha1',
-              kind: 'Dataset',
-              metadata: { name: 'sales', namespace: 'default' },
-              spec: {
-                owner: 'group:default/data',
-                lifecycle: 'production',
-                format: 'csv',
-                location: 's3://kaml-datasets/sales/',
-              },
-            },
-          ],
-        }),
+        ],
+      },
+      entities: [
+        {
+          apiVersion: 'kaml-d.io/v1alpha1',
+          kind: 'Dataset',
+          metadata: { name: 'sales', namespace: 'default' },
+          spec: {
+            owner: 'group:default/data',
+            lifecycle: 'production',
+            format: 'csv',
+            location: 's3://kaml-datasets/sales/',
+          },
+        },
+      ],
+      features: [
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       ],
     }));

@@ -3,13 +3,8 @@ import {
   createServiceFactory,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
   isResourcePermission,
@@ -26,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { kamlDPlugin } from '../../plugin';
+import { startKamlDTestBackend } from '../../__testUtils__/bindings';
 
 jest.setTimeout(60_000);
 
@@ -109,25 +104,12 @@ describe('uploads: owner, write permission, hidden names, nothing left behind', 
   });
 
   async function start() {
-    const { server } = await startTestBackend({
+    const { server } = await startKamlDTestBackend({
+      root,
+      bindings: null,
+      kamlD: { storage: { maxUploadBytes: 64 } },
+      entities: [financeTx],
       features: [
-        kamlDPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            backend: { baseUrl: 'http://localhost:7007' },
-            kamlD: {
-              storage: {
-                file: { root: join(root, 'storage') },
-                maxUploadBytes: 64,
-              },
-              query: { duckdb: { cacheDir: join(root, 'cache') } },
-            },
-          },
-        }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        catalogServiceMock.factory({ entities: [financeTx] }),
         createServiceFactory({
           service: coreServices.permissions,
           deps: {},
@@ -175,45 +157,58 @@ describe('uploads: owner, write permission, hidden names, nothing left behind', 
     'kaml-datasets/loose/dump.csv',
   ];
 
-  it('attack: an upload owned by group:default/finance from a user not in finance is refused and writes nothing', async () => {
+  it.each([
+    {
+      title:
+        'attack: an upload owned by group:default/finance from a user not in finance is refused and writes nothing',
+      fields: [
+        ['name', 'quarterly'],
+        ['owner', 'group:default/finance'],
+      ],
+      attached: [['id\n1\n', 'q.csv']],
+      status: 403,
+      message: 'You may not make group:default/finance the owner',
+    },
+    {
+      title:
+        "attack: an upload into another team's existing dataset is refused and writes nothing",
+      fields: [['name', 'finance-tx']],
+      attached: [['id,amount\n2,666\n', 'extra.csv']],
+      status: 403,
+      message:
+        's3://kaml-datasets/finance-tx/ holds dataset:default/finance-tx (owner group:default/finance); you may not add to it (kaml-d.dataset.write)',
+    },
+    {
+      title:
+        'attack: a file named .kaml-partial-x (hidden from listings) is refused and writes nothing',
+      fields: [['name', 'sneaky']],
+      attached: [
+        ['id\n1\n', 'a.csv'],
+        ['id\n2\n', '.kaml-partial-x'],
+      ],
+      status: 400,
+      message: '".kaml-partial-x"',
+    },
+    {
+      title:
+        'attack: files in a folder without a manifest cannot be claimed by an upload',
+      fields: [['name', 'loose']],
+      attached: [['id\n2\n', 'more.csv']],
+      status: 403,
+      message: 'already holds files that no dataset describes',
+    },
+  ])('$title', async ({ fields, attached, status, message }) => {
     const server = await start();
-    const res = await request(server)
+    let req = request(server)
       .post('/api/kaml-d/datasets/upload')
-      .set('Authorization', auth('mallory'))
-      .field('name', 'quarterly')
-      .field('owner', 'group:default/finance')
-      .attach('files', Buffer.from('id\n1\n'), 'q.csv');
-    expect(res.status).toBe(403);
-    expect(res.body.error.message).toContain(
-      'You may not make group:default/finance the owner',
-    );
-    expect(await files()).toEqual(BEFORE);
-  });
-
-  it("attack: an upload into another team's existing dataset is refused and writes nothing", async () => {
-    const server = await start();
-    const res = await request(server)
-      .post('/api/kaml-d/datasets/upload')
-      .set('Authorization', auth('mallory'))
-      .field('name', 'finance-tx')
-      .attach('files', Buffer.from('id,amount\n2,666\n'), 'extra.csv');
-    expect(res.status).toBe(403);
-    expect(res.body.error.message).toContain(
-      's3://kaml-datasets/finance-tx/ holds dataset:default/finance-tx (owner group:default/finance); you may not add to it (kaml-d.dataset.write)',
-    );
-    expect(await files()).toEqual(BEFORE);
-  });
-
-  it('attack: a file named .kaml-partial-x (hidden from listings) is refused and writes nothing', async () => {
-    const server = await start();
-    const res = await request(server)
-      .post('/api/kaml-d/datasets/upload')
-      .set('Authorization', auth('mallory'))
-      .field('name', 'sneaky')
-      .attach('files', Buffer.from('id\n1\n'), 'a.csv')
-      .attach('files', Buffer.from('id\n2\n'), '.kaml-partial-x');
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain('".kaml-partial-x"');
+      .set('Authorization', auth('mallory'));
+    for (const [field, value] of fields) req = req.field(field, value);
+    for (const [content, name] of attached) {
+      req = req.attach('files', Buffer.from(content), name);
+    }
+    const res = await req;
+    expect(res.status).toBe(status);
+    expect(res.body.error.message).toContain(message);
     expect(await files()).toEqual(BEFORE);
   });
 
@@ -230,20 +225,6 @@ describe('uploads: owner, write permission, hidden names, nothing left behind', 
         `Field "name" is "${name}": a dataset folder whose name starts with "." is hidden`,
       );
     }
-    expect(await files()).toEqual(BEFORE);
-  });
-
-  it('attack: files in a folder without a manifest cannot be claimed by an upload', async () => {
-    const server = await start();
-    const res = await request(server)
-      .post('/api/kaml-d/datasets/upload')
-      .set('Authorization', auth('mallory'))
-      .field('name', 'loose')
-      .attach('files', Buffer.from('id\n2\n'), 'more.csv');
-    expect(res.status).toBe(403);
-    expect(res.body.error.message).toContain(
-      'already holds files that no dataset describes',
-    );
     expect(await files()).toEqual(BEFORE);
   });
 
