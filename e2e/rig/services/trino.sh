@@ -21,6 +21,13 @@ TRINO_USER=kaml-d-reader
 TRINO_ADMIN_USER=kaml-seed
 TRINO_CATALOG=hive
 TRINO_SCHEMA=kaml
+# Trino's resource groups (config/trino/resource-groups.json.in) bound what the portal user runs
+# across every backend replica: this many queries at once, this many more queued (the rest are
+# refused with QUERY_QUEUE_FULL), no new one started while the group holds this much of the
+# cluster's memory. Small on the rig so a test can fill the group; the admin has its own group.
+TRINO_READER_MAX_RUNNING=2
+TRINO_READER_MAX_QUEUED=2
+TRINO_READER_MEMORY=50%
 
 # _trino_java_major <java-home>: the JDK's major version (empty when it is not a JDK).
 _trino_java_major() {
@@ -136,22 +143,46 @@ _trino_fetch() {
     fi
     rm -rf "${RIG_CACHE:?}/m2/io/trino/trino-server/$v"
   fi
-  rig_log "trino: unpacking $v (hive and tpch plugins only)"
+  rig_log "trino: unpacking $v (hive, tpch and resource-group-managers plugins only)"
   rm -rf "$home"
   # the archive hard-links jars across plugin folders: unpack all, then drop the unused plugins
   tar -xzf "$archive" -C "$dir" || rig_fail "trino: could not unpack $archive"
-  find "$home/plugin" -mindepth 1 -maxdepth 1 -type d ! -name hive ! -name tpch -exec rm -rf {} +
+  find "$home/plugin" -mindepth 1 -maxdepth 1 -type d ! -name hive ! -name tpch ! -name resource-group-managers -exec rm -rf {} +
   [ -x "$home/bin/launcher" ] && [ -d "$home/plugin/hive" ] \
     || rig_fail "trino: bin/launcher or plugin/hive missing after unpacking"
   rm -f "$archive"
   touch "$home/.rig-installed"
 }
 
+# _trino_resource_groups_plugin <version>: the file-based resource group manager (plugin folder
+# resource-group-managers) for an install unpacked before the rig kept that plugin, from the
+# plugin's own Maven zip (≈ 30 MB) rather than the whole server archive again.
+_trino_resource_groups_plugin() {
+  local v="$1" home dir zip
+  home="$(_trino_home "$v")"
+  [ -d "$home/plugin/resource-group-managers" ] && return 0
+  dir="$(rig_cache_dir trino "$v")"
+  zip="$dir/trino-resource-group-managers-$v.zip"
+  rig_need mvn "install Maven (apt-get install maven)"
+  rig_need unzip "install unzip (apt-get install unzip)"
+  rig_log "trino: fetching io.trino:trino-resource-group-managers:$v:zip with mvn (≈ 30 MB)"
+  mvn -B -q -Dmaven.repo.local="$RIG_CACHE/m2" org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy \
+    -Dartifact="io.trino:trino-resource-group-managers:$v:zip" -DoutputDirectory="$dir" >"$dir/.mvn-resource-groups.log" 2>&1 \
+    || rig_fail "trino: mvn could not fetch io.trino:trino-resource-group-managers:$v:zip (log: $dir/.mvn-resource-groups.log)"
+  rm -rf "${RIG_CACHE:?}/m2/io/trino/trino-resource-group-managers/$v" "$dir/trino-resource-group-managers-$v"
+  unzip -q "$zip" -d "$dir" || rig_fail "trino: could not unpack $zip"
+  mv "$dir/trino-resource-group-managers-$v" "$home/plugin/resource-group-managers"
+  rm -f "$zip"
+}
+
 trino_install() {
   _trino_need_java
   local v
   v="$(_trino_ver)"
-  [ -f "$(_trino_home "$v")/.rig-installed" ] && return 0
+  if [ -f "$(_trino_home "$v")/.rig-installed" ]; then
+    _trino_resource_groups_plugin "$v"
+    return 0
+  fi
   [ "$TRINO_LINE" = 17 ] && rig_log "trino: ${TRINO_WHY:-Java-17 line}, installing Trino $v for $(_trino_java_desc)"
   if [ "$v" = 435 ] && [ -z "${KAML_RIG_TRINO_VERSION:-}" ]; then
     _trino_fetch 435 && return 0
@@ -204,6 +235,13 @@ EOF
         awk '/^  "(functions|procedures|authorization)": \[/ { skip = 1 } !skip { print } skip && /^  \],?$/ { skip = 0 }'
       else cat; fi >"$etc/rules.json"
   printf 'access-control.name=file\nsecurity.config-file=%s\n' "$etc/rules.json" >"$etc/access-control.properties"
+  # file-based resource groups: the portal user's queries share one bounded group (see above)
+  sed -e "s#@ADMIN_USER@#$TRINO_ADMIN_USER#g" -e "s#@READER_USER@#$TRINO_USER#g" \
+    -e "s#@READER_RUNNING@#$TRINO_READER_MAX_RUNNING#" -e "s#@READER_QUEUED@#$TRINO_READER_MAX_QUEUED#" \
+    -e "s#@READER_MEMORY@#$TRINO_READER_MEMORY#" \
+    "$RIG_DIR/config/trino/resource-groups.json.in" >"$etc/resource-groups.json"
+  printf 'resource-groups.configuration-manager=file\nresource-groups.config-file=%s\n' "$etc/resource-groups.json" \
+    >"$etc/resource-groups.properties"
   sed -e "s#@S3_ENDPOINT@#$s3#" -e "s#@S3_ACCESS_KEY@#$MINIO_ACCESS_KEY#" -e "s#@S3_SECRET_KEY@#$MINIO_SECRET_KEY#" \
     -e "s#@WAREHOUSE_BUCKET@#$MINIO_BUCKET_WAREHOUSE#" \
     "$RIG_DIR/config/trino/$hive" >"$etc/catalog/hive.properties"
@@ -249,6 +287,8 @@ trino_env() {
   echo "KAML_RIG_TRINO_PORT=$(rig_port trino)"
   echo "KAML_RIG_TRINO_USER=$TRINO_USER"
   echo "KAML_RIG_TRINO_ADMIN_USER=$TRINO_ADMIN_USER"
+  echo "KAML_RIG_TRINO_READER_MAX_RUNNING=$TRINO_READER_MAX_RUNNING"
+  echo "KAML_RIG_TRINO_READER_MAX_QUEUED=$TRINO_READER_MAX_QUEUED"
   echo "KAML_RIG_TRINO_CATALOG=$TRINO_CATALOG"
   echo "KAML_RIG_TRINO_SCHEMA=$TRINO_SCHEMA"
   _trino_select

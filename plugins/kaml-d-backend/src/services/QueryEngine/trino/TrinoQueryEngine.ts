@@ -12,11 +12,23 @@ import {
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { DEFAULT_QUERY_MAX_RESULT_BYTES, TrinoEngineConfig } from '../config';
 import { toQueryError as engineError } from '../errors';
+import { QueryQueueFullError } from '../gate';
 import { runProfile } from '../profileSql';
 import { quoteQualified, sqlInteger } from '../sqlText';
 import { toJsonValue } from '../values';
 import { checkIoPlan, parseIoPlan, requireQuery } from './statementCheck';
-import { TrinoClient, TrinoResult, TrinoResultTooLarge } from './trinoClient';
+import {
+  TrinoClient,
+  TrinoError,
+  TrinoResult,
+  TrinoResultTooLarge,
+} from './trinoClient';
+
+/**
+ * Seconds a caller refused by a full Trino resource group is told to wait (`Retry-After`):
+ * Trino does not say when a slot frees up, and portal queries are limited to seconds.
+ */
+export const TRINO_QUEUE_FULL_RETRY_AFTER_SECONDS = 5;
 
 function tableSource(source: DatasetSource): TableDatasetSource {
   if (source.kind !== 'table')
@@ -226,13 +238,25 @@ export class TrinoQueryEngine implements QueryEngine {
 
 /**
  * Engine errors for the caller; Trino's own refusals (its access control) become
- * NotAllowedError naming what the portal's Trino user may not do.
+ * NotAllowedError naming what the portal's Trino user may not do, and a full resource group
+ * (QUERY_QUEUE_FULL: every replica's queries together hold all its running and queued slots)
+ * the same QueryQueueFullError as a full gate of this backend (429 with Retry-After on /query).
  */
 function toQueryError(
   error: unknown,
   context: string,
   timeoutMs: number,
 ): Error {
+  // already converted (a profile's schema read, …)
+  if (error instanceof QueryQueueFullError) return error;
+  if (error instanceof TrinoError && error.errorName === 'QUERY_QUEUE_FULL') {
+    return new QueryQueueFullError(
+      `${context} was not run: Trino's resource group for the portal is full (${
+        error.message.split('\n')[0]
+      }); its running and queued query slots are shared by every KAML-D backend. Retry in a few seconds.`,
+      TRINO_QUEUE_FULL_RETRY_AFTER_SECONDS,
+    );
+  }
   if (error instanceof TrinoResultTooLarge) {
     // the same words as DuckDB's limit; here the bytes are those of Trino's responses
     return new InputError(
