@@ -10,17 +10,27 @@
 //     100 ms) — event-loop lag and probe latency of an idle backend, same run, same machine;
 //   - load: KAML_BENCH_CLIENTS (20) clients in a loop POST /api/kaml-d/query for
 //     KAML_BENCH_SECONDS (60), each cycling through heavy statements: one 1 GB value
-//     (`repeat('x', 1e9)`, the issue's statement), a 100 MB result (1000 rows of 100 kB), and a
+//     (`repeat('x', 1e9)`, the issue's statement), a 3.2 GB list (`len(range(4e8))`, memory
+//     DuckDB's memory_limit does not count), a 100 MB result (1000 rows of 100 kB), and a
 //     window function over a 200,000-row CSV dataset; the poller keeps running.
+// DuckDB runs in sandbox processes of the backend; RSS is that of the backend process and its
+// sandbox processes together.
 // Printed: event-loop lag p99 / max, readiness latency p99 / max, RSS max of the backend, HTTP
 // statuses per statement, crashes (the backend process exiting, or killed by the bench's
 // watchdog when its RSS passes KAML_BENCH_RSS_CAP_GB, default 6, so the shared machine survives).
 // Last line: `query-load: <lag p99 under load / lag p99 idle>`. Targets: lag p99 ≤ 50 ms,
 // RSS ≤ 1.5 GB, 0 crashes.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { build } from 'esbuild';
-import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { build, type PluginBuild } from 'esbuild';
+import { fork } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -33,36 +43,36 @@ const IDLE_SECONDS = 10;
 const RSS_CAP = Number(process.env.KAML_BENCH_RSS_CAP_GB ?? 6) * 1024 ** 3;
 const dir = join(out, 'query-load');
 const bundle = join(dir, 'backend.cjs');
+const sandboxBundle = join(dir, 'sandboxPool.cjs');
 
-const STATEMENTS: Array<[string, string]> = [
+// KAML_BENCH_ONLY=<label substring>: only the statements whose label contains it (to see which
+// statement costs what)
+const ALL_STATEMENTS: Array<[string, string]> = [
   ['1 GB value', "SELECT repeat('x', 1000000000) AS s"],
+  // a list DuckDB builds outside its memory_limit: 3.2 GB (it took the backend to 19 GB RSS when
+  // DuckDB ran in the backend process)
+  ['3 GB list', 'SELECT len(range(400000000)) AS n'],
   ['100 MB result', "SELECT i, repeat('x', 100000) AS s FROM range(1000) t(i)"],
   [
     'window over dataset',
     'SELECT id, region, sum(amount) OVER (PARTITION BY region ORDER BY id) AS running FROM "events" ORDER BY id LIMIT 1000',
   ],
 ];
+const STATEMENTS = ALL_STATEMENTS.filter(([label]) =>
+  label.includes(process.env.KAML_BENCH_ONLY ?? ''),
+);
 
-type Report = { lagP99: number; lagMax: number; lagMean: number; rssMax: number };
+type Report = {
+  lagP99: number;
+  lagMax: number;
+  lagMean: number;
+  rssMax: number;
+};
 type FromChild = { ready: { port: number; auth: string } } | { report: Report };
 
 // ---------------------------------------------------------------- child: the backend
 if (process.argv[2] === '--server') {
   const require = createRequire(import.meta.url);
-  // KAML_BENCH_TIME_CLOSE=1: how long each DuckDB instance close blocks the event loop
-  const closes: number[] = [];
-  if (process.env.KAML_BENCH_TIME_CLOSE) {
-    const proto = require('@duckdb/node-api').DuckDBInstance.prototype;
-    const closeSync = proto.closeSync;
-    proto.closeSync = function timed(this: unknown) {
-      const started = performance.now();
-      try {
-        return closeSync.call(this);
-      } finally {
-        closes.push(performance.now() - started);
-      }
-    };
-  }
   const lib = require(bundle);
   const { port, auth } = await lib.start(dir);
   const lag = monitorEventLoopDelay({ resolution: 10 });
@@ -73,12 +83,6 @@ if (process.argv[2] === '--server') {
   }, 100).unref();
   process.on('message', (message: string) => {
     if (message === 'exit') process.exit(0);
-    if (message === 'closes') {
-      const sorted = closes.splice(0).sort((x, y) => x - y);
-      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-      process.send?.({ closes: { n: sorted.length, total: sorted.reduce((x, y) => x + y, 0), p50: at(0.5), p99: at(0.99), max: at(1) } });
-      return;
-    }
     if (message !== 'report') return;
     rssMax = Math.max(rssMax, process.memoryUsage.rss());
     const report: Report = {
@@ -98,7 +102,9 @@ if (process.argv[2] === '--server') {
 
 // ---------------------------------------------------------------- parent: the load
 async function main() {
-  mkdirSync(join(dir, 'storage', 'kaml-datasets', 'events'), { recursive: true });
+  mkdirSync(join(dir, 'storage', 'kaml-datasets', 'events'), {
+    recursive: true,
+  });
   const csv = join(dir, 'storage', 'kaml-datasets', 'events', 'part-0.csv');
   if (!existsSync(csv)) {
     const db = await DuckDBInstance.create(':memory:');
@@ -129,19 +135,35 @@ async function main() {
     }
   });
   let stopping = false;
-  const { port, auth } = await new Promise<{ port: number; auth: string }>((done, fail) => {
-    child.once('message', (m: FromChild) => ('ready' in m ? done(m.ready) : fail(new Error('no ready'))));
-    child.once('exit', () => fail(new Error('backend exited before it was ready')));
-  });
+  const { port, auth } = await new Promise<{ port: number; auth: string }>(
+    (done, fail) => {
+      child.once('message', (m: FromChild) =>
+        'ready' in m ? done(m.ready) : fail(new Error('no ready')),
+      );
+      child.once('exit', () =>
+        fail(new Error('backend exited before it was ready')),
+      );
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
 
   // watchdog: the machine is shared, a runaway backend is killed (and counted as a crash)
   let watchedMax = 0;
+  let sandboxMax = 0;
   const watchdog = setInterval(() => {
-    const rss = rssOf(child);
+    // the backend process and its DuckDB sandbox processes
+    const sandboxes = childrenOf(child.pid).reduce(
+      (sum, pid) => sum + rssOf(pid),
+      0,
+    );
+    const rss = rssOf(child.pid) + sandboxes;
     watchedMax = Math.max(watchedMax, rss);
+    sandboxMax = Math.max(sandboxMax, sandboxes);
     if (rss > RSS_CAP && !exited) {
-      crashNote ||= `backend killed by the watchdog at ${(rss / 1024 ** 3).toFixed(2)} GB RSS`;
+      crashNote ||= `backend killed by the watchdog at ${(
+        rss /
+        1024 ** 3
+      ).toFixed(2)} GB RSS`;
       child.kill('SIGKILL');
     }
   }, 50);
@@ -209,7 +231,8 @@ async function main() {
         });
         if (res.status === 200) {
           // drain without keeping the body: the client's memory is not the backend's
-          for await (const chunk of res.body ?? []) bytes += (chunk as Uint8Array).byteLength;
+          for await (const chunk of res.body ?? [])
+            bytes += (chunk as Uint8Array).byteLength;
         } else {
           const text = await res.text();
           if (!messages.has(`${label} ${res.status}`)) {
@@ -222,27 +245,17 @@ async function main() {
           await new Promise(r => setTimeout(r, Math.min(wait, 5) * 1000));
         }
       } catch (error) {
-        count(label, (error as Error).name === 'TimeoutError' ? 'client timeout' : 'connection error');
+        count(
+          label,
+          (error as Error).name === 'TimeoutError'
+            ? 'client timeout'
+            : 'connection error',
+        );
       }
     }
   });
   await Promise.all(clients);
   const loaded = await report();
-  if (process.env.KAML_BENCH_TIME_CLOSE && !exited) {
-    const closes = await new Promise<Record<string, number>>(done => {
-      const onMessage = (m: { closes?: Record<string, number> }) => {
-        if (m.closes) {
-          child.off('message', onMessage);
-          done(m.closes);
-        }
-      };
-      child.on('message', onMessage);
-      child.send('closes');
-    });
-    console.log(
-      `DuckDBInstance.closeSync: ${closes.n} calls, ${closes.total.toFixed(0)} ms in all, p50 ${closes.p50.toFixed(1)} ms, p99 ${closes.p99.toFixed(1)} ms, max ${closes.max.toFixed(1)} ms`,
-    );
-  }
   polling = false;
   await poller;
   const loadProbes = probes.splice(0);
@@ -256,24 +269,43 @@ async function main() {
     await gone;
   }
 
-  const ms = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(1)} ms`);
+  const ms = (v: number | undefined) =>
+    v === undefined ? 'n/a' : `${v.toFixed(1)} ms`;
   const gb = (v: number) => `${(v / 1024 ** 3).toFixed(2)} GB`;
-  console.log(`clients ${CLIENTS}, ${SECONDS} s of load, statements: ${STATEMENTS.map(s => s[0]).join(', ')}`);
   console.log(
-    `idle:  event-loop lag p99 ${ms(idle?.lagP99)}, max ${ms(idle?.lagMax)}; readiness p99 ${ms(
-      percentile(idleProbes, 99),
-    )}, max ${ms(Math.max(...idleProbes))}; RSS max ${idle ? gb(idle.rssMax) : 'n/a'}`,
+    `clients ${CLIENTS}, ${SECONDS} s of load, statements: ${STATEMENTS.map(
+      s => s[0],
+    ).join(', ')}`,
   );
   console.log(
-    `load:  event-loop lag p99 ${ms(loaded?.lagP99)}, max ${ms(loaded?.lagMax)}, mean ${ms(
-      loaded?.lagMean,
-    )}; readiness p99 ${ms(percentile(loadProbes, 99))}, max ${ms(
-      loadProbes.length ? Math.max(...loadProbes) : undefined,
-    )} (${loadProbes.length} probes, ${probeFailures} failed)`,
+    `idle:  event-loop lag p99 ${ms(idle?.lagP99)}, max ${ms(
+      idle?.lagMax,
+    )}; readiness p99 ${ms(percentile(idleProbes, 99))}, max ${ms(
+      Math.max(...idleProbes),
+    )}; RSS max ${idle ? gb(idle.rssMax) : 'n/a'}`,
   );
-  console.log(`backend RSS max ${gb(Math.max(watchedMax, loaded?.rssMax ?? 0))} (watchdog cap ${gb(RSS_CAP)})`);
+  console.log(
+    `load:  event-loop lag p99 ${ms(loaded?.lagP99)}, max ${ms(
+      loaded?.lagMax,
+    )}, mean ${ms(loaded?.lagMean)}; readiness p99 ${ms(
+      percentile(loadProbes, 99),
+    )}, max ${ms(loadProbes.length ? Math.max(...loadProbes) : undefined)} (${
+      loadProbes.length
+    } probes, ${probeFailures} failed)`,
+  );
+  console.log(
+    `backend RSS max ${gb(
+      Math.max(watchedMax, loaded?.rssMax ?? 0),
+    )}, the backend process and its DuckDB sandbox processes together (backend process alone ${gb(
+      loaded?.rssMax ?? 0,
+    )}, sandboxes at most ${gb(sandboxMax)} together; watchdog cap ${gb(
+      RSS_CAP,
+    )})`,
+  );
   for (const [label, m] of statuses) {
-    console.log(`  ${label.padEnd(20)} ${[...m].map(([s, n]) => `${s}×${n}`).join(', ')}`);
+    console.log(
+      `  ${label.padEnd(20)} ${[...m].map(([s, n]) => `${s}×${n}`).join(', ')}`,
+    );
   }
   for (const [key, text] of messages) console.log(`  first ${key}: ${text}`);
   console.log(`response bytes received ${(bytes / 1024 ** 2).toFixed(0)} MiB`);
@@ -283,9 +315,23 @@ async function main() {
   process.exit(0);
 }
 
-function rssOf(child: ChildProcess): number {
+/** Child process ids of `pid` (Linux /proc). */
+function childrenOf(pid: number | undefined): number[] {
   try {
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    return readdirSync(`/proc/${pid}/task`).flatMap(task =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+function rssOf(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = /VmRSS:\s+(\d+)/.exec(status);
     return kb ? Number(kb[1]) * 1024 : 0;
   } catch {
@@ -341,22 +387,56 @@ export async function start(dir: string) {
 `,
   );
   rmSync(bundle, { force: true });
-  await build({
-    entryPoints: [entry],
+  // third-party packages load from node_modules; the KAML-D workspaces (TypeScript) are bundled
+  const externals = {
+    name: 'external-packages',
+    setup(b: PluginBuild) {
+      b.onResolve({ filter: /^[^./]/ }, a =>
+        a.path.startsWith('@kaml-d/')
+          ? undefined
+          : { path: a.path, external: true },
+      );
+    },
+  };
+  const common = {
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node22',
-    outfile: bundle,
     logLevel: 'warning',
-    // third-party packages load from node_modules; the KAML-D workspaces (TypeScript) are bundled
+  } as const;
+  // the DuckDB sandbox pool is its own file, as in the built package (one file per module), so
+  // its worker threads load that file and what it imports, not the whole backend
+  await build({
+    ...common,
+    entryPoints: [
+      join(
+        root,
+        'plugins',
+        'kaml-d-backend',
+        'src',
+        'services',
+        'QueryEngine',
+        'duckdb',
+        'sandboxPool.ts',
+      ),
+    ],
+    outfile: sandboxBundle,
+    plugins: [externals],
+  });
+  await build({
+    ...common,
+    entryPoints: [entry],
+    outfile: bundle,
     plugins: [
+      externals,
       {
-        name: 'external-packages',
+        name: 'sandbox-pool-file',
         setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, a =>
-            a.path.startsWith('@kaml-d/') ? undefined : { path: a.path, external: true },
-          );
+          b.onResolve({ filter: /\/sandboxPool$/ }, () => ({
+            path: sandboxBundle,
+            external: true,
+          }));
         },
       },
     ],

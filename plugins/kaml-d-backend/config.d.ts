@@ -171,10 +171,20 @@ export interface Config {
          */
         threads?: number;
         /**
-         * Memory limit of each DuckDB instance, such as `1GB`.
+         * Memory limit of each DuckDB instance, such as `1GB` (DuckDB's buffer manager: joins,
+         * sorts, aggregates; not the list and string values a statement builds).
          * @default 1GB
          */
         memoryLimit?: string;
+        /**
+         * Data limit of each DuckDB sandbox process (Linux RLIMIT_DATA), such as `1536MB`:
+         * every statement runs in a separate process under it, so whatever DuckDB allocates
+         * fails there with an out-of-memory error instead of growing the backend. Must exceed
+         * `memoryLimit` by at least 256MiB. The backend runs `kamlD.query.maxConcurrent` such
+         * processes at most.
+         * @default 1536MB
+         */
+        processMemoryLimit?: string;
       };
       /** Trino (over its client protocol), for `trino://catalog/schema/table` datasets. */
       trino?: {

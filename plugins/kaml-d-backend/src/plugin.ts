@@ -86,6 +86,7 @@ export const kamlDPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         config,
@@ -103,6 +104,7 @@ export const kamlDPlugin = createBackendPlugin({
         scheduler,
         catalog,
         events,
+        lifecycle,
       }) {
         const db = await database.getClient();
         if (!database.migrations?.skip) {
@@ -126,6 +128,10 @@ export const kamlDPlugin = createBackendPlugin({
         const engines = createQueryEngineService({
           config: readQueryConfig(config),
           extraEngines: queryEngines,
+        });
+        // the engines' workers and connections end with the plugin
+        lifecycle.addShutdownHook(async () => {
+          await Promise.all(engines.engines.map(engine => engine.close?.()));
         });
         const bindings = createStorageBindingsService({
           policy: readDatasetBindingPolicy(config),

@@ -24,6 +24,32 @@ export const DEFAULT_DUCKDB_MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 export const DEFAULT_DUCKDB_THREADS = 2;
 /** DuckDB memory limit. */
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '1GB';
+/** Data limit of each DuckDB sandbox process: DuckDB's memory, its unmanaged values, Node. */
+export const DEFAULT_DUCKDB_PROCESS_MEMORY_LIMIT = '1536MB';
+
+const BYTE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** Bytes of a size such as `1536MB` or `2GiB` (DuckDB's units: KB = 1000 bytes, KiB = 1024). */
+export function parseByteSize(text: string, key: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = match ? BYTE_UNITS[(match[2] || 'b').toLowerCase()] : undefined;
+  if (!match || unit === undefined || Number(match[1]) <= 0) {
+    throw new Error(
+      `${key} is "${text}"; write a size such as 1536MB or 2GiB (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)`,
+    );
+  }
+  return Math.round(Number(match[1]) * unit);
+}
 /** Bytes of values one query, preview or profile result may hold. */
 export const DEFAULT_QUERY_MAX_RESULT_BYTES = 16 * 1024 * 1024;
 /** Engine operations (query, preview, profile, schema) running at once per backend. */
@@ -69,6 +95,8 @@ export interface QueryConfig {
     maxDownloadBytes: number;
     threads: number;
     memoryLimit: string;
+    /** Data limit of each sandbox process, in bytes (`processMemoryLimit`). */
+    processMemoryBytes: number;
   };
   trino?: TrinoEngineConfig;
 }
@@ -149,6 +177,21 @@ export function readQueryConfig(root: Config): QueryConfig {
     );
   }
   const duckdb = config?.getOptionalConfig('duckdb');
+  const memoryLimit =
+    duckdb?.getOptionalString('memoryLimit') ?? DEFAULT_DUCKDB_MEMORY_LIMIT;
+  const processMemoryBytes = parseByteSize(
+    duckdb?.getOptionalString('processMemoryLimit') ??
+      DEFAULT_DUCKDB_PROCESS_MEMORY_LIMIT,
+    'kamlD.query.duckdb.processMemoryLimit',
+  );
+  if (
+    processMemoryBytes <
+    parseByteSize(memoryLimit, 'kamlD.query.duckdb.memoryLimit') + 256 * 2 ** 20
+  ) {
+    throw new Error(
+      `kamlD.query.duckdb.processMemoryLimit must exceed kamlD.query.duckdb.memoryLimit (${memoryLimit}) by at least 256MiB, the room Node and the values outside DuckDB's buffers need; raise processMemoryLimit or lower memoryLimit`,
+    );
+  }
   return {
     defaultEngine,
     previewMaxRows: wholeNumber(
@@ -217,8 +260,8 @@ export function readQueryConfig(root: Config): QueryConfig {
         DEFAULT_DUCKDB_THREADS,
         64,
       ),
-      memoryLimit:
-        duckdb?.getOptionalString('memoryLimit') ?? DEFAULT_DUCKDB_MEMORY_LIMIT,
+      memoryLimit,
+      processMemoryBytes,
     },
     trino: trinoConfig ? readTrino(trinoConfig) : undefined,
   };

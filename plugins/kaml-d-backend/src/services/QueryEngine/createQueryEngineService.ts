@@ -38,6 +38,8 @@ export function createQueryEngineService(options: {
     'duckdb',
     new DuckDBQueryEngine(config.duckdb, {
       maxResultBytes: config.maxResultBytes,
+      // the gate lets this many engine operations run at once: one worker thread for each
+      workers: config.maxConcurrent,
     }),
   );
   if (config.trino) {

@@ -51,6 +51,13 @@ export function toQueryError(
       )} s and was stopped; filter the data or select fewer rows.`,
     );
   }
+  if (/^Out of Memory Error/i.test(message)) {
+    return new InputError(
+      `${context} needed more memory than a query may use (kamlD.query.duckdb.memoryLimit, processMemoryLimit) and was stopped; filter or aggregate the data, or select fewer rows. ${
+        message.split('\n')[0]
+      }`,
+    );
+  }
   if (USER_ERROR.some(pattern => pattern.test(message))) {
     return new InputError(`${context} failed: ${message.split('\n')[0]}`);
   }

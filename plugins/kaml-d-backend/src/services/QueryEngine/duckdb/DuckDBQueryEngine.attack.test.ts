@@ -76,10 +76,12 @@ describe('DuckDBQueryEngine: read-only SQL', () => {
       maxDownloadBytes: 1e9,
       threads: 1,
       memoryLimit: '256MB',
+      processMemoryBytes: 1024 * 2 ** 20,
     });
   });
 
   afterAll(async () => {
+    await engine.close();
     await rm(root, { recursive: true, force: true });
   });
 

@@ -10,16 +10,21 @@ jest.setTimeout(120_000);
 describe('DuckDBQueryEngine: result limits', () => {
   let root: string;
   let sales: DatasetSource;
-  const engine = (maxResultBytes?: number) =>
-    new DuckDBQueryEngine(
+  const engines: DuckDBQueryEngine[] = [];
+  const engine = (maxResultBytes?: number) => {
+    const created = new DuckDBQueryEngine(
       {
         cacheDir: join(root, 'cache'),
         maxDownloadBytes: 1e9,
         threads: 1,
         memoryLimit: '256MB',
+        processMemoryBytes: 1024 * 2 ** 20,
       },
       { maxResultBytes },
     );
+    engines.push(created);
+    return created;
+  };
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'kaml-d-sql-limits-'));
@@ -44,6 +49,7 @@ describe('DuckDBQueryEngine: result limits', () => {
   });
 
   afterAll(async () => {
+    await Promise.all(engines.map(e => e.close()));
     await rm(root, { recursive: true, force: true });
   });
 
@@ -125,5 +131,38 @@ describe('DuckDBQueryEngine: result limits', () => {
     await expect(
       engine(1000).preview(sales, { maxRows: 100, timeoutMs: 30_000 }),
     ).rejects.toThrow(/The preview of "sales" returns more than 1000 bytes/);
+  });
+
+  it('attack: profiling a column of megabyte values answers with values cut to 200 characters, not the values', async () => {
+    await mkdir(join(root, 'storage', 'kaml-data', 'blobs'), {
+      recursive: true,
+    });
+    const huge = (letter: string) => letter.repeat(1_000_000);
+    const lines = ['id,payload'];
+    for (let i = 0; i < 6; i++) lines.push(`${i},${huge('abc'[i % 3])}`);
+    await writeFile(
+      join(root, 'storage', 'kaml-data', 'blobs', 'part.csv'),
+      `${lines.join('\n')}\n`,
+    );
+    const profile = await engine().profile(
+      {
+        kind: 'objects',
+        name: 'blobs',
+        format: 'csv',
+        storage: new FileStorageAdapter(join(root, 'storage')),
+        bucket: 'kaml-data',
+        prefix: 'blobs/',
+      },
+      'payload',
+      { timeoutMs: 60_000, topValues: 5, histogramBins: 4 },
+    );
+    expect(profile.topValues).toEqual([
+      { value: 'a'.repeat(200), count: 2 },
+      { value: 'b'.repeat(200), count: 2 },
+      { value: 'c'.repeat(200), count: 2 },
+    ]);
+    expect(profile.min).toBe('a'.repeat(200));
+    expect(profile.max).toBe('c'.repeat(200));
+    expect(profile.approxDistinct).toBe(3);
   });
 });

@@ -35,6 +35,8 @@ export async function readSized(
   result: DuckDBResult,
   limits: ResultLimits,
   context: string,
+  /** Adds the bytes of the values read, the refused ones included. */
+  meter: { bytes: number } = { bytes: 0 },
 ): Promise<Omit<QueryResult, 'elapsedMs'>> {
   const count = result.columnCount / 2;
   const types = result.columnTypes();
@@ -53,8 +55,10 @@ export async function readSized(
     const take = Math.min(chunk.rowCount, limits.maxRows - rows.length);
     for (let r = 0; r < take; r++) {
       for (let c = count; c < 2 * count; c++) {
-        bytes +=
+        const size =
           Number(chunk.getColumnVector(c).getItem(r) ?? 0) + VALUE_OVERHEAD;
+        bytes += size;
+        meter.bytes += size;
       }
       if (bytes > limits.maxBytes) {
         throw new InputError(
