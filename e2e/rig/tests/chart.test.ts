@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -133,6 +133,8 @@ describe('helm lint and template', () => {
       ['a misspelt value', ['--set', 'replicas=3'], /replicas/],
       ['a bad namespace name', ['--set', 'rbac.trainingNamespaces[0]=Bad_NS'], /trainingNamespaces/],
       ['Trino on without a catalog', ['--set', 'trino.enabled=true', '--set', 'trino.catalog='], /catalog/],
+      ['a Trino group memory limit over 100 %', ['--set', 'trino.resourceGroups.portal.softMemoryLimit=120%'], /softMemoryLimit/],
+      ['a portal Trino group without running slots', ['--set', 'trino.resourceGroups.portal.hardConcurrencyLimit=0'], /hardConcurrencyLimit/],
     ];
     for (const [what, args, message] of bad) {
       await assert.rejects(helm('template', release, chart, ...args), message, `accepted ${what}`);
@@ -235,6 +237,48 @@ describe('helm lint and template', () => {
     assert.deepEqual(read.sort(), ['kaml-d-models', 'kaml-d-system', 'kaml-d-training', 'team-a']);
     const train = objects.filter(o => o.kind === 'RoleBinding' && o.metadata.name.endsWith('-train')).map(o => o.metadata.namespace);
     assert.deepEqual(train.sort(), ['kaml-d-training', 'team-a']);
+  });
+
+  // The rig's Trino loads config/trino/resource-groups.json.in, and trinoResourceGroups.rig.test.ts
+  // proves there that the portal user's group refuses what passes its slots: with the rig's
+  // users and limits, the chart renders exactly that file.
+  test('Trino resource groups: the chart renders the groups the rig proves on a real Trino', async () => {
+    const rig = { reader: 'kaml-d-reader', admin: 'kaml-seed', running: 2, queued: 2, memory: '50%' };
+    const off = await render('defaults', 'kaml-d-system', '--set', 'trino.enabled=true');
+    assert.ok(!off.some(o => o.metadata.name.endsWith('-trino-resource-groups')), 'resource groups are opt-in');
+    const values = {
+      'trino.enabled': 'true',
+      'trino.resourceGroups.enabled': 'true',
+      'trino.user': rig.reader,
+      'trino.accessControl.adminUsers[0]': rig.admin,
+      'trino.resourceGroups.portal.hardConcurrencyLimit': String(rig.running),
+      'trino.resourceGroups.portal.maxQueued': String(rig.queued),
+      'trino.resourceGroups.admins.hardConcurrencyLimit': '20',
+      'trino.resourceGroups.admins.maxQueued': '100',
+      'trino.resourceGroups.others.hardConcurrencyLimit': '2',
+      'trino.resourceGroups.others.maxQueued': '10',
+    };
+    const memory = { portal: rig.memory, admins: '100%', others: '25%' };
+    const objects = await render(
+      'defaults',
+      'kaml-d-system',
+      ...Object.entries(values).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+      ...Object.entries(memory).flatMap(([g, v]) => ['--set-string', `trino.resourceGroups.${g}.softMemoryLimit=${v}`]),
+    );
+    const rendered = JSON.parse(one(objects, 'ConfigMap', '-trino-resource-groups').data['resource-groups.json']);
+    const template = await readFile(resolve(import.meta.dirname, '..', 'config', 'trino', 'resource-groups.json.in'), 'utf8');
+    const expected = JSON.parse(
+      template
+        .replaceAll('@READER_USER@', rig.reader)
+        .replaceAll('@ADMIN_USER@', rig.admin)
+        .replaceAll('@READER_RUNNING@', String(rig.running))
+        .replaceAll('@READER_QUEUED@', String(rig.queued))
+        .replaceAll('@READER_MEMORY@', rig.memory),
+    );
+    const byName = (groups: Array<{ name: string }>) => [...groups].sort((a, b) => a.name.localeCompare(b.name));
+    assert.deepEqual(byName(rendered.rootGroups), byName(expected.rootGroups));
+    // selectors are tried in order: the same order as the rig's
+    assert.deepEqual(rendered.selectors, expected.selectors);
   });
 });
 
