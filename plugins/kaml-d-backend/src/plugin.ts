@@ -26,7 +26,10 @@ import {
   createQueryEngineService,
   readQueryConfig,
 } from './services/QueryEngine';
-import { createDatasetsService } from './services/Datasets';
+import {
+  createDatasetNameClaims,
+  createDatasetsService,
+} from './services/Datasets';
 import { createStorageBindingsService } from './services/StorageBindings';
 import { createDatasetRegistrationService } from './services/DatasetRegistration';
 import {
@@ -149,7 +152,10 @@ export const kamlDPlugin = createBackendPlugin({
           engines,
           config: readSnapshotsConfig(config),
         });
+        // one upload or registration per new dataset name and folder, across replicas
+        const claims = createDatasetNameClaims({ db, logger });
         const datasets = createDatasetsService({
+          claims,
           bindings,
           catalog,
           permissions,
@@ -215,6 +221,7 @@ export const kamlDPlugin = createBackendPlugin({
 
         // folders already in storage registered as datasets (kaml-d:dataset:register)
         const registration = createDatasetRegistrationService({
+          claims,
           events,
           permissions,
           storage,

@@ -14,7 +14,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { applyDatabaseMigrations } from '../database/migrations';
 import { createAuditLogService } from '../services/Audit';
-import { createDatasetsService } from '../services/Datasets';
+import {
+  createDatasetNameClaims,
+  createDatasetsService,
+} from '../services/Datasets';
 import {
   createQueryEngineService,
   readQueryConfig,
@@ -175,6 +178,7 @@ describe.each([
         engines,
       });
       const datasets = createDatasetsService({
+        claims: createDatasetNameClaims({ db }),
         bindings,
         catalog,
         permissions,

@@ -20,6 +20,7 @@ describe('applyDatabaseMigrations', () => {
         'kaml_d_model_aliases',
         'kaml_d_audit_log',
         'kaml_d_access_requests',
+        'kaml_d_dataset_claims',
       ]) {
         expect(await knex.schema.hasTable(table)).toBe(true);
       }

@@ -168,6 +168,31 @@ const migrations: Migration[] = [
       });
     },
   },
+  {
+    name: '20261205010000_dataset_claims',
+    async up(knex) {
+      // Who is creating, or created, the dataset of a folder of the upload bucket. An upload or a
+      // registration that writes a folder's manifest inserts its row first, before any object is
+      // written; the two unique keys make a second claim on the same folder or the same entity
+      // name fail on every replica. `creating` rows carry a heartbeat; `created` rows stay as the
+      // record of who the name went to; `abandoned` rows keep the name for the owner of files a
+      // failed upload could not remove.
+      await knex.schema.createTable('kaml_d_dataset_claims', table => {
+        table.string('location', 1100).primary();
+        table.string('entity_ref', 512).notNullable().unique();
+        table.string('owner', 512).notNullable();
+        table.string('claimed_by', 512).notNullable();
+        table.string('action', 16).notNullable();
+        table.string('state', 16).notNullable();
+        table.string('token', 64).notNullable();
+        table.timestamp('claimed_at', { useTz: true }).notNullable();
+        table.timestamp('heartbeat_at', { useTz: true }).notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTable('kaml_d_dataset_claims');
+    },
+  },
 ];
 
 const migrationSource: Knex.MigrationSource<Migration> = {

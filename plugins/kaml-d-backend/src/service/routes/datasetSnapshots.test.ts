@@ -26,6 +26,7 @@ import {
   createDatasetsService,
   parseDatasetReference,
 } from '../../services/Datasets/createDatasetsService';
+import { createDatasetNameClaims } from '../../services/Datasets/nameClaims';
 import {
   createQueryEngineService,
   readQueryConfig,
@@ -148,6 +149,7 @@ describe('reading a dataset at a snapshot (file store, real files)', () => {
       engines,
     });
     const datasets = createDatasetsService({
+      claims: createDatasetNameClaims({ db }),
       bindings,
       catalog,
       permissions,

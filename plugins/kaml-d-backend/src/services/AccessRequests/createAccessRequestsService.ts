@@ -34,6 +34,7 @@ import {
   kamlDPermissions,
 } from '@kaml-d/plugin-kaml-d-common';
 import { Knex } from 'knex';
+import { isUniqueViolation } from '../../database/uniqueViolation';
 import { AuditLogService } from '../Audit';
 import { AccessRequestsService } from './types';
 
@@ -155,16 +156,6 @@ function userRefOf(credentials: BackstageCredentials): string {
     );
   }
   return principal.userEntityRef.toLocaleLowerCase('en-US');
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === 'ER_DUP_ENTRY' ||
-    /UNIQUE constraint failed/i.test(e?.message ?? '')
-  );
 }
 
 const PERMISSIONS_BY_NAME = new Map(kamlDPermissions.map(p => [p.name, p]));

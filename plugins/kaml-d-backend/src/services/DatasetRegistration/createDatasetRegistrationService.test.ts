@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  TestDatabases,
+  mockCredentials,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -9,6 +13,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { applyDatabaseMigrations } from '../../database/migrations';
+import { createDatasetNameClaims } from '../Datasets/nameClaims';
 import { createStorageService } from '../Storage';
 import { createLinkSigner } from '../Storage/signing';
 import { createDatasetRegistrationService } from './createDatasetRegistrationService';
@@ -16,6 +22,7 @@ import { createDatasetRegistrationService } from './createDatasetRegistrationSer
 describe('createDatasetRegistrationService (file storage)', () => {
   let root: string;
   const user = mockCredentials.user('user:default/alice');
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), 'registration-'));
@@ -32,7 +39,9 @@ describe('createDatasetRegistrationService (file storage)', () => {
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
-  function setup(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
+  async function setup(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
+    const db = await databases.init('SQLITE_3');
+    await applyDatabaseMigrations(db);
     const storage = createStorageService({
       config: readStorageConfig(
         mockServices.rootConfig({
@@ -49,6 +58,7 @@ describe('createDatasetRegistrationService (file storage)', () => {
     );
     const events = mockServices.events.mock();
     const registration = createDatasetRegistrationService({
+      claims: createDatasetNameClaims({ db }),
       events,
       permissions,
       storage,
@@ -71,7 +81,7 @@ describe('createDatasetRegistrationService (file storage)', () => {
   }
 
   it('writes the Dataset entity beside the data and announces it; a second registration is refused', async () => {
-    const { registration, events, storage } = setup(AuthorizeResult.ALLOW);
+    const { registration, events, storage } = await setup(AuthorizeResult.ALLOW);
     expect(storage.uploadBucket).toBe('kaml-datasets');
     const answer = await registration.register(
       {
@@ -154,7 +164,7 @@ describe('createDatasetRegistrationService (file storage)', () => {
       'Field "format" must be one of',
     ],
   ])('refuses %j and writes nothing', async (request, message) => {
-    const { registration, events } = setup(AuthorizeResult.ALLOW);
+    const { registration, events } = await setup(AuthorizeResult.ALLOW);
     await expect(registration.register(request, user)).rejects.toThrow(message);
     expect(events.publish).not.toHaveBeenCalled();
     await expect(
@@ -175,7 +185,7 @@ describe('createDatasetRegistrationService (file storage)', () => {
       join(root, 'kaml-datasets', '.hidden', 'x.parquet'),
       'PAR1',
     );
-    const { registration, events } = setup(AuthorizeResult.ALLOW);
+    const { registration, events } = await setup(AuthorizeResult.ALLOW);
     for (const location of [
       's3://kaml-datasets/.kaml-d-snapshots/',
       's3://kaml-datasets/.hidden/',
@@ -193,7 +203,7 @@ describe('createDatasetRegistrationService (file storage)', () => {
   });
 
   it('refuses a user without kaml-d.dataset.upload', async () => {
-    const { registration } = setup(AuthorizeResult.DENY);
+    const { registration } = await setup(AuthorizeResult.DENY);
     await expect(
       registration.register(
         { name: 'x', location: 's3://kaml-datasets/clicks/' },

@@ -35,6 +35,7 @@ import {
   uploadManifest,
 } from '../Datasets/uploadFields';
 import { createDatasetWriteAccess } from '../Datasets/writeAccess';
+import { DatasetNameClaims } from '../Datasets/nameClaims';
 import { AuditLogService } from '../Audit';
 import { StorageService } from '../Storage';
 import {
@@ -60,6 +61,8 @@ export function createDatasetRegistrationService(options: {
   /** The caller's groups: the owner must be the caller or one of them (admins excepted). */
   userInfo: UserInfoService;
   audit: AuditLogService;
+  /** Who is creating which new dataset right now: one upload or registration per name. */
+  claims: DatasetNameClaims;
 }): DatasetRegistrationService {
   const { events, permissions, storage, logger, audit } = options;
   const writeAccess = createDatasetWriteAccess(options);
@@ -211,12 +214,33 @@ export function createDatasetRegistrationService(options: {
       bytes: objects.reduce((sum, o) => sum + o.size, 0),
       files: objects.length,
     });
-    await location.adapter.write(
-      bucket,
-      manifestKey,
-      Readable.from([stringify(entity)]),
-      { contentType: 'application/yaml' },
-    );
+    // the manifest decides the owner: the name and the folder are claimed first, so a concurrent
+    // upload or registration of the same name or folder gets a 409 instead of a second manifest
+    const claim = await options.claims.claim({
+      location: uri,
+      entityRef: `dataset:default/${fields.name}`,
+      owner,
+      actor: credentials.principal.userEntityRef,
+      action: 'registration',
+      mayActFor: o => writeAccess.mayActFor(o, credentials),
+    });
+    try {
+      if (await location.adapter.stat(bucket, manifestKey)) {
+        throw new ConflictError(
+          `s3://${bucket}/${prefix} was registered meanwhile: it holds a ${MANIFEST_NAME} now; edit that file to change the dataset, nothing was written.`,
+        );
+      }
+      await location.adapter.write(
+        bucket,
+        manifestKey,
+        Readable.from([stringify(entity)]),
+        { contentType: 'application/yaml' },
+      );
+    } catch (error) {
+      await claim.release();
+      throw error;
+    }
+    await claim.complete();
     const event: DatasetUploadedEvent = {
       action: 'uploaded',
       entity,

@@ -33,6 +33,7 @@ import { StorageBindingsService } from '../StorageBindings';
 import { sourceOf } from './sources';
 import { DatasetsService } from './types';
 import { createUploader } from './upload';
+import { DatasetNameClaims } from './nameClaims';
 import { createDatasetWriteAccess } from './writeAccess';
 
 /** How long a dataset's schema is reused before the engine reads it again. */
@@ -86,6 +87,8 @@ export function createDatasetsService(options: {
   maxUploadBytes: number;
   /** Where uploads are audited (`dataset.upload`). */
   audit: AuditLogService;
+  /** Who is creating which new dataset right now (see {@link DatasetNameClaims}). */
+  claims: DatasetNameClaims;
   /** The plugin's own credentials: an upload looks up the datasets its folder is bound to. */
   auth: AuthService;
   /** The caller's groups: an upload's owner must be the caller or one of them. */
@@ -345,6 +348,7 @@ export function createDatasetsService(options: {
       logger: options.logger,
       maxUploadBytes: options.maxUploadBytes,
       audit: options.audit,
+      claims: options.claims,
       writeAccess: createDatasetWriteAccess({
         catalog,
         auth: options.auth,

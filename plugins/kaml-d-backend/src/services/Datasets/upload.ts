@@ -19,7 +19,6 @@ import {
   DatasetUploadResponse,
   datasetUploadPermission,
 } from '@kaml-d/plugin-kaml-d-common';
-import busboy from 'busboy';
 import { Readable } from 'node:stream';
 import { stringify } from 'yaml';
 import { StorageService, keyUnderPrefix } from '../Storage';
@@ -31,6 +30,8 @@ import {
 import { AuditLogService } from '../Audit';
 import { MultipartBody } from './types';
 import { DatasetWriteAccess } from './writeAccess';
+import { DatasetClaim, DatasetNameClaims } from './nameClaims';
+import { readMultipart } from './multipart';
 import {
   MANIFEST_NAME,
   MAX_UPLOAD_FILES,
@@ -51,13 +52,26 @@ export {
 } from './uploadFields';
 export type { UploadFields } from './uploadFields';
 
+/** What an upload has done so far, to undo it when it fails. */
+interface UploadProgress {
+  /** `<name>/`, once the checks passed. */
+  prefix?: string;
+  written: DatasetObject[];
+  /** Held from before the first byte when the upload creates the dataset (writes its manifest). */
+  claim?: DatasetClaim;
+  manifestWritten?: boolean;
+}
+
 /**
  * Creates the upload operation: the multipart body is streamed part by part (fields first, then
  * files) straight into storage under `<uploadBucket>/<name>/`; no file is overwritten. Before the
  * first byte is written the owner (the caller, a group of theirs, or any with
  * `kaml-d.dataset.assign-owner`), the folder (free, or a dataset the caller may write:
- * `kaml-d.dataset.write`), the format and each file name (nothing listings hide) are checked; a
- * refused or failed upload removes the files it wrote, so it leaves nothing behind. A
+ * `kaml-d.dataset.write`), the format and each file name (nothing listings hide) are checked; an
+ * upload that creates the dataset (its folder has no manifest yet) first claims the name in the
+ * database, so a concurrent upload to the same new name is refused (409) instead of writing into
+ * it or owning its files. A refused or failed upload removes the files it wrote and frees its
+ * claim (kept for the owner when files could not be removed), so it leaves nothing behind. A
  * `catalog-info.yaml` with the Dataset entity is written beside the files and an `uploaded`
  * event is published on `kaml-d.datasets`; the catalog module's storage provider registers the
  * entity from it (and from the manifest on its full scans). Registering a catalog Location
@@ -74,6 +88,8 @@ export function createUploader(options: {
   audit: AuditLogService;
   /** Who may name the owner and write into a dataset's folder. */
   writeAccess: DatasetWriteAccess;
+  /** Who is creating which new dataset right now (one upload or registration per name). */
+  claims: DatasetNameClaims;
 }) {
   const { events, permissions, storage, logger, maxUploadBytes, audit } =
     options;
@@ -83,12 +99,11 @@ export function createUploader(options: {
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<DatasetUploadResponse> {
     const actor = credentials.principal.userEntityRef;
-    const written: DatasetObject[] = [];
-    let prefix: string | undefined;
+    const progress: UploadProgress = { written: [] };
+    const { written } = progress;
     try {
-      const result = await store(request, credentials, written, p => {
-        prefix = p;
-      });
+      const result = await store(request, credentials, progress);
+      await progress.claim?.complete();
       await audit.append({
         actor,
         action: 'dataset.upload',
@@ -104,7 +119,18 @@ export function createUploader(options: {
       return result;
     } catch (error) {
       // a refused upload leaves nothing behind: the files it wrote are removed again
-      const left = prefix ? await rollBack(prefix, written) : [];
+      const { prefix, claim } = progress;
+      const left = prefix
+        ? await rollBack(prefix, [
+            ...written.map(o => o.key),
+            ...(progress.manifestWritten ? [MANIFEST_NAME] : []),
+          ])
+        : [];
+      // the name is free again, unless files are left that stay with their owner
+      await (left.length > 0 ? claim?.abandon() : claim?.release())?.catch(
+        claimError =>
+          logger.error(`Could not end the claim of ${prefix}: ${claimError}`),
+      );
       // refused uploads are audited too: what was written and removed, and what is left
       await audit
         .append({
@@ -135,13 +161,9 @@ export function createUploader(options: {
   };
 
   /** Removes what a failed upload wrote; answers the keys (relative) it could not remove. */
-  async function rollBack(
-    prefix: string,
-    written: DatasetObject[],
-  ): Promise<string[]> {
-    if (written.length === 0) return [];
+  async function rollBack(prefix: string, keys: string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
     const adapter = storage.defaultAdapter;
-    const keys = written.map(o => o.key);
     if (!adapter.remove) {
       logger.error(
         `Storage ${adapter.type} cannot remove objects: a failed upload left ${keys.length} file(s) in ${storage.uploadBucket}/${prefix}`,
@@ -165,9 +187,9 @@ export function createUploader(options: {
   async function store(
     request: MultipartBody,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
-    stored: DatasetObject[],
-    writing: (prefix: string) => void,
+    progress: UploadProgress,
   ): Promise<DatasetUploadResponse> {
+    const stored = progress.written;
     const [decision] = await permissions.authorize(
       [{ permission: datasetUploadPermission }],
       {
@@ -208,8 +230,20 @@ export function createUploader(options: {
         fields.owner,
         credentials,
       );
+      const folder = { adapter, bucket, prefix: `${fields.name}/` };
+      // an upload that will write the manifest creates the dataset: it claims the name first
+      if (!(await adapter.stat(bucket, `${folder.prefix}${MANIFEST_NAME}`))) {
+        progress.claim = await options.claims.claim({
+          location: `s3://${bucket}/${folder.prefix}`,
+          entityRef: `dataset:default/${fields.name}`,
+          owner,
+          actor: credentials.principal.userEntityRef,
+          action: 'upload',
+          mayActFor: o => options.writeAccess.mayActFor(o, credentials),
+        });
+      }
       await options.writeAccess.checkFolder(
-        { adapter, bucket, prefix: `${fields.name}/`, name: fields.name },
+        { ...folder, name: fields.name },
         credentials,
       );
       const format = fields.format ?? formatOfFileName(fileName);
@@ -228,7 +262,7 @@ export function createUploader(options: {
     ) => {
       checked ??= await checkFirst(fileName);
       prefix = `${checked.fields.name}/`;
-      writing(prefix);
+      progress.prefix = prefix;
       const key = keyUnderPrefix(prefix, fileName, 'file name');
       checkUploadFileName(key.slice(prefix.length));
       if (await adapter.stat(bucket, key)) {
@@ -244,77 +278,11 @@ export function createUploader(options: {
       stored.push({ key: key.slice(prefix.length), size: info.size });
     };
 
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      let chain = Promise.resolve();
-      const parser = busboy({
-        headers: request.headers,
-        limits: {
-          fileSize: maxUploadBytes,
-          files: MAX_UPLOAD_FILES,
-          fields: 20,
-          fieldSize: 64 * 1024,
-        },
-        preservePath: true,
-      });
-      const fail = (error: unknown) => {
-        if (failed) return;
-        failed = true;
-        request.body.unpipe(parser);
-        request.body.resume();
-        reject(error);
-      };
-      parser.on('field', (name, value) => fieldValues.set(name, value));
-      parser.on('file', (_field, stream, info) => {
-        let tooLarge: Error | undefined;
-        // a stream cut short while it waits its turn reports through tooLarge, not an event
-        stream.on('error', () => undefined);
-        stream.on('limit', () => {
-          tooLarge = new InputError(
-            `File "${info.filename}" is larger than ${maxUploadBytes} bytes; split it or raise kamlD.storage.maxUploadBytes. Nothing was kept.`,
-          );
-          stream.destroy(tooLarge);
-        });
-        chain = chain
-          .then(async () => {
-            if (failed) {
-              stream.resume();
-              return;
-            }
-            if (tooLarge) throw tooLarge;
-            try {
-              await storeFile(info.filename ?? '', stream, info.mimeType);
-            } catch (error) {
-              throw tooLarge ?? error;
-            }
-          })
-          .catch(error => {
-            stream.resume();
-            fail(error);
-          });
-      });
-      parser.on('filesLimit', () =>
-        fail(
-          new InputError(
-            `An upload holds at most ${MAX_UPLOAD_FILES} files; upload the rest separately.`,
-          ),
-        ),
-      );
-      parser.on('error', error =>
-        fail(
-          new InputError(
-            `The upload is not valid multipart/form-data: ${
-              isError(error) ? error.message : String(error)
-            }`,
-          ),
-        ),
-      );
-      parser.on('close', () => {
-        chain.then(() => {
-          if (!failed) resolve();
-        });
-      });
-      request.body.pipe(parser);
+    await readMultipart(request, {
+      maxFileBytes: maxUploadBytes,
+      maxFiles: MAX_UPLOAD_FILES,
+      field: (name, value) => fieldValues.set(name, value),
+      file: storeFile,
     });
 
     if (!checked || stored.length === 0) {
@@ -330,14 +298,14 @@ export function createUploader(options: {
       files: stored.length,
     });
     const manifestKey = `${prefix}${MANIFEST_NAME}`;
-    if (!(await adapter.stat(bucket, manifestKey))) {
+    // only the holder of the name's claim writes the manifest that decides the owner
+    if (progress.claim) {
+      progress.manifestWritten = true;
       await adapter.write(
         bucket,
         manifestKey,
         Readable.from([stringify(entity)]),
-        {
-          contentType: 'application/yaml',
-        },
+        { contentType: 'application/yaml' },
       );
     }
 

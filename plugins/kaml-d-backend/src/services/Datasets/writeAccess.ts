@@ -49,6 +49,11 @@ export interface DatasetWriteAccess {
     requested: string | undefined,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<string>;
+  /** Whether the caller may act for `owner`: is it, belongs to it, or may assign any owner. */
+  mayActFor(
+    owner: string,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<boolean>;
   /**
    * Refuses writing into `folder` unless it is free or the caller may write the dataset there:
    * - a catalog Dataset bound to the folder (its `spec.location`) needs `kaml-d.dataset.write`
@@ -178,6 +183,13 @@ export function createDatasetWriteAccess(options: {
       if (await mayAssignAnyOwner(credentials)) return owner;
       throw new NotAllowedError(
         `You may not make ${owner} the owner: name yourself (${caller}) or a group you belong to, or ask an admin (kaml-d.dataset.assign-owner).`,
+      );
+    },
+
+    async mayActFor(owner, credentials) {
+      return (
+        (await ownedRefs(credentials)).has(owner.toLocaleLowerCase('en-US')) ||
+        mayAssignAnyOwner(credentials)
       );
     },
 

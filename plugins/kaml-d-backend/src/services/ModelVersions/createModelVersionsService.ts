@@ -25,6 +25,7 @@ import {
 } from '@kaml-d/plugin-kaml-d-common';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
+import { isUniqueViolation } from '../../database/uniqueViolation';
 import { AuditLogService } from '../Audit';
 import { ModelVersionsService } from './types';
 
@@ -58,17 +59,6 @@ function parseJson<T>(text: string | null, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-/** True when the error is a primary-key / unique violation on PostgreSQL, SQLite or MySQL. */
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | undefined;
-  return (
-    e?.code === '23505' ||
-    e?.code === 'ER_DUP_ENTRY' ||
-    (typeof e?.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')) ||
-    /UNIQUE constraint failed/i.test(e?.message ?? '')
-  );
 }
 
 function actorOf(credentials: BackstageCredentials): string {
