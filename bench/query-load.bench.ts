@@ -21,21 +21,14 @@
 // Last line: `query-load: <lag p99 under load / lag p99 idle>`. Targets: lag p99 ≤ 50 ms,
 // RSS ≤ 1.5 GB, 0 crashes.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { build, type PluginBuild } from 'esbuild';
 import { fork } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { out, root } from './metadata-build.ts';
+import { out } from './metadata-build.ts';
 import { percentile } from './discovery-build.ts';
+import { bundleKamlBackend, childrenOf, rssOf } from './kaml-backend.ts';
 
 const CLIENTS = Number(process.env.KAML_BENCH_CLIENTS ?? 20);
 const SECONDS = Number(process.env.KAML_BENCH_SECONDS ?? 60);
@@ -43,7 +36,6 @@ const IDLE_SECONDS = 10;
 const RSS_CAP = Number(process.env.KAML_BENCH_RSS_CAP_GB ?? 6) * 1024 ** 3;
 const dir = join(out, 'query-load');
 const bundle = join(dir, 'backend.cjs');
-const sandboxBundle = join(dir, 'sandboxPool.cjs');
 
 // KAML_BENCH_ONLY=<label substring>: only the statements whose label contains it (to see which
 // statement costs what)
@@ -74,7 +66,9 @@ type FromChild = { ready: { port: number; auth: string } } | { report: Report };
 if (process.argv[2] === '--server') {
   const require = createRequire(import.meta.url);
   const lib = require(bundle);
-  const { port, auth } = await lib.start(dir);
+  const { port, auth } = await lib.start(dir, {
+    datasets: [{ name: 'events', format: 'csv' }],
+  });
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   let rssMax = 0;
@@ -116,7 +110,7 @@ async function main() {
     connection.closeSync();
     db.closeSync();
   }
-  await bundleBackend();
+  await bundleKamlBackend(dir);
 
   let crashes = 0;
   let crashNote = '';
@@ -313,132 +307,4 @@ async function main() {
   const ratio = loaded && idle ? loaded.lagP99 / idle.lagP99 : Infinity;
   console.log(`query-load: ${ratio.toFixed(2)}`);
   process.exit(0);
-}
-
-/** Child process ids of `pid` (Linux /proc). */
-function childrenOf(pid: number | undefined): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap(task =>
-      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
-        .split(' ')
-        .filter(Boolean)
-        .map(Number),
-    );
-  } catch {
-    return [];
-  }
-}
-
-function rssOf(pid: number | undefined): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmRSS:\s+(\d+)/.exec(status);
-    return kb ? Number(kb[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** The backend plugin and Backstage's test backend, bundled (KAML-D workspaces included). */
-async function bundleBackend() {
-  const entry = join(dir, 'backend-entry.ts');
-  const plugin = join(root, 'plugins', 'kaml-d-backend', 'src', 'plugin');
-  writeFileSync(
-    entry,
-    `import { startTestBackend, mockServices, mockCredentials } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { kamlDPlugin } from ${JSON.stringify(plugin)};
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-
-export async function start(dir: string) {
-  const dataset = {
-    apiVersion: 'kaml-d.io/v1alpha1',
-    kind: 'Dataset',
-    metadata: { name: 'events', namespace: 'default' },
-    spec: { owner: 'group:default/data', lifecycle: 'production', format: 'csv', location: 's3://kaml-datasets/events/' },
-  };
-  const { server } = await startTestBackend({
-    features: [
-      kamlDPlugin,
-      mockServices.rootConfig.factory({
-        data: {
-          backend: { baseUrl: 'http://localhost:7007' },
-          kamlD: {
-            storage: { file: { root: join(dir, 'storage') } },
-            query: { duckdb: { cacheDir: join(dir, 'cache'), ...(process.env.KAML_BENCH_DUCKDB_THREADS ? { threads: Number(process.env.KAML_BENCH_DUCKDB_THREADS) } : {}) } },
-            bindings: {
-              mappings: [{ entityRef: 'dataset:default/events', location: 's3://kaml-datasets/events/', owner: 'group:default/data' }],
-            },
-          },
-        },
-      }),
-      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
-      catalogServiceMock.factory({ entities: [dataset] }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-    ],
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    auth: mockCredentials.user.header('user:default/alice'),
-  };
-}
-`,
-  );
-  rmSync(bundle, { force: true });
-  // third-party packages load from node_modules; the KAML-D workspaces (TypeScript) are bundled
-  const externals = {
-    name: 'external-packages',
-    setup(b: PluginBuild) {
-      b.onResolve({ filter: /^[^./]/ }, a =>
-        a.path.startsWith('@kaml-d/')
-          ? undefined
-          : { path: a.path, external: true },
-      );
-    },
-  };
-  const common = {
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    logLevel: 'warning',
-  } as const;
-  // the DuckDB sandbox pool is its own file, as in the built package (one file per module), so
-  // its worker threads load that file and what it imports, not the whole backend
-  await build({
-    ...common,
-    entryPoints: [
-      join(
-        root,
-        'plugins',
-        'kaml-d-backend',
-        'src',
-        'services',
-        'QueryEngine',
-        'duckdb',
-        'sandboxPool.ts',
-      ),
-    ],
-    outfile: sandboxBundle,
-    plugins: [externals],
-  });
-  await build({
-    ...common,
-    entryPoints: [entry],
-    outfile: bundle,
-    plugins: [
-      externals,
-      {
-        name: 'sandbox-pool-file',
-        setup(b) {
-          b.onResolve({ filter: /\/sandboxPool$/ }, () => ({
-            path: sandboxBundle,
-            external: true,
-          }));
-        },
-      },
-    ],
-  });
 }

@@ -111,6 +111,15 @@ export interface Config {
        */
       previewMaxRows?: number;
       /**
+       * Previews of data that did not change come from Backstage's cache service, keyed by the
+       * objects' keys, sizes, ETags and modification times (or the snapshot id), and identical
+       * previews at the same time share one read. Trino tables are never cached.
+       */
+      previewCache?: {
+        /** @default true */
+        enabled?: boolean;
+      };
+      /**
        * Rows a SQL query returns at most (and by default); from 1 to 10000.
        * @default 1000
        */

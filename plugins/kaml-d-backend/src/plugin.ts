@@ -156,6 +156,11 @@ export const kamlDPlugin = createBackendPlugin({
         const claims = createDatasetNameClaims({ db, logger });
         const datasets = createDatasetsService({
           claims,
+          previewCache: {
+            enabled: config.getOptionalBoolean(
+              'kamlD.query.previewCache.enabled',
+            ),
+          },
           bindings,
           catalog,
           permissions,

@@ -34,6 +34,7 @@ import { sourceOf } from './sources';
 import { DatasetsService } from './types';
 import { createUploader } from './upload';
 import { DatasetNameClaims } from './nameClaims';
+import { createPreviewCache } from './previewCache';
 import { createDatasetWriteAccess } from './writeAccess';
 
 /** How long a dataset's schema is reused before the engine reads it again. */
@@ -87,6 +88,8 @@ export function createDatasetsService(options: {
   maxUploadBytes: number;
   /** Where uploads are audited (`dataset.upload`). */
   audit: AuditLogService;
+  /** Previews of unchanged data from the cache (default: on). */
+  previewCache?: { enabled?: boolean };
   /** Who is creating which new dataset right now (see {@link DatasetNameClaims}). */
   claims: DatasetNameClaims;
   /** The plugin's own credentials: an upload looks up the datasets its folder is bound to. */
@@ -100,6 +103,10 @@ export function createDatasetsService(options: {
 }): DatasetsService {
   const { catalog, permissions, storage, engines, cache } = options;
   const limits = engines.config;
+  const previews = createPreviewCache({
+    cache,
+    enabled: options.previewCache?.enabled,
+  });
 
   /** The dataset entity, after the caller's permission was checked. */
   async function load(
@@ -213,10 +220,11 @@ export function createDatasetsService(options: {
       );
       const source = await readSource(entity, entity.metadata.name, snapshot);
       const engine = engines.engineFor([source]);
-      const result = await engine.preview(source, {
-        maxRows,
-        timeoutMs: limits.timeoutMs,
-      });
+      const result = await previews.preview(
+        { engine: engine.id, entityRef, maxRows },
+        source,
+        () => engine.preview(source, { maxRows, timeoutMs: limits.timeoutMs }),
+      );
       return {
         entityRef,
         engine: engine.id,
