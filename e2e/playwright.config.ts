@@ -35,7 +35,11 @@ export default defineConfig({
     launchOptions: chromiumLaunchOptions,
   },
   webServer: {
-    command: 'bash scripts/start.sh --no-install',
+    // app-config.yaml plus one deliberately broken Dataset file (e2e/app-config.e2e.yaml)
+    command: `bash scripts/start.sh --no-install --config ${join(
+      repoRoot,
+      'app-config.yaml',
+    )} --config ${join(repoRoot, 'e2e', 'app-config.e2e.yaml')}`,
     cwd: repoRoot,
     url: appUrl,
     timeout: 300_000,

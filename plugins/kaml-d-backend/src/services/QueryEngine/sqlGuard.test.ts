@@ -113,6 +113,19 @@ describe('guardSql', () => {
     ).toEqual(['sales', 'readings']);
   });
 
+  it('answers an unquoted hyphenated name with the quoted form to try', () => {
+    expect(() => guardSql('SELECT * FROM seattle-weather LIMIT 5')).toThrow(
+      'A dataset name with a hyphen must be in double quotes: write FROM "seattle-weather" instead of FROM seattle-weather.',
+    );
+    expect(() =>
+      guardSql('SELECT * FROM "a" JOIN nyc-taxi-2024 t ON true'),
+    ).toThrow('write JOIN "nyc-taxi-2024" instead of JOIN nyc-taxi-2024');
+    // a subtraction with spaces, or in a select list, is not a name
+    expect(names('SELECT a - b FROM "seattle-weather"')).toEqual([
+      'seattle-weather',
+    ]);
+  });
+
   it('allows table functions that read no data', () => {
     expect(names('SELECT * FROM range(10) r, unnest([1, 2]) u')).toEqual([]);
   });

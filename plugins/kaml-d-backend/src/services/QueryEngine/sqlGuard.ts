@@ -305,6 +305,22 @@ export function guardSql(input: string): GuardedStatement {
           )}.`,
         );
       } else {
+        // seattle-weather unquoted reads as seattle minus weather: say how to write it
+        let k = j;
+        while (
+          item.type === 'word' &&
+          tokens[k + 1]?.value === '-' &&
+          tokens[k + 1].start === tokens[k].end &&
+          (tokens[k + 2]?.type === 'word' || tokens[k + 2]?.type === 'number') &&
+          tokens[k + 2].start === tokens[k + 1].end
+        )
+          k += 2;
+        if (k > j) {
+          const written = input.slice(item.start, tokens[k].end);
+          fail(
+            `A dataset name with a hyphen must be in double quotes: write ${token.value} "${written}" instead of ${token.value} ${written}.`,
+          );
+        }
         const name = nameOf(input, item);
         if (!cteNames.has(name))
           references.push({ name, start: item.start, end: item.end });
