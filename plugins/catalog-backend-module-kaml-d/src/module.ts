@@ -7,13 +7,27 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { Config } from '@backstage/config';
 import {
+  StorageAdapter,
   createBindingHolderCache,
   readDatasetBindingPolicy,
 } from '@kaml-d/plugin-kaml-d-node';
-import { KamlDEntitiesProcessor } from './processor';
+import { DatasetFactsProcessor, KamlDEntitiesProcessor } from './processor';
 import { ObjectStoreDatasetProvider, TrinoDatasetProvider } from './providers';
+import { storageAdapterFactory } from './providers/ObjectStoreDatasetProvider';
 import { listDatasetsForBindings } from './providers/entities';
+
+/** The adapters of `kamlD.storage` by bucket, or none when the store cannot be built here. */
+function readableStore(
+  config: Config,
+): (bucket: string) => StorageAdapter | undefined {
+  try {
+    return storageAdapterFactory(config, undefined);
+  } catch {
+    return () => undefined;
+  }
+}
 
 /** How long the processor reuses the list of location holders. */
 const BINDING_HOLDERS_TTL_MS = 15_000;
@@ -64,6 +78,15 @@ export const catalogModuleKamlD = createBackendModule({
           new KamlDEntitiesProcessor({
             bindingPolicy,
             bindingHolders: maxAgeMs => holders.holders(maxAgeMs),
+          }),
+        );
+        // size, files and last change of Datasets declared outside discovery (after the binding
+        // check above: an unbound Dataset is rejected before its folder is listed)
+        catalogProcessing.addProcessor(
+          new DatasetFactsProcessor({
+            adapterFor: readableStore(config),
+            bindingPolicy,
+            logger,
           }),
         );
         const shared = { logger, scheduler, auth, catalog, bindingPolicy };

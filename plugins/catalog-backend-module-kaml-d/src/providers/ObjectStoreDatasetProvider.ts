@@ -294,7 +294,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
 }
 
 /** The adapter for a bucket: the given one, or one built from `kamlD.storage`. */
-function storageAdapterFactory(
+export function storageAdapterFactory(
   config: Config,
   given: StorageAdapter | undefined,
 ): (bucket: string) => StorageAdapter {
