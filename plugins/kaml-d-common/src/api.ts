@@ -110,6 +110,23 @@ export interface QueryResponse extends DatasetRowsResponse {
 }
 
 /**
+ * Answer of `GET /api/kaml-d/datasets/:namespace/:name/row-count`: the exact number of rows of a
+ * tabular dataset, counted by its engine (`count(*)`; Parquet footers answer it without reading
+ * the data).
+ *
+ * @public
+ */
+export interface DatasetRowCountResponse {
+  entityRef: string;
+  engine: string;
+  rows: number;
+  /** How the figure was obtained: always an exact count. */
+  method: 'exact count';
+  /** When the rows were counted (ISO 8601, UTC); counts of unchanged data are reused. */
+  countedAt: string;
+}
+
+/**
  * Answer of `GET /api/kaml-d/datasets/:namespace/:name/profile?column=`.
  *
  * @public

@@ -3,6 +3,7 @@ import {
   DatasetFormat,
   DatasetPreviewResponse,
   DatasetProfileResponse,
+  DatasetRowCountResponse,
   DatasetSchemaResponse,
   DatasetUploadResponse,
   HealthResponse,
@@ -117,6 +118,8 @@ export interface KamlDApi {
     limit?: number,
     snapshot?: string,
   ): Promise<DatasetPreviewResponse>;
+  /** The exact number of rows of a tabular dataset, counted by its engine. */
+  getDatasetRowCount(dataset: DatasetName): Promise<DatasetRowCountResponse>;
   /** Null share, distinct count, min/max, top values and histogram of one column (now or at a snapshot). */
   getDatasetProfile(
     dataset: DatasetName,

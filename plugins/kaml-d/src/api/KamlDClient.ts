@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   DatasetPreviewResponse,
   DatasetProfileResponse,
+  DatasetRowCountResponse,
   DatasetSchemaResponse,
   DatasetUploadResponse,
   HealthResponse,
@@ -143,6 +144,14 @@ export class KamlDClient implements KamlDApi {
     if (snapshot !== undefined) query.set('snapshot', snapshot);
     return this.getJson(
       await this.url(this.datasetPath(dataset, 'preview'), query),
+    );
+  }
+
+  async getDatasetRowCount(
+    dataset: DatasetName,
+  ): Promise<DatasetRowCountResponse> {
+    return this.getJson(
+      await this.url(this.datasetPath(dataset, 'row-count')),
     );
   }
 

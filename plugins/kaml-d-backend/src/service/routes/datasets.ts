@@ -69,6 +69,13 @@ export function datasetRoutes(options: {
     res.json(await datasets.preview(ref, limit, credentials, snapshot));
   });
 
+  router.get('/datasets/:namespace/:name/row-count', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    res.json(await datasets.rowCount(datasetRef(req.params), credentials));
+  });
+
   router.get('/datasets/:namespace/:name/profile', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],

@@ -35,6 +35,7 @@ import { DatasetsService } from './types';
 import { createUploader } from './upload';
 import { DatasetNameClaims } from './nameClaims';
 import { createPreviewCache } from './previewCache';
+import { createRowCounter } from './rowCount';
 import { createDatasetWriteAccess } from './writeAccess';
 
 /** How long a dataset's schema is reused before the engine reads it again. */
@@ -103,6 +104,7 @@ export function createDatasetsService(options: {
 }): DatasetsService {
   const { catalog, permissions, storage, engines, cache } = options;
   const limits = engines.config;
+  const rowCounter = createRowCounter({ cache });
   const previews = createPreviewCache({
     cache,
     enabled: options.previewCache?.enabled,
@@ -231,6 +233,26 @@ export function createDatasetsService(options: {
         limit: maxRows,
         ...result,
         ...(snapshot ? { snapshot } : {}),
+      };
+    },
+
+    async rowCount(ref, credentials) {
+      const { entity, entityRef } = await load(
+        ref,
+        datasetPreviewPermission,
+        credentials,
+      );
+      const source = sourceOf(entity, entity.metadata.name, storage);
+      const engine = engines.engineFor([source]);
+      const counted = await rowCounter.count(
+        { engine, entityRef, timeoutMs: limits.timeoutMs },
+        source,
+      );
+      return {
+        entityRef,
+        engine: engine.id,
+        method: 'exact count',
+        ...counted,
       };
     },
 

@@ -8,6 +8,7 @@ import {
   DatasetObjectsResponse,
   DatasetPreviewResponse,
   DatasetProfileResponse,
+  DatasetRowCountResponse,
   DatasetSchemaResponse,
   DatasetUploadResponse,
   QueryResponse,
@@ -38,6 +39,11 @@ export interface DatasetsService {
     credentials: BackstageCredentials,
     snapshot?: string,
   ): Promise<DatasetPreviewResponse>;
+  /** The exact number of rows of a tabular dataset (as it is now). */
+  rowCount(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<DatasetRowCountResponse>;
   profile(
     ref: CompoundEntityRef,
     column: string,

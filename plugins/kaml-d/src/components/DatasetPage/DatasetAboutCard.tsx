@@ -10,7 +10,34 @@ import {
 } from '@kaml-d/plugin-kaml-d-common';
 import Chip from '@material-ui/core/Chip';
 import { Field, Fields } from '../shared/Fields';
+import { formatDateTime } from '../shared/dates';
+import { DatasetRowCount, isCountable } from './DatasetRowCount';
 import { formatBytes, formatCount, relationTargets } from '../shared/relations';
+
+/** Facts discovery (or the catalog's facts processor) measured in storage. */
+const ANNOTATION_SIZE_BYTES = 'kaml-d.io/size-bytes';
+const ANNOTATION_OBJECT_COUNT = 'kaml-d.io/object-count';
+const ANNOTATION_LAST_MODIFIED = 'kaml-d.io/last-modified';
+
+function annotatedCount(value: string | undefined): number | undefined {
+  const count = value === undefined ? NaN : Number(value);
+  return Number.isSafeInteger(count) && count >= 0 ? count : undefined;
+}
+
+/** Size as declared, completed by what was measured in storage. */
+function sizeOf(entity: DatasetEntityV1alpha1): DatasetSize | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  const size: DatasetSize = {
+    bytes:
+      entity.spec.size?.bytes ??
+      annotatedCount(annotations[ANNOTATION_SIZE_BYTES]),
+    rows: entity.spec.size?.rows,
+    files:
+      entity.spec.size?.files ??
+      annotatedCount(annotations[ANNOTATION_OBJECT_COUNT]),
+  };
+  return Object.values(size).some(v => v !== undefined) ? size : undefined;
+}
 
 function describeSize(size?: DatasetSize): string | undefined {
   if (!size) {
@@ -27,7 +54,8 @@ function describeSize(size?: DatasetSize): string | undefined {
 }
 
 /**
- * The facts of a Dataset: format, location, size, owner, lifecycle and tags.
+ * The facts of a Dataset: format, location, size, last change, exact row count, owner,
+ * lifecycle and tags.
  */
 export function DatasetAboutCard() {
   const { entity } = useEntity<DatasetEntityV1alpha1>();
@@ -39,6 +67,7 @@ export function DatasetAboutCard() {
     'group',
   );
   const tags = metadata.tags ?? [];
+  const modified = metadata.annotations?.[ANNOTATION_LAST_MODIFIED];
   return (
     <EntityInfoCard title="Dataset details">
       <Fields>
@@ -48,8 +77,16 @@ export function DatasetAboutCard() {
           <code>{spec.location}</code>
         </Field>
         <Field label="Size" emptyText="Not measured yet">
-          {describeSize(spec.size)}
+          {describeSize(sizeOf(entity))}
         </Field>
+        <Field label="Modified" emptyText="Not measured yet">
+          {modified ? formatDateTime(modified) : undefined}
+        </Field>
+        {isCountable(entity) && (
+          <Field label="Rows">
+            <DatasetRowCount entity={entity} />
+          </Field>
+        )}
         <Field label="Owner">
           {owners.map(ref => (
             <EntityRefLink key={ref} entityRef={ref} />

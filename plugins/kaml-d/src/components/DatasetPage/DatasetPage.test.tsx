@@ -13,6 +13,8 @@ import {
   financeTransactions,
   fingerprintImages,
 } from '../__fixtures__/entities';
+import { kamlDApiRef } from '../../api';
+import { mockKamlDApi } from '../__fixtures__/kamlDApi';
 import { DatasetAboutCard } from './DatasetAboutCard';
 import { DatasetSchemaCard } from './DatasetSchemaCard';
 import { DatasetUsedByCard } from './DatasetUsedByCard';
@@ -27,16 +29,35 @@ function DatasetPage() {
   );
 }
 
+/** Row counts the backend answers, by dataset name. */
+const ROW_COUNTS: Record<string, number> = {
+  'finance-transactions': 400_213,
+  'customer-churn': 7_043,
+};
+
 async function renderDataset(
   entity: Entity,
   catalogApi: Parameters<typeof catalogApiMock.mock>[0] | undefined = undefined,
 ) {
+  const kamlDApi = mockKamlDApi({
+    getDatasetRowCount: async ({ name }) => {
+      if (!(name in ROW_COUNTS)) throw new Error(`${name} is not reachable`);
+      return {
+        entityRef: `dataset:default/${name}`,
+        engine: 'duckdb',
+        rows: ROW_COUNTS[name],
+        method: 'exact count',
+        countedAt: '2026-12-06T09:30:00.000Z',
+      };
+    },
+  });
   return renderInTestApp(
     <EntityProvider entity={entity}>
       <DatasetPage />
     </EntityProvider>,
     {
       apis: [
+        [kamlDApiRef, kamlDApi],
         catalogApi
           ? [catalogApiRef, catalogApiMock.mock(catalogApi)]
           : [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
@@ -89,6 +110,11 @@ describe('Dataset entity page', () => {
     expect(
       within(usedBy).getByText('binary-classification'),
     ).toBeInTheDocument();
+    // the exact count from the engine, with how and when it was counted
+    expect(await screen.findByText('400,213')).toBeInTheDocument();
+    expect(
+      screen.getByText('(exact count by duckdb, 6 Dec 2026, 09:30 UTC)'),
+    ).toBeInTheDocument();
   });
 
   it('says so when no model is trained on the dataset', async () => {
@@ -96,7 +122,8 @@ describe('Dataset entity page', () => {
     expect(
       screen.getByText('No model is trained on this dataset yet'),
     ).toBeInTheDocument();
-    expect(screen.getByText('Not measured yet')).toBeInTheDocument();
+    // neither size nor last change is known
+    expect(screen.getAllByText('Not measured yet')).toHaveLength(2);
     expect(
       screen.queryByRole('table', { name: 'Models trained on this dataset' }),
     ).toBeNull();
@@ -107,6 +134,8 @@ describe('Dataset entity page', () => {
   it('explains a dataset without declared schema and shows a model missing from the catalog', async () => {
     await renderDataset(fingerprintImages);
     expect(screen.getByText('No declared schema')).toBeInTheDocument();
+    // images are no table: no row count is asked for
+    expect(screen.queryByText('Rows')).toBeNull();
     expect(
       screen.getByText(/This images dataset declares no columns/),
     ).toBeInTheDocument();
@@ -121,6 +150,33 @@ describe('Dataset entity page', () => {
       within(usedBy).getByText('Missing from the catalog'),
     ).toBeInTheDocument();
     expect(within(usedBy).queryByRole('link')).toBeNull();
+  });
+
+  it('shows the size, files and last change measured in storage for a dataset declared without them', async () => {
+    await renderDataset({
+      ...customerChurn,
+      metadata: {
+        ...customerChurn.metadata,
+        annotations: {
+          'kaml-d.io/size-bytes': '977501',
+          'kaml-d.io/object-count': '3',
+          'kaml-d.io/last-modified': '2026-11-20T08:05:00.000Z',
+        },
+      },
+    });
+    expect(screen.getByText('978 kB · 3 files')).toBeInTheDocument();
+    expect(screen.getByText('20 Nov 2026, 08:05 UTC')).toBeInTheDocument();
+    expect(await screen.findByText('7,043')).toBeInTheDocument();
+  });
+
+  it('says why the rows could not be counted', async () => {
+    await renderDataset({
+      ...customerChurn,
+      metadata: { ...customerChurn.metadata, name: 'unreachable' },
+    });
+    expect(
+      await screen.findByText('Not counted: unreachable is not reachable'),
+    ).toBeInTheDocument();
   });
 
   it('shows loading, then the error, when the catalog cannot be read', async () => {

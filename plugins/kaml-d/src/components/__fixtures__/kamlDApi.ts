@@ -35,6 +35,7 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
     getDatasetSchema: unexpected('getDatasetSchema'),
     getDatasetPreview: unexpected('getDatasetPreview'),
     getDatasetProfile: unexpected('getDatasetProfile'),
+    getDatasetRowCount: unexpected('getDatasetRowCount'),
     runQuery: unexpected('runQuery'),
     uploadDataset: unexpected('uploadDataset'),
     getObservation: unexpected('getObservation'),

@@ -1,0 +1,93 @@
+import { CacheService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { DatasetSource, QueryEngine } from '@kaml-d/plugin-kaml-d-node';
+import { createHash } from 'node:crypto';
+import { dataVersionOf } from './previewCache';
+
+/** Counts of unchanged objects are reused this long (the key holds the objects' versions). */
+const OBJECT_COUNT_SECONDS = 3600;
+/** Counts of a Trino table, whose changes the backend cannot see, are reused this long. */
+const TABLE_COUNT_SECONDS = 600;
+
+/** A row count and when it was taken. */
+export interface RowCount {
+  rows: number;
+  countedAt: string;
+}
+
+/**
+ * Exact row counts: `SELECT count(*)` over the dataset, run by its engine under the query time
+ * limit, and kept in the cache service — keyed by the objects' versions (as previews are), or for
+ * a Trino table for {@link TABLE_COUNT_SECONDS}. Identical counts asked at once share one run.
+ */
+export function createRowCounter(options: { cache: CacheService }) {
+  const { cache } = options;
+  const inFlight = new Map<string, Promise<RowCount>>();
+
+  async function run(
+    engine: QueryEngine,
+    source: DatasetSource,
+    timeoutMs: number,
+  ): Promise<RowCount> {
+    const name = `"${source.name.replace(/"/g, '""')}"`;
+    const sql = `SELECT count(*) AS "rows" FROM ${name}`;
+    const start = sql.indexOf(name);
+    const result = await engine.query(
+      {
+        sql,
+        references: [
+          { name: source.name, start, end: start + name.length },
+        ],
+      },
+      [source],
+      { maxRows: 1, timeoutMs },
+    );
+    const rows = Number(result.rows[0]?.[0]);
+    if (!Number.isSafeInteger(rows) || rows < 0) {
+      throw new InputError(
+        `The engine answered no row count for "${source.name}".`,
+      );
+    }
+    return { rows, countedAt: new Date().toISOString() };
+  }
+
+  return {
+    async count(
+      key: { engine: QueryEngine; entityRef: string; timeoutMs: number },
+      source: DatasetSource,
+    ): Promise<RowCount> {
+      const version = await dataVersionOf(source);
+      const where =
+        source.kind === 'objects'
+          ? [source.format, source.bucket, source.prefix, version ?? '']
+          : [source.catalog, source.schema, source.table];
+      const cacheKey = `rowcount:v1:${createHash('sha256')
+        .update(JSON.stringify([key.engine.id, key.entityRef, ...where]))
+        .digest('hex')}`;
+      // objects too many to fingerprint are counted each time, like a table is after its TTL
+      const ttlSeconds =
+        source.kind === 'objects' && version !== undefined
+          ? OBJECT_COUNT_SECONDS
+          : TABLE_COUNT_SECONDS;
+      const cached = (await cache.get(cacheKey).catch(() => undefined)) as
+        | RowCount
+        | undefined;
+      if (cached) return cached;
+      const pending = inFlight.get(cacheKey);
+      if (pending) return pending;
+      const counting = (async () => {
+        const counted = await run(key.engine, source, key.timeoutMs);
+        await cache
+          .set(cacheKey, { ...counted }, { ttl: { seconds: ttlSeconds } })
+          .catch(() => {});
+        return counted;
+      })();
+      inFlight.set(cacheKey, counting);
+      try {
+        return await counting;
+      } finally {
+        inFlight.delete(cacheKey);
+      }
+    },
+  };
+}
