@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -49,6 +50,7 @@ import {
   createAccessRequestsService,
   registerKamlDEntityPermissions,
 } from './services/AccessRequests';
+import { registerKamlDActions } from './actions';
 
 /**
  * The KAML-D backend plugin: Workbench, Metadata Hub and Observation Hub API at
@@ -90,6 +92,7 @@ export const kamlDPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         lifecycle: coreServices.lifecycle,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -108,6 +111,7 @@ export const kamlDPlugin = createBackendPlugin({
         catalog,
         events,
         lifecycle,
+        actionsRegistry,
       }) {
         const db = await database.getClient();
         if (!database.migrations?.skip) {
@@ -269,6 +273,12 @@ export const kamlDPlugin = createBackendPlugin({
           ],
         });
 
+        const modelVersions = createModelVersionsService({
+          db,
+          catalog,
+          permissions,
+          audit,
+        });
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -281,15 +291,18 @@ export const kamlDPlugin = createBackendPlugin({
             runs,
             registration,
             snapshots,
-            modelVersions: createModelVersionsService({
-              db,
-              catalog,
-              permissions,
-              audit,
-            }),
+            modelVersions,
             accessRequests,
           }),
         );
+        // the same services for AI assistants (MCP), with the caller's credentials
+        registerKamlDActions({
+          actionsRegistry,
+          catalog,
+          datasets,
+          modelVersions,
+          observation,
+        });
         // download links carry their own signature instead of a Backstage token
         httpRouter.addAuthPolicy({
           path: SIGNED_DOWNLOAD_PATH,
