@@ -29,6 +29,20 @@ export interface PreviewCache {
   ): Promise<QueryResult>;
 }
 
+/**
+ * Runs a cache call; a cache that is down (or answers nothing) costs the speed-up, never the
+ * answer.
+ */
+export async function safely<T>(
+  call: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch {
+    return undefined;
+  }
+}
+
 /** What the data of `source` is now, or `undefined` when that cannot be told cheaply. */
 export async function dataVersionOf(
   source: DatasetSource,
@@ -85,7 +99,7 @@ export function createPreviewCache(options: {
         )
         .digest('hex')}`;
       // a cache that is down costs the speed-up, not the preview
-      const cached = (await cache.get(cacheKey).catch(() => undefined)) as
+      const cached = (await safely(() => cache.get(cacheKey))) as
         | QueryResult
         | undefined;
       if (cached) return cached;
@@ -95,7 +109,7 @@ export function createPreviewCache(options: {
         const result = await read();
         const text = JSON.stringify(result);
         if (text.length <= PREVIEW_CACHE_MAX_BYTES) {
-          await cache.set(cacheKey, JSON.parse(text), { ttl }).catch(() => {});
+          await safely(() => cache.set(cacheKey, JSON.parse(text), { ttl }));
         }
         return result;
       })();

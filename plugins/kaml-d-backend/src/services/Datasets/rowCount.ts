@@ -2,7 +2,7 @@ import { CacheService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { DatasetSource, QueryEngine } from '@kaml-d/plugin-kaml-d-node';
 import { createHash } from 'node:crypto';
-import { dataVersionOf } from './previewCache';
+import { dataVersionOf, safely } from './previewCache';
 
 /** Counts of unchanged objects are reused this long (the key holds the objects' versions). */
 const OBJECT_COUNT_SECONDS = 3600;
@@ -35,9 +35,7 @@ export function createRowCounter(options: { cache: CacheService }) {
     const result = await engine.query(
       {
         sql,
-        references: [
-          { name: source.name, start, end: start + name.length },
-        ],
+        references: [{ name: source.name, start, end: start + name.length }],
       },
       [source],
       { maxRows: 1, timeoutMs },
@@ -69,7 +67,7 @@ export function createRowCounter(options: { cache: CacheService }) {
         source.kind === 'objects' && version !== undefined
           ? OBJECT_COUNT_SECONDS
           : TABLE_COUNT_SECONDS;
-      const cached = (await cache.get(cacheKey).catch(() => undefined)) as
+      const cached = (await safely(() => cache.get(cacheKey))) as
         | RowCount
         | undefined;
       if (cached) return cached;
@@ -77,9 +75,9 @@ export function createRowCounter(options: { cache: CacheService }) {
       if (pending) return pending;
       const counting = (async () => {
         const counted = await run(key.engine, source, key.timeoutMs);
-        await cache
-          .set(cacheKey, { ...counted }, { ttl: { seconds: ttlSeconds } })
-          .catch(() => {});
+        await safely(() =>
+          cache.set(cacheKey, { ...counted }, { ttl: { seconds: ttlSeconds } }),
+        );
         return counted;
       })();
       inFlight.set(cacheKey, counting);

@@ -1,5 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { ChildProcess, spawn } from 'node:child_process';
+import { Socket } from 'node:net';
+import { Readable } from 'node:stream';
 import { runSandbox, SandboxAnswer, SandboxJob } from './sandbox';
 
 /** Set in the environment of a sandbox process started by {@link SandboxPool}. */
@@ -62,7 +64,12 @@ interface Slot {
   child: ChildProcess;
   idleTimer?: NodeJS.Timeout;
   jobs: number;
+  /** The end of what the process wrote to stderr. */
+  stderr: string;
 }
+
+/** How much of a sandbox's stderr is kept. */
+const STDERR_TAIL_CHARS = 4096;
 
 /**
  * Processes that run DuckDB sandboxes. A statement runs outside the backend's process: DuckDB
@@ -149,11 +156,18 @@ export class SandboxPool {
       ],
       {
         env,
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        // stderr is read here, never passed on: a sandbox that dies at its heap limit writes
+        // V8's fatal report there, which must not look like the backend's own crash (and may
+        // hold paths); the last lines stay on the slot for debugging
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         serialization: 'advanced',
       },
     );
-    const slot: Slot = { child, jobs: 0 };
+    const slot: Slot = { child, jobs: 0, stderr: '' };
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => {
+      slot.stderr = (slot.stderr + text).slice(-STDERR_TAIL_CHARS);
+    });
     // an idle sandbox does not keep the backend process alive
     this.hold(slot, false);
     // a process that fails or ends while idle leaves the pool; the job running in a process
@@ -169,12 +183,15 @@ export class SandboxPool {
 
   /** Whether the slot's process and channel keep the backend's event loop alive. */
   private hold(slot: Slot, held: boolean) {
+    const stderr = slot.child.stderr as (Readable & Partial<Socket>) | null;
     if (held) {
       slot.child.ref();
       slot.child.channel?.ref();
+      stderr?.ref?.();
     } else {
       slot.child.unref();
       slot.child.channel?.unref();
+      stderr?.unref?.();
     }
   }
 
