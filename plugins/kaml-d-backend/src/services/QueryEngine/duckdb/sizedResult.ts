@@ -1,4 +1,5 @@
-import { DuckDBResult, JSDuckDBValueConverter } from '@duckdb/node-api';
+import { DuckDBResult } from '@duckdb/node-api';
+import { temporalTextConverter } from './temporalText';
 import { InputError } from '@backstage/errors';
 import { ColumnInfo, QueryResult } from '@kaml-d/plugin-kaml-d-node';
 import { sqlInteger } from '../sqlText';
@@ -74,7 +75,7 @@ export async function readSized(
       if (r > 0 && r % 256 === 0) await nextTurn();
       rows.push(
         chunk
-          .convertRowValues(r, JSDuckDBValueConverter)
+          .convertRowValues(r, temporalTextConverter)
           .slice(0, count)
           .map(toJsonValue),
       );
