@@ -8,18 +8,13 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ReactElement } from 'react';
 import { KamlDApi, kamlDApiRef } from '../../api';
-import {
-  catalogEntities,
-  customerChurn,
-  financeTransactions,
-} from '../__fixtures__/entities';
+import { catalogEntities, financeTransactions } from '../__fixtures__/entities';
 import {
   mockKamlDApi,
   pending,
   queryResult,
   responseError,
 } from '../__fixtures__/kamlDApi';
-import { DatasetsPanel } from './DatasetsPanel';
 import { StorageLine } from './StorageLine';
 import { UploadDialog } from './UploadDialog';
 import { WorkbenchSearch } from './WorkbenchSearch';
@@ -70,89 +65,6 @@ const discovered: Entity = {
     location: 's3://kaml-datasets/sensor-readings/',
   },
 };
-
-function tableRows() {
-  // the first row of the table body is the header
-  return screen.getAllByRole('row').slice(1);
-}
-
-describe('Workbench datasets table', () => {
-  it('lists the Dataset entities with modified time, summary, tags and size', async () => {
-    await render(<DatasetsPanel />, { entities: [...catalogEntities, discovered] });
-    expect(await screen.findByText('Datasets (5 of 5)')).toBeInTheDocument();
-    const finance = screen.getByRole('link', { name: 'Finance transactions' });
-    expect(finance).toHaveAttribute('href', '/catalog/default/dataset/finance-transactions');
-    expect(
-      screen.getByText('Card transactions with a fraud label, one CSV file per quarter.'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('52.4 MB')).toBeInTheDocument();
-    expect(screen.getByText('1 Mar 2026, 09:30 UTC')).toBeInTheDocument();
-    expect(screen.getByText('2.0 kB')).toBeInTheDocument();
-    expect(screen.getByText('iot')).toBeInTheDocument();
-    // models and other kinds are not datasets
-    expect(screen.queryByText('Fraud detector')).not.toBeInTheDocument();
-  });
-
-  it('sorts by size when the Size header is clicked', async () => {
-    await render(<DatasetsPanel />, { entities: [...catalogEntities, discovered] });
-    await screen.findByText('Datasets (5 of 5)');
-    await userEvent.click(screen.getByText('Size'));
-    const first = tableRows()[0];
-    expect(within(first).getAllByText('Unknown').length).toBeGreaterThan(0);
-    await userEvent.click(screen.getByText('Size'));
-    expect(within(tableRows()[0]).getByText('Finance transactions')).toBeInTheDocument();
-  });
-
-  it('filters by project from the side list and by tag', async () => {
-    await render(<DatasetsPanel />);
-    await screen.findByText('Datasets (4 of 4)');
-    const projects = screen.getByRole('navigation', { name: 'Projects' });
-    expect(within(projects).getByText('fraud-detection')).toBeInTheDocument();
-    await userEvent.click(within(projects).getByText('biometrics'));
-    expect(screen.getByText('Datasets (1 of 4)')).toBeInTheDocument();
-    expect(screen.getByText('Project: biometrics')).toBeInTheDocument();
-    expect(screen.getByText('Fingerprint images')).toBeInTheDocument();
-    expect(screen.queryByText('Finance transactions')).not.toBeInTheDocument();
-
-    await userEvent.click(within(projects).getByText('All projects'));
-    await userEvent.click(screen.getByLabelText('Tag'));
-    await userEvent.click(await screen.findByRole('option', { name: 'churn' }));
-    expect(screen.getByText('Datasets (1 of 4)')).toBeInTheDocument();
-    expect(screen.getByText(customerChurn.metadata.title!)).toBeInTheDocument();
-  });
-
-  it('says when no dataset matches the filters', async () => {
-    await render(<DatasetsPanel />);
-    await screen.findByText('Datasets (4 of 4)');
-    await userEvent.click(screen.getByText('biometrics'));
-    await userEvent.click(screen.getByLabelText('Format'));
-    await userEvent.click(await screen.findByRole('option', { name: 'jsonl' }));
-    expect(screen.getByText('Datasets (0 of 4)')).toBeInTheDocument();
-    expect(screen.getByText('No dataset matches these filters.')).toBeInTheDocument();
-  });
-
-  it('explains how to add datasets when the catalog has none', async () => {
-    await render(<DatasetsPanel />, { entities: [] });
-    expect(await screen.findByText('No datasets yet')).toBeInTheDocument();
-    expect(screen.getByText(/Upload files with the Upload dataset button/)).toBeInTheDocument();
-  });
-
-  it('shows loading, then the catalog error', async () => {
-    await render(<DatasetsPanel />, { catalog: { getEntities: () => pending() } });
-    expect(await screen.findByRole('progressbar')).toBeInTheDocument();
-  });
-
-  it('shows the catalog error', async () => {
-    await render(<DatasetsPanel />, {
-      catalog: {
-        getEntities: async () => {
-          throw new Error('catalog is down');
-        },
-      },
-    });
-    expect(await screen.findByText(/Could not load the datasets from the catalog/)).toBeInTheDocument();
-  });
-});
 
 describe('Workbench storage line', () => {
   it('says how many datasets, how many bytes and how full', async () => {
