@@ -83,13 +83,40 @@ export interface DatasetSnapshotManifest extends DatasetSnapshot {
 }
 
 /**
- * Answer of `GET /datasets/:namespace/:name/snapshots` (newest first).
+ * A model version trained on a snapshot, as the snapshot list names it.
+ *
+ * @public
+ */
+export interface DatasetSnapshotModelVersion {
+  /** Model entity ref, such as `model:default/fraud-detector`. */
+  entityRef: string;
+  version: number;
+  /** Aliases that currently point at this version, such as `champion`. */
+  aliases: string[];
+}
+
+/**
+ * One snapshot of `GET /datasets/:namespace/:name/snapshots`.
+ *
+ * @public
+ */
+export interface DatasetSnapshotListItem extends DatasetSnapshot {
+  /**
+   * With `?include=models`: the model versions trained on this snapshot that the caller can
+   * see in the catalog, by model and newest version first.
+   */
+  models?: DatasetSnapshotModelVersion[];
+}
+
+/**
+ * Answer of `GET /datasets/:namespace/:name/snapshots` (newest first); `?include=models` adds
+ * each snapshot's model versions, so one request answers the Versions tab's table.
  *
  * @public
  */
 export interface DatasetSnapshotListResponse {
   entityRef: string;
-  items: DatasetSnapshot[];
+  items: DatasetSnapshotListItem[];
 }
 
 /**
@@ -225,7 +252,33 @@ export interface RegisterModelVersionRequest {
 }
 
 /**
- * Answer of `GET /models/:namespace/:name/versions` (newest first).
+ * A serving Deployment (or KServe InferenceService) of a model with the registered version it
+ * serves, resolved by the backend from its `kaml-d.io/model-version` label.
+ *
+ * @public
+ */
+export interface ModelVersionDeployment {
+  kind?: 'Deployment' | 'InferenceService';
+  name: string;
+  namespace: string;
+  /** The `kaml-d.io/model-version` label as written (`3`, `v3`, `1.4.0`), when there is one. */
+  label?: string;
+  /** `stable` or `canary`. */
+  track?: string;
+  desiredReplicas: number;
+  readyReplicas: number;
+  /** The registered version the label names; absent when it names none. */
+  served?: {
+    version: number;
+    aliases: string[];
+    trainedOn: ModelVersionDatasetRef[];
+  };
+}
+
+/**
+ * Answer of `GET /models/:namespace/:name/versions` (newest first). With
+ * `?include=deployments` it also lists the model's serving Deployments with the version each
+ * serves, so one request answers the Versions tab.
  *
  * @public
  */
@@ -234,6 +287,10 @@ export interface ModelVersionListResponse {
   items: ModelVersion[];
   /** Alias → version. */
   aliases: Record<string, number>;
+  /** With `?include=deployments`. */
+  deployments?: ModelVersionDeployment[];
+  /** With `?include=deployments`: why the deployments could not be read (the cluster is down…). */
+  deploymentsError?: string;
 }
 
 /**

@@ -88,11 +88,21 @@ export async function createRouter(
   if (options.runs) router.use(runsRoutes({ httpAuth, runs: options.runs }));
   router.use(auditRoutes({ httpAuth, permissions, audit }));
   if (options.snapshots) {
-    router.use(snapshotRoutes({ httpAuth, snapshots: options.snapshots }));
+    router.use(
+      snapshotRoutes({
+        httpAuth,
+        snapshots: options.snapshots,
+        modelVersions: options.modelVersions,
+      }),
+    );
   }
   if (options.modelVersions) {
     router.use(
-      modelVersionRoutes({ httpAuth, modelVersions: options.modelVersions }),
+      modelVersionRoutes({
+        httpAuth,
+        modelVersions: options.modelVersions,
+        runs: options.runs,
+      }),
     );
   }
   if (options.accessRequests) {

@@ -79,24 +79,6 @@ export interface ObservedEntityName {
 }
 
 /**
- * A serving Deployment of a model, as `GET /runs/:namespace/:name` reports it (the fields the
- * versioning lineage reads).
- *
- * @public
- */
-export interface ModelDeploymentSummary {
-  name: string;
-  namespace: string;
-  /** The `kaml-d.io/model-version` label: the model version it serves, when the deploy named one. */
-  version?: string;
-  /** `stable` or `canary`. */
-  track?: string;
-  desiredReplicas: number;
-  readyReplicas: number;
-  endpoint: string;
-}
-
-/**
  * Client of the KAML-D backend (`/api/kaml-d`).
  *
  * @public
@@ -140,6 +122,10 @@ export interface KamlDApi {
   /** Snapshots of a dataset, newest first. */
   listDatasetSnapshots(
     dataset: DatasetName,
+    options?: {
+      /** Each snapshot with the model versions trained on it, in the same answer. */
+      includeModels?: boolean;
+    },
   ): Promise<DatasetSnapshotListResponse>;
   /** Freezes the dataset's current objects as a new snapshot. */
   createDatasetSnapshot(
@@ -163,13 +149,17 @@ export interface KamlDApi {
     id: string,
     message?: string,
   ): Promise<RestoreDatasetSnapshotResponse>;
-  /** Model versions trained on one snapshot of a dataset. */
-  listSnapshotModelVersions(
-    dataset: DatasetName,
-    id: string,
-  ): Promise<ModelVersion[]>;
   /** Versions of a model, newest first, with its aliases. */
-  listModelVersions(model: DatasetName): Promise<ModelVersionListResponse>;
+  listModelVersions(
+    model: DatasetName,
+    options?: {
+      /**
+       * The model's serving Deployments with the version each serves (or why the cluster could
+       * not be read), in the same answer.
+       */
+      includeDeployments?: boolean;
+    },
+  ): Promise<ModelVersionListResponse>;
   /** Registers a new version of a model. */
   registerModelVersion(
     model: DatasetName,
@@ -180,10 +170,6 @@ export interface KamlDApi {
     model: DatasetName,
     versions: number[],
   ): Promise<ModelVersionComparison>;
-  /** Serving Deployments of a model with the version each serves; `error` when the cluster could not be read. */
-  getModelDeployments(
-    model: DatasetName,
-  ): Promise<{ deployments: ModelDeploymentSummary[]; error?: string }>;
   /** Points an alias (such as `champion`) at a version. */
   promoteModelAlias(
     model: DatasetName,

@@ -251,38 +251,26 @@ describe('KamlDClient versioning reads', () => {
     expect(calls).toHaveLength(3);
   });
 
-  it('reads the deployments of a model from its runs answer, keeping a cluster error', async () => {
-    const deployment = {
-      name: 'fraud',
-      namespace: 'kaml-models',
-      version: '3',
-      track: 'stable',
-      desiredReplicas: 1,
-      readyReplicas: 1,
-      endpoint: 'http://fraud.kaml-models.svc:8080',
-    };
-    const { client } = clientAnswering({
-      'http://backend/api/kaml-d/runs/team%20a/fraud': {
-        status: 200,
-        body: { model: 'fraud', runs: [], deployments: [deployment] },
-      },
-      'http://backend/api/kaml-d/runs/default/down': {
-        status: 200,
-        body: { model: 'down', runs: [], deployments: [], error: 'no cluster' },
-      },
-      'http://backend/api/kaml-d/runs/default/refused': {
-        status: 403,
-        body: { error: { name: 'NotAllowedError', message: 'no' } },
-      },
+  it('asks for the whole Versions tables in one request each', async () => {
+    const ok = { status: 200, body: { items: [] } };
+    const { client, calls } = clientAnswering({
+      'http://backend/api/kaml-d/datasets/team%20a/sales/snapshots?include=models':
+        ok,
+      'http://backend/api/kaml-d/datasets/default/sales/snapshots': ok,
+      'http://backend/api/kaml-d/models/default/fraud%2F1/versions?include=deployments':
+        ok,
+      'http://backend/api/kaml-d/models/default/fraud/versions': ok,
     });
-    await expect(
-      client.getModelDeployments({ namespace: 'team a', name: 'fraud' }),
-    ).resolves.toEqual({ deployments: [deployment], error: undefined });
-    await expect(
-      client.getModelDeployments({ namespace: 'default', name: 'down' }),
-    ).resolves.toEqual({ deployments: [], error: 'no cluster' });
-    await expect(
-      client.getModelDeployments({ namespace: 'default', name: 'refused' }),
-    ).rejects.toMatchObject({ statusCode: 403 });
+    await client.listDatasetSnapshots(
+      { namespace: 'team a', name: 'sales' },
+      { includeModels: true },
+    );
+    await client.listDatasetSnapshots({ namespace: 'default', name: 'sales' });
+    await client.listModelVersions(
+      { namespace: 'default', name: 'fraud/1' },
+      { includeDeployments: true },
+    );
+    await client.listModelVersions({ namespace: 'default', name: 'fraud' });
+    expect(calls).toHaveLength(4);
   });
 });

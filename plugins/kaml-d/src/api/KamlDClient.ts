@@ -26,7 +26,6 @@ import {
   DatasetName,
   DatasetUploadRequest,
   KamlDApi,
-  ModelDeploymentSummary,
   ObservedEntityName,
 } from './KamlDApi';
 
@@ -150,9 +149,7 @@ export class KamlDClient implements KamlDApi {
   async getDatasetRowCount(
     dataset: DatasetName,
   ): Promise<DatasetRowCountResponse> {
-    return this.getJson(
-      await this.url(this.datasetPath(dataset, 'row-count')),
-    );
+    return this.getJson(await this.url(this.datasetPath(dataset, 'row-count')));
   }
 
   async getDatasetProfile(
@@ -219,8 +216,16 @@ export class KamlDClient implements KamlDApi {
 
   async listDatasetSnapshots(
     dataset: DatasetName,
+    options: { includeModels?: boolean } = {},
   ): Promise<DatasetSnapshotListResponse> {
-    return this.getJson(await this.url(this.datasetPath(dataset, 'snapshots')));
+    return this.getJson(
+      await this.url(
+        this.datasetPath(dataset, 'snapshots'),
+        options.includeModels
+          ? new URLSearchParams({ include: 'models' })
+          : undefined,
+      ),
+    );
   }
 
   async createDatasetSnapshot(
@@ -277,22 +282,18 @@ export class KamlDClient implements KamlDApi {
     );
   }
 
-  async listSnapshotModelVersions(
-    dataset: DatasetName,
-    id: string,
-  ): Promise<ModelVersion[]> {
-    const answer = await this.getJson<{ items: ModelVersion[] }>(
-      await this.url(
-        this.datasetPath(dataset, `snapshots/${encodeURIComponent(id)}/models`),
-      ),
-    );
-    return answer.items;
-  }
-
   async listModelVersions(
     model: DatasetName,
+    options: { includeDeployments?: boolean } = {},
   ): Promise<ModelVersionListResponse> {
-    return this.getJson(await this.url(this.modelPath(model, 'versions')));
+    return this.getJson(
+      await this.url(
+        this.modelPath(model, 'versions'),
+        options.includeDeployments
+          ? new URLSearchParams({ include: 'deployments' })
+          : undefined,
+      ),
+    );
   }
 
   async registerModelVersion(
@@ -316,22 +317,6 @@ export class KamlDClient implements KamlDApi {
         new URLSearchParams({ versions: versions.join(',') }),
       ),
     );
-  }
-
-  async getModelDeployments(
-    model: DatasetName,
-  ): Promise<{ deployments: ModelDeploymentSummary[]; error?: string }> {
-    const answer = await this.getJson<{
-      deployments?: ModelDeploymentSummary[];
-      error?: string;
-    }>(
-      await this.url(
-        `/runs/${encodeURIComponent(model.namespace)}/${encodeURIComponent(
-          model.name,
-        )}`,
-      ),
-    );
-    return { deployments: answer.deployments ?? [], error: answer.error };
   }
 
   async promoteModelAlias(

@@ -4,7 +4,6 @@ export type {
   CatalogProblem,
   DatasetName,
   DatasetUploadRequest,
-  ModelDeploymentSummary,
   ObservedEntityName,
 } from './KamlDApi';
 export { KamlDClient } from './KamlDClient';

@@ -3,7 +3,11 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import Router from 'express-promise-router';
 import { RegisterModelVersionRequest } from '@kaml-d/plugin-kaml-d-common';
 import { z } from 'zod';
-import { ModelVersionsService } from '../../services/ModelVersions';
+import {
+  deploymentLineage,
+  ModelVersionsService,
+} from '../../services/ModelVersions';
+import { RunsService } from '../../services/Runs';
 import {
   datasetRef,
   datasetParams,
@@ -103,25 +107,55 @@ const compareQuery = z.object({
     .transform(v => [...new Set(v.split(',').map(Number))]),
 });
 
+const listQuery = z.object({
+  include: z
+    .enum(['deployments'], {
+      errorMap: () => ({ message: 'must be deployments, or left out' }),
+    })
+    .optional(),
+});
+
 const promoteBody = z
   .object({ version: z.number().int().positive('must be at least 1') })
   .strict();
 
 /**
  * Model versions: register, list, compare, promote an alias; and the lineage from a dataset
- * snapshot to the model versions trained on it.
+ * snapshot to the model versions trained on it. `GET …/versions?include=deployments` adds the
+ * model's serving Deployments with the version each serves (read through `runs`, which checks
+ * the caller's catalog access to the model like the Deployments tab).
  */
 export function modelVersionRoutes(options: {
   httpAuth: HttpAuthService;
   modelVersions: ModelVersionsService;
+  runs?: RunsService;
 }) {
-  const { httpAuth, modelVersions } = options;
+  const { httpAuth, modelVersions, runs } = options;
   const router = Router();
   const allow = { allow: ['user', 'service'] as Array<'user' | 'service'> };
 
   router.get('/models/:namespace/:name/versions', async (req, res) => {
     const credentials = await httpAuth.credentials(req, allow);
-    res.json(await modelVersions.list(modelRef(req.params), credentials));
+    const model = modelRef(req.params);
+    const { include } = parseInput(listQuery, req.query, 'query string');
+    if (include !== 'deployments') {
+      res.json(await modelVersions.list(model, credentials));
+      return;
+    }
+    // both at once; an error of the list (unknown model, no access) is the answer's error
+    const [list, cluster] = await Promise.all([
+      modelVersions.list(model, credentials),
+      runs
+        ? runs.runs(model, credentials).catch((error: Error) => ({
+            deployments: [],
+            error: `Could not read the deployments: ${error.message}`,
+          }))
+        : {
+            deployments: [],
+            error: 'This backend reads no Kubernetes cluster for models.',
+          },
+    ]);
+    res.json({ ...list, ...deploymentLineage(list.items, cluster) });
   });
 
   router.post('/models/:namespace/:name/versions', async (req, res) => {

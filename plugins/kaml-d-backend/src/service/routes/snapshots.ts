@@ -1,6 +1,9 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { NotImplementedError } from '@backstage/errors';
+import { DatasetSnapshotModelVersion } from '@kaml-d/plugin-kaml-d-common';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { ModelVersionsService } from '../../services/ModelVersions';
 import {
   SNAPSHOT_ID_PATTERN,
   SnapshotsService,
@@ -22,6 +25,14 @@ const restoreBody = z
   .object({ message: z.string().trim().max(2000).optional() })
   .strict();
 
+const listQuery = z.object({
+  include: z
+    .enum(['models'], {
+      errorMap: () => ({ message: 'must be models, or left out' }),
+    })
+    .optional(),
+});
+
 const diffQuery = z.object({
   from: snapshotId,
   to: z.union([z.literal('current'), snapshotId]).default('current'),
@@ -30,13 +41,16 @@ const diffQuery = z.object({
 /**
  * Dataset snapshots: list, take, diff, read a manifest, restore. Taking and reading need the
  * dataset's read permission (`kaml-d.dataset.preview`); restoring needs
- * `kaml-d.dataset.snapshot.restore`.
+ * `kaml-d.dataset.snapshot.restore`. `GET …/snapshots?include=models` adds to each snapshot the
+ * model versions trained on it (those the caller sees in the catalog), one answer for the
+ * whole timeline.
  */
 export function snapshotRoutes(options: {
   httpAuth: HttpAuthService;
   snapshots: SnapshotsService;
+  modelVersions?: ModelVersionsService;
 }) {
-  const { httpAuth, snapshots } = options;
+  const { httpAuth, snapshots, modelVersions } = options;
   const router = Router();
 
   router.get('/datasets/:namespace/:name/snapshots', async (req, res) => {
@@ -44,10 +58,30 @@ export function snapshotRoutes(options: {
       allow: ['user', 'service'],
     });
     const ref = datasetRef(req.params);
-    const items = await snapshots.list(ref, credentials);
+    const { include } = parseInput(listQuery, req.query, 'query string');
+    const entityRef = `dataset:${ref.namespace}/${ref.name}`;
+    if (include !== 'models') {
+      res.json({ entityRef, items: await snapshots.list(ref, credentials) });
+      return;
+    }
+    if (!modelVersions) {
+      throw new NotImplementedError(
+        'This backend keeps no model versions; list the snapshots without include=models.',
+      );
+    }
+    // both at once; the list's refusal (no read permission) is the answer when it fails
+    const [items, models] = await Promise.all([
+      snapshots.list(ref, credentials),
+      modelVersions.trainedOnSnapshots(ref, credentials).then(
+        found => ({ found }),
+        (error: Error) => ({ error }),
+      ),
+    ]);
+    if ('error' in models) throw models.error;
+    const byId: Map<string, DatasetSnapshotModelVersion[]> = models.found;
     res.json({
-      entityRef: `dataset:${ref.namespace}/${ref.name}`,
-      items,
+      entityRef,
+      items: items.map(s => ({ ...s, models: byId.get(s.id) ?? [] })),
     });
   });
 

@@ -27,6 +27,7 @@ import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import { isUniqueViolation } from '../../database/uniqueViolation';
 import { AuditLogService } from '../Audit';
+import { modelVersionsBySnapshot } from './snapshotModels';
 import { ModelVersionsService } from './types';
 
 const VERSIONS = 'kaml_d_model_versions';
@@ -420,6 +421,10 @@ export function createModelVersionsService(options: {
         );
       });
       return getVersion(entityRef, version);
+    },
+
+    trainedOnSnapshots(dataset, credentials) {
+      return modelVersionsBySnapshot({ db, catalog }, dataset, credentials);
     },
 
     async trainedOnSnapshot(dataset, snapshotId, credentials) {

@@ -1,6 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  DatasetSnapshotModelVersion,
   ModelVersion,
   ModelVersionComparison,
   ModelVersionListResponse,
@@ -41,6 +42,14 @@ export interface ModelVersionsService {
     version: number,
     credentials: BackstageCredentials,
   ): Promise<ModelVersion>;
+  /**
+   * The model versions trained on each snapshot of a dataset (snapshot id → versions), in one
+   * answer for the whole snapshot timeline; models the caller cannot see are left out.
+   */
+  trainedOnSnapshots(
+    dataset: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, DatasetSnapshotModelVersion[]>>;
   /** Model versions trained on one dataset snapshot (lineage snapshot → model version). */
   trainedOnSnapshot(
     dataset: CompoundEntityRef,

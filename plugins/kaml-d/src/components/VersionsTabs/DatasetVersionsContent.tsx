@@ -11,6 +11,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   DatasetSnapshot,
   DatasetSnapshotDiff,
+  DatasetSnapshotModelVersion,
   datasetSnapshotRestorePermission,
 } from '@kaml-d/plugin-kaml-d-common';
 import Box from '@material-ui/core/Box';
@@ -58,20 +59,13 @@ const useStyles = makeStyles(theme => ({
 type Denied = Partial<Record<'snapshot' | 'restore', string>>;
 
 /** The model versions trained on one snapshot, each linking to its Model's Versions tab. */
-function SnapshotModels(props: { snapshotId: string }) {
-  const api = useApi(kamlDApiRef);
-  const { namespace, name } = useDatasetName();
-  const { value, loading, error } = useAsync(
-    () => api.listSnapshotModelVersions({ namespace, name }, props.snapshotId),
-    [api, namespace, name, props.snapshotId],
-  );
-  if (loading) return <Typography variant="caption">…</Typography>;
-  if (error)
-    return <Typography variant="caption">{serverMessage(error)}</Typography>;
-  if (!value?.length) return <Typography variant="caption">none</Typography>;
+function SnapshotModels(props: { models?: DatasetSnapshotModelVersion[] }) {
+  if (!props.models?.length) {
+    return <Typography variant="caption">none</Typography>;
+  }
   return (
     <>
-      {value.map(v => (
+      {props.models.map(v => (
         <div key={`${v.entityRef}@${v.version}`}>
           <Link
             to={`${entityTabPath(v.entityRef, 'versions')}?version=${
@@ -217,8 +211,10 @@ export function DatasetVersionsContent() {
   const [searchParams] = useSearchParams();
   const highlighted = searchParams.get('snapshot') ?? undefined;
 
+  // one answer for the whole timeline, with the model versions trained on each snapshot
   const snapshots = useAsyncRetry(
-    () => api.listDatasetSnapshots({ namespace, name }),
+    () =>
+      api.listDatasetSnapshots({ namespace, name }, { includeModels: true }),
     [api, namespace, name],
   );
   const [message, setMessage] = useState('');
@@ -393,7 +389,7 @@ export function DatasetVersionsContent() {
                   {shortDigest(s.digest)}
                 </TableCell>
                 <TableCell>
-                  <SnapshotModels snapshotId={s.id} />
+                  <SnapshotModels models={s.models} />
                 </TableCell>
                 <TableCell>
                   {(['preview', 'schema', 'profile'] as const).map(tab => (

@@ -12,6 +12,8 @@ import {
   ModelEntityV1alpha1,
   ModelVersion,
   ModelVersionComparison,
+  ModelVersionDatasetRef,
+  ModelVersionDeployment,
   modelVersionPromotePermission,
   ObservationPanel,
 } from '@kaml-d/plugin-kaml-d-common';
@@ -37,9 +39,8 @@ import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { DatasetName, kamlDApiRef } from '../../api';
+import { kamlDApiRef } from '../../api';
 import { LineChart } from '../HealthTab/LineChart';
 import { serverMessage } from '../shared/errors';
 import { deniedPermission, entityTabPath } from './permissions';
@@ -85,22 +86,9 @@ export function metricPanels(items: ModelVersion[]): ObservationPanel[] {
   }));
 }
 
-/**
- * The registered version a Deployment's `kaml-d.io/model-version` label names: `3` or `v3`.
- * `undefined` when the label is missing or names no registered version (such as `1.4.0`).
- */
-export function servedVersion(
-  label: string | undefined,
-  items: ModelVersion[],
-): ModelVersion | undefined {
-  const match = label?.trim().match(/^v?(\d+)$/i);
-  if (!match) return undefined;
-  return items.find(v => v.version === Number(match[1]));
-}
-
 /** The dataset snapshots a version was trained on, each linking to the dataset's Versions tab. */
-function TrainedOnLinks(props: { version: ModelVersion }) {
-  const { trainedOn } = props.version;
+function TrainedOnLinks(props: { trainedOn: ModelVersionDatasetRef[] }) {
+  const { trainedOn } = props;
   if (trainedOn.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -159,36 +147,24 @@ function MetricsCharts(props: { items: ModelVersion[] }) {
 
 /**
  * Lineage of what is served: each serving Deployment of the model, the version its
- * `kaml-d.io/model-version` label names, and the dataset snapshots behind that version.
+ * `kaml-d.io/model-version` label names and the dataset snapshots behind that version, as the
+ * backend joined them in the versions answer.
  */
 function DeploymentLineage(props: {
-  model: DatasetName;
   entityRef: string;
-  items: ModelVersion[];
+  deployments?: ModelVersionDeployment[];
+  error?: string;
 }) {
-  const { model, entityRef, items } = props;
+  const { entityRef, deployments = [], error } = props;
   const classes = useStyles();
-  const api = useApi(kamlDApiRef);
-  const { value, loading, error } = useAsync(
-    () => api.getModelDeployments(model),
-    [api, model.namespace, model.name],
-  );
   let body;
-  if (loading) {
-    body = <Progress aria-label="Reading the deployments" />;
-  } else if (error) {
-    body = (
-      <Alert severity="error">
-        Could not read the deployments: {serverMessage(error)}
-      </Alert>
-    );
-  } else if (value?.error) {
+  if (error) {
     body = (
       <Alert severity="warning">
-        Could not read the deployments from the cluster: {value.error}
+        Could not read the deployments from the cluster: {error}
       </Alert>
     );
-  } else if (!value || value.deployments.length === 0) {
+  } else if (deployments.length === 0) {
     body = (
       <Typography color="textSecondary">
         No serving Deployment of this model (deploy one with the Deploy a model
@@ -208,15 +184,15 @@ function DeploymentLineage(props: {
           </TableRow>
         </TableHead>
         <TableBody>
-          {value.deployments.map(d => {
-            const served = servedVersion(d.version, items);
+          {deployments.map(d => {
+            const { served } = d;
             let serves;
             if (served) {
               serves = `v${served.version}${
                 served.aliases.length ? ` (${served.aliases.join(', ')})` : ''
               }`;
-            } else if (d.version) {
-              serves = `${d.version} (not a registered version)`;
+            } else if (d.label) {
+              serves = `${d.label} (not a registered version)`;
             } else {
               serves = 'version not recorded';
             }
@@ -233,7 +209,11 @@ function DeploymentLineage(props: {
                 </TableCell>
                 <TableCell>{serves}</TableCell>
                 <TableCell>
-                  {served ? <TrainedOnLinks version={served} /> : '—'}
+                  {served ? (
+                    <TrainedOnLinks trainedOn={served.trainedOn} />
+                  ) : (
+                    '—'
+                  )}
                 </TableCell>
               </TableRow>
             );
@@ -266,8 +246,10 @@ export function ModelVersionsContent() {
   const name = entity.metadata.name;
   const [searchParams] = useSearchParams();
   const highlighted = Number(searchParams.get('version') ?? NaN);
+  // one answer for the whole tab: versions, aliases and the deployments serving them
   const versions = useAsyncRetry(
-    () => api.listModelVersions({ namespace, name }),
+    () =>
+      api.listModelVersions({ namespace, name }, { includeDeployments: true }),
     [api, namespace, name],
   );
   const promotePermission = usePermission({
@@ -458,7 +440,7 @@ export function ModelVersionsContent() {
                   </TableCell>
                 ))}
                 <TableCell>
-                  <TrainedOnLinks version={v} />
+                  <TrainedOnLinks trainedOn={v.trainedOn} />
                 </TableCell>
                 <TableCell>
                   {v.run ? (
@@ -539,9 +521,9 @@ export function ModelVersionsContent() {
       )}
       <MetricsCharts items={items} />
       <DeploymentLineage
-        model={{ namespace, name }}
         entityRef={entityRef}
-        items={items}
+        deployments={versions.value?.deployments}
+        error={versions.value?.deploymentsError}
       />
       <Dialog open={!!promote} onClose={() => setPromote(undefined)}>
         <DialogTitle>

@@ -121,18 +121,25 @@ function snapshotRow(id: string) {
 
 describe('Dataset Versions tab', () => {
   it('shows the snapshot timeline with message, author, method, objects, size, short digest and trained models', async () => {
-    const listSnapshotModelVersions = jest.fn(async (_d: unknown, id: string) =>
-      id === older.id ? [version(2, {})] : [],
-    );
+    const listDatasetSnapshots = jest.fn(async () => ({
+      entityRef: DATASET,
+      items: [
+        { ...newer, models: [] },
+        {
+          ...older,
+          models: [
+            {
+              entityRef: 'model:default/fraud-detector',
+              version: 2,
+              aliases: ['champion'],
+            },
+          ],
+        },
+      ],
+    }));
     await render(
       <DatasetVersionsContent />,
-      {
-        listDatasetSnapshots: async () => ({
-          entityRef: DATASET,
-          items: [newer, older],
-        }),
-        listSnapshotModelVersions,
-      },
+      { listDatasetSnapshots },
       financeTransactions,
     );
     expect(await screen.findByText('before cleaning')).toBeInTheDocument();
@@ -147,6 +154,13 @@ describe('Dataset Versions tab', () => {
       '/catalog/default/model/fraud-detector/versions?version=2',
     );
     expect(snapshotRow(newer.id).getByText('4')).toBeInTheDocument();
+    expect(snapshotRow(newer.id).getByText('none')).toBeInTheDocument();
+    // one request answers the whole table, models of every row included
+    expect(listDatasetSnapshots).toHaveBeenCalledTimes(1);
+    expect(listDatasetSnapshots).toHaveBeenCalledWith(
+      { namespace: 'default', name: 'finance-transactions' },
+      { includeModels: true },
+    );
   });
 
   it('explains an empty timeline', async () => {
@@ -823,33 +837,35 @@ describe('Model Versions tab charts, permissions and lineage', () => {
   });
 
   it('shows which version each deployment serves and the snapshots behind it', async () => {
+    const listModelVersions = jest.fn(async () => ({
+      ...modelVersions,
+      deployments: [
+        {
+          name: 'fraud-detector',
+          namespace: 'kaml-models',
+          label: '2',
+          track: 'stable',
+          desiredReplicas: 2,
+          readyReplicas: 2,
+          served: {
+            version: 2,
+            aliases: ['champion'],
+            trainedOn: [{ datasetRef: DATASET, snapshotId: 'snap-v2' }],
+          },
+        },
+        {
+          name: 'fraud-detector-canary',
+          namespace: 'kaml-models',
+          label: '1.4.0',
+          track: 'canary',
+          desiredReplicas: 1,
+          readyReplicas: 0,
+        },
+      ],
+    }));
     await render(
       <ModelVersionsContent />,
-      {
-        listModelVersions: async () => modelVersions,
-        getModelDeployments: async () => ({
-          deployments: [
-            {
-              name: 'fraud-detector',
-              namespace: 'kaml-models',
-              version: '2',
-              track: 'stable',
-              desiredReplicas: 2,
-              readyReplicas: 2,
-              endpoint: 'http://fraud-detector.kaml-models.svc:8080',
-            },
-            {
-              name: 'fraud-detector-canary',
-              namespace: 'kaml-models',
-              version: '1.4.0',
-              track: 'canary',
-              desiredReplicas: 1,
-              readyReplicas: 0,
-              endpoint: 'http://fraud-detector.kaml-models.svc:8080',
-            },
-          ],
-        }),
-      },
+      { listModelVersions },
       fraudDetector,
     );
     const table = within(
@@ -875,12 +891,20 @@ describe('Model Versions tab charts, permissions and lineage', () => {
       canary.getByText('1.4.0 (not a registered version)'),
     ).toBeInTheDocument();
     expect(canary.getByText('0/1')).toBeInTheDocument();
+    // versions, aliases and deployments come in one answer
+    expect(listModelVersions).toHaveBeenCalledTimes(1);
+    expect(listModelVersions).toHaveBeenCalledWith(
+      { namespace: 'default', name: 'fraud-detector' },
+      { includeDeployments: true },
+    );
   });
 
   it('says so when no deployment serves the model, or the cluster cannot be read', async () => {
     const { unmount } = await render(
       <ModelVersionsContent />,
-      { listModelVersions: async () => modelVersions },
+      {
+        listModelVersions: async () => ({ ...modelVersions, deployments: [] }),
+      },
       fraudDetector,
     );
     expect(
@@ -890,10 +914,10 @@ describe('Model Versions tab charts, permissions and lineage', () => {
     await render(
       <ModelVersionsContent />,
       {
-        listModelVersions: async () => modelVersions,
-        getModelDeployments: async () => ({
+        listModelVersions: async () => ({
+          ...modelVersions,
           deployments: [],
-          error: 'connect ECONNREFUSED',
+          deploymentsError: 'connect ECONNREFUSED',
         }),
       },
       fraudDetector,
@@ -903,6 +927,8 @@ describe('Model Versions tab charts, permissions and lineage', () => {
         'Could not read the deployments from the cluster: connect ECONNREFUSED',
       ),
     ).toBeInTheDocument();
+    // the versions are shown beside the cluster's error
+    expect(screen.getByText('champion → v2')).toBeInTheDocument();
   });
 });
 

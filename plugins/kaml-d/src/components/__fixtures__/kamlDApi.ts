@@ -45,12 +45,10 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
     getDatasetSnapshot: unexpected('getDatasetSnapshot'),
     diffDatasetSnapshots: unexpected('diffDatasetSnapshots'),
     restoreDatasetSnapshot: unexpected('restoreDatasetSnapshot'),
-    listSnapshotModelVersions: async () => [],
     listModelVersions: unexpected('listModelVersions'),
     registerModelVersion: unexpected('registerModelVersion'),
     compareModelVersions: unexpected('compareModelVersions'),
     promoteModelAlias: unexpected('promoteModelAlias'),
-    getModelDeployments: async () => ({ deployments: [] }),
     ...answers,
   };
 }
