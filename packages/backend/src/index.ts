@@ -54,4 +54,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // KAML-D
 backend.add(import('@kaml-d/plugin-kaml-d-backend'));
 
+// AI assistants: the actions of backend.actions.pluginSources as MCP tools at
+// /api/mcp-actions/v1, each run with the calling user's permissions
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

@@ -25,7 +25,7 @@ function datasetFactsSchema(z: Zod) {
     title: z.string(),
     description: z.string().optional(),
     owner: z.string().describe('Entity reference of the owning group or user'),
-    lifecycle: z.string(),
+    lifecycle: z.string().optional(),
     system: z
       .string()
       .optional()

@@ -24,7 +24,7 @@ export interface DatasetFacts {
   title: string;
   description?: string;
   owner: string;
-  lifecycle: string;
+  lifecycle?: string;
   system?: string;
   format: string;
   location: string;
@@ -79,7 +79,7 @@ export function datasetFacts(entity: Entity): DatasetFacts | undefined {
     title: metadata.title ?? metadata.name,
     ...(metadata.description ? { description: metadata.description } : {}),
     owner: spec.owner,
-    lifecycle: spec.lifecycle,
+    ...(spec.lifecycle ? { lifecycle: spec.lifecycle } : {}),
     ...(spec.system ? { system: spec.system } : {}),
     format: spec.format,
     location: spec.location,
