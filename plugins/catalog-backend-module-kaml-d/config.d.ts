@@ -90,6 +90,13 @@ export interface Config {
            */
           concurrency?: number;
           /**
+           * Apply changes in the store within seconds: a file watcher for the file store,
+           * MinIO's bucket notifications for S3 (AWS S3 has no such API: full scans only).
+           * The full scan stays the safety net.
+           * @default true
+           */
+          watchChanges?: boolean;
+          /**
            * Full scans.
            * @default every 30 minutes, 10 minutes timeout, first 15 seconds after start
            */

@@ -15,7 +15,7 @@ import {
 } from '@kaml-d/plugin-kaml-d-node';
 import { DatasetFactsProcessor, KamlDEntitiesProcessor } from './processor';
 import { ObjectStoreDatasetProvider, TrinoDatasetProvider } from './providers';
-import { storageAdapterFactory } from './providers/ObjectStoreDatasetProvider';
+import { storageAdapterFactory } from './providers/storageAdapters';
 import { listDatasetsForBindings } from './providers/entities';
 
 /** The adapters of `kamlD.storage` by bucket, or none when the store cannot be built here. */
@@ -58,6 +58,7 @@ export const catalogModuleKamlD = createBackendModule({
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         catalogProcessing,
@@ -67,6 +68,7 @@ export const catalogModuleKamlD = createBackendModule({
         auth,
         catalog,
         events,
+        lifecycle,
       }) {
         const bindingPolicy = readDatasetBindingPolicy(config);
         const holders = createBindingHolderCache({
@@ -90,9 +92,13 @@ export const catalogModuleKamlD = createBackendModule({
           }),
         );
         const shared = { logger, scheduler, auth, catalog, bindingPolicy };
-        catalogProcessing.addEntityProvider(
-          ObjectStoreDatasetProvider.fromConfig(config, { ...shared, events }),
-        );
+        const objectStores = ObjectStoreDatasetProvider.fromConfig(config, {
+          ...shared,
+          events,
+        });
+        catalogProcessing.addEntityProvider(objectStores);
+        // the change feeds (file watchers, MinIO notification requests) end with the backend
+        lifecycle.addShutdownHook(() => objectStores.forEach(p => p.close()));
         catalogProcessing.addEntityProvider(
           TrinoDatasetProvider.fromConfig(config, shared),
         );

@@ -29,3 +29,18 @@ export interface DatasetUploadedEvent {
   /** Entity reference of the user who uploaded. */
   uploadedBy: string;
 }
+
+/**
+ * Payload of a `rescan` event: someone asked discovery to look again now, at one dataset folder
+ * (`location`) or, without one, at the whole store. The catalog module's storage providers apply
+ * what they find as they do for changes they are told about.
+ *
+ * @public
+ */
+export interface DatasetRescanEvent {
+  action: 'rescan';
+  /** `s3://bucket/prefix/folder/` of one dataset; absent: every folder. */
+  location?: string;
+  /** Entity reference of the user who asked. */
+  requestedBy: string;
+}

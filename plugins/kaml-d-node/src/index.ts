@@ -40,7 +40,7 @@ export type {
   KamlDStorageExtensionPoint,
 } from './extensions';
 export { KAML_D_DATASET_EVENTS_TOPIC } from './events';
-export type { DatasetUploadedEvent } from './events';
+export type { DatasetRescanEvent, DatasetUploadedEvent } from './events';
 export {
   FileStorageAdapter,
   S3StorageAdapter,

@@ -16,14 +16,13 @@ import { DatasetEntityV1alpha1 } from '@kaml-d/plugin-kaml-d-common';
 import {
   DatasetBindingPolicy,
   DatasetUploadedEvent,
-  FileStorageAdapter,
   isHiddenDatasetFolder,
   KAML_D_OBJECT_STORE_PROVIDER_TYPE,
   KAML_D_DATASET_EVENTS_TOPIC,
   readDatasetBindingPolicy,
   readStorageConfig,
-  S3StorageAdapter,
   StorageAdapter,
+  StorageConfig,
 } from '@kaml-d/plugin-kaml-d-node';
 import { mapWithConcurrency } from './concurrency';
 import {
@@ -37,6 +36,10 @@ import {
   readObjectStoreDataset,
 } from './objectStoreDataset';
 import { uploadedDatasetOf } from './objectStoreUploads';
+import { ChangeFeed, startChangeFeed } from './changeFeeds';
+import { applyFolderChanges } from './folderDelta';
+import { datasetFolderOf, folderOfLocation, rescanOf } from './folderChanges';
+import { storageAdapterFactory } from './storageAdapters';
 
 export { DATASET_MANIFEST_NAME } from './objectStoreDataset';
 /** Type part of the provider names (`kaml-d-object-store:<id>`). */
@@ -67,6 +70,8 @@ export interface ObjectStoreDatasetProviderOptions {
   adapter?: StorageAdapter;
   /** The storage binding rule; by default read from the same configuration. */
   bindingPolicy?: DatasetBindingPolicy;
+  /** `kamlD.storage`, for the change feed (file watcher, MinIO notifications). */
+  storage?: StorageConfig;
 }
 
 /**
@@ -85,6 +90,9 @@ export interface ObjectStoreDatasetProviderOptions {
 export class ObjectStoreDatasetProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private readonly logger: LoggerService;
+  private feed?: ChangeFeed;
+  /** The entity name each dataset folder gave last (so a removed folder's entity is known). */
+  private readonly names = new Map<string, string>();
 
   static fromConfig(
     config: Config,
@@ -96,6 +104,9 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     const deps = {
       ...options,
       bindingPolicy: options.bindingPolicy ?? readDatasetBindingPolicy(config),
+      storage:
+        options.storage ??
+        (options.adapter ? undefined : readStorageConfig(config)),
     };
     return entries.map(entry => {
       const taskRunner =
@@ -153,6 +164,65 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
       topics: [KAML_D_DATASET_EVENTS_TOPIC],
       onEvent: params => this.onEvent(params),
     });
+    if (this.config.watchChanges && this.deps.storage) {
+      this.feed = startChangeFeed({
+        storage: this.deps.storage,
+        bucket: this.config.bucket,
+        prefix: this.config.prefix,
+        logger: this.logger,
+        onKeys: keys => {
+          this.applyChanges(keys).catch(error =>
+            this.logger.error(
+              `Could not apply changes in ${this.rootLocation()}: ${errorMessage(
+                error,
+              )}`,
+            ),
+          );
+        },
+      });
+      if (this.feed) {
+        this.logger.info(
+          `Applying changes in ${this.rootLocation()} as they happen (${
+            this.feed.kind
+          })`,
+        );
+      }
+    }
+  }
+
+  /** Stops the change feed. */
+  close(): void {
+    this.feed?.close();
+  }
+
+  /** Re-reads the dataset folders the changed keys belong to and applies them as a delta. */
+  async applyChanges(
+    keys: string[],
+  ): Promise<{ added: string[]; removed: string[] }> {
+    const folders = [
+      ...new Set(
+        keys
+          .map(key => datasetFolderOf(key, this.config.prefix))
+          .filter((f): f is string => f !== undefined),
+      ),
+    ];
+    if (folders.length === 0) return { added: [], removed: [] };
+    const declared = await declaredDatasetLocations(
+      this.deps.catalog,
+      this.deps.auth,
+      this.deps.bindingPolicy,
+    );
+    return applyFolderChanges({
+      folders: folders.filter(
+        f => !declared.has(normaliseLocation(this.locationOf(f))),
+      ),
+      names: this.names,
+      prefix: this.config.prefix,
+      locationKey: this.getProviderName(),
+      read: folder => this.readDataset(folder),
+      connection: this.requireConnection(),
+      logger: this.logger,
+    });
   }
 
   /** Lists every dataset folder and replaces this provider's entities (full mutation). */
@@ -196,7 +266,8 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     );
     const names = new Set<string>();
     const entities: DeferredEntity[] = [];
-    for (const entity of found) {
+    this.names.clear();
+    for (const [index, entity] of found.entries()) {
       if (!entity) continue;
       if (names.has(entity.metadata.name)) {
         logger.warn(
@@ -205,6 +276,7 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
         continue;
       }
       names.add(entity.metadata.name);
+      this.names.set(candidates[index], entity.metadata.name);
       entities.push({ entity, locationKey: this.getProviderName() });
     }
     await connection.applyMutation({ type: 'full', entities });
@@ -221,8 +293,25 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     return result;
   }
 
-  /** Adds the dataset of an upload event at once (delta mutation). */
+  /**
+   * Adds the dataset of an upload event at once (delta mutation); a `rescan` event re-reads one
+   * folder (its `location`) or, without one, the whole store.
+   */
   async onEvent(params: EventParams): Promise<void> {
+    const rescan = rescanOf(params);
+    if (rescan) {
+      if (rescan.location === undefined) {
+        await this.refresh();
+        return;
+      }
+      const folder = folderOfLocation(
+        rescan.location,
+        this.config.bucket,
+        this.config.prefix,
+      );
+      if (folder) await this.applyChanges([folder]);
+      return;
+    }
     const upload = uploadedDatasetOf(params, this.config);
     if (!upload) return;
     const { event, datasetPrefix } = upload;
@@ -291,24 +380,4 @@ export class ObjectStoreDatasetProvider implements EntityProvider {
     }
     return this.connection;
   }
-}
-
-/** The adapter for a bucket: the given one, or one built from `kamlD.storage`. */
-export function storageAdapterFactory(
-  config: Config,
-  given: StorageAdapter | undefined,
-): (bucket: string) => StorageAdapter {
-  if (given) return () => given;
-  const storage = readStorageConfig(config);
-  if (storage.adapter === 'file') {
-    const adapter = new FileStorageAdapter(storage.file.root);
-    return () => adapter;
-  }
-  if (storage.adapter === 's3' && storage.s3) {
-    const s3 = storage.s3;
-    return bucket => new S3StorageAdapter(s3, bucket);
-  }
-  throw new Error(
-    `catalog.providers.kamlD.objectStore reads the store of kamlD.storage, whose adapter "${storage.adapter}" it cannot build; use "file" or "s3"`,
-  );
 }

@@ -34,6 +34,8 @@ export interface ObjectStoreProviderConfig {
   lifecycle: string;
   system?: string;
   concurrency: number;
+  /** Whether changes in the store are applied as they happen (see `watchChanges`). */
+  watchChanges: boolean;
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
@@ -142,6 +144,7 @@ export function readObjectStoreProviderConfigs(
           config.getOptionalString('lifecycle') ?? DEFAULT_DISCOVERY_LIFECYCLE,
         system: config.getOptionalString('system'),
         concurrency,
+        watchChanges: config.getOptionalBoolean('watchChanges') ?? true,
         schedule: readSchedule(config),
       };
     }),
