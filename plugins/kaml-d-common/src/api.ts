@@ -127,6 +127,20 @@ export interface DatasetRowCountResponse {
 }
 
 /**
+ * Answer of `POST /api/kaml-d/datasets/rescan` (body `{ entityRef? }`): discovery was asked to
+ * look again at one dataset's folder, or at every folder.
+ *
+ * @public
+ */
+export interface DatasetRescanResponse {
+  scope: 'dataset' | 'all';
+  entityRef?: string;
+  /** The folder that is read again. */
+  location?: string;
+  requestedAt: string;
+}
+
+/**
  * Answer of `GET /api/kaml-d/datasets/:namespace/:name/profile?column=`.
  *
  * @public

@@ -37,6 +37,17 @@ export const datasetUploadPermission: BasicPermission = createPermission({
 });
 
 /**
+ * Ask discovery to look at the store again now: one dataset's folder, or every folder. The
+ * policy gives it to data engineers and admins.
+ *
+ * @public
+ */
+export const datasetRescanPermission: BasicPermission = createPermission({
+  name: 'kaml-d.dataset.rescan',
+  attributes: { action: 'update' },
+});
+
+/**
  * Add files to an existing dataset (an upload into its folder) or register over the folder it
  * is bound to. The policy gives it to the dataset's owners and admins.
  *
@@ -120,6 +131,7 @@ export const kamlDPermissions = [
   datasetPreviewPermission,
   datasetQueryPermission,
   datasetUploadPermission,
+  datasetRescanPermission,
   datasetWritePermission,
   datasetAssignOwnerPermission,
   datasetSnapshotRestorePermission,

@@ -325,6 +325,7 @@ export interface PromoteModelAliasRequest {
 export type AuditAction =
   | 'dataset.upload'
   | 'dataset.register'
+  | 'dataset.rescan'
   | 'dataset.snapshot.create'
   | 'dataset.snapshot.restore'
   | 'model.version.register'

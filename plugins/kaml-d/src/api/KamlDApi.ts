@@ -3,6 +3,7 @@ import {
   DatasetFormat,
   DatasetPreviewResponse,
   DatasetProfileResponse,
+  DatasetRescanResponse,
   DatasetRowCountResponse,
   DatasetSchemaResponse,
   DatasetUploadResponse,
@@ -100,6 +101,11 @@ export interface KamlDApi {
     limit?: number,
     snapshot?: string,
   ): Promise<DatasetPreviewResponse>;
+  /**
+   * Asks discovery to look at the store again now: the folder of one dataset (`entityRef`), or
+   * every folder. Needs `kaml-d.dataset.rescan`.
+   */
+  rescanDatasets(entityRef?: string): Promise<DatasetRescanResponse>;
   /** The exact number of rows of a tabular dataset, counted by its engine. */
   getDatasetRowCount(dataset: DatasetName): Promise<DatasetRowCountResponse>;
   /** Null share, distinct count, min/max, top values and histogram of one column (now or at a snapshot). */

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   DatasetPreviewResponse,
   DatasetProfileResponse,
+  DatasetRescanResponse,
   DatasetRowCountResponse,
   DatasetSchemaResponse,
   DatasetUploadResponse,
@@ -144,6 +145,21 @@ export class KamlDClient implements KamlDApi {
     return this.getJson(
       await this.url(this.datasetPath(dataset, 'preview'), query),
     );
+  }
+
+  async rescanDatasets(entityRef?: string): Promise<DatasetRescanResponse> {
+    const response = await this.fetchApi.fetch(
+      await this.url('/datasets/rescan'),
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(entityRef ? { entityRef } : {}),
+      },
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as DatasetRescanResponse;
   }
 
   async getDatasetRowCount(

@@ -18,6 +18,7 @@ import {
   datasetPreviewPermission,
   datasetQueryPermission,
   datasetSnapshotRestorePermission,
+  datasetRescanPermission,
   datasetUploadPermission,
   datasetAssignOwnerPermission,
   datasetWritePermission,
@@ -207,13 +208,13 @@ const ROLE_TABLE: Record<
 
 const BASIC_TABLE: Record<
   UserKey,
-  { upload: boolean; audit: boolean; assignOwner: boolean }
+  { upload: boolean; audit: boolean; assignOwner: boolean; rescan: boolean }
 > = {
-  scientist: { upload: false, audit: false, assignOwner: false },
-  engineer: { upload: true, audit: false, assignOwner: false },
-  sre: { upload: false, audit: true, assignOwner: false },
-  admin: { upload: true, audit: true, assignOwner: true },
-  nobody: { upload: false, audit: false, assignOwner: false },
+  scientist: { upload: false, audit: false, assignOwner: false, rescan: false },
+  engineer: { upload: true, audit: false, assignOwner: false, rescan: true },
+  sre: { upload: false, audit: true, assignOwner: false, rescan: false },
+  admin: { upload: true, audit: true, assignOwner: true, rescan: true },
+  nobody: { upload: false, audit: false, assignOwner: false, rescan: false },
 };
 
 describe('KamlDPermissionPolicy', () => {
@@ -293,6 +294,14 @@ describe('KamlDPermissionPolicy', () => {
           ? AuthorizeResult.ALLOW
           : AuthorizeResult.DENY,
       );
+      // asking discovery to rescan the store: data engineers and admins
+      const rescan = await policy.handle(
+        { permission: datasetRescanPermission },
+        asUser(user),
+      );
+      expect(rescan.result).toBe(
+        BASIC_TABLE[user].rescan ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      );
     });
   });
 
@@ -336,6 +345,7 @@ describe('KamlDPermissionPolicy', () => {
     const covered = [
       ...Object.values(P).map(p => p.name),
       datasetUploadPermission.name,
+      datasetRescanPermission.name,
       datasetAssignOwnerPermission.name,
       auditReadPermission.name,
       accessDecidePermission.name,

@@ -5,6 +5,7 @@ import {
   datasetPreviewPermission,
   datasetQueryPermission,
   datasetSnapshotRestorePermission,
+  datasetRescanPermission,
   datasetUploadPermission,
   datasetWritePermission,
   modelDeployPermission,
@@ -57,6 +58,7 @@ export const ROLE_PERMISSIONS: Record<KamlDRole, string[]> = {
     datasetPreviewPermission.name,
     datasetQueryPermission.name,
     datasetUploadPermission.name,
+    datasetRescanPermission.name,
     datasetSnapshotRestorePermission.name,
   ],
   sre: [
@@ -69,6 +71,7 @@ export const ROLE_PERMISSIONS: Record<KamlDRole, string[]> = {
     datasetPreviewPermission.name,
     datasetQueryPermission.name,
     datasetUploadPermission.name,
+    datasetRescanPermission.name,
     datasetWritePermission.name,
     datasetAssignOwnerPermission.name,
     datasetSnapshotRestorePermission.name,

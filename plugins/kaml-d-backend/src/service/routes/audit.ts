@@ -14,6 +14,7 @@ import { jsonObject, parseInput, queryInteger } from './validation';
 const auditActions = [
   'dataset.upload',
   'dataset.register',
+  'dataset.rescan',
   'dataset.snapshot.create',
   'dataset.snapshot.restore',
   'model.version.register',

@@ -26,6 +26,9 @@ const objectsQuery = z.object({
   folder: z.string().min(1).max(1024).optional(),
 });
 const downloadQuery = z.object({ key: z.string().min(1).max(1024) });
+const rescanBody = z.object({
+  entityRef: z.string().min(1).max(512).optional(),
+});
 
 /**
  * Dataset routes: schema, preview, profile (now or at `?snapshot=<id>`), object listing,
@@ -45,6 +48,12 @@ export function datasetRoutes(options: {
       credentials,
     );
     res.status(201).json(result);
+  });
+
+  router.post('/datasets/rescan', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { entityRef } = parseInput(rescanBody, req.body ?? {}, 'body');
+    res.status(202).json(await datasets.rescan(entityRef, credentials));
   });
 
   router.get('/datasets/:namespace/:name/schema', async (req, res) => {

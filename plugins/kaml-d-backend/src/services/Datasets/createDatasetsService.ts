@@ -36,6 +36,7 @@ import { createUploader } from './upload';
 import { DatasetNameClaims } from './nameClaims';
 import { createPreviewCache } from './previewCache';
 import { createRowCounter } from './rowCount';
+import { createRescanner } from './rescan';
 import { createDatasetWriteAccess } from './writeAccess';
 
 /** How long a dataset's schema is reused before the engine reads it again. */
@@ -370,6 +371,8 @@ export function createDatasetsService(options: {
       const { entity } = await load(ref, datasetPreviewPermission, credentials);
       return storage.downloadLink(objectLocationOf(entity), key);
     },
+
+    rescan: createRescanner(options),
 
     upload: createUploader({
       events: options.events,

@@ -6,8 +6,5 @@ export {
 export type { DatasetsService, MultipartBody } from './types';
 export { MANIFEST_NAME, parseUploadFields, formatOfFileName } from './upload';
 export { sourceOf, isTabularFormat, parseTrinoLocation } from './sources';
-export {
-  createDatasetNameClaims,
-  DATASET_CLAIMS_TABLE,
-} from './nameClaims';
+export { createDatasetNameClaims, DATASET_CLAIMS_TABLE } from './nameClaims';
 export type { DatasetNameClaims, DatasetClaim } from './nameClaims';

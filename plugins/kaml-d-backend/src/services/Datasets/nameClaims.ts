@@ -93,7 +93,11 @@ export function createDatasetNameClaims(options: {
       throw new ConflictError(
         `The name "${name}" was just taken by ${row.claimed_by}: ${
           row.action === 'upload' ? 'an upload' : 'a registration'
-        } of theirs is creating ${where} right now. Choose another name, or once it is done ask ${row.owner} for write access (kaml-d.dataset.write) on ${row.entity_ref}. Nothing was written.`,
+        } of theirs is creating ${where} right now. Choose another name, or once it is done ask ${
+          row.owner
+        } for write access (kaml-d.dataset.write) on ${
+          row.entity_ref
+        }. Nothing was written.`,
       );
     }
     const how =
@@ -113,12 +117,15 @@ export function createDatasetNameClaims(options: {
 
   /** The handle of a row this request holds; `previous` is what a take-over replaced. */
   function held(row: ClaimRow, previous?: ClaimRow): DatasetClaim {
-    const mine = () => table().where({ location: row.location, token: row.token });
+    const mine = () =>
+      table().where({ location: row.location, token: row.token });
     const heartbeat = setInterval(() => {
       mine()
         .update({ heartbeat_at: now() })
         .catch(error =>
-          logger?.warn(`Could not renew the claim of ${row.location}: ${error}`),
+          logger?.warn(
+            `Could not renew the claim of ${row.location}: ${error}`,
+          ),
         );
     }, CLAIM_HEARTBEAT_MS);
     heartbeat.unref();

@@ -8,6 +8,7 @@ import {
   DatasetObjectsResponse,
   DatasetPreviewResponse,
   DatasetProfileResponse,
+  DatasetRescanResponse,
   DatasetRowCountResponse,
   DatasetSchemaResponse,
   DatasetUploadResponse,
@@ -66,6 +67,11 @@ export interface DatasetsService {
     key: string,
     credentials: BackstageCredentials,
   ): Promise<DatasetDownloadResponse>;
+  /** Asks discovery to look again at one dataset's folder (`entityRef`) or at every folder. */
+  rescan(
+    entityRef: string | undefined,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<DatasetRescanResponse>;
   upload(
     request: MultipartBody,
     credentials: BackstageCredentials<BackstageUserPrincipal>,

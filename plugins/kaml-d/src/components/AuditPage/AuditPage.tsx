@@ -41,6 +41,7 @@ import { useBasicPermission } from '../shared/permissionGate';
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'dataset.upload': 'Dataset uploaded',
   'dataset.register': 'Dataset registered',
+  'dataset.rescan': 'Rescan asked for',
   'dataset.snapshot.create': 'Snapshot taken',
   'dataset.snapshot.restore': 'Snapshot restored',
   'model.version.register': 'Model version registered',

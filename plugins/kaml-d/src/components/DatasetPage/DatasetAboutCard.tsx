@@ -11,6 +11,7 @@ import {
 import Chip from '@material-ui/core/Chip';
 import { Field, Fields } from '../shared/Fields';
 import { formatDateTime } from '../shared/dates';
+import { DatasetRescanButton } from './DatasetRescanButton';
 import { DatasetRowCount, isCountable } from './DatasetRowCount';
 import { formatBytes, formatCount, relationTargets } from '../shared/relations';
 
@@ -69,7 +70,10 @@ export function DatasetAboutCard() {
   const tags = metadata.tags ?? [];
   const modified = metadata.annotations?.[ANNOTATION_LAST_MODIFIED];
   return (
-    <EntityInfoCard title="Dataset details">
+    <EntityInfoCard
+      title="Dataset details"
+      headerActions={<DatasetRescanButton entity={entity} />}
+    >
       <Fields>
         <Field label="Format">{spec.format}</Field>
         <Field label="Lifecycle">{spec.lifecycle}</Field>

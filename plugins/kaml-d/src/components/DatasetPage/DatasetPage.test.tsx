@@ -6,7 +6,10 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { screen, within } from '@testing-library/react';
+import { mockApis } from '@backstage/frontend-test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import {
   catalogEntities,
   customerChurn,
@@ -167,6 +170,52 @@ describe('Dataset entity page', () => {
     expect(screen.getByText('978 kB · 3 files')).toBeInTheDocument();
     expect(screen.getByText('20 Nov 2026, 08:05 UTC')).toBeInTheDocument();
     expect(await screen.findByText('7,043')).toBeInTheDocument();
+  });
+
+  it('asks for a rescan of the dataset when allowed', async () => {
+    const rescans: Array<string | undefined> = [];
+    await renderInTestApp(
+      <EntityProvider entity={customerChurn}>
+        <DatasetAboutCard />
+      </EntityProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+        apis: [
+          [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
+          [
+            kamlDApiRef,
+            mockKamlDApi({
+              getDatasetRowCount: async () => ({
+                entityRef: 'dataset:default/customer-churn',
+                engine: 'duckdb',
+                rows: 1,
+                method: 'exact count',
+                countedAt: '2026-12-06T09:30:00.000Z',
+              }),
+              rescanDatasets: async ref => {
+                rescans.push(ref);
+                return {
+                  scope: 'dataset',
+                  entityRef: ref,
+                  location: 's3://kaml-datasets/customer-churn/',
+                  requestedAt: '2026-12-06T09:31:00.000Z',
+                };
+              },
+            }),
+          ],
+          [permissionApiRef, mockApis.permission()],
+        ],
+      },
+    );
+    const button = await screen.findByRole('button', { name: 'Rescan' });
+    await waitFor(() => expect(button).toBeEnabled(), { timeout: 15_000 });
+    await userEvent.click(button);
+    expect(
+      await screen.findByText(
+        /Rescan asked for: s3:\/\/kaml-datasets\/customer-churn\/ is read again/,
+      ),
+    ).toBeInTheDocument();
+    expect(rescans).toEqual(['dataset:default/customer-churn']);
   });
 
   it('says why the rows could not be counted', async () => {

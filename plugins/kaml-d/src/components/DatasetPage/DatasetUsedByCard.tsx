@@ -20,9 +20,15 @@ export function DatasetUsedByCard() {
       tableLabel="Models trained on this dataset"
       entityColumn="Model"
       columns={[
-        { title: 'Framework', render: e => (isModelEntity(e) ? e.spec.framework : null) },
+        {
+          title: 'Framework',
+          render: e => (isModelEntity(e) ? e.spec.framework : null),
+        },
         { title: 'Task', render: e => (isModelEntity(e) ? e.spec.task : null) },
-        { title: 'Lifecycle', render: e => (isModelEntity(e) ? e.spec.lifecycle : null) },
+        {
+          title: 'Lifecycle',
+          render: e => (isModelEntity(e) ? e.spec.lifecycle : null),
+        },
       ]}
       empty={{
         title: 'No model is trained on this dataset yet',

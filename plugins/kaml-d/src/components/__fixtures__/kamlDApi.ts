@@ -36,6 +36,7 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
     getDatasetPreview: unexpected('getDatasetPreview'),
     getDatasetProfile: unexpected('getDatasetProfile'),
     getDatasetRowCount: unexpected('getDatasetRowCount'),
+    rescanDatasets: unexpected('rescanDatasets'),
     runQuery: unexpected('runQuery'),
     uploadDataset: unexpected('uploadDataset'),
     getObservation: unexpected('getObservation'),
