@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
-import { renderTestApp } from '@backstage/frontend-test-utils';
+import { mockApis, renderTestApp } from '@backstage/frontend-test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import {
   catalogApiMock,
@@ -12,6 +13,8 @@ import {
   fraudDetector,
   fraudDetectorService,
 } from './components/__fixtures__/entities';
+import { mockKamlDApi } from './components/__fixtures__/kamlDApi';
+import { kamlDApiRef } from './api';
 import { kamlDEntityCards } from './entityCards';
 
 // lazy-loaded cards can take a while on a busy machine
@@ -20,7 +23,22 @@ const slow = { timeout: 10_000 };
 function renderEntityPage(entity: Entity) {
   return renderTestApp({
     extensions: [createTestEntityPage({ entity }), ...kamlDEntityCards],
-    apis: [[catalogApiRef, catalogApiMock({ entities: catalogEntities })]],
+    apis: [
+      [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
+      [
+        kamlDApiRef,
+        mockKamlDApi({
+          getDatasetRowCount: async ({ name }) => ({
+            entityRef: `dataset:default/${name}`,
+            engine: 'duckdb',
+            rows: 7043,
+            method: 'exact count',
+            countedAt: '2026-12-06T09:30:00.000Z',
+          }),
+        }),
+      ],
+      [permissionApiRef, mockApis.permission()],
+    ],
   });
 }
 
@@ -34,6 +52,7 @@ describe('KAML-D entity cards', () => {
     ).toBeInTheDocument();
     expect(await screen.findByText('Schema', {}, slow)).toBeInTheDocument();
     expect(await screen.findByText('Used by', {}, slow)).toBeInTheDocument();
+    expect(await screen.findByText('7,043', {}, slow)).toBeInTheDocument();
     expect(screen.queryByText('Model details')).toBeNull();
     expect(screen.queryByText('Trained on')).toBeNull();
   });
