@@ -1,4 +1,7 @@
-import { RELATION_OWNED_BY } from '@backstage/catalog-model';
+import {
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   EntityInfoCard,
   EntityRefLink,
@@ -11,7 +14,7 @@ import {
 import Chip from '@material-ui/core/Chip';
 import { Field, Fields } from '../shared/Fields';
 import { formatDateTime } from '../shared/dates';
-import { DatasetRescanButton } from './DatasetRescanButton';
+import { RescanButton } from '../shared/RescanButton';
 import { DatasetRowCount, isCountable } from './DatasetRowCount';
 import { formatBytes, formatCount, relationTargets } from '../shared/relations';
 
@@ -72,7 +75,7 @@ export function DatasetAboutCard() {
   return (
     <EntityInfoCard
       title="Dataset details"
-      headerActions={<DatasetRescanButton entity={entity} />}
+      headerActions={<RescanButton entityRef={stringifyEntityRef(entity)} />}
     >
       <Fields>
         <Field label="Format">{spec.format}</Field>

@@ -18,6 +18,8 @@ import {
 } from '../__fixtures__/entities';
 import { kamlDApiRef } from '../../api';
 import { mockKamlDApi } from '../__fixtures__/kamlDApi';
+import { FreshPermissionCache } from '../__testUtils__/permissions';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { DatasetAboutCard } from './DatasetAboutCard';
 import { DatasetSchemaCard } from './DatasetSchemaCard';
 import { DatasetUsedByCard } from './DatasetUsedByCard';
@@ -175,9 +177,11 @@ describe('Dataset entity page', () => {
   it('asks for a rescan of the dataset when allowed', async () => {
     const rescans: Array<string | undefined> = [];
     await renderInTestApp(
-      <EntityProvider entity={customerChurn}>
-        <DatasetAboutCard />
-      </EntityProvider>,
+      <FreshPermissionCache>
+        <EntityProvider entity={customerChurn}>
+          <DatasetAboutCard />
+        </EntityProvider>
+      </FreshPermissionCache>,
       {
         mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
         apis: [
@@ -218,6 +222,43 @@ describe('Dataset entity page', () => {
     expect(rescans).toEqual(['dataset:default/customer-churn']);
   });
 
+  it('disables Rescan for a user without kaml-d.dataset.rescan', async () => {
+    await renderInTestApp(
+      <FreshPermissionCache>
+        <EntityProvider entity={customerChurn}>
+          <DatasetAboutCard />
+        </EntityProvider>
+      </FreshPermissionCache>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+        apis: [
+          [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
+          [
+            kamlDApiRef,
+            mockKamlDApi({
+              getDatasetRowCount: async () => {
+                throw new Error('not needed');
+              },
+            }),
+          ],
+          [
+            permissionApiRef,
+            mockApis.permission({ authorize: AuthorizeResult.DENY }),
+          ],
+        ],
+      },
+    );
+    const button = await screen.findByRole('button', { name: 'Rescan' });
+    await waitFor(() =>
+      expect(
+        button.closest('[data-permission="kaml-d.dataset.rescan"]'),
+      ).toHaveAttribute(
+        'title',
+        expect.stringContaining('kaml-d.dataset.rescan'),
+      ),
+    );
+    expect(button).toBeDisabled();
+  });
   it('says why the rows could not be counted', async () => {
     await renderDataset({
       ...customerChurn,

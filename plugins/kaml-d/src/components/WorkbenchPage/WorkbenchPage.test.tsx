@@ -9,6 +9,7 @@ import { searchApiRef } from '@backstage/plugin-search-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { HealthResponse } from '@kaml-d/plugin-kaml-d-common';
 import { ReactElement } from 'react';
 import { kamlDApiRef, KamlDApi } from '../../api';
@@ -117,6 +118,43 @@ describe('WorkbenchPage', () => {
       ),
     );
     expect(upload()).toBeDisabled();
+    const rescan = screen.getByRole('button', { name: 'Rescan store' });
+    await waitFor(() =>
+      expect(rescan.parentElement).toHaveAttribute(
+        'title',
+        'Rescan datasets needs kaml-d.dataset.rescan: none of your groups has a role that grants it',
+      ),
+    );
+    expect(rescan).toBeDisabled();
+  });
+
+  it('asks discovery to rescan every folder', async () => {
+    const asked: Array<string | undefined> = [];
+    await renderInTestApp(<WorkbenchPage />, {
+      apis: [
+        [
+          kamlDApiRef,
+          mockKamlDApi({
+            getHealth: async () => ({
+              status: 'ok',
+              version: '0.1.0',
+              dependencies: [],
+            }),
+            rescanDatasets: async entityRef => {
+              asked.push(entityRef);
+              return { scope: 'all', requestedAt: '2026-12-06T09:31:00.000Z' };
+            },
+          }),
+        ],
+      ],
+    });
+    const rescan = await screen.findByRole('button', { name: 'Rescan store' });
+    await waitFor(() => expect(rescan).toBeEnabled());
+    await userEvent.click(rescan);
+    expect(
+      await screen.findByText(/every dataset folder is read again/),
+    ).toBeInTheDocument();
+    expect(asked).toEqual([undefined]);
   });
 
   it('says all systems are up when they are', async () => {

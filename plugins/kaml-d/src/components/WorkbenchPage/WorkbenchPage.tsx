@@ -23,6 +23,7 @@ import { useCallback, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { kamlDApiRef } from '../../api';
 import { GatedButton, useBasicPermission } from '../shared/permissionGate';
+import { RescanButton } from '../shared/RescanButton';
 import { DatasetsPanel } from './DatasetsPanel';
 import { StorageLine } from './StorageLine';
 import { UploadDialog } from './UploadDialog';
@@ -95,6 +96,7 @@ export function WorkbenchPage() {
         >
           Upload dataset
         </GatedButton>
+        <RescanButton onRequested={reload} />
         <SupportButton>
           Manage datasets, test and deploy machine-learning models, and see the
           health of the platform.
