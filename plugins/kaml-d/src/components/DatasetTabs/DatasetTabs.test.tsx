@@ -23,9 +23,12 @@ async function render(
   kamlD: Partial<KamlDApi>,
   entity: Entity = financeTransactions,
 ) {
-  return renderInTestApp(<EntityProvider entity={entity}>{element}</EntityProvider>, {
-    apis: [[kamlDApiRef, mockKamlDApi(kamlD)]],
-  });
+  return renderInTestApp(
+    <EntityProvider entity={entity}>{element}</EntityProvider>,
+    {
+      apis: [[kamlDApiRef, mockKamlDApi(kamlD)]],
+    },
+  );
 }
 
 function rowOf(text: string) {
@@ -41,13 +44,20 @@ describe('Dataset Schema tab', () => {
     expect(await screen.findByText('Schema (6 columns)')).toBeInTheDocument();
     expect(screen.getByText('Read by duckdb')).toBeInTheDocument();
     expect(rowOf('email').getByText('VARCHAR')).toBeInTheDocument();
-    expect(rowOf('email').getByLabelText('classification: pii')).toHaveTextContent('PII');
+    expect(
+      rowOf('email').getByLabelText('classification: pii'),
+    ).toHaveTextContent('PII');
     expect(rowOf('email').getByText('Card holder e-mail')).toBeInTheDocument();
     expect(rowOf('amount').getByText('DOUBLE')).toBeInTheDocument();
-    expect(rowOf('amount').queryByLabelText(/classification/)).not.toBeInTheDocument();
+    expect(
+      rowOf('amount').queryByLabelText(/classification/),
+    ).not.toBeInTheDocument();
     // in the data, not declared
     expect(rowOf('booked_at').getByText('TIMESTAMP')).toBeInTheDocument();
-    expect(getDatasetSchema).toHaveBeenCalledWith({ namespace: 'default', name: 'finance-transactions' });
+    expect(getDatasetSchema).toHaveBeenCalledWith({
+      namespace: 'default',
+      name: 'finance-transactions',
+    });
   });
 
   it('lists declared columns the data does not have', async () => {
@@ -63,7 +73,9 @@ describe('Dataset Schema tab', () => {
       customerChurn,
     );
     expect(await screen.findByText('Schema (1 columns)')).toBeInTheDocument();
-    expect(rowOf('churned').getByText('Declared, not in the data')).toBeInTheDocument();
+    expect(
+      rowOf('churned').getByText('Declared, not in the data'),
+    ).toBeInTheDocument();
   });
 
   it('explains an empty schema', async () => {
@@ -82,8 +94,12 @@ describe('Dataset Schema tab', () => {
   });
 
   it('shows progress, then the engine error', async () => {
-    await render(<DatasetSchemaContent />, { getDatasetSchema: () => pending() });
-    expect(await screen.findByRole('progressbar', { name: 'Reading the schema' })).toBeInTheDocument();
+    await render(<DatasetSchemaContent />, {
+      getDatasetSchema: () => pending(),
+    });
+    expect(
+      await screen.findByRole('progressbar', { name: 'Reading the schema' }),
+    ).toBeInTheDocument();
   });
 
   it('shows the engine error', async () => {
@@ -113,7 +129,9 @@ describe('Dataset Preview tab', () => {
     }));
     await render(<DatasetPreviewContent />, { getDatasetPreview });
     expect(await screen.findByText('First 2 rows')).toBeInTheDocument();
-    expect(screen.getByText('Read by duckdb in 12 ms · more rows exist')).toBeInTheDocument();
+    expect(
+      screen.getByText('Read by duckdb in 12 ms · more rows exist'),
+    ).toBeInTheDocument();
     expect(rowOf('tx-0002').getByText('1899.99')).toBeInTheDocument();
     expect(rowOf('tx-0002').getByText('true')).toBeInTheDocument();
     expect(rowOf('tx-0002').getByText('null')).toBeInTheDocument();
@@ -137,15 +155,29 @@ describe('Dataset Preview tab', () => {
 
   it('says when the dataset has no rows', async () => {
     await render(<DatasetPreviewContent />, {
-      getDatasetPreview: async () => ({ ...financePreview, rows: [], truncated: false }),
+      getDatasetPreview: async () => ({
+        ...financePreview,
+        rows: [],
+        truncated: false,
+      }),
     });
-    expect(await screen.findByText('The dataset has no rows.')).toBeInTheDocument();
-    expect(screen.getByText('Read by duckdb in 12 ms · all rows shown')).toBeInTheDocument();
+    expect(
+      await screen.findByText('The dataset has no rows.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Read by duckdb in 12 ms · all rows shown'),
+    ).toBeInTheDocument();
   });
 
   it('shows progress while reading', async () => {
-    await render(<DatasetPreviewContent />, { getDatasetPreview: () => pending() });
-    expect(await screen.findByRole('progressbar', { name: 'Reading the first rows' })).toBeInTheDocument();
+    await render(<DatasetPreviewContent />, {
+      getDatasetPreview: () => pending(),
+    });
+    expect(
+      await screen.findByRole('progressbar', {
+        name: 'Reading the first rows',
+      }),
+    ).toBeInTheDocument();
   });
 
   it('shows why the preview was refused', async () => {
@@ -189,12 +221,16 @@ describe('Dataset Profile tab', () => {
       getDatasetSchema: async () => financeSchema,
       getDatasetProfile,
     });
-    expect(await screen.findByText('transaction_id (VARCHAR)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('transaction_id (VARCHAR)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('The column has no values.')).toBeInTheDocument();
     expect(screen.queryByRole('figure')).not.toBeInTheDocument();
 
     await userEvent.click(screen.getByLabelText('Column'));
-    await userEvent.click(await screen.findByRole('option', { name: 'amount' }));
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'amount' }),
+    );
     expect(await screen.findByText('amount (DOUBLE)')).toBeInTheDocument();
     expect(screen.getByText('400,000')).toBeInTheDocument();
     expect(screen.getByText('0.5% (2,000 nulls)')).toBeInTheDocument();
@@ -204,7 +240,9 @@ describe('Dataset Profile tab', () => {
     expect(within(top).getByText('9.99')).toBeInTheDocument();
     expect(within(top).getByText('1,204 rows')).toBeInTheDocument();
 
-    const histogram = screen.getByRole('figure', { name: 'Histogram of amount' });
+    const histogram = screen.getByRole('figure', {
+      name: 'Histogram of amount',
+    });
     const bars = within(histogram).getAllByRole('listitem');
     expect(bars.map(b => b.getAttribute('aria-label'))).toEqual([
       '0 to 2,500: 390,000 rows',
@@ -223,7 +261,9 @@ describe('Dataset Profile tab', () => {
     await render(<DatasetProfileContent />, {
       getDatasetSchema: async () => ({ ...financeSchema, columns: [] }),
     });
-    expect(await screen.findByText('No columns to profile')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No columns to profile'),
+    ).toBeInTheDocument();
   });
 
   it('shows progress while profiling', async () => {
@@ -232,12 +272,18 @@ describe('Dataset Profile tab', () => {
       getDatasetProfile: () => pending(),
     });
     expect(
-      await screen.findByRole('progressbar', { name: 'Profiling transaction_id' }),
+      await screen.findByRole('progressbar', {
+        name: 'Profiling transaction_id',
+      }),
     ).toBeInTheDocument();
   });
 
   it('shows the engine error of a failed profile', async () => {
-    const error = await responseError(400, 'InputError', 'Dataset has no column "transaction_id"');
+    const error = await responseError(
+      400,
+      'InputError',
+      'Dataset has no column "transaction_id"',
+    );
     await render(<DatasetProfileContent />, {
       getDatasetSchema: async () => financeSchema,
       getDatasetProfile: async () => {
@@ -258,7 +304,9 @@ describe('Dataset Profile tab', () => {
       },
     });
     expect(
-      await screen.findByText('Error: Could not read the columns of Finance transactions: Failed to fetch'),
+      await screen.findByText(
+        'Error: Could not read the columns of Finance transactions: Failed to fetch',
+      ),
     ).toBeInTheDocument();
   });
 });

@@ -69,7 +69,9 @@ export function Histogram(props: { column: string; bars: Bars }) {
         })}
       </div>
       <div className={classes.axis}>
-        <Typography variant="caption">{formatBound(bars[0]?.lower ?? 0)}</Typography>
+        <Typography variant="caption">
+          {formatBound(bars[0]?.lower ?? 0)}
+        </Typography>
         <Typography variant="caption">
           {formatBound(bars[bars.length - 1]?.upper ?? 0)}
         </Typography>

@@ -16,14 +16,23 @@ export function ModelTrainedOnCard() {
   return (
     <RelatedEntitiesCard
       title="Trained on"
-      refs={relationTargets(entity, RELATION_TRAINED_ON, entity.spec.trainedOn, 'dataset')}
+      refs={relationTargets(
+        entity,
+        RELATION_TRAINED_ON,
+        entity.spec.trainedOn,
+        'dataset',
+      )}
       tableLabel="Datasets this model was trained on"
       entityColumn="Dataset"
       columns={[
-        { title: 'Format', render: e => (isDatasetEntity(e) ? e.spec.format : null) },
+        {
+          title: 'Format',
+          render: e => (isDatasetEntity(e) ? e.spec.format : null),
+        },
         {
           title: 'Location',
-          render: e => (isDatasetEntity(e) ? <code>{e.spec.location}</code> : null),
+          render: e =>
+            isDatasetEntity(e) ? <code>{e.spec.location}</code> : null,
         },
       ]}
       empty={{

@@ -1,4 +1,10 @@
-import { InfoCard, Progress, Table, TableColumn, WarningPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  Table,
+  TableColumn,
+  WarningPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
@@ -29,20 +35,28 @@ const columns: TableColumn<CatalogProblem>[] = [
  */
 export function CatalogProblemsCard() {
   const api = useApi(kamlDApiRef);
-  const { value, loading, error } = useAsync(() => api.getCatalogProblems(), [api]);
+  const { value, loading, error } = useAsync(
+    () => api.getCatalogProblems(),
+    [api],
+  );
 
   if (loading) {
     return <Progress />;
   }
   if (error) {
     return (
-      <WarningPanel title="Could not read the catalog's processing errors" message={error.message} />
+      <WarningPanel
+        title="Could not read the catalog's processing errors"
+        message={error.message}
+      />
     );
   }
   if (!value || value.length === 0) {
     return (
       <InfoCard title="Catalog problems">
-        <Typography>Every catalog file was processed without errors.</Typography>
+        <Typography>
+          Every catalog file was processed without errors.
+        </Typography>
       </InfoCard>
     );
   }

@@ -45,7 +45,9 @@ const useStyles = makeStyles(theme => ({
 function Registration(props: { entityRef: string; onRegistered: () => void }) {
   const catalogApi = useApi(catalogApiRef);
   const { entityRef, onRegistered } = props;
-  const [state, setState] = useState<'waiting' | 'registered' | 'late'>('waiting');
+  const [state, setState] = useState<'waiting' | 'registered' | 'late'>(
+    'waiting',
+  );
 
   useEffect(() => {
     let attempts = 0;
@@ -53,7 +55,9 @@ function Registration(props: { entityRef: string; onRegistered: () => void }) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const check = async () => {
       attempts += 1;
-      const found = await catalogApi.getEntityByRef(entityRef).catch(() => undefined);
+      const found = await catalogApi
+        .getEntityByRef(entityRef)
+        .catch(() => undefined);
       if (stopped) return;
       if (found) {
         setState('registered');
@@ -77,8 +81,9 @@ function Registration(props: { entityRef: string; onRegistered: () => void }) {
   if (state === 'late') {
     return (
       <Typography variant="body2">
-        The catalog has not registered it yet. Discovery picks up new datasets on its next scan;
-        check the catalog&apos;s problems below if it does not appear.
+        The catalog has not registered it yet. Discovery picks up new datasets
+        on its next scan; check the catalog&apos;s problems below if it does not
+        appear.
       </Typography>
     );
   }
@@ -163,7 +168,13 @@ export function UploadDialog(props: {
   };
 
   return (
-    <Dialog open={open} onClose={close} fullWidth maxWidth="sm" aria-labelledby="kaml-d-upload-title">
+    <Dialog
+      open={open}
+      onClose={close}
+      fullWidth
+      maxWidth="sm"
+      aria-labelledby="kaml-d-upload-title"
+    >
       <DialogTitle id="kaml-d-upload-title">Upload a dataset</DialogTitle>
       {result ? (
         <>
@@ -172,8 +183,10 @@ export function UploadDialog(props: {
               <Typography variant="body2">
                 Uploaded {result.objects.length}{' '}
                 {result.objects.length === 1 ? 'file' : 'files'} (
-                {formatBytes(result.objects.reduce((sum, o) => sum + o.size, 0))}) to{' '}
-                <code>{result.location}</code>.
+                {formatBytes(
+                  result.objects.reduce((sum, o) => sum + o.size, 0),
+                )}
+                ) to <code>{result.location}</code>.
               </Typography>
               <Typography variant="body2">
                 New dataset:{' '}
@@ -181,7 +194,10 @@ export function UploadDialog(props: {
                   {result.entityRef}
                 </EntityRefLink>
               </Typography>
-              <Registration entityRef={result.entityRef} onRegistered={onChanged} />
+              <Registration
+                entityRef={result.entityRef}
+                onRegistered={onChanged}
+              />
             </Alert>
           </DialogContent>
           <DialogActions>
@@ -205,7 +221,8 @@ export function UploadDialog(props: {
                   onChange={event => {
                     const picked = Array.from(event.target.files ?? []);
                     setFiles(picked);
-                    if (!name && picked[0]) setName(suggestName(picked[0].name));
+                    if (!name && picked[0])
+                      setName(suggestName(picked[0].name));
                   }}
                 />
               </Button>
@@ -222,7 +239,10 @@ export function UploadDialog(props: {
               value={name}
               onChange={e => setName(e.target.value)}
               error={Boolean(nameProblem)}
-              helperText={nameProblem ?? 'The dataset name in the catalog and its folder in storage.'}
+              helperText={
+                nameProblem ??
+                'The dataset name in the catalog and its folder in storage.'
+              }
               disabled={busy}
             />
             <TextField
@@ -288,7 +308,9 @@ export function UploadDialog(props: {
               type="submit"
               color="primary"
               variant="contained"
-              disabled={busy || files.length === 0 || !name || Boolean(nameProblem)}
+              disabled={
+                busy || files.length === 0 || !name || Boolean(nameProblem)
+              }
             >
               Upload
             </Button>

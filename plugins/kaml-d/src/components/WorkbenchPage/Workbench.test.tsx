@@ -38,8 +38,14 @@ async function render(
       [kamlDApiRef, mockKamlDApi(options.kamlD)],
       options.catalog
         ? [catalogApiRef, catalogApiMock.mock(options.catalog)]
-        : [catalogApiRef, catalogApiMock({ entities: options.entities ?? catalogEntities })],
-      [searchApiRef, { query: options.search ?? (async () => ({ results: [] })) }],
+        : [
+            catalogApiRef,
+            catalogApiMock({ entities: options.entities ?? catalogEntities }),
+          ],
+      [
+        searchApiRef,
+        { query: options.search ?? (async () => ({ results: [] })) },
+      ],
     ],
     mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
   });
@@ -88,7 +94,9 @@ describe('Workbench storage line', () => {
       },
     });
     expect(
-      await screen.findByText('Storage: 1 dataset, 1.5 kB, no capacity configured'),
+      await screen.findByText(
+        'Storage: 1 dataset, 1.5 kB, no capacity configured',
+      ),
     ).toBeInTheDocument();
   });
 
@@ -105,16 +113,26 @@ describe('Workbench storage line', () => {
         }),
       },
     });
-    expect(await screen.findByText('Storage is empty: upload a dataset to start.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Storage is empty: upload a dataset to start.'),
+    ).toBeInTheDocument();
   });
 
   it('shows loading and errors', async () => {
-    await render(<StorageLine />, { kamlD: { getStorageSummary: () => pending() } });
-    expect(await screen.findByRole('progressbar', { name: 'Measuring storage' })).toBeInTheDocument();
+    await render(<StorageLine />, {
+      kamlD: { getStorageSummary: () => pending() },
+    });
+    expect(
+      await screen.findByRole('progressbar', { name: 'Measuring storage' }),
+    ).toBeInTheDocument();
   });
 
   it('shows why the summary is unavailable', async () => {
-    const error = await responseError(503, 'ServiceUnavailableError', 'bucket kaml-datasets is unreachable');
+    const error = await responseError(
+      503,
+      'ServiceUnavailableError',
+      'bucket kaml-datasets is unreachable',
+    );
     await render(<StorageLine />, {
       kamlD: {
         getStorageSummary: async () => {
@@ -123,21 +141,31 @@ describe('Workbench storage line', () => {
       },
     });
     expect(
-      await screen.findByText('Storage summary unavailable: bucket kaml-datasets is unreachable'),
+      await screen.findByText(
+        'Storage summary unavailable: bucket kaml-datasets is unreachable',
+      ),
     ).toBeInTheDocument();
   });
 });
 
 describe('Workbench upload dialog', () => {
-  const csv = new File(['sensor_id,temperature_kelvin\ns1,290.5\n'], 'Sensor Readings.csv', {
-    type: 'text/csv',
-  });
+  const csv = new File(
+    ['sensor_id,temperature_kelvin\ns1,290.5\n'],
+    'Sensor Readings.csv',
+    {
+      type: 'text/csv',
+    },
+  );
 
   async function fillAndSubmit() {
     await userEvent.upload(screen.getByLabelText('Files'), csv);
     expect(screen.getByText('Sensor Readings.csv')).toBeInTheDocument();
-    expect(screen.getByRole('textbox', { name: /Name/ })).toHaveValue('sensor-readings');
-    fireEvent.change(screen.getByRole('textbox', { name: 'Tags' }), { target: { value: 'iot, sensors' } });
+    expect(screen.getByRole('textbox', { name: /Name/ })).toHaveValue(
+      'sensor-readings',
+    );
+    fireEvent.change(screen.getByRole('textbox', { name: 'Tags' }), {
+      target: { value: 'iot, sensors' },
+    });
     fireEvent.change(screen.getByRole('textbox', { name: 'Owner' }), {
       target: { value: 'group:default/data-science' },
     });
@@ -145,29 +173,38 @@ describe('Workbench upload dialog', () => {
   }
 
   it('uploads the files with the fields and links the new dataset once the catalog has it', async () => {
-    const uploadDataset = jest.fn<ReturnType<KamlDApi['uploadDataset']>, Parameters<KamlDApi['uploadDataset']>>(
-      async () => ({
-        entityRef: 'dataset:default/sensor-readings',
-        location: 's3://kaml-datasets/sensor-readings/',
-        objects: [{ key: 'Sensor Readings.csv', size: 40 }],
-        manifestKey: 'sensor-readings/catalog-info.yaml',
-        registration: 'discovery',
-      }),
-    );
+    const uploadDataset = jest.fn<
+      ReturnType<KamlDApi['uploadDataset']>,
+      Parameters<KamlDApi['uploadDataset']>
+    >(async () => ({
+      entityRef: 'dataset:default/sensor-readings',
+      location: 's3://kaml-datasets/sensor-readings/',
+      objects: [{ key: 'Sensor Readings.csv', size: 40 }],
+      manifestKey: 'sensor-readings/catalog-info.yaml',
+      registration: 'discovery',
+    }));
     const onChanged = jest.fn();
-    await render(<UploadDialog open onClose={() => {}} onChanged={onChanged} />, {
-      kamlD: { uploadDataset },
-      entities: [discovered],
-    });
+    await render(
+      <UploadDialog open onClose={() => {}} onChanged={onChanged} />,
+      {
+        kamlD: { uploadDataset },
+        entities: [discovered],
+      },
+    );
     await fillAndSubmit();
 
-    expect(await screen.findByText(/Uploaded 1 file \(40 B\) to/)).toBeInTheDocument();
-    expect(screen.getByText('s3://kaml-datasets/sensor-readings/')).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'dataset:default/sensor-readings' })).toHaveAttribute(
-      'href',
-      '/catalog/default/dataset/sensor-readings',
-    );
-    expect(await screen.findByText('It is in the catalog now.')).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Uploaded 1 file \(40 B\) to/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('s3://kaml-datasets/sensor-readings/'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'dataset:default/sensor-readings' }),
+    ).toHaveAttribute('href', '/catalog/default/dataset/sensor-readings');
+    expect(
+      await screen.findByText('It is in the catalog now.'),
+    ).toBeInTheDocument();
     expect(onChanged).toHaveBeenCalledTimes(2);
     expect(uploadDataset).toHaveBeenCalledWith({
       name: 'sensor-readings',
@@ -181,20 +218,25 @@ describe('Workbench upload dialog', () => {
   });
 
   it('says it waits while the catalog has not registered the dataset yet', async () => {
-    await render(<UploadDialog open onClose={() => {}} onChanged={() => {}} />, {
-      kamlD: {
-        uploadDataset: async () => ({
-          entityRef: 'dataset:default/sensor-readings',
-          location: 's3://kaml-datasets/sensor-readings/',
-          objects: [{ key: 'Sensor Readings.csv', size: 40 }],
-          manifestKey: 'sensor-readings/catalog-info.yaml',
-          registration: 'discovery',
-        }),
+    await render(
+      <UploadDialog open onClose={() => {}} onChanged={() => {}} />,
+      {
+        kamlD: {
+          uploadDataset: async () => ({
+            entityRef: 'dataset:default/sensor-readings',
+            location: 's3://kaml-datasets/sensor-readings/',
+            objects: [{ key: 'Sensor Readings.csv', size: 40 }],
+            manifestKey: 'sensor-readings/catalog-info.yaml',
+            registration: 'discovery',
+          }),
+        },
+        entities: [],
       },
-      entities: [],
-    });
+    );
     await fillAndSubmit();
-    expect(await screen.findByText('Waiting for the catalog to register it…')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Waiting for the catalog to register it…'),
+    ).toBeInTheDocument();
   });
 
   it('shows what the server refused, and keeps the form for another try', async () => {
@@ -203,13 +245,16 @@ describe('Workbench upload dialog', () => {
       'ConflictError',
       'Dataset "sensor-readings" already has a file "Sensor Readings.csv"; rename the file, nothing was overwritten.',
     );
-    await render(<UploadDialog open onClose={() => {}} onChanged={() => {}} />, {
-      kamlD: {
-        uploadDataset: async () => {
-          throw error;
+    await render(
+      <UploadDialog open onClose={() => {}} onChanged={() => {}} />,
+      {
+        kamlD: {
+          uploadDataset: async () => {
+            throw error;
+          },
         },
       },
-    });
+    );
     await fillAndSubmit();
     expect(
       await screen.findByText(
@@ -225,7 +270,9 @@ describe('Workbench upload dialog', () => {
     const name = screen.getByRole('textbox', { name: /Name/ });
     fireEvent.change(name, { target: { value: 'Sensor Readings' } });
     expect(
-      screen.getByText('Use lowercase letters and digits with single - _ . between them, such as sales-2024.'),
+      screen.getByText(
+        'Use lowercase letters and digits with single - _ . between them, such as sales-2024.',
+      ),
     ).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Upload' })).toBeDisabled();
   });
@@ -259,15 +306,19 @@ describe('Workbench search box', () => {
       'temperature_kelvin{Enter}',
     );
     const results = await screen.findByRole('list', { name: 'Search results' });
-    expect(within(results).getByRole('link', { name: 'Sensor readings' })).toHaveAttribute(
-      'href',
-      '/catalog/default/dataset/sensor-readings',
-    );
+    expect(
+      within(results).getByRole('link', { name: 'Sensor readings' }),
+    ).toHaveAttribute('href', '/catalog/default/dataset/sensor-readings');
     expect(within(results).getByText('Dataset')).toBeInTheDocument();
     expect(within(results).getByText('Catalog')).toBeInTheDocument();
-    expect(within(results).getByText('Columns: sensor_id, temperature_kelvin')).toBeInTheDocument();
+    expect(
+      within(results).getByText('Columns: sensor_id, temperature_kelvin'),
+    ).toBeInTheDocument();
     expect(query).toHaveBeenCalledWith(
-      expect.objectContaining({ term: 'temperature_kelvin', types: ['kaml-d-dataset', 'software-catalog'] }),
+      expect.objectContaining({
+        term: 'temperature_kelvin',
+        types: ['kaml-d-dataset', 'software-catalog'],
+      }),
     );
   });
 
@@ -278,7 +329,9 @@ describe('Workbench search box', () => {
       'nowhere{Enter}',
     );
     expect(
-      await screen.findByText('Nothing found for “nowhere”. Try a dataset name, a tag or a column name.'),
+      await screen.findByText(
+        'Nothing found for “nowhere”. Try a dataset name, a tag or a column name.',
+      ),
     ).toBeInTheDocument();
   });
 
@@ -292,20 +345,27 @@ describe('Workbench search box', () => {
       screen.getByRole('textbox', { name: 'Search datasets and the catalog' }),
       'sensor{Enter}',
     );
-    expect(await screen.findByText('Search failed: search index unavailable')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Search failed: search index unavailable'),
+    ).toBeInTheDocument();
   });
 
   it('runs SQL in SQL mode and shows the result rows', async () => {
     const runQuery = jest.fn(async () => queryResult);
     await render(<WorkbenchSearch />, { kamlD: { runQuery } });
     await userEvent.click(screen.getByRole('button', { name: 'SQL mode' }));
-    const sql = 'SELECT merchant, count(*) AS frauds FROM "finance-transactions" GROUP BY 1';
-    fireEvent.change(screen.getByRole('textbox', { name: 'SQL' }), { target: { value: sql } });
+    const sql =
+      'SELECT merchant, count(*) AS frauds FROM "finance-transactions" GROUP BY 1';
+    fireEvent.change(screen.getByRole('textbox', { name: 'SQL' }), {
+      target: { value: sql },
+    });
     await userEvent.click(screen.getByRole('button', { name: 'Run' }));
     expect(await screen.findByText('Query result: 2 rows')).toBeInTheDocument();
     expect(screen.getByText('Night Owl Electronics')).toBeInTheDocument();
     expect(screen.getByText('17')).toBeInTheDocument();
-    expect(screen.getByText(/Read dataset:default\/finance-transactions/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/Read dataset:default\/finance-transactions/),
+    ).toBeInTheDocument();
     expect(runQuery).toHaveBeenCalledWith(sql, 200);
   });
 
@@ -337,16 +397,27 @@ describe('Workbench search box', () => {
   it('says when the query returns no rows, and shows progress while it runs', async () => {
     let finish: (value: typeof queryResult) => void = () => {};
     await render(<WorkbenchSearch />, {
-      kamlD: { runQuery: () => new Promise(resolve => { finish = resolve; }) },
+      kamlD: {
+        runQuery: () =>
+          new Promise(resolve => {
+            finish = resolve;
+          }),
+      },
     });
     await userEvent.click(screen.getByRole('button', { name: 'SQL mode' }));
     fireEvent.change(screen.getByRole('textbox', { name: 'SQL' }), {
       target: { value: 'SELECT * FROM "finance-transactions" WHERE false' },
     });
     await userEvent.click(screen.getByRole('button', { name: 'Run' }));
-    expect(await screen.findByRole('progressbar', { name: 'Running the query' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('progressbar', { name: 'Running the query' }),
+    ).toBeInTheDocument();
     finish({ ...queryResult, rows: [] });
-    expect(await screen.findByText('The query returned no rows.')).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByText('Query result: 0 rows')).toBeInTheDocument());
+    expect(
+      await screen.findByText('The query returned no rows.'),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByText('Query result: 0 rows')).toBeInTheDocument(),
+    );
   });
 });

@@ -62,11 +62,16 @@ function SearchResults(props: { term: string; results: SearchResultSet }) {
   return (
     <List dense aria-label="Search results">
       {results.results.map(result => (
-        <ListItem key={`${result.type}:${result.document.location}`} disableGutters>
+        <ListItem
+          key={`${result.type}:${result.document.location}`}
+          disableGutters
+        >
           <ListItemText
             primary={
               <>
-                <Link to={result.document.location}>{result.document.title}</Link>
+                <Link to={result.document.location}>
+                  {result.document.title}
+                </Link>
                 <Chip
                   size="small"
                   variant="outlined"
@@ -85,7 +90,9 @@ function SearchResults(props: { term: string; results: SearchResultSet }) {
 
 function QueryResult(props: { result: QueryResponse }) {
   const { result } = props;
-  const count = `${result.rows.length} ${result.rows.length === 1 ? 'row' : 'rows'}`;
+  const count = `${result.rows.length} ${
+    result.rows.length === 1 ? 'row' : 'rows'
+  }`;
   const subtitle = [
     result.datasets.length ? `Read ${result.datasets.join(', ')}` : undefined,
     `${result.engine}, ${result.elapsedMs} ms`,
@@ -131,10 +138,16 @@ export function WorkbenchSearch() {
         });
         setOutcome({ mode, term: input, results });
       } else {
-        setOutcome({ mode, result: await kamlDApi.runQuery(input, QUERY_LIMIT) });
+        setOutcome({
+          mode,
+          result: await kamlDApi.runQuery(input, QUERY_LIMIT),
+        });
       }
     } catch (e) {
-      setOutcome({ mode, error: e instanceof Error ? e : new Error(String(e)) });
+      setOutcome({
+        mode,
+        error: e instanceof Error ? e : new Error(String(e)),
+      });
     } finally {
       setBusy(false);
     }
@@ -154,7 +167,11 @@ export function WorkbenchSearch() {
 
   let results = null;
   if (busy) {
-    results = <Progress aria-label={mode === 'search' ? 'Searching' : 'Running the query'} />;
+    results = (
+      <Progress
+        aria-label={mode === 'search' ? 'Searching' : 'Running the query'}
+      />
+    );
   } else if (outcome && 'error' in outcome) {
     results = (
       <Alert severity="error">
@@ -218,7 +235,12 @@ export function WorkbenchSearch() {
             onKeyDown={onSqlKey}
           />
         )}
-        <Button type="submit" variant="contained" color="primary" disabled={busy}>
+        <Button
+          type="submit"
+          variant="contained"
+          color="primary"
+          disabled={busy}
+        >
           {mode === 'search' ? 'Search' : 'Run'}
         </Button>
       </form>

@@ -39,7 +39,13 @@ export function RelatedEntitiesCard(props: {
 
   let content;
   if (!refs.length) {
-    content = <EmptyState missing="data" title={empty.title} description={empty.description} />;
+    content = (
+      <EmptyState
+        missing="data"
+        title={empty.title}
+        description={empty.description}
+      />
+    );
   } else if (loading) {
     content = <CatalogLoading />;
   } else if (error) {
@@ -59,10 +65,16 @@ export function RelatedEntitiesCard(props: {
           {(value ?? []).map(({ ref, entity }) => (
             <TableRow key={ref}>
               <TableCell>
-                {entity ? <EntityRefLink entityRef={entity} /> : <MissingRef entityRef={ref} />}
+                {entity ? (
+                  <EntityRefLink entityRef={entity} />
+                ) : (
+                  <MissingRef entityRef={ref} />
+                )}
               </TableCell>
               {columns.map(column => (
-                <TableCell key={column.title}>{entity ? column.render(entity) : null}</TableCell>
+                <TableCell key={column.title}>
+                  {entity ? column.render(entity) : null}
+                </TableCell>
               ))}
             </TableRow>
           ))}
