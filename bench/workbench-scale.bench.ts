@@ -2,9 +2,9 @@
  * workbench-scale: the Workbench's datasets table at 10k and 100k Dataset entities, in a real
  * Backstage catalog on the rig's PostgreSQL (bench/workbench-scale-catalog.ts, a child process;
  * every entity added through the catalog's own processing and stitching by a bulk entity
- * provider, 1,000 entities a delta mutation). The catalog database (`kaml_bench_wbscale_catalog`)
- * is kept for the next run, which only adds what is missing (KAML_BENCH_FRESH=1 starts it
- * again, KAML_BENCH_DROP_DB=1 drops it at the end).
+ * provider, 1,000 entities a delta mutation). Each size has its catalog database
+ * (`kaml_bench_wbscale_<size>_catalog`), kept for the next run, which only adds what is missing
+ * (KAML_BENCH_FRESH=1 starts them again, KAML_BENCH_DROP_DB=1 drops them at the end).
  *
  * This process is the browser: `CatalogClient` of @backstage/catalog-client (what `catalogApiRef`
  * is in the app) over HTTP, with a user-like bearer token and `accept-encoding: gzip, deflate,
@@ -12,8 +12,8 @@
  *
  * - new (the panel now): `loadDatasetPage` + `loadDatasetFacets` of
  *   plugins/kaml-d/src/components/WorkbenchPage (bundled from source: the requests the panel
- *   sends) — initial load (default view: page 1 by name, 25 rows, only the shown fields; facets in
- *   parallel), then a filter change (the most common project, then its most common tag: one page
+ *   sends) — initial load (default view: page 1 by name, 25 rows, only the shown fields; then the
+ *   facets, one request per field, once the rows are there), then a filter change (the most common project, then its most common tag: one page
  *   request); for reference a sort by Modified (two-part query), a name filter and the last page;
  * - old (the panel before): `getEntities({ filter: { kind: 'Dataset' } })` then the old panel's
  *   work before its table showed (rows, project counts and the three filter menus over all rows);
@@ -41,7 +41,8 @@ const requireFromRoot = createRequire(join(root, 'package.json'));
 const SIZES = (process.env.KAML_BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const RUNS = Number(process.env.KAML_BENCH_RUNS ?? 5);
 const OLD_RUNS = Number(process.env.KAML_BENCH_OLD_RUNS ?? 2);
-const PREFIX = 'kaml_bench_wbscale_';
+/** One catalog database per size (`kaml_bench_wbscale_<size>_catalog`), so each is reused as it is. */
+const prefixOf = (size: number) => `kaml_bench_wbscale_${size}_`;
 const bundle = join(out, 'workbench-scale-lib.cjs');
 
 function buildBundle() {
@@ -109,8 +110,8 @@ function freePort(): Promise<number> {
 }
 
 /** Starts the catalog child in `mode` and waits until it serves. */
-async function startCatalog(mode: 'seed' | 'serve', port: number, pgUrl: string): Promise<ChildProcess> {
-  const child = fork(join(import.meta.dirname, 'workbench-scale-catalog.ts'), [String(port), pgUrl, PREFIX, bundle, mode], {
+async function startCatalog(mode: 'seed' | 'serve', port: number, pgUrl: string, size: number): Promise<ChildProcess> {
+  const child = fork(join(import.meta.dirname, 'workbench-scale-catalog.ts'), [String(port), pgUrl, prefixOf(size), bundle, mode], {
     execArgv: [...process.execArgv, '--max-old-space-size=6144'],
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -173,12 +174,16 @@ async function main() {
   const lib = buildBundle();
   // KAML_BENCH_DATABASE=sqlite checks the bench itself on a SQLite folder (small sizes only)
   const sqlite = process.env.KAML_BENCH_DATABASE === 'sqlite';
-  const pgUrl = sqlite ? `sqlite:${join(out, 'workbench-scale-sqlite')}` : rigEnv('KAML_RIG_PG_URL', 'postgres');
-  const knex = sqlite ? undefined : requireFromRoot('knex')({ client: 'pg', connection: pgUrl });
-  const database = `${PREFIX}catalog`;
-  if (process.env.KAML_BENCH_FRESH === '1') {
-    if (knex) await knex.raw('drop database if exists ?? with (force)', [database]);
-    else rmSync(join(out, 'workbench-scale-sqlite'), { recursive: true, force: true });
+  const sqliteDir = (size: number) => join(out, `workbench-scale-sqlite-${size}`);
+  const pgUrlOf = (size: number) => (sqlite ? `sqlite:${sqliteDir(size)}` : rigEnv('KAML_RIG_PG_URL', 'postgres'));
+  const knex = sqlite ? undefined : requireFromRoot('knex')({ client: 'pg', connection: pgUrlOf(0) });
+  const databaseOf = (size: number) => `${prefixOf(size)}catalog`;
+  for (const size of SIZES) {
+    if (process.env.KAML_BENCH_FRESH === '1') {
+      if (knex) await knex.raw('drop database if exists ?? with (force)', [databaseOf(size)]);
+      else rmSync(sqliteDir(size), { recursive: true, force: true });
+    }
+    if (sqlite) mkdirSync(sqliteDir(size), { recursive: true });
   }
   const model = requireFromRoot('@backstage/catalog-model');
   const { CatalogClient } = requireFromRoot('@backstage/catalog-client');
@@ -230,7 +235,8 @@ async function main() {
   const results: Array<{ size: number; newInitial: { ms: number; bytes: number }; oldInitial: { ms: number; bytes: number } }> = [];
   for (const size of SIZES) {
     // seeding: through the catalog's processing, until the catalog counts `size` Datasets
-    let catalog = await startCatalog('seed', port, pgUrl);
+    const pgUrl = pgUrlOf(size);
+    let catalog = await startCatalog('seed', port, pgUrl, size);
     const before = await count();
     if (before < size) {
       const started = performance.now();
@@ -250,8 +256,8 @@ async function main() {
       console.log(`seeded ${size - before} Datasets (${before} were there) in ${s.toFixed(0)} s (${((size - before) / s).toFixed(0)}/s; provider mutations ${(mutationMs / 1000).toFixed(1)} s)`);
     }
     await stopCatalog(catalog);
-    catalog = await startCatalog('serve', port, pgUrl);
-    const dbBytes = knex ? Number((await knex.raw('select pg_database_size(?) as bytes', [database])).rows[0].bytes) : NaN;
+    catalog = await startCatalog('serve', port, pgUrl, size);
+    const dbBytes = knex ? Number((await knex.raw('select pg_database_size(?) as bytes', [databaseOf(size)])).rows[0].bytes) : NaN;
     console.log(`--- ${await count()} Datasets (catalog database ${sqlite ? 'SQLite' : `${(dbBytes / 1e6).toFixed(0)} MB`}; catalog serving without processing)`);
 
     const initial: Sample[] = [];
@@ -259,15 +265,10 @@ async function main() {
     for (let r = 0; r < RUNS; r++) {
       initial.push(
         await measure(async () => {
-          let rowsAt = 0;
-          const [page, f] = await Promise.all([
-            lib.loadDatasetPage(client, lib.viewFromParams(new URLSearchParams())).then((p: any) => {
-              rowsAt = performance.now();
-              return p;
-            }),
-            lib.loadDatasetFacets(client),
-          ]);
-          facets = f;
+          // as the panel: the page first, the filters' choices once its rows are there
+          const page = await lib.loadDatasetPage(client, lib.viewFromParams(new URLSearchParams()));
+          const rowsAt = performance.now();
+          facets = await lib.loadDatasetFacets(client);
           return { rowsAt, rows: page.rows.length, total: page.total };
         }),
       );
@@ -342,7 +343,9 @@ async function main() {
     await stopCatalog(catalog);
   }
   proxy.server.close();
-  if (knex && process.env.KAML_BENCH_DROP_DB === '1') await knex.raw('drop database if exists ?? with (force)', [database]);
+  if (knex && process.env.KAML_BENCH_DROP_DB === '1') {
+    for (const size of SIZES) await knex.raw('drop database if exists ?? with (force)', [databaseOf(size)]);
+  }
   await knex?.destroy();
   console.log(`load average after: ${loadavg().map(x => x.toFixed(1)).join(' ')}`);
   const last = results[results.length - 1];

@@ -311,11 +311,12 @@ describe('Workbench datasets table', () => {
     ).toBeInTheDocument();
   });
 
-  it('shows progress while the catalog answers', async () => {
+  it('shows progress while the catalog answers, and asks for the choices after the rows', async () => {
+    const getEntityFacets = jest.fn(() => pending<never>());
     await render({
       catalog: catalogApiMock.mock({
         queryEntities: () => pending(),
-        getEntityFacets: () => pending(),
+        getEntityFacets,
       }),
     });
     expect(
@@ -323,6 +324,7 @@ describe('Workbench datasets table', () => {
         name: 'Loading from the catalog',
       }),
     ).toBeInTheDocument();
+    expect(getEntityFacets).not.toHaveBeenCalled();
   });
 
   it('shows the catalog error', async () => {

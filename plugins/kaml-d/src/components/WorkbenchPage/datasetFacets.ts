@@ -29,12 +29,17 @@ export const FACET_FIELDS = {
   projects: 'relations.partOf',
 } as const;
 
-/** The facets request the table sends (exported for the benchmark). */
-export function facetsRequest() {
-  return {
+/**
+ * The facet requests the table sends: one per field, all at once. At 100,000 datasets on
+ * PostgreSQL one request for the five fields took the catalog 7 s (its planner joins the
+ * 640,000 search rows to the entities in a nested loop); one field a request is planned with
+ * hash joins, 0.2–0.6 s each (bench/workbench-scale.bench.ts).
+ */
+export function facetRequests() {
+  return Object.values(FACET_FIELDS).map(facet => ({
     filter: { kind: 'dataset' },
-    facets: Object.values(FACET_FIELDS),
-  };
+    facets: [facet],
+  }));
 }
 
 function isKind(ref: string, kind: string): boolean {
@@ -60,11 +65,17 @@ function options(
     .sort((a, b) => a.value.localeCompare(b.value));
 }
 
-/** Tags, formats, owners and projects of all datasets with their counts: one request. */
+/** Tags, formats, owners and projects of all datasets with their counts. */
 export async function loadDatasetFacets(
   catalog: Pick<CatalogApi, 'getEntityFacets'>,
 ): Promise<DatasetFacets> {
-  const { facets } = await catalog.getEntityFacets(facetsRequest());
+  const answers = await Promise.all(
+    facetRequests().map(request => catalog.getEntityFacets(request)),
+  );
+  const facets = Object.assign({}, ...answers.map(a => a.facets)) as Record<
+    string,
+    Array<{ value: string; count: number }>
+  >;
   const total = (facets[FACET_FIELDS.kind] ?? []).reduce(
     (sum, f) => sum + f.count,
     0,

@@ -165,11 +165,17 @@ describe('loadDatasetPage', () => {
 });
 
 describe('loadDatasetFacets', () => {
-  it('counts tags, formats, owners and projects in one request', async () => {
+  it('counts datasets, tags, formats, owners and projects, one request per field', async () => {
     const catalog = catalogApiMock({ entities });
     const getEntityFacets = jest.spyOn(catalog, 'getEntityFacets');
     const facets = await loadDatasetFacets(catalog);
-    expect(getEntityFacets).toHaveBeenCalledTimes(1);
+    expect(getEntityFacets.mock.calls.map(([r]) => r.facets)).toEqual([
+      ['kind'],
+      ['metadata.tags'],
+      ['spec.format'],
+      ['relations.ownedBy'],
+      ['relations.partOf'],
+    ]);
     expect(facets.total).toBe(60);
     expect(facets.tags).toEqual([
       { value: 'even', count: 30 },
