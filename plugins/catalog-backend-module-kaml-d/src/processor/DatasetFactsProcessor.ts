@@ -27,15 +27,15 @@ export const FACTS_MAX_AGE_MS = 5 * 60 * 1000;
 /** Folders with more objects than this get no facts (discovery summarises those in parallel). */
 const MAX_LISTED_OBJECTS = 200_000;
 
-/** What one listing of a dataset's folder told. */
-interface DatasetFacts {
+/** What one listing of a dataset's folder told (a JSON value: it lives in the processing cache). */
+type DatasetFacts = {
   /** When it was measured (ms since the epoch). */
   at: number;
   location: string;
   bytes: number;
   files: number;
   lastModified?: string;
-}
+};
 
 /** Options of {@link DatasetFactsProcessor}. */
 export interface DatasetFactsProcessorOptions {
@@ -111,12 +111,12 @@ export class DatasetFactsProcessor implements CatalogProcessor {
     prefix: string,
     cache: CatalogProcessorCache,
   ): Promise<DatasetFacts | undefined> {
-    const cached = (await cache.get('facts')) as DatasetFacts | undefined;
+    const cached = await cache.get<DatasetFacts>('facts');
     if (
       cached?.location === location &&
       this.now() - cached.at < FACTS_MAX_AGE_MS
     ) {
-      await cache.set('facts', cached as any);
+      await cache.set('facts', cached);
       return cached;
     }
     const adapter = this.options.adapterFor(bucket);
@@ -145,7 +145,7 @@ export class DatasetFactsProcessor implements CatalogProcessor {
         files,
         ...(newest ? { lastModified: newest.toISOString() } : {}),
       };
-      await cache.set('facts', facts as any);
+      await cache.set('facts', facts);
       return facts;
     } catch (error) {
       // an unreadable folder leaves the entity as it was written; the next run tries again

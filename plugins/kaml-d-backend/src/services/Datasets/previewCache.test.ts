@@ -21,8 +21,8 @@ function mapCache(): CacheService & { entries: Map<string, JsonValue> } {
   const entries = new Map<string, JsonValue>();
   const cache = {
     entries,
-    async get(key: string) {
-      return entries.get(key) as any;
+    async get<T extends JsonValue>(key: string) {
+      return entries.get(key) as T | undefined;
     },
     async set(key: string, value: JsonValue) {
       entries.set(key, value);
@@ -116,14 +116,15 @@ describe('createPreviewCache', () => {
   it('keys a snapshot by its id without listing, and never caches a Trino table', async () => {
     const previews = createPreviewCache({ cache: mapCache() });
     const engine = counting();
+    /** A store that fails any listing: a snapshot's version must not need one. */
+    class UnlistableStore extends FileStorageAdapter {
+      listRecursive(): never {
+        throw new Error('a snapshot is not listed');
+      }
+    }
     const frozen: DatasetSource = {
       ...(source as Extract<DatasetSource, { kind: 'objects' }>),
-      storage: {
-        ...new FileStorageAdapter(root),
-        listRecursive: () => {
-          throw new Error('a snapshot is not listed');
-        },
-      } as any,
+      storage: new UnlistableStore(root),
       snapshotId: 'snap-1',
       objects: [],
     };

@@ -1,6 +1,7 @@
 import {
   DuckDBTypeId,
   DuckDBValueConverter,
+  JS,
   JSDuckDBValueConverter,
 } from '@duckdb/node-api';
 
@@ -24,7 +25,7 @@ const TEXT_TYPES: ReadonlySet<DuckDBTypeId> = new Set([
  * as stored), a TIMESTAMPTZ `2024-01-02 08:11:12+00` (in UTC, the zone written), a TIME
  * `10:11:12` (not microseconds). Lists and structs of them convert the same way.
  */
-export const temporalTextConverter: DuckDBValueConverter<unknown> = (
+export const temporalTextConverter: DuckDBValueConverter<JS> = (
   value,
   type,
   converter,
@@ -32,5 +33,5 @@ export const temporalTextConverter: DuckDBValueConverter<unknown> = (
   if (TEXT_TYPES.has(type.typeId)) {
     return value === null ? null : String(value);
   }
-  return JSDuckDBValueConverter(value, type, converter as any);
+  return JSDuckDBValueConverter(value, type, converter);
 };
