@@ -1,8 +1,7 @@
 import { CacheService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { DatasetSource, QueryEngine } from '@kaml-d/plugin-kaml-d-node';
-import { createHash } from 'node:crypto';
-import { dataVersionOf, safely } from './previewCache';
+import { createSharedAnswers, dataVersionOf } from './versionedCache';
 
 /** Counts of unchanged objects are reused this long (the key holds the objects' versions). */
 const OBJECT_COUNT_SECONDS = 3600;
@@ -21,8 +20,10 @@ export interface RowCount {
  * a Trino table for {@link TABLE_COUNT_SECONDS}. Identical counts asked at once share one run.
  */
 export function createRowCounter(options: { cache: CacheService }) {
-  const { cache } = options;
-  const inFlight = new Map<string, Promise<RowCount>>();
+  const answers = createSharedAnswers<RowCount>({
+    cache: options.cache,
+    prefix: 'rowcount:v1',
+  });
 
   async function run(
     engine: QueryEngine,
@@ -59,33 +60,14 @@ export function createRowCounter(options: { cache: CacheService }) {
         source.kind === 'objects'
           ? [source.format, source.bucket, source.prefix, version ?? '']
           : [source.catalog, source.schema, source.table];
-      const cacheKey = `rowcount:v1:${createHash('sha256')
-        .update(JSON.stringify([key.engine.id, key.entityRef, ...where]))
-        .digest('hex')}`;
-      // objects too many to fingerprint are counted each time, like a table is after its TTL
+      // objects too many to fingerprint are counted again, like a table is after its TTL
       const ttlSeconds =
         source.kind === 'objects' && version !== undefined
           ? OBJECT_COUNT_SECONDS
           : TABLE_COUNT_SECONDS;
-      const cached = (await safely(() => cache.get(cacheKey))) as
-        | RowCount
-        | undefined;
-      if (cached) return cached;
-      const pending = inFlight.get(cacheKey);
-      if (pending) return pending;
-      const counting = (async () => {
-        const counted = await run(key.engine, source, key.timeoutMs);
-        await safely(() =>
-          cache.set(cacheKey, { ...counted }, { ttl: { seconds: ttlSeconds } }),
-        );
-        return counted;
-      })();
-      inFlight.set(cacheKey, counting);
-      try {
-        return await counting;
-      } finally {
-        inFlight.delete(cacheKey);
-      }
+      return answers([key.engine.id, key.entityRef, ...where], ttlSeconds, () =>
+        run(key.engine, source, key.timeoutMs),
+      );
     },
   };
 }
