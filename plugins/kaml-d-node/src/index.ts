@@ -44,6 +44,7 @@ export type { DatasetRescanEvent, DatasetUploadedEvent } from './events';
 export {
   FileStorageAdapter,
   S3StorageAdapter,
+  createS3Client,
   MAX_OBJECT_KEY_BYTES,
   ensureFolder,
   keyUnderPrefix,

@@ -1,41 +1,18 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import {
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  createS3Client,
   readStorageConfig,
   S3StorageAdapter,
 } from '@kaml-d/plugin-kaml-d-node';
-import { Client } from 'minio';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ObjectStoreDatasetProvider } from '../providers';
+import { RecordingConnection } from '../providers/__testUtils__/recordingConnection';
 import { rigEnv } from './rigEnv';
 
 jest.setTimeout(120_000);
-
-type Delta = Extract<EntityProviderMutation, { type: 'delta' }>;
-
-class RecordingConnection implements EntityProviderConnection {
-  readonly mutations: EntityProviderMutation[] = [];
-  async applyMutation(mutation: EntityProviderMutation) {
-    this.mutations.push(mutation);
-  }
-  async refresh() {}
-  /** Resolves once a delta that `matches` was applied (a state, polled). */
-  async delta(matches: (m: Delta) => boolean): Promise<Delta> {
-    for (;;) {
-      const found = this.mutations.find(
-        (m): m is Delta => m.type === 'delta' && matches(m),
-      );
-      if (found) return found;
-      await new Promise(r => setTimeout(r, 50));
-    }
-  }
-}
 
 describe('discovery on the rig MinIO: bucket notifications', () => {
   const bucket = rigEnv('KAML_RIG_S3_BUCKET');
@@ -51,20 +28,13 @@ describe('discovery on the rig MinIO: bucket notifications', () => {
   const s3 = readStorageConfig(new ConfigReader({ kamlD: { storage } }), {})
     .s3!;
   const store = new S3StorageAdapter(s3, bucket);
+  const raw = createS3Client(s3);
   let provider: ObjectStoreDatasetProvider;
 
   afterAll(async () => {
     provider?.close();
     const keys: string[] = [];
     for await (const o of store.listRecursive(bucket, prefix)) keys.push(o.key);
-    const raw = new Client({
-      endPoint: s3.endPoint,
-      port: s3.port,
-      useSSL: s3.useSSL,
-      accessKey: s3.accessKey,
-      secretKey: s3.secretKey,
-      pathStyle: true,
-    });
     if (keys.length) await raw.removeObjects(bucket, keys);
   });
 
@@ -127,14 +97,6 @@ describe('discovery on the rig MinIO: bucket notifications', () => {
     );
     expect(connection.mutations.some(m => m.type === 'full')).toBe(false);
 
-    const raw = new Client({
-      endPoint: s3.endPoint,
-      port: s3.port,
-      useSSL: s3.useSSL,
-      accessKey: s3.accessKey,
-      secretKey: s3.secretKey,
-      pathStyle: true,
-    });
     const keys: string[] = [];
     for await (const o of store.listRecursive(bucket, `${prefix}bike-rides/`)) {
       keys.push(o.key);

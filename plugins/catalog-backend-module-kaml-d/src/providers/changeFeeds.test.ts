@@ -1,38 +1,14 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import {
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { KAML_D_DATASET_EVENTS_TOPIC } from '@kaml-d/plugin-kaml-d-node';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ObjectStoreDatasetProvider } from './ObjectStoreDatasetProvider';
+import { RecordingConnection } from './__testUtils__/recordingConnection';
 
 const bucket = 'kaml-datasets';
-
-class RecordingConnection implements EntityProviderConnection {
-  readonly mutations: EntityProviderMutation[] = [];
-  async applyMutation(mutation: EntityProviderMutation) {
-    this.mutations.push(mutation);
-  }
-  async refresh() {}
-  /** Resolves once a delta mutation that `matches` was applied (a state, polled each turn). */
-  async delta(
-    matches: (m: Extract<EntityProviderMutation, { type: 'delta' }>) => boolean,
-  ) {
-    for (;;) {
-      const found = this.mutations.find(
-        (m): m is Extract<EntityProviderMutation, { type: 'delta' }> =>
-          m.type === 'delta' && matches(m),
-      );
-      if (found) return found;
-      await new Promise(r => setTimeout(r, 20));
-    }
-  }
-}
 
 describe('ObjectStoreDatasetProvider: changes in the store within seconds', () => {
   let root: string;

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { StorageConfig } from '@kaml-d/plugin-kaml-d-node';
+import { createS3Client, StorageConfig } from '@kaml-d/plugin-kaml-d-node';
 import { Client } from 'minio';
 import { FSWatcher, watch } from 'node:fs';
 import { join, sep } from 'node:path';
@@ -88,15 +88,7 @@ function fileFeed(options: ChangeFeedOptions): ChangeFeed {
  */
 function minioFeed(options: ChangeFeedOptions): ChangeFeed {
   const s3 = options.storage.s3!;
-  const client = new Client({
-    endPoint: s3.endPoint,
-    port: s3.port,
-    useSSL: s3.useSSL,
-    region: s3.region,
-    accessKey: s3.accessKey,
-    secretKey: s3.secretKey,
-    pathStyle: s3.pathStyle,
-  });
+  const client = createS3Client(s3);
   const batch = settled(options.onKeys);
   let closed = false;
   let warned = false;

@@ -23,6 +23,25 @@ const PART_SIZE_BYTES = 16 * 1024 * 1024;
  *
  * @public
  */
+/**
+ * The `minio` client of `kamlD.storage.s3`, for what goes beyond {@link StorageAdapter} (such as
+ * MinIO's bucket notifications); the adapter uses the same client.
+ *
+ * @public
+ */
+export function createS3Client(config: S3StorageConfig): Client {
+  return new Client({
+    endPoint: config.endPoint,
+    port: config.port,
+    useSSL: config.useSSL,
+    region: config.region,
+    accessKey: config.accessKey,
+    secretKey: config.secretKey,
+    pathStyle: config.pathStyle,
+    partSize: PART_SIZE_BYTES,
+  });
+}
+
 export class S3StorageAdapter implements StorageAdapter {
   readonly type = 's3';
   readonly listsAnyPrefix = true;
@@ -32,16 +51,7 @@ export class S3StorageAdapter implements StorageAdapter {
     private readonly config: S3StorageConfig,
     private readonly probeBucket?: string,
   ) {
-    this.client = new Client({
-      endPoint: config.endPoint,
-      port: config.port,
-      useSSL: config.useSSL,
-      region: config.region,
-      accessKey: config.accessKey,
-      secretKey: config.secretKey,
-      pathStyle: config.pathStyle,
-      partSize: PART_SIZE_BYTES,
-    });
+    this.client = createS3Client(config);
   }
 
   private async *pages(

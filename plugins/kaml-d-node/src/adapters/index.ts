@@ -8,7 +8,7 @@ export {
   MAX_OBJECT_KEY_BYTES,
 } from './keys';
 export { FileStorageAdapter } from './FileStorageAdapter';
-export { S3StorageAdapter } from './S3StorageAdapter';
+export { S3StorageAdapter, createS3Client } from './S3StorageAdapter';
 export {
   summarizePrefixParallel,
   summarizePrefixSequential,
