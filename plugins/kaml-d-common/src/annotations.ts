@@ -17,6 +17,28 @@
 export const ANNOTATION_KAML_D_DISCOVERED_BY = 'kaml-d.io/discovered-by';
 
 /**
+ * Total bytes of a Dataset's data objects, measured in storage (by discovery, or by the catalog
+ * module's facts processor for Datasets declared elsewhere).
+ *
+ * @public
+ */
+export const ANNOTATION_KAML_D_SIZE_BYTES = 'kaml-d.io/size-bytes';
+
+/**
+ * Number of a Dataset's data objects, measured in storage like {@link ANNOTATION_KAML_D_SIZE_BYTES}.
+ *
+ * @public
+ */
+export const ANNOTATION_KAML_D_OBJECT_COUNT = 'kaml-d.io/object-count';
+
+/**
+ * Latest modification (ISO 8601) among a Dataset's data objects, measured in storage.
+ *
+ * @public
+ */
+export const ANNOTATION_KAML_D_LAST_MODIFIED = 'kaml-d.io/last-modified';
+
+/**
  * The Trino table (`catalog.schema.table`) through which a Dataset can be queried when its
  * location is object storage.
  *

@@ -22,12 +22,11 @@ import {
 } from '@kaml-d/plugin-kaml-d-node';
 import { createHash } from 'node:crypto';
 
-/** Total bytes of a discovered dataset's objects, from the listing. */
-export const ANNOTATION_KAML_D_SIZE_BYTES = 'kaml-d.io/size-bytes';
-/** Number of objects of a discovered dataset, from the listing. */
-export const ANNOTATION_KAML_D_OBJECT_COUNT = 'kaml-d.io/object-count';
-/** Latest modification (ISO 8601) among a discovered dataset's objects, from the listing. */
-export const ANNOTATION_KAML_D_LAST_MODIFIED = 'kaml-d.io/last-modified';
+export {
+  ANNOTATION_KAML_D_LAST_MODIFIED,
+  ANNOTATION_KAML_D_OBJECT_COUNT,
+  ANNOTATION_KAML_D_SIZE_BYTES,
+} from '@kaml-d/plugin-kaml-d-common';
 /** Where an inferred schema came from, such as `csv-header:sales/2024.csv`. */
 export const ANNOTATION_KAML_D_SCHEMA_SOURCE = 'kaml-d.io/schema-source';
 

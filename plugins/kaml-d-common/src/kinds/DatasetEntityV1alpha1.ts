@@ -33,6 +33,19 @@ export const DATASET_FORMATS = [
 ] as const;
 
 /**
+ * The formats a query engine reads as a table: the ones with a schema, a preview and SQL.
+ *
+ * @public
+ */
+export const TABULAR_DATASET_FORMATS = [
+  'csv',
+  'tsv',
+  'parquet',
+  'json',
+  'jsonl',
+] as const;
+
+/**
  * One of {@link DATASET_FORMATS}.
  *
  * @public

@@ -1,9 +1,12 @@
 import { InputError } from '@backstage/errors';
 import { DatasetSource, TabularFormat } from '@kaml-d/plugin-kaml-d-node';
-import { DatasetEntity } from '@kaml-d/plugin-kaml-d-common';
+import {
+  DatasetEntity,
+  TABULAR_DATASET_FORMATS,
+} from '@kaml-d/plugin-kaml-d-common';
 import { StorageService } from '../Storage';
 
-const TABULAR: readonly string[] = ['csv', 'tsv', 'parquet', 'json', 'jsonl'];
+const TABULAR: readonly string[] = TABULAR_DATASET_FORMATS;
 
 /** Whether a dataset format is one the query engines read as a table. */
 export function isTabularFormat(format: string): format is TabularFormat {

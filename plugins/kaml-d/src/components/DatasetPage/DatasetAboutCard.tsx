@@ -8,6 +8,9 @@ import {
   useEntity,
 } from '@backstage/plugin-catalog-react';
 import {
+  ANNOTATION_KAML_D_LAST_MODIFIED,
+  ANNOTATION_KAML_D_OBJECT_COUNT,
+  ANNOTATION_KAML_D_SIZE_BYTES,
   DatasetEntityV1alpha1,
   DatasetSize,
 } from '@kaml-d/plugin-kaml-d-common';
@@ -17,11 +20,6 @@ import { formatDateTime } from '../shared/dates';
 import { RescanButton } from '../shared/RescanButton';
 import { DatasetRowCount, isCountable } from './DatasetRowCount';
 import { formatBytes, formatCount, relationTargets } from '../shared/relations';
-
-/** Facts discovery (or the catalog's facts processor) measured in storage. */
-const ANNOTATION_SIZE_BYTES = 'kaml-d.io/size-bytes';
-const ANNOTATION_OBJECT_COUNT = 'kaml-d.io/object-count';
-const ANNOTATION_LAST_MODIFIED = 'kaml-d.io/last-modified';
 
 function annotatedCount(value: string | undefined): number | undefined {
   const count = value === undefined ? NaN : Number(value);
@@ -34,11 +32,11 @@ function sizeOf(entity: DatasetEntityV1alpha1): DatasetSize | undefined {
   const size: DatasetSize = {
     bytes:
       entity.spec.size?.bytes ??
-      annotatedCount(annotations[ANNOTATION_SIZE_BYTES]),
+      annotatedCount(annotations[ANNOTATION_KAML_D_SIZE_BYTES]),
     rows: entity.spec.size?.rows,
     files:
       entity.spec.size?.files ??
-      annotatedCount(annotations[ANNOTATION_OBJECT_COUNT]),
+      annotatedCount(annotations[ANNOTATION_KAML_D_OBJECT_COUNT]),
   };
   return Object.values(size).some(v => v !== undefined) ? size : undefined;
 }
@@ -71,7 +69,7 @@ export function DatasetAboutCard() {
     'group',
   );
   const tags = metadata.tags ?? [];
-  const modified = metadata.annotations?.[ANNOTATION_LAST_MODIFIED];
+  const modified = metadata.annotations?.[ANNOTATION_KAML_D_LAST_MODIFIED];
   return (
     <EntityInfoCard
       title="Dataset details"

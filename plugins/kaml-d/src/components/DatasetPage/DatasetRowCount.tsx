@@ -1,18 +1,20 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { DatasetEntityV1alpha1 } from '@kaml-d/plugin-kaml-d-common';
+import {
+  DatasetEntityV1alpha1,
+  TABULAR_DATASET_FORMATS,
+} from '@kaml-d/plugin-kaml-d-common';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { kamlDApiRef } from '../../api';
 import { formatDateTime } from '../shared/dates';
 import { formatCount } from '../shared/relations';
 
-const TABULAR = ['csv', 'tsv', 'parquet', 'json', 'jsonl'];
-
 /** Whether the backend can count the rows of the dataset (a table in storage or in Trino). */
 export function isCountable(entity: DatasetEntityV1alpha1): boolean {
   return (
-    TABULAR.includes(entity.spec.format) ||
-    entity.spec.location.startsWith('trino://')
+    (TABULAR_DATASET_FORMATS as readonly string[]).includes(
+      entity.spec.format,
+    ) || entity.spec.location.startsWith('trino://')
   );
 }
 

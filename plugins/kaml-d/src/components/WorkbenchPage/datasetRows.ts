@@ -1,12 +1,16 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ANNOTATION_KAML_D_LAST_MODIFIED,
+  ANNOTATION_KAML_D_SIZE_BYTES,
+} from '@kaml-d/plugin-kaml-d-common';
 
 /**
  * When the data of a Dataset last changed (ISO 8601), as discovery writes it. Hand-written
  * entities usually lack it.
  */
-export const ANNOTATION_LAST_MODIFIED = 'kaml-d.io/last-modified';
+export const ANNOTATION_LAST_MODIFIED = ANNOTATION_KAML_D_LAST_MODIFIED;
 /** Total bytes of a Dataset as discovery measured it, when `spec.size.bytes` is not set. */
-export const ANNOTATION_SIZE_BYTES = 'kaml-d.io/size-bytes';
+export const ANNOTATION_SIZE_BYTES = ANNOTATION_KAML_D_SIZE_BYTES;
 
 /**
  * The entity fields the datasets table shows: the catalog sends only these (`fields` of
