@@ -9,6 +9,7 @@ export * from './kinds';
 export * from './annotations';
 export * from './permissions';
 export * from './api';
+export * from './observationApi';
 export * from './versioning';
 export * from './access';
 export * from './conditions';
