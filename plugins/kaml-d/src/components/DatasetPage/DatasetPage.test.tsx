@@ -16,7 +16,7 @@ import {
   financeTransactions,
   fingerprintImages,
 } from '../__fixtures__/entities';
-import { kamlDApiRef } from '../../api';
+import { KamlDApi, kamlDApiRef } from '../../api';
 import { mockKamlDApi } from '../__fixtures__/kamlDApi';
 import { FreshPermissionCache } from '../__testUtils__/permissions';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -68,6 +68,30 @@ async function renderDataset(
           : [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
       ],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+}
+
+/** The details card of customer-churn alone, with the permission decisions given. */
+function renderAboutCard(
+  kamlD: Partial<KamlDApi>,
+  authorize:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
+  return renderInTestApp(
+    <FreshPermissionCache>
+      <EntityProvider entity={customerChurn}>
+        <DatasetAboutCard />
+      </EntityProvider>
+    </FreshPermissionCache>,
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      apis: [
+        [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
+        [kamlDApiRef, mockKamlDApi(kamlD)],
+        [permissionApiRef, mockApis.permission({ authorize })],
+      ],
     },
   );
 }
@@ -176,41 +200,24 @@ describe('Dataset entity page', () => {
 
   it('asks for a rescan of the dataset when allowed', async () => {
     const rescans: Array<string | undefined> = [];
-    await renderInTestApp(
-      <FreshPermissionCache>
-        <EntityProvider entity={customerChurn}>
-          <DatasetAboutCard />
-        </EntityProvider>
-      </FreshPermissionCache>,
-      {
-        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-        apis: [
-          [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
-          [
-            kamlDApiRef,
-            mockKamlDApi({
-              getDatasetRowCount: async () => ({
-                entityRef: 'dataset:default/customer-churn',
-                engine: 'duckdb',
-                rows: 1,
-                method: 'exact count',
-                countedAt: '2026-12-06T09:30:00.000Z',
-              }),
-              rescanDatasets: async ref => {
-                rescans.push(ref);
-                return {
-                  scope: 'dataset',
-                  entityRef: ref,
-                  location: 's3://kaml-datasets/customer-churn/',
-                  requestedAt: '2026-12-06T09:31:00.000Z',
-                };
-              },
-            }),
-          ],
-          [permissionApiRef, mockApis.permission()],
-        ],
+    await renderAboutCard({
+      getDatasetRowCount: async () => ({
+        entityRef: 'dataset:default/customer-churn',
+        engine: 'duckdb',
+        rows: 1,
+        method: 'exact count',
+        countedAt: '2026-12-06T09:30:00.000Z',
+      }),
+      rescanDatasets: async ref => {
+        rescans.push(ref);
+        return {
+          scope: 'dataset',
+          entityRef: ref,
+          location: 's3://kaml-datasets/customer-churn/',
+          requestedAt: '2026-12-06T09:31:00.000Z',
+        };
       },
-    );
+    });
     const button = await screen.findByRole('button', { name: 'Rescan' });
     await waitFor(() => expect(button).toBeEnabled(), { timeout: 15_000 });
     await userEvent.click(button);
@@ -223,30 +230,13 @@ describe('Dataset entity page', () => {
   });
 
   it('disables Rescan for a user without kaml-d.dataset.rescan', async () => {
-    await renderInTestApp(
-      <FreshPermissionCache>
-        <EntityProvider entity={customerChurn}>
-          <DatasetAboutCard />
-        </EntityProvider>
-      </FreshPermissionCache>,
+    await renderAboutCard(
       {
-        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-        apis: [
-          [catalogApiRef, catalogApiMock({ entities: catalogEntities })],
-          [
-            kamlDApiRef,
-            mockKamlDApi({
-              getDatasetRowCount: async () => {
-                throw new Error('not needed');
-              },
-            }),
-          ],
-          [
-            permissionApiRef,
-            mockApis.permission({ authorize: AuthorizeResult.DENY }),
-          ],
-        ],
+        getDatasetRowCount: async () => {
+          throw new Error('not needed');
+        },
       },
+      AuthorizeResult.DENY,
     );
     const button = await screen.findByRole('button', { name: 'Rescan' });
     await waitFor(() =>
