@@ -35,6 +35,11 @@ mkdir -p "$KAML_DATA_DIR/db" "$KAML_DATA_DIR/storage"
 if [ -f scripts/demo-data/generate.ts ]; then
   node scripts/demo-data/generate.ts "$KAML_DATA_DIR/storage/kaml-datasets" >/dev/null
 fi
+# demo model versions fitted on them; the backend loads the description (kamlD.demo.seed)
+if [ -f scripts/demo-data/models.ts ]; then
+  node scripts/demo-data/models.ts "$KAML_DATA_DIR/storage/kaml-datasets" \
+    "$KAML_DATA_DIR/storage/kaml-models" "$KAML_DATA_DIR/demo/model-versions.json" >/dev/null
+fi
 
 echo "KAML-D portal: http://localhost:$KAML_APP_PORT (backend http://localhost:$KAML_BACKEND_PORT, data in $KAML_DATA_DIR)"
 exec yarn backstage-cli repo start "${configs[@]}"

@@ -86,6 +86,21 @@ export interface Config {
       };
     };
 
+    /** Demo content for the embedded portal (scripts/start.sh); leave it out elsewhere. */
+    demo?: {
+      /**
+       * Loads the seed scripts/demo-data/models.ts writes: a snapshot of each demo training
+       * dataset and the demo models' versions pinned to it, with a `production` alias. Runs
+       * through the scheduler, once per start, and never registers a version twice.
+       */
+      seed?: {
+        /** @default false */
+        enabled?: boolean;
+        /** The seed file (JSON) written by scripts/demo-data/models.ts. */
+        file?: string;
+      };
+    };
+
     /** Dataset snapshots and restores. */
     snapshots?: {
       /**

@@ -51,6 +51,11 @@ import {
   registerKamlDEntityPermissions,
 } from './services/AccessRequests';
 import { registerKamlDActions } from './actions';
+import {
+  createDemoSeeder,
+  readDemoSeedConfig,
+  scheduleDemoSeed,
+} from './services/DemoSeed';
 
 /**
  * The KAML-D backend plugin: Workbench, Metadata Hub and Observation Hub API at
@@ -279,6 +284,22 @@ export const kamlDPlugin = createBackendPlugin({
           permissions,
           audit,
         });
+        // the embedded demo only (kamlD.demo.seed, off unless enabled): snapshots of the demo
+        // datasets and versions of the demo models, through the same services as the routes
+        const demoSeed = readDemoSeedConfig(config);
+        if (demoSeed) {
+          await scheduleDemoSeed({
+            scheduler,
+            file: demoSeed.file,
+            logger,
+            seeder: createDemoSeeder({
+              snapshots,
+              modelVersions,
+              logger,
+              credentials: () => auth.getOwnServiceCredentials(),
+            }),
+          });
+        }
         httpRouter.use(
           await createRouter({
             httpAuth,

@@ -333,7 +333,7 @@ export function ModelVersionsContent() {
       <EmptyState
         missing="data"
         title="No versions registered"
-        description="Register a version (POST /api/kaml-d/models/:namespace/:name/versions, or the kaml-d:model:register-version scaffolder action) with its artifact, metrics and the dataset snapshots it was trained on."
+        description="A version records a trained artifact with its metrics and the dataset snapshots it learnt from. To register one, take a snapshot of each training dataset on its Versions tab, then add the kaml-d:model:register-version step to your training template, or let the training job register it (see Model versions in the KAML-D backend README). Once registered, promote a version with an alias such as production."
       />
     );
   }

@@ -724,6 +724,13 @@ describe('Model Versions tab', () => {
     expect(
       await screen.findByText('No versions registered'),
     ).toBeInTheDocument();
+    // how to get one, in words: snapshot the data, then the template step or the docs
+    expect(
+      screen.getByText(
+        /take a snapshot of each training dataset on its Versions tab, then add the kaml-d:model:register-version step to your training template/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/POST \/api/)).not.toBeInTheDocument();
   });
 });
 
