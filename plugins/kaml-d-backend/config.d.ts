@@ -190,6 +190,12 @@ export interface Config {
          */
         maxDownloadBytes?: number;
         /**
+         * Bytes read from the start of a CSV, TSV or JSON file in a remote store to read its
+         * schema (Parquet files: only their footer is read; local files are read in place).
+         * @default 4194304
+         */
+        schemaSampleBytes?: number;
+        /**
          * Worker threads of each DuckDB instance.
          * @default 2
          */

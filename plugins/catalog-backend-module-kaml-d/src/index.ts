@@ -9,14 +9,10 @@ export { catalogModuleKamlD as default } from './module';
 export { KamlDEntitiesProcessor } from './processor';
 export type { KamlDEntitiesProcessorOptions } from './processor';
 export * from './providers';
+export { formatOfKey, formatOfObjects, isDataKey } from './discovery';
 export {
-  inferDelimitedSchema,
-  inferJsonLinesSchema,
-  inferObjectSchema,
-  parseParquetFooter,
-} from './discovery';
-export type {
-  InferredColumn,
-  InferredSchema,
-  ParquetFooter,
-} from './discovery';
+  measureMedia,
+  DEFAULT_MEDIA_HEAD_BYTES,
+  DEFAULT_MEDIA_SAMPLE_FILES,
+} from './media';
+export type { MeasureMediaOptions } from './media';

@@ -13,6 +13,8 @@ import { KAML_D_DATASET_EVENTS_TOPIC } from '@kaml-d/plugin-kaml-d-node';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- test only: the catalog runs with the KAML-D backend that reads the schemas
+import kamlDPlugin from '@kaml-d/plugin-kaml-d-backend';
 import catalogModuleKamlD from '.';
 
 const ENTITIES = `
@@ -166,6 +168,23 @@ describe('catalogModuleKamlD', () => {
     throw new Error(`${ref} never appeared in the catalog with ${relation}`);
   }
 
+  /** The entity once the catalog holds columns for it (read by the KAML-D engine). */
+  async function getEntityWithColumns(
+    server: Parameters<typeof request>[0],
+    ref: string,
+  ): Promise<Entity> {
+    for (let attempt = 0; attempt < 600; attempt++) {
+      const res = await request(server)
+        .get(`/api/catalog/entities/by-name/${ref}`)
+        .set('Authorization', mockCredentials.user.header());
+      if (res.status === 200 && res.body.spec?.schema?.columns?.length) {
+        return res.body;
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    throw new Error(`${ref} never got columns in the catalog`);
+  }
+
   it('processes Datasets and Models and stores their relations both ways', async () => {
     const { server, processingErrors } = await startCatalog();
 
@@ -257,10 +276,15 @@ describe('catalogModuleKamlD', () => {
     ]);
   });
 
-  it('discovers datasets in the configured store and adds an upload within seconds of its event', async () => {
+  it('discovers datasets in the configured store, with the columns the engine reads, and adds an upload within seconds of its event', async () => {
     const storageRoot = mockDir.resolve('storage');
     mockDir.addContent({
       'storage/kaml-datasets/sales/2024-01.csv': 'region,total\neu,3\n',
+      // a JSON file holding an array, which the old hand-written readers gave no schema
+      'storage/kaml-datasets/stations/stations.json': JSON.stringify([
+        { station_id: 'ST-1', opened: '2019-04-01', elevation_m: 412.5 },
+        { station_id: 'ST-2', opened: '2020-09-15', elevation_m: 388 },
+      ]),
     });
     let events: EventsService | undefined;
     const eventsCapture = createBackendModule({
@@ -279,6 +303,8 @@ describe('catalogModuleKamlD', () => {
       features: [
         catalogPlugin,
         catalogModuleKamlD,
+        // the KAML-D backend: its query engine reads the columns the catalog stores
+        kamlDPlugin,
         eventsCapture,
         mockServices.rootConfig.factory({
           data: {
@@ -313,18 +339,31 @@ describe('catalogModuleKamlD', () => {
       ],
     });
 
-    const sales = await getEntity(
-      server,
-      'dataset/default/sales',
-      'ownedBy group:default/data-science',
-    );
+    const sales = await getEntityWithColumns(server, 'dataset/default/sales');
     expect(sales.spec).toMatchObject({
       format: 'csv',
       location: 's3://kaml-datasets/sales/',
       schema: {
         columns: [
-          { name: 'region', type: 'varchar' },
-          { name: 'total', type: 'bigint' },
+          { name: 'region', type: 'VARCHAR' },
+          { name: 'total', type: 'BIGINT' },
+        ],
+      },
+    });
+    expect(sales.metadata.annotations?.['kaml-d.io/schema-source']).toBe(
+      'engine:duckdb',
+    );
+    const stations = await getEntityWithColumns(
+      server,
+      'dataset/default/stations',
+    );
+    expect(stations.spec).toMatchObject({
+      format: 'json',
+      schema: {
+        columns: [
+          { name: 'station_id', type: 'VARCHAR' },
+          { name: 'opened', type: 'DATE' },
+          { name: 'elevation_m', type: 'DOUBLE' },
         ],
       },
     });
@@ -362,10 +401,9 @@ describe('catalogModuleKamlD', () => {
         uploadedBy: 'user:default/mock',
       },
     });
-    const uploaded = await getEntity(
+    const uploaded = await getEntityWithColumns(
       server,
       'dataset/default/uploaded-orders',
-      'ownedBy group:default/data-science',
     );
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(uploaded.metadata.description).toBe(
@@ -373,8 +411,8 @@ describe('catalogModuleKamlD', () => {
     );
     expect(uploaded.spec?.schema).toEqual({
       columns: [
-        { name: 'order_id', type: 'bigint' },
-        { name: 'amount', type: 'double' },
+        { name: 'order_id', type: 'BIGINT' },
+        { name: 'amount', type: 'DOUBLE' },
       ],
     });
   });

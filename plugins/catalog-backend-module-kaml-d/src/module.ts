@@ -13,7 +13,13 @@ import {
   createBindingHolderCache,
   readDatasetBindingPolicy,
 } from '@kaml-d/plugin-kaml-d-node';
-import { DatasetFactsProcessor, KamlDEntitiesProcessor } from './processor';
+import {
+  createEngineSchemaClient,
+  DatasetFactsProcessor,
+  DatasetMediaProcessor,
+  DatasetSchemaProcessor,
+  KamlDEntitiesProcessor,
+} from './processor';
 import { ObjectStoreDatasetProvider, TrinoDatasetProvider } from './providers';
 import { storageAdapterFactory } from './providers/storageAdapters';
 import { listDatasetsForBindings } from './providers/entities';
@@ -56,6 +62,7 @@ export const catalogModuleKamlD = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         auth: coreServices.auth,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         lifecycle: coreServices.lifecycle,
@@ -66,6 +73,7 @@ export const catalogModuleKamlD = createBackendModule({
         logger,
         scheduler,
         auth,
+        discovery,
         catalog,
         events,
         lifecycle,
@@ -86,6 +94,23 @@ export const catalogModuleKamlD = createBackendModule({
         // check above: an unbound Dataset is rejected before its folder is listed)
         catalogProcessing.addProcessor(
           new DatasetFactsProcessor({
+            adapterFor: readableStore(config),
+            bindingPolicy,
+            logger,
+          }),
+        );
+        // columns of Datasets that declare none, read by the KAML-D backend's query engine (the
+        // reader of the Schema tab), after the facts above that tell when the data changed
+        catalogProcessing.addProcessor(
+          new DatasetSchemaProcessor({
+            readSchema: createEngineSchemaClient({ discovery, auth }),
+            bindingPolicy,
+            logger,
+          }),
+        );
+        // file-level facts of image and audio Datasets (counts, dimensions, durations)
+        catalogProcessing.addProcessor(
+          new DatasetMediaProcessor({
             adapterFor: readableStore(config),
             bindingPolicy,
             logger,

@@ -30,6 +30,7 @@ import {
 import {
   createDatasetNameClaims,
   createDatasetsService,
+  createSchemaReader,
 } from './services/Datasets';
 import { createStorageBindingsService } from './services/StorageBindings';
 import { createDatasetRegistrationService } from './services/DatasetRegistration';
@@ -163,7 +164,10 @@ export const kamlDPlugin = createBackendPlugin({
         });
         // one upload or registration per new dataset name and folder, across replicas
         const claims = createDatasetNameClaims({ db, logger });
+        // the engines read every schema: Schema tab, profiles and the catalog's Datasets
+        const schemas = createSchemaReader({ engines, cache, storage });
         const datasets = createDatasetsService({
+          schemas,
           claims,
           previewCache: {
             enabled: config.getOptionalBoolean(
@@ -314,6 +318,7 @@ export const kamlDPlugin = createBackendPlugin({
             snapshots,
             modelVersions,
             accessRequests,
+            schemas,
           }),
         );
         // the same services for AI assistants (MCP), with the caller's credentials

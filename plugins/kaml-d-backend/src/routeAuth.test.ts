@@ -39,6 +39,12 @@ jest.mock('./service/router', () => {
  * Routes that need a signed-in user (or a service) but no KAML-D permission, and why.
  * A route listed here must still answer 401 without a token.
  */
+/** Routes no user may call at all: one Backstage service's token only (403 for every user). */
+const SERVICE_ONLY: Record<string, string> = {
+  'POST /internal/location-schema':
+    'schemas of storage locations, for the catalog service only',
+};
+
 const SIGNED_IN_ONLY: Record<string, string> = {
   'GET /health': 'liveness of the plugin and its dependencies, no data',
   'GET /storage/summary': 'adapter type and bucket totals, no dataset values',
@@ -219,6 +225,12 @@ async function deniedFailures(
       'Authorization',
       mockCredentials.user.header('user:default/erin'),
     );
+    if (key in SERVICE_ONLY) {
+      if (res.status !== 403) {
+        failures.push(`${key} → ${res.status} for a user (a service route)`);
+      }
+      continue;
+    }
     if (key in SIGNED_IN_ONLY) {
       if (res.status === 401)
         failures.push(`${key} → 401 for a signed-in user`);

@@ -70,3 +70,21 @@ export const ANNOTATION_KUBERNETES_NAMESPACE =
  * @public
  */
 export const ANNOTATION_KAML_D_PROJECT_NAMESPACE = 'kaml-d.io/namespace';
+
+/**
+ * On an `images` or `audio` Dataset: what was measured about its files, as JSON of type
+ * {@link DatasetMediaFacts} (file counts and bytes per extension; image dimensions or audio
+ * durations from a sample of files). Read it with {@link parseMediaFacts}.
+ *
+ * @public
+ */
+export const ANNOTATION_KAML_D_MEDIA_FACTS = 'kaml-d.io/media-facts';
+
+/**
+ * On a Dataset whose columns were not declared: who read them from the data, such as
+ * `engine:duckdb` (the catalog asks the KAML-D backend's query engine, the reader of the Schema
+ * tab).
+ *
+ * @public
+ */
+export const ANNOTATION_KAML_D_SCHEMA_SOURCE = 'kaml-d.io/schema-source';

@@ -14,3 +14,4 @@ export * from './versioning';
 export * from './access';
 export * from './conditions';
 export * from './projectNamespaces';
+export * from './mediaFacts';

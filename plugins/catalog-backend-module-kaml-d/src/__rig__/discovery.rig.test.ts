@@ -158,7 +158,7 @@ describe('ObjectStoreDatasetProvider on the rig MinIO', () => {
     return p;
   }
 
-  it('discovers datasets with figures and schemas from ranged reads', async () => {
+  it('discovers datasets with figures from the listing alone, opening no data file', async () => {
     const p = provider(`s3://${bucket}/${prefix}`);
     const connection = new RecordingConnection();
     await p.connect(connection);
@@ -168,35 +168,20 @@ describe('ObjectStoreDatasetProvider on the rig MinIO', () => {
     expect(entities.sensors.spec).toMatchObject({
       format: 'parquet',
       location: `s3://${bucket}/${prefix}sensors/`,
-      size: { bytes: parquetSize, files: 1, rows: 200000 },
-      schema: {
-        columns: [
-          { name: 'sensor_reading_id', type: 'bigint' },
-          { name: 'celsius', type: 'double' },
-          { name: 'room', type: 'varchar' },
-        ],
-      },
+      size: { bytes: parquetSize, files: 1 },
     });
     expect(entities.orders.spec).toMatchObject({
       format: 'csv',
       size: { files: 2 },
-      schema: {
-        columns: [
-          { name: 'order_id', type: 'bigint' },
-          { name: 'customer_email', type: 'varchar' },
-          { name: 'total', type: 'double' },
-        ],
-      },
     });
-    expect(entities.clicks.spec?.schema).toEqual({
-      columns: [
-        { name: 'session_id', type: 'varchar' },
-        { name: 'clicked', type: 'boolean' },
-      ],
-    });
+    expect(entities.clicks.spec).toMatchObject({ format: 'jsonl' });
+    // columns are read by the query engine when the catalog processes the entity
+    // (DatasetSchemaProcessor), not by discovery
+    for (const entity of Object.values(entities)) {
+      expect(entity.spec?.schema).toBeUndefined();
+    }
     expect(wholeReads).toBe(0);
-    expect(parquetSize).toBeGreaterThan(200 * 1024);
-    expect(bytesRead).toBeLessThan(3 * 64 * 1024 + 1024);
+    expect(bytesRead).toBe(0);
   });
 
   it('discovers the seeded demo datasets at the bucket root', async () => {
@@ -205,18 +190,16 @@ describe('ObjectStoreDatasetProvider on the rig MinIO', () => {
     await p.connect(connection);
     await p.refresh();
     const entities = fullEntities(connection);
-    expect(entities['finance-transactions'].spec?.schema).toMatchObject({
-      columns: expect.arrayContaining([
-        { name: 'transaction_id', type: 'varchar' },
-      ]),
+    expect(entities['finance-transactions'].spec).toMatchObject({
+      format: 'csv',
+      size: { files: expect.any(Number) },
     });
     expect(entities['traffic-counts'].spec).toMatchObject({
       format: 'parquet',
     });
     expect(
-      (entities['traffic-counts'].spec?.schema as { columns: unknown[] })
-        .columns.length,
-    ).toBeGreaterThan(1);
+      (entities['traffic-counts'].spec?.size as { bytes: number }).bytes,
+    ).toBeGreaterThan(0);
   });
 });
 

@@ -1,10 +1,2 @@
-export {
-  inferDelimitedSchema,
-  inferJsonLinesSchema,
-  inferObjectSchema,
-  formatOfObjects,
-  formatOfKey,
-} from './inferSchema';
-export type { InferredColumn, InferredSchema } from './inferSchema';
-export { parseParquetFooter } from './parquetFooter';
-export type { ParquetColumn, ParquetFooter } from './parquetFooter';
+export { formatOfObjects, formatOfKey, isDataKey } from './formats';
+export { readBytes } from './readBytes';

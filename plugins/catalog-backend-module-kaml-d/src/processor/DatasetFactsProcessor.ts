@@ -15,7 +15,7 @@ import {
   StorageAdapter,
   bindingOf,
 } from '@kaml-d/plugin-kaml-d-node';
-import { isDataKey } from '../discovery/inferSchema';
+import { isDataKey } from '../discovery/formats';
 import {
   ANNOTATION_KAML_D_LAST_MODIFIED,
   ANNOTATION_KAML_D_OBJECT_COUNT,

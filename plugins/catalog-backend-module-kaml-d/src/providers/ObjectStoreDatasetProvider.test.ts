@@ -194,7 +194,7 @@ describe('ObjectStoreDatasetProvider', () => {
     }
   });
 
-  it('emits one Dataset per folder with format, figures and inferred schema, skipping declared ones', async () => {
+  it('emits one Dataset per folder with format and figures from the listing, skipping declared ones', async () => {
     const provider = create();
     const connection = new RecordingConnection();
     await provider.connect(connection);
@@ -225,7 +225,6 @@ describe('ObjectStoreDatasetProvider', () => {
           'kaml-d.io/discovered-by': 'kaml-d-object-store:local',
           'kaml-d.io/object-count': '2',
           'kaml-d.io/size-bytes': String(46),
-          'kaml-d.io/schema-source': 'csv:Traffic Counts/2024/03.csv',
           'backstage.io/managed-by-location':
             'kaml-d-object-store:local:s3://kaml-datasets/Traffic Counts/',
         },
@@ -235,27 +234,20 @@ describe('ObjectStoreDatasetProvider', () => {
         lifecycle: 'experimental',
         format: 'csv',
         location: 's3://kaml-datasets/Traffic Counts/',
-        schema: {
-          columns: [
-            { name: 'station', type: 'varchar' },
-            { name: 'count', type: 'bigint' },
-          ],
-        },
         size: { bytes: 46, files: 2 },
       },
     });
+    // the columns are read by the query engine when the catalog processes the entity
+    // (DatasetSchemaProcessor, tested in module.test.ts); discovery opens no data file
+    expect(traffic.entity.spec?.schema).toBeUndefined();
+    expect(
+      traffic.entity.metadata.annotations?.['kaml-d.io/schema-source'],
+    ).toBeUndefined();
     expect(
       traffic.entity.metadata.annotations?.['kaml-d.io/last-modified'],
     ).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(byName.clickstream.entity.spec).toMatchObject({
-      format: 'jsonl',
-      schema: {
-        columns: [
-          { name: 'user', type: 'varchar' },
-          { name: 'n', type: 'bigint' },
-        ],
-      },
-    });
+    expect(byName.clickstream.entity.spec).toMatchObject({ format: 'jsonl' });
+    expect(byName.clickstream.entity.spec?.schema).toBeUndefined();
   });
 
   it('takes the entity of a manifest and completes it with the listing', async () => {
@@ -283,13 +275,9 @@ describe('ObjectStoreDatasetProvider', () => {
     expect(sales.spec).toMatchObject({
       owner: 'user:default/alice',
       size: { bytes: 18, files: 1 },
-      schema: {
-        columns: [
-          { name: 'region', type: 'varchar' },
-          { name: 'total', type: 'bigint' },
-        ],
-      },
     });
+    // a manifest without columns leaves them to the query engine, as for any discovered folder
+    expect(sales.spec?.schema).toBeUndefined();
   });
 
   it('attack: never discovers the snapshot store or another dot-folder as a Dataset', async () => {

@@ -25,10 +25,9 @@ import { createHash } from 'node:crypto';
 export {
   ANNOTATION_KAML_D_LAST_MODIFIED,
   ANNOTATION_KAML_D_OBJECT_COUNT,
+  ANNOTATION_KAML_D_SCHEMA_SOURCE,
   ANNOTATION_KAML_D_SIZE_BYTES,
 } from '@kaml-d/plugin-kaml-d-common';
-/** Where an inferred schema came from, such as `csv-header:sales/2024.csv`. */
-export const ANNOTATION_KAML_D_SCHEMA_SOURCE = 'kaml-d.io/schema-source';
 
 const MAX_NAME_LENGTH = 63;
 

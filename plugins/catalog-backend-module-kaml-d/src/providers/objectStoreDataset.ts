@@ -2,7 +2,6 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { isError } from '@backstage/errors';
 import {
-  DatasetColumn,
   DatasetEntityV1alpha1,
   isDatasetEntity,
 } from '@kaml-d/plugin-kaml-d-common';
@@ -12,17 +11,11 @@ import {
   StorageObjectInfo,
 } from '@kaml-d/plugin-kaml-d-node';
 import { parse } from 'yaml';
-import {
-  formatOfKey,
-  formatOfObjects,
-  inferObjectSchema,
-  isDataKey,
-} from '../discovery/inferSchema';
+import { formatOfObjects, isDataKey } from '../discovery/formats';
 import { ObjectStoreProviderConfig } from './config';
 import {
   ANNOTATION_KAML_D_LAST_MODIFIED,
   ANNOTATION_KAML_D_OBJECT_COUNT,
-  ANNOTATION_KAML_D_SCHEMA_SOURCE,
   ANNOTATION_KAML_D_SIZE_BYTES,
   discoveredEntity,
   toEntityName,
@@ -49,14 +42,14 @@ export function objectStoreLocation(bucket: string, key: string): string {
 
 /**
  * The Dataset entity of one folder, or undefined when it holds neither data nor a manifest.
- * One recursive listing, at most one manifest read and one or two ranged reads.
+ * One recursive listing and at most one manifest read: no data file is opened here.
  */
 export async function readObjectStoreDataset(
   source: DatasetFolderSource,
   datasetPrefix: string,
   event?: DatasetUploadedEvent,
 ): Promise<DatasetEntityV1alpha1 | undefined> {
-  const { config, adapter, logger } = source;
+  const { config, adapter } = source;
   const { bucket } = config;
   const objects: StorageObjectInfo[] = [];
   for await (const object of adapter.listRecursive(bucket, datasetPrefix)) {
@@ -92,39 +85,6 @@ export async function readObjectStoreDataset(
       ? { [ANNOTATION_KAML_D_LAST_MODIFIED]: lastModified.toISOString() }
       : {}),
   };
-  let columns: DatasetColumn[] | undefined = declaredColumns;
-  let rows: number | undefined;
-  if (!columns?.length) {
-    const sample = data.find(o => formatOfKey(o.key) === format);
-    if (sample) {
-      try {
-        const inferred = await inferObjectSchema(
-          adapter,
-          bucket,
-          sample,
-          format,
-        );
-        if (inferred?.columns.length) {
-          columns = inferred.columns.map(c => ({
-            name: c.name,
-            type: c.type,
-          }));
-          annotations[
-            ANNOTATION_KAML_D_SCHEMA_SOURCE
-          ] = `${format}:${sample.key}`;
-        }
-        if (inferred?.rows !== undefined && data.length === 1)
-          rows = inferred.rows;
-      } catch (error) {
-        logger.debug(
-          `No schema for ${location} from ${sample.key}: ${errorMessage(
-            error,
-          )}`,
-        );
-      }
-    }
-  }
-
   const folder = datasetPrefix.slice(config.prefix.length).replace(/\/$/, '');
   const entity = discoveredEntity(source.providerName, {
     name: manifest?.metadata.name ?? toEntityName(folder),
@@ -140,13 +100,10 @@ export async function readObjectStoreDataset(
     owner: manifest?.spec.owner ?? config.owner,
     lifecycle: manifest?.spec.lifecycle ?? config.lifecycle,
     system: manifest?.spec.system ?? config.system,
-    columns,
-    size: {
-      ...manifest?.spec.size,
-      bytes,
-      files: data.length,
-      ...(rows !== undefined ? { rows } : {}),
-    },
+    // columns a manifest declares; the others are read by the query engine when the catalog
+    // processes the entity (DatasetSchemaProcessor), as the Schema tab reads them
+    columns: declaredColumns,
+    size: { ...manifest?.spec.size, bytes, files: data.length },
     annotations,
   });
   if (manifest) {

@@ -160,6 +160,36 @@ describe('Metadata Hub on the rig: MinIO storage, DuckDB through it, and Trino',
     expect(counted.body.rows).toEqual([[50000, 10]]);
   });
 
+  it('answers the catalog the schema of a MinIO location, read by DuckDB (what discovered Datasets get)', async () => {
+    const CATALOG = mockCredentials.service.header({
+      onBehalfOf: mockCredentials.service('plugin:catalog'),
+      targetPluginId: 'kaml-d',
+    });
+    const schema = await request(server)
+      .post('/api/kaml-d/internal/location-schema')
+      .set('Authorization', CATALOG)
+      .send({
+        location: 's3://kaml-datasets/finance-transactions/',
+        format: 'csv',
+      });
+    expect(schema.status).toBe(200);
+    expect(schema.body.columns).toEqual(
+      expect.arrayContaining([
+        { name: 'transaction_id', type: 'VARCHAR' },
+        { name: 'amount', type: 'DOUBLE' },
+      ]),
+    );
+    // a user cannot read an arbitrary location through it
+    const user = await request(server)
+      .post('/api/kaml-d/internal/location-schema')
+      .set('Authorization', ALICE)
+      .send({
+        location: 's3://kaml-datasets/finance-transactions/',
+        format: 'csv',
+      });
+    expect(user.status).toBe(403);
+  });
+
   it('reads schema, preview, profile and SQL of Hive tables with Trino', async () => {
     const schema = await get('/datasets/default/traffic/schema');
     expect(schema.status).toBe(200);

@@ -5,10 +5,11 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { HealthService } from '../services/HealthService';
-import { DatasetsService } from '../services/Datasets';
+import { DatasetsService, SchemaReader } from '../services/Datasets';
 import { StorageService } from '../services/Storage';
 import { ObservationService } from '../services/Observation';
 import { datasetRoutes } from './routes/datasets';
+import { locationSchemaRoutes } from './routes/locationSchema';
 import { queryRoutes } from './routes/query';
 import { storageRoutes } from './routes/storage';
 import { observationRoutes } from './routes/observation';
@@ -44,6 +45,8 @@ export interface RouterOptions {
   modelVersions?: ModelVersionsService;
   /** Requests for access to datasets; their routes are left out when absent. */
   accessRequests?: AccessRequestsService;
+  /** The engines' schema reader, for the catalog's schema route; left out when absent. */
+  schemas?: SchemaReader;
 }
 
 /**
@@ -74,6 +77,9 @@ export async function createRouter(
   });
 
   router.use(datasetRoutes({ httpAuth, datasets }));
+  if (options.schemas) {
+    router.use(locationSchemaRoutes({ httpAuth, schemas: options.schemas }));
+  }
   if (options.registration) {
     router.use(
       datasetRegistrationRoutes({

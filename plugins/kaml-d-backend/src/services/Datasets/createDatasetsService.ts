@@ -17,7 +17,7 @@ import {
   AuthorizeResult,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { ColumnInfo, DatasetSource } from '@kaml-d/plugin-kaml-d-node';
+import { DatasetSource } from '@kaml-d/plugin-kaml-d-node';
 import {
   DatasetEntity,
   datasetPreviewPermission,
@@ -36,11 +36,9 @@ import { createUploader } from './upload';
 import { DatasetNameClaims } from './nameClaims';
 import { createPreviewCache } from './previewCache';
 import { createRowCounter } from './rowCount';
+import { createSchemaReader, SchemaReader } from './schemaReader';
 import { createRescanner } from './rescan';
 import { createDatasetWriteAccess } from './writeAccess';
-
-/** How long a dataset's schema is reused before the engine reads it again. */
-export const SCHEMA_CACHE_SECONDS = 300;
 
 /** `name` → default namespace, `namespace/name` → that namespace. */
 export function parseDatasetName(reference: string): CompoundEntityRef {
@@ -102,10 +100,14 @@ export function createDatasetsService(options: {
   snapshots?: Pick<SnapshotsService, 'source'>;
   /** The storage binding rule: no data of a dataset that is not bound to its location. */
   bindings: StorageBindingsService;
+  /** The engines' schema reader, shared with the catalog's schema route. */
+  schemas?: SchemaReader;
 }): DatasetsService {
   const { catalog, permissions, storage, engines, cache } = options;
   const limits = engines.config;
   const rowCounter = createRowCounter({ cache });
+  const schemas =
+    options.schemas ?? createSchemaReader({ engines, cache, storage });
   const previews = createPreviewCache({
     cache,
     enabled: options.previewCache?.enabled,
@@ -146,33 +148,6 @@ export function createDatasetsService(options: {
     }
   }
 
-  async function schemaOf(
-    entityRef: string,
-    entity: DatasetEntity,
-    source: DatasetSource,
-  ) {
-    // a snapshot never changes: its schema is cached under its id
-    const snapshot =
-      source.kind === 'objects' && source.snapshotId
-        ? `@${source.snapshotId}`
-        : '';
-    const key = `schema:v1:${entityRef}${snapshot}:${entity.spec.format}:${entity.spec.location}`;
-    const cached = await cache.get(key);
-    if (Array.isArray(cached))
-      return {
-        engine: String(cached[0]),
-        columns: cached[1] as unknown as ColumnInfo[],
-      };
-    const engine = engines.engineFor([source]);
-    const columns = await engine.schema(source, {
-      timeoutMs: limits.timeoutMs,
-    });
-    await cache.set(key, [engine.id, columns.map(c => ({ ...c }))], {
-      ttl: { seconds: SCHEMA_CACHE_SECONDS },
-    });
-    return { engine: engine.id, columns };
-  }
-
   /** Where to read the dataset: as it is now, or snapshot `snapshot` of it. */
   async function readSource(
     entity: DatasetEntity,
@@ -200,7 +175,7 @@ export function createDatasetsService(options: {
         credentials,
       );
       const source = await readSource(entity, entity.metadata.name, snapshot);
-      const { engine, columns } = await schemaOf(entityRef, entity, source);
+      const { engine, columns } = await schemas.read(source);
       return {
         entityRef,
         engine,
@@ -264,7 +239,7 @@ export function createDatasetsService(options: {
         credentials,
       );
       const source = await readSource(entity, entity.metadata.name, snapshot);
-      const { columns } = await schemaOf(entityRef, entity, source);
+      const { columns } = await schemas.read(source);
       if (!columns.some(c => c.name === column)) {
         throw new InputError(
           `Dataset ${entityRef} has no column "${column}"; its columns are ${columns

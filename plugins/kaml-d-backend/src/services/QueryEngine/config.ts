@@ -24,6 +24,9 @@ export const DEFAULT_DUCKDB_MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 export const DEFAULT_DUCKDB_THREADS = 2;
 /** DuckDB memory limit. */
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '1GB';
+/** Bytes of a text file read from a remote store to infer its schema (DuckDB samples rows too). */
+export const DEFAULT_SCHEMA_SAMPLE_BYTES = 4 * 2 ** 20;
+
 /** Data limit of each DuckDB sandbox process: DuckDB's memory, its unmanaged values, Node. */
 export const DEFAULT_DUCKDB_PROCESS_MEMORY_LIMIT = '1536MB';
 
@@ -93,6 +96,8 @@ export interface QueryConfig {
   duckdb: {
     cacheDir: string;
     maxDownloadBytes: number;
+    /** Bytes of a text file read from a remote store for its schema (`schemaSampleBytes`). */
+    schemaSampleBytes?: number;
     threads: number;
     memoryLimit: string;
     /** Data limit of each sandbox process, in bytes (`processMemoryLimit`). */
@@ -253,6 +258,11 @@ export function readQueryConfig(root: Config): QueryConfig {
         config,
         'duckdb.maxDownloadBytes',
         DEFAULT_DUCKDB_MAX_DOWNLOAD_BYTES,
+      ),
+      schemaSampleBytes: wholeNumber(
+        config,
+        'duckdb.schemaSampleBytes',
+        DEFAULT_SCHEMA_SAMPLE_BYTES,
       ),
       threads: wholeNumber(
         config,

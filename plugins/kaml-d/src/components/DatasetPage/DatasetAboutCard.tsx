@@ -13,6 +13,7 @@ import {
   ANNOTATION_KAML_D_SIZE_BYTES,
   DatasetEntityV1alpha1,
   DatasetSize,
+  parseMediaFacts,
 } from '@kaml-d/plugin-kaml-d-common';
 import Chip from '@material-ui/core/Chip';
 import { Field, Fields } from '../shared/Fields';
@@ -20,6 +21,7 @@ import { formatDateTime } from '../shared/dates';
 import { RescanButton } from '../shared/RescanButton';
 import { DatasetRowCount, isCountable } from './DatasetRowCount';
 import { formatBytes, formatCount, relationTargets } from '../shared/relations';
+import { MediaSummary, isMediaFormat } from '../shared/MediaSummary';
 
 function annotatedCount(value: string | undefined): number | undefined {
   const count = value === undefined ? NaN : Number(value);
@@ -70,6 +72,7 @@ export function DatasetAboutCard() {
   );
   const tags = metadata.tags ?? [];
   const modified = metadata.annotations?.[ANNOTATION_KAML_D_LAST_MODIFIED];
+  const media = parseMediaFacts(entity);
   return (
     <EntityInfoCard
       title="Dataset details"
@@ -84,6 +87,11 @@ export function DatasetAboutCard() {
         <Field label="Size" emptyText="Not measured yet">
           {describeSize(sizeOf(entity))}
         </Field>
+        {isMediaFormat(spec.format) && (
+          <Field label="Media" emptyText="Not measured yet">
+            {media ? <MediaSummary facts={media} /> : undefined}
+          </Field>
+        )}
         <Field label="Modified" emptyText="Not measured yet">
           {modified ? formatDateTime(modified) : undefined}
         </Field>

@@ -160,13 +160,17 @@ describe('Dataset entity page', () => {
     expect(screen.getByText('customer_id')).toBeInTheDocument();
   });
 
-  it('explains a dataset without declared schema and shows a model missing from the catalog', async () => {
+  it('explains that images have no columns and shows a model missing from the catalog', async () => {
     await renderDataset(fingerprintImages);
-    expect(screen.getByText('No declared schema')).toBeInTheDocument();
+    expect(
+      screen.getByText('No columns: images are files'),
+    ).toBeInTheDocument();
     // images are no table: no row count is asked for
     expect(screen.queryByText('Rows')).toBeNull();
     expect(
-      screen.getByText(/This images dataset declares no columns/),
+      screen.getByText(
+        /with their measured dimensions, are on the details card/,
+      ),
     ).toBeInTheDocument();
     expect(screen.getByText('No tags')).toBeInTheDocument();
     const usedBy = await screen.findByRole('table', {
@@ -179,6 +183,44 @@ describe('Dataset entity page', () => {
       within(usedBy).getByText('Missing from the catalog'),
     ).toBeInTheDocument();
     expect(within(usedBy).queryByRole('link')).toBeNull();
+  });
+
+  it('shows the columns the query engine read for a dataset that declares none, and says who read them', async () => {
+    const spec = { ...customerChurn.spec };
+    delete spec.schema;
+    await renderDataset({
+      ...customerChurn,
+      spec: {
+        ...spec,
+        schema: {
+          columns: [
+            { name: 'station_code', type: 'VARCHAR' },
+            { name: 'opened_on', type: 'DATE' },
+          ],
+        },
+      },
+      metadata: {
+        ...customerChurn.metadata,
+        annotations: { 'kaml-d.io/schema-source': 'engine:duckdb' },
+      },
+    });
+    const table = screen.getByRole('table', { name: 'Columns read by DuckDB' });
+    expect(within(table).getByText('opened_on')).toBeInTheDocument();
+    expect(within(table).getByText('DATE')).toBeInTheDocument();
+    expect(
+      screen.getByText(/2 columns read from the data by DuckDB/),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('No declared schema')).toBeNull();
+  });
+
+  it('says a tabular dataset without columns has not been read yet, and how to declare them', async () => {
+    const spec = { ...customerChurn.spec };
+    delete spec.schema;
+    await renderDataset({ ...customerChurn, spec });
+    expect(screen.getByText('No declared schema')).toBeInTheDocument();
+    expect(
+      screen.getByText(/the query engine has not read them from the data yet/),
+    ).toBeInTheDocument();
   });
 
   it('shows the size, files and last change measured in storage for a dataset declared without them', async () => {

@@ -11,12 +11,15 @@ import {
   DatasetColumn,
   DatasetColumnType,
   isDatasetEntity,
+  parseMediaFacts,
 } from '@kaml-d/plugin-kaml-d-common';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { kamlDApiRef } from '../../api';
 import { ClassificationBadge } from '../DatasetPage/ClassificationBadge';
 import { serverMessage } from '../shared/errors';
+import { isMediaFormat } from '../shared/MediaSummary';
+import { DatasetMediaContent } from './DatasetMediaContent';
 import { SnapshotSelect, useSnapshotParam } from './SnapshotSelect';
 import { useDatasetName } from './useDatasetName';
 
@@ -73,9 +76,27 @@ const columns: TableColumn<SchemaRow>[] = [
 
 /**
  * The Schema tab of a Dataset: columns and types from the engine (now or at a snapshot),
- * classifications declared.
+ * classifications declared; for images and audio in object storage, which have no columns, the
+ * files by extension and their measured dimensions or durations.
  */
 export function DatasetSchemaContent() {
+  const { entity } = useEntity();
+  if (
+    isDatasetEntity(entity) &&
+    isMediaFormat(entity.spec.format) &&
+    !entity.spec.location.startsWith('trino://')
+  ) {
+    return (
+      <DatasetMediaContent
+        format={entity.spec.format}
+        facts={parseMediaFacts(entity)}
+      />
+    );
+  }
+  return <EngineSchemaContent />;
+}
+
+function EngineSchemaContent() {
   const api = useApi(kamlDApiRef);
   const { entity } = useEntity();
   const dataset = useDatasetName();

@@ -11,9 +11,10 @@ import {
 } from '@kaml-d/plugin-kaml-d-node';
 import { DEFAULT_QUERY_MAX_RESULT_BYTES, QueryConfig } from '../config';
 import { quoteIdent } from '../sqlText';
-import { localFilesOf } from './files';
+import { LocalFiles, localFilesOf } from './files';
+import { schemaFilesOf } from './schemaSample';
 import { readOnlyQuery } from './readOnlyQuery';
-import { SandboxOperation } from './sandbox';
+import { SandboxAnswer, SandboxOperation } from './sandbox';
 import { SandboxPool, unwrap } from './sandboxPool';
 import { sizedSql } from './sizedResult';
 
@@ -79,6 +80,14 @@ export class DuckDBQueryEngine implements QueryEngine {
         return { source: objects, ...local };
       }),
     );
+    return this.runOver(prepared, spec);
+  }
+
+  /** Runs `spec` in a sandbox whose views read the given local files. */
+  private async runOver(
+    prepared: Array<LocalFiles & { source: ObjectDatasetSource }>,
+    spec: SandboxOperation,
+  ) {
     const job = {
       ...spec,
       views: prepared.map(p => ({
@@ -99,15 +108,38 @@ export class DuckDBQueryEngine implements QueryEngine {
     };
   }
 
+  /**
+   * The columns of the dataset as DuckDB reads them: from every data file in place on a local
+   * store (as SQL sees them); from the first data file's Parquet footer or first bytes on a
+   * remote store (see
+   * {@link schemaFilesOf}); the whole file when it cannot be cut (compressed, an object
+   * version) or DuckDB does not take the cut.
+   */
   async schema(
     source: DatasetSource,
     limits: Pick<QueryLimits, 'timeoutMs'>,
   ): Promise<ColumnInfo[]> {
-    const { answer } = await this.inSandbox([source], true, {
-      op: 'schema',
+    const objects = objectSource(source);
+    const spec = {
+      op: 'schema' as const,
       timeoutMs: limits.timeoutMs,
       context: `Reading the schema of "${source.name}"`,
+    };
+    const sample = await schemaFilesOf(objects, {
+      cacheDir: this.config.cacheDir,
+      sampleBytes: this.config.schemaSampleBytes,
     });
+    let answer: SandboxAnswer | undefined;
+    if (sample) {
+      try {
+        answer = (await this.runOver([{ source: objects, ...sample }], spec))
+          .answer;
+      } catch (error) {
+        // a cut DuckDB does not take (a quoted line break in a CSV sample): read the file whole
+        if (!sample.sampled) throw error;
+      }
+    }
+    answer ??= (await this.inSandbox([source], true, spec)).answer;
     if (!('columns' in answer)) throw new Error('the sandbox read no schema');
     return answer.columns;
   }

@@ -132,7 +132,7 @@ export async function localFilesOf(
 }
 
 /** The dataset's objects now: everything under its prefix but hidden folders (snapshots). */
-async function* listed(
+export async function* listed(
   source: ObjectDatasetSource,
 ): AsyncIterable<ObjectDatasetSnapshotObject> {
   for await (const o of source.storage.listRecursive(
