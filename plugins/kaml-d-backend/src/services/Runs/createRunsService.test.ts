@@ -6,12 +6,12 @@ import {
   V1Job,
   V1Pod,
 } from '@kubernetes/client-node';
+import { createRunsService } from './createRunsService';
 import {
-  createRunsService,
   CustomResource,
   RUN_CUSTOM_RESOURCES,
   RunsKubeReader,
-} from './createRunsService';
+} from './kubeReader';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 
 const cluster = {

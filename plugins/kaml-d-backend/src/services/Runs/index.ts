@@ -1,11 +1,5 @@
 export * from './types';
-export {
-  createRunsService,
-  createRunsKubeReader,
-  toRun,
-  toDeployment,
-  toOperatorRun,
-  toInferenceService,
-  RUN_CUSTOM_RESOURCES,
-} from './createRunsService';
-export type { RunsKubeReader, CustomResource } from './createRunsService';
+export { createRunsService } from './createRunsService';
+export { createRunsKubeReader, RUN_CUSTOM_RESOURCES } from './kubeReader';
+export { toRun, toDeployment, toOperatorRun, toInferenceService } from './rows';
+export type { RunsKubeReader, CustomResource } from './kubeReader';

@@ -1,0 +1,266 @@
+import {
+  KubernetesObject,
+  V1Deployment,
+  V1Job,
+  V1Pod,
+} from '@kubernetes/client-node';
+import {
+  TRAINING_OPERATOR_KINDS,
+  TrainingOperatorKind,
+  interpretServingConditions,
+  interpretTrainingConditions,
+} from '@kaml-d/plugin-kaml-d-common';
+import { CustomResource, ModelObjects } from './kubeReader';
+import {
+  MODEL_VERSION_LABEL,
+  ModelDeploymentRow,
+  ModelRunsResponse,
+  TRACK_LABEL,
+  TrainingRun,
+} from './types';
+
+function iso(value: Date | string | undefined): string | undefined {
+  return value ? new Date(value).toISOString() : undefined;
+}
+
+/** A custom resource's RFC 3339 time as the Date the Job-typed fields hold. */
+function dateOf(value: string | Date | undefined): Date | undefined {
+  return value ? new Date(value) : undefined;
+}
+
+/** Sums `nvidia.com/gpu` over a pod template's containers (limits, else requests). */
+function gpusOf(job: V1Job): number {
+  return (job.spec?.template.spec?.containers ?? []).reduce((sum, c) => {
+    const raw =
+      c.resources?.limits?.['nvidia.com/gpu'] ??
+      c.resources?.requests?.['nvidia.com/gpu'];
+    const n = Number(raw ?? 0);
+    return sum + (Number.isFinite(n) ? n : 0);
+  }, 0);
+}
+
+function statusOf(job: V1Job, pods: V1Pod[]): TrainingRun['status'] {
+  const conditions = job.status?.conditions ?? [];
+  const is = (type: string) =>
+    conditions.some(c => c.type === type && c.status === 'True');
+  if (is('Failed')) return 'Failed';
+  if (is('Complete') || is('SuccessCriteriaMet')) return 'Succeeded';
+  if (
+    (job.status?.active ?? 0) > 0 ||
+    pods.some(p => p.status?.phase === 'Running')
+  ) {
+    return 'Running';
+  }
+  return 'Pending';
+}
+
+/** A Job and its pods as one row of the Runs tab. */
+export function toRun(job: V1Job, pods: V1Pod[], now: number): TrainingRun {
+  const start = iso(job.status?.startTime);
+  const end =
+    iso(job.status?.completionTime) ??
+    iso(
+      job.status?.conditions?.find(
+        c => c.type === 'Failed' && c.status === 'True',
+      )?.lastTransitionTime,
+    );
+  const status = statusOf(job, pods);
+  let durationSeconds: number | undefined;
+  if (start) {
+    let until: number | undefined;
+    if (end) until = Date.parse(end);
+    else if (status === 'Running' || status === 'Pending') until = now;
+    if (until !== undefined) {
+      durationSeconds = Math.max(
+        0,
+        Math.round((until - Date.parse(start)) / 1000),
+      );
+    }
+  }
+  return {
+    kind: 'Job',
+    name: job.metadata?.name ?? '',
+    namespace: job.metadata?.namespace ?? '',
+    status,
+    startTime: start,
+    completionTime: end,
+    durationSeconds,
+    gpus: gpusOf(job),
+    image: job.spec?.template.spec?.containers?.[0]?.image,
+    pods: pods
+      .map(p => {
+        const statuses = p.status?.containerStatuses ?? [];
+        return {
+          name: p.metadata?.name ?? '',
+          phase: p.status?.phase ?? 'Unknown',
+          containers: (p.spec?.containers ?? []).map(c => c.name),
+          restarts: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
+          hasPrevious: statuses.some(s => Boolean(s.lastState?.terminated)),
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+/** A Deployment as one row of the Deployments tab; the endpoint is its Service's cluster DNS name. */
+export function toDeployment(d: V1Deployment): ModelDeploymentRow {
+  const labels = d.metadata?.labels ?? {};
+  const namespace = d.metadata?.namespace ?? '';
+  const service = labels['app.kubernetes.io/name'] ?? d.metadata?.name ?? '';
+  return {
+    kind: 'Deployment',
+    name: d.metadata?.name ?? '',
+    namespace,
+    version: labels[MODEL_VERSION_LABEL],
+    track: labels[TRACK_LABEL],
+    desiredReplicas: d.spec?.replicas ?? 1,
+    readyReplicas: d.status?.readyReplicas ?? 0,
+    endpoint: `http://${service}.${namespace}.svc.cluster.local`,
+  };
+}
+
+/** Which Job a pod belongs to: its controller owner reference, else the `job-name` label. */
+export function jobOfPod(pod: V1Pod): string | undefined {
+  const owner = pod.metadata?.ownerReferences?.find(
+    o =>
+      (o.kind === 'Job' || o.kind in TRAINING_OPERATOR_KINDS) && o.controller,
+  );
+  return (
+    owner?.name ??
+    pod.metadata?.labels?.['batch.kubernetes.io/job-name'] ??
+    pod.metadata?.labels?.['training.kubeflow.org/job-name'] ??
+    pod.metadata?.labels?.['job-name']
+  );
+}
+
+/** nvidia.com/gpu of one pod template's containers (limits, else requests). */
+function gpusOfTemplate(template: any): number {
+  const containers: any[] = template?.spec?.containers ?? [];
+  return containers.reduce((sum, c) => {
+    const n = Number(
+      c?.resources?.limits?.['nvidia.com/gpu'] ??
+        c?.resources?.requests?.['nvidia.com/gpu'] ??
+        0,
+    );
+    return sum + (Number.isFinite(n) ? n : 0);
+  }, 0);
+}
+
+/** A TFJob or PyTorchJob and its pods as one row of the Runs tab, status from its conditions. */
+export function toOperatorRun(
+  kind: TrainingOperatorKind,
+  resource: CustomResource,
+  pods: V1Pod[],
+  now: number,
+): TrainingRun {
+  const { status, message: why } = interpretTrainingConditions(
+    resource.status?.conditions,
+  );
+  const replicaSpecs: Record<string, any> =
+    (kind === 'TFJob'
+      ? resource.spec?.tfReplicaSpecs
+      : resource.spec?.pytorchReplicaSpecs) ?? {};
+  const replicas = Object.values(replicaSpecs);
+  // the Job fields of the row come from a Job-shaped view of the resource
+  const base = toRun(
+    {
+      metadata: resource.metadata,
+      spec: { template: replicas[0]?.template ?? {} },
+      status: {
+        startTime: dateOf(resource.status?.startTime),
+        completionTime: dateOf(resource.status?.completionTime),
+        conditions:
+          status === 'Failed'
+            ? [
+                {
+                  type: 'Failed',
+                  status: 'True',
+                  lastTransitionTime: dateOf(
+                    resource.status?.conditions?.find(c => c.type === 'Failed')
+                      ?.lastTransitionTime,
+                  ),
+                },
+              ]
+            : [],
+      },
+    },
+    pods,
+    now,
+  );
+  return {
+    ...base,
+    kind,
+    status,
+    message: why,
+    gpus: replicas.reduce(
+      (sum, r) =>
+        sum + (Number(r?.replicas ?? 1) || 0) * gpusOfTemplate(r?.template),
+      0,
+    ),
+  };
+}
+
+/** An InferenceService as one row of the Deployments tab, status from its conditions. */
+export function toInferenceService(
+  resource: CustomResource,
+): ModelDeploymentRow {
+  const labels = resource.metadata?.labels ?? {};
+  const name = resource.metadata?.name ?? '';
+  const namespace = resource.metadata?.namespace ?? '';
+  const { status, message: why } = interpretServingConditions(
+    resource.status?.conditions,
+  );
+  const predictor = resource.spec?.predictor ?? {};
+  const desired = Number(predictor.minReplicas ?? 1) || 1;
+  const canary = Number(predictor.canaryTrafficPercent);
+  return {
+    kind: 'InferenceService',
+    name,
+    namespace,
+    version: labels[MODEL_VERSION_LABEL],
+    status,
+    message: why,
+    ...(Number.isFinite(canary) ? { canaryTrafficPercent: canary } : {}),
+    desiredReplicas: desired,
+    readyReplicas: status === 'Ready' ? desired : 0,
+    endpoint:
+      resource.status?.url ??
+      resource.status?.address?.url ??
+      `http://${name}-predictor.${namespace}.svc.cluster.local`,
+  };
+}
+
+/**
+ * A model's listed objects as the Runs tab's answer: each run with its own pods, newest first
+ * (runs not started yet last), deployments by name, and `errors` only when a list failed.
+ */
+export function toRunsResponse(
+  model: string,
+  objects: ModelObjects,
+  now: number,
+  errors: NonNullable<ModelRunsResponse['errors']>,
+): ModelRunsResponse {
+  const podsByJob = new Map<string, V1Pod[]>();
+  for (const pod of objects.pods) {
+    const job = jobOfPod(pod);
+    if (!job) continue;
+    podsByJob.set(job, [...(podsByJob.get(job) ?? []), pod]);
+  }
+  const podsOf = (o: KubernetesObject) =>
+    podsByJob.get(o.metadata?.name ?? '') ?? [];
+  return {
+    model,
+    runs: [
+      ...objects.jobs.map(j => toRun(j, podsOf(j), now)),
+      ...objects.tfjobs.map(j => toOperatorRun('TFJob', j, podsOf(j), now)),
+      ...objects.pytorchjobs.map(j =>
+        toOperatorRun('PyTorchJob', j, podsOf(j), now),
+      ),
+    ].sort((a, b) => (b.startTime ?? '~').localeCompare(a.startTime ?? '~')),
+    deployments: [
+      ...objects.deployments.map(toDeployment),
+      ...objects.inferenceServices.map(toInferenceService),
+    ].sort((a, b) => a.name.localeCompare(b.name)),
+    ...(errors.length ? { errors } : {}),
+  };
+}
