@@ -29,7 +29,7 @@ import { trainingDatasetLocations } from './trainingDatasets';
 import { buildTrainingRun } from './trainingRun';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export { MODEL_LABEL } from './trainingRun';
+export { MODEL_LABEL } from './workloadManifest';
 
 function envName(name: string): string {
   if (!ENV_NAME.test(name)) {

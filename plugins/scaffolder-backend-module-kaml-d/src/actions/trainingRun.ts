@@ -5,11 +5,7 @@ import type {
   V1Job,
   V1PodTemplateSpec,
 } from '@kubernetes/client-node';
-import { TASK_LABEL } from '../kubernetes/target';
-
-/** The label tying a Job (and its pods) to the Model entity it trains. */
-export const MODEL_LABEL = 'kaml-d.io/model';
-const PART_OF = { 'app.kubernetes.io/part-of': 'kaml-d' };
+import { containerResources, workloadLabels } from './workloadManifest';
 
 /** The container name the training operator expects in each replica of a kind. */
 const OPERATOR_CONTAINER = { TFJob: 'tensorflow', PyTorchJob: 'pytorch' };
@@ -61,12 +57,11 @@ export function buildTrainingRun(options: {
     credentialsKeys,
     input,
   } = options;
-  const labels = {
-    ...PART_OF,
-    'app.kubernetes.io/component': 'training',
-    [MODEL_LABEL]: modelName,
-    [TASK_LABEL]: taskLabel,
-  };
+  const labels = workloadLabels({
+    component: 'training',
+    modelName,
+    taskLabel,
+  });
   const env: V1EnvVar[] = [
     ...Object.entries(input.env).map(([name, value]) => ({ name, value })),
     ...(locations.length
@@ -82,11 +77,6 @@ export function buildTrainingRun(options: {
         }))
       : []),
   ];
-  const resources: Record<string, string> = {
-    cpu: input.cpu,
-    memory: input.memory,
-    ...(input.gpus > 0 ? { 'nvidia.com/gpu': String(input.gpus) } : {}),
-  };
   const metadata = {
     name: jobName,
     namespace,
@@ -109,7 +99,7 @@ export function buildTrainingRun(options: {
           command: input.command,
           args: input.args,
           env,
-          resources: { requests: resources, limits: resources },
+          resources: containerResources(input),
         },
       ],
     },
@@ -126,35 +116,34 @@ export function buildTrainingRun(options: {
       },
     };
     return job;
-  } 
-    const replica = (replicas: number) => ({
-      replicas,
-      restartPolicy: 'Never',
-      template: podTemplate(OPERATOR_CONTAINER[kind]),
-    });
-    const runPolicy = {
-      backoffLimit: input.backoffLimit,
-      ...(input.activeDeadlineSeconds
-        ? { activeDeadlineSeconds: input.activeDeadlineSeconds }
-        : {}),
-      cleanPodPolicy: 'None',
-    };
-    const replicaSpecs =
-      kind === 'TFJob'
-        ? { tfReplicaSpecs: { Worker: replica(input.workers) } }
-        : {
-            pytorchReplicaSpecs: {
-              Master: replica(1),
-              ...(input.workers > 1
-                ? { Worker: replica(input.workers - 1) }
-                : {}),
-            },
-          };
-    return {
-      apiVersion: KUBEFLOW_GROUP_VERSION,
-      kind,
-      metadata,
-      spec: { runPolicy, ...replicaSpecs },
-    } as KubernetesObject;
-  
+  }
+  const replica = (replicas: number) => ({
+    replicas,
+    restartPolicy: 'Never',
+    template: podTemplate(OPERATOR_CONTAINER[kind]),
+  });
+  const runPolicy = {
+    backoffLimit: input.backoffLimit,
+    ...(input.activeDeadlineSeconds
+      ? { activeDeadlineSeconds: input.activeDeadlineSeconds }
+      : {}),
+    cleanPodPolicy: 'None',
+  };
+  const replicaSpecs =
+    kind === 'TFJob'
+      ? { tfReplicaSpecs: { Worker: replica(input.workers) } }
+      : {
+          pytorchReplicaSpecs: {
+            Master: replica(1),
+            ...(input.workers > 1
+              ? { Worker: replica(input.workers - 1) }
+              : {}),
+          },
+        };
+  return {
+    apiVersion: KUBEFLOW_GROUP_VERSION,
+    kind,
+    metadata,
+    spec: { runPolicy, ...replicaSpecs },
+  } as KubernetesObject;
 }
