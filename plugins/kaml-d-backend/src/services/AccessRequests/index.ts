@@ -1,8 +1,6 @@
-export {
-  ACCESS_REQUESTS_TABLE,
-  createAccessRequestsService,
-  ownersOf,
-} from './createAccessRequestsService';
+export { ACCESS_REQUESTS_TABLE } from './store';
+export { createAccessRequestsService } from './createAccessRequestsService';
+export { ownersOf } from './rules';
 export type { AccessRequestsService } from './types';
 export {
   kamlDEntityPermissionResourceRef,
