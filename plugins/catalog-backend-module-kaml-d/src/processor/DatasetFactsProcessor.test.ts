@@ -1,8 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import { CatalogProcessorCache } from '@backstage/plugin-catalog-node';
-import { JsonValue } from '@backstage/types';
 import {
   FileStorageAdapter,
   originLocationRef,
@@ -21,6 +19,7 @@ import {
   DatasetFactsProcessor,
   FACTS_MAX_AGE_MS,
 } from './DatasetFactsProcessor';
+import { processingCache } from './__testUtils__/processingCache';
 
 const bucket = 'kaml-datasets';
 const SEED = originLocationRef('file', 'catalog/all.yaml');
@@ -46,18 +45,6 @@ function dataset(
       owner: 'data-engineering',
       format: 'csv',
       location: `s3://${bucket}/${name}/`,
-    },
-  };
-}
-
-/** The catalog's processing cache of one entity, kept between runs. */
-function processingCache(): CatalogProcessorCache {
-  const state = new Map<string, JsonValue>();
-  return {
-    get: async <T extends JsonValue>(key: string) =>
-      state.get(key) as T | undefined,
-    set: async (key, value) => {
-      state.set(key, value);
     },
   };
 }

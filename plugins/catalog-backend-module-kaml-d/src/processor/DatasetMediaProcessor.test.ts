@@ -1,8 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
-import { CatalogProcessorCache } from '@backstage/plugin-catalog-node';
-import { JsonValue } from '@backstage/types';
 import { parseMediaFacts } from '@kaml-d/plugin-kaml-d-common';
 import {
   FileStorageAdapter,
@@ -19,6 +17,7 @@ import {
   DatasetMediaProcessor,
   MEDIA_FACTS_MAX_AGE_MS,
 } from './DatasetMediaProcessor';
+import { processingCache } from './__testUtils__/processingCache';
 
 const GENERATOR = resolve(
   __dirname,
@@ -49,18 +48,6 @@ function dataset(
       owner: 'data-engineering',
       format,
       location: `s3://${BUCKET}/${name}/`,
-    },
-  };
-}
-
-/** The catalog's processing cache of one entity, kept between runs. */
-function processingCache(): CatalogProcessorCache {
-  const state = new Map<string, JsonValue>();
-  return {
-    get: async <T extends JsonValue>(key: string) =>
-      state.get(key) as T | undefined,
-    set: async (key, value) => {
-      state.set(key, value);
     },
   };
 }

@@ -7,10 +7,7 @@ import {
   LocationSpec,
 } from '@backstage/plugin-catalog-node';
 import {
-  ANNOTATION_KAML_D_LAST_MODIFIED,
   ANNOTATION_KAML_D_MEDIA_FACTS,
-  ANNOTATION_KAML_D_OBJECT_COUNT,
-  ANNOTATION_KAML_D_SIZE_BYTES,
   DatasetMediaFacts,
   isDatasetEntity,
 } from '@kaml-d/plugin-kaml-d-common';
@@ -21,21 +18,12 @@ import {
   bindingOf,
 } from '@kaml-d/plugin-kaml-d-node';
 import { measureMedia, MeasureMediaOptions } from '../media';
+import { readWhileDataUnchanged } from './dataFactsCache';
 
 /** How long media facts are reused when the entity carries no facts that tell a change. */
 export const MEDIA_FACTS_MAX_AGE_MS = 5 * 60 * 1000;
 /** Folders with more objects than this get no media facts (one listing must stay cheap). */
 const MAX_LISTED_OBJECTS = 200_000;
-
-/** Media facts as the processing cache keeps them (a JSON value). */
-type CachedMedia = {
-  /** The facts as the annotation holds them (JSON of DatasetMediaFacts). */
-  facts: string;
-  /** Location and the data's facts when measured: a change measures again. */
-  key: string;
-  /** When measured (ms since the epoch). */
-  at: number;
-};
 
 /** Options of {@link DatasetMediaProcessor}. */
 export interface DatasetMediaProcessorOptions {
@@ -82,40 +70,25 @@ export class DatasetMediaProcessor implements CatalogProcessor {
       return entity;
     }
     const [, bucket, prefix = ''] = match;
-    const annotations = entity.metadata.annotations ?? {};
-    const dataFacts = [
-      annotations[ANNOTATION_KAML_D_SIZE_BYTES],
-      annotations[ANNOTATION_KAML_D_OBJECT_COUNT],
-      annotations[ANNOTATION_KAML_D_LAST_MODIFIED],
-    ];
-    const key = JSON.stringify([location, format, ...dataFacts]);
-    const cached = await cache.get<CachedMedia>('media');
-    let facts: string | undefined;
-    if (
-      cached?.key === key &&
-      (dataFacts.some(f => f !== undefined) ||
-        this.now() - cached.at < MEDIA_FACTS_MAX_AGE_MS)
-    ) {
-      await cache.set('media', cached);
-      facts = cached.facts;
-    } else {
-      const measured = await this.measure(bucket, prefix, format, location);
-      facts = measured && JSON.stringify(measured);
-      if (facts) {
-        await cache.set('media', { facts, key, at: this.now() });
-      } else if (cached && JSON.parse(cached.key)[0] === location) {
-        // the store is unreachable now: keep what was measured before, try again next time
-        await cache.set('media', cached);
-        facts = cached.facts;
-      }
-    }
+    const facts = await readWhileDataUnchanged<string>({
+      entity,
+      cache,
+      name: 'media-facts',
+      parts: [format],
+      maxAgeMs: MEDIA_FACTS_MAX_AGE_MS,
+      now: this.now(),
+      read: async () => {
+        const measured = await this.measure(bucket, prefix, format, location);
+        return measured && JSON.stringify(measured);
+      },
+    });
     if (!facts) return entity;
     return {
       ...entity,
       metadata: {
         ...entity.metadata,
         annotations: {
-          ...annotations,
+          ...entity.metadata.annotations,
           [ANNOTATION_KAML_D_MEDIA_FACTS]: facts,
         },
       },

@@ -7,14 +7,12 @@ import {
   LocationSpec,
 } from '@backstage/plugin-catalog-node';
 import {
-  ANNOTATION_KAML_D_LAST_MODIFIED,
-  ANNOTATION_KAML_D_OBJECT_COUNT,
-  ANNOTATION_KAML_D_SIZE_BYTES,
+  ANNOTATION_KAML_D_SCHEMA_SOURCE,
   isDatasetEntity,
   TABULAR_DATASET_FORMATS,
 } from '@kaml-d/plugin-kaml-d-common';
 import { DatasetBindingPolicy, bindingOf } from '@kaml-d/plugin-kaml-d-node';
-import { ANNOTATION_KAML_D_SCHEMA_SOURCE } from '../providers/entities';
+import { readWhileDataUnchanged } from './dataFactsCache';
 import { EngineSchemaReader } from './engineSchemaClient';
 
 /** How long a schema is reused when the entity carries no facts that tell a change. */
@@ -22,14 +20,10 @@ export const SCHEMA_MAX_AGE_MS = 5 * 60 * 1000;
 
 const TABULAR: readonly string[] = TABULAR_DATASET_FORMATS;
 
-/** A schema as the processing cache keeps it (a JSON value). */
-type CachedSchema = {
+/** The columns the engine read (a JSON value: it lives in the processing cache). */
+type EngineSchemaRead = {
   engine: string;
   columns: Array<{ name: string; type: string }>;
-  /** Location, format and the data's facts when it was read: a change reads it again. */
-  key: string;
-  /** When it was read (ms since the epoch). */
-  at: number;
 };
 
 /** Options of {@link DatasetSchemaProcessor}. */
@@ -90,7 +84,7 @@ export class DatasetSchemaProcessor implements CatalogProcessor {
         ...entity.spec,
         schema: {
           ...entity.spec.schema,
-          columns: schema.columns.map(c => ({ name: c.name, type: c.type })),
+          columns: schema.columns,
         },
       },
     };
@@ -99,45 +93,32 @@ export class DatasetSchemaProcessor implements CatalogProcessor {
   private async schemaOf(
     entity: Entity & { spec: { location: string; format: string } },
     cache: CatalogProcessorCache,
-  ): Promise<CachedSchema | undefined> {
+  ): Promise<EngineSchemaRead | undefined> {
     const { location, format } = entity.spec;
-    const annotations = entity.metadata.annotations ?? {};
-    const facts = [
-      annotations[ANNOTATION_KAML_D_SIZE_BYTES],
-      annotations[ANNOTATION_KAML_D_OBJECT_COUNT],
-      annotations[ANNOTATION_KAML_D_LAST_MODIFIED],
-    ];
-    const key = JSON.stringify([location, format, ...facts]);
-    const cached = await cache.get<CachedSchema>('schema');
-    const fresh =
-      cached?.key === key &&
-      (facts.some(f => f !== undefined) ||
-        this.now() - cached.at < SCHEMA_MAX_AGE_MS);
-    if (cached && fresh) {
-      await cache.set('schema', cached);
-      return cached;
-    }
-    try {
-      const answer = await this.options.readSchema(location, format);
-      const read: CachedSchema = {
-        engine: answer.engine,
-        columns: answer.columns.map(c => ({ name: c.name, type: c.type })),
-        key,
-        at: this.now(),
-      };
-      await cache.set('schema', read);
-      return read;
-    } catch (error) {
-      // the engine is down or the data unreadable now: keep the schema read before, try again
-      this.options.logger.debug(
-        `No schema for ${location} from the query engine: ${
-          error instanceof Error ? error.message : String(error)
-        }`,
-      );
-      const sameData =
-        cached && JSON.parse(cached.key)[0] === location ? cached : undefined;
-      if (sameData) await cache.set('schema', sameData);
-      return sameData;
-    }
+    return readWhileDataUnchanged<EngineSchemaRead>({
+      entity,
+      cache,
+      name: 'engine-schema',
+      parts: [format],
+      maxAgeMs: SCHEMA_MAX_AGE_MS,
+      now: this.now(),
+      read: async () => {
+        try {
+          const answer = await this.options.readSchema(location, format);
+          return {
+            engine: answer.engine,
+            columns: answer.columns.map(c => ({ name: c.name, type: c.type })),
+          };
+        } catch (error) {
+          // the engine is down or the data unreadable now: the schema read before stays
+          this.options.logger.debug(
+            `No schema for ${location} from the query engine: ${
+              error instanceof Error ? error.message : String(error)
+            }`,
+          );
+          return undefined;
+        }
+      },
+    });
   }
 }
