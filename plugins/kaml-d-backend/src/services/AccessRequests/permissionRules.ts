@@ -3,9 +3,7 @@ import {
   PermissionsRegistryService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { permissionRules as catalogRules } from '@backstage/plugin-catalog-backend/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { PermissionRuleParams } from '@backstage/plugin-permission-common';
 import {
   createPermissionResourceRef,
   PermissionRule,
@@ -23,6 +21,7 @@ import {
 } from '@kaml-d/plugin-kaml-d-common';
 import { z } from 'zod';
 import { AccessRequestsService } from './types';
+import { EntityRule, entityRules as catalogRules } from './entityRules';
 
 /**
  * What the KAML-D rules look at: a catalog entity and the unexpired access grants on it.
@@ -83,17 +82,12 @@ const isInProjectSchema = z.object({
 });
 
 /** A catalog rule (same name, params and meaning) applied to the resource's entity. */
-function fromCatalogRule(rule: {
-  name: string;
-  description: string;
-  paramsSchema?: unknown;
-  apply(entity: Entity, params: PermissionRuleParams): boolean;
-}): RuleDefinition<PermissionRuleParams> {
+function fromCatalogRule<P>(rule: EntityRule<P>): RuleDefinition<P> {
   return {
     name: rule.name,
     description: rule.description,
     resourceType: KAML_D_ENTITY_RESOURCE_TYPE,
-    paramsSchema: rule.paramsSchema as z.ZodTypeAny,
+    paramsSchema: rule.paramsSchema,
     apply: (resource, params) => rule.apply(resource.entity, params),
     toQuery: params => resource => rule.apply(resource.entity, params),
   };
