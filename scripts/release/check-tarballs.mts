@@ -7,7 +7,13 @@
 // - no "workspace:" range is left, and no @backstage/* dependency is pinned exactly.
 // Exits 1 with one line per problem.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +30,9 @@ type Manifest = {
 
 const folder = process.argv[2];
 if (!folder) {
-  console.error('usage: node scripts/release/check-tarballs.mts <folder of .tgz>');
+  console.error(
+    'usage: node scripts/release/check-tarballs.mts <folder of .tgz>',
+  );
   process.exit(2);
 }
 
@@ -51,7 +59,9 @@ function packageOf(specifier: string): string | undefined {
     return undefined;
   }
   const parts = specifier.split('/');
-  const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  const name = specifier.startsWith('@')
+    ? parts.slice(0, 2).join('/')
+    : parts[0];
   return builtinModules.includes(name) ? undefined : name;
 }
 
@@ -101,8 +111,10 @@ for (const tarball of tarballs) {
     for (const entry of entries) {
       const path = entry.replace(/^\.\//, '');
       if (path.endsWith('package.json')) continue;
-      if (path.startsWith('src/')) report(`entry point ${entry} is source, not build output`);
-      if (!shipped.has(path)) report(`entry point ${entry} is not in the tarball`);
+      if (path.startsWith('src/'))
+        report(`entry point ${entry} is source, not build output`);
+      if (!shipped.has(path))
+        report(`entry point ${entry} is not in the tarball`);
     }
     const declared = new Set([
       manifest.name,
@@ -112,24 +124,36 @@ for (const tarball of tarballs) {
     const undeclared = new Map<string, string>();
     for (const file of shipped) {
       if (!/\.(c?js|mjs|d\.ts)$/.test(file)) continue;
-      for (const name of importedPackages(readFileSync(join(root, file), 'utf8'))) {
-        if (!declared.has(name) && !undeclared.has(name)) undeclared.set(name, file);
+      for (const name of importedPackages(
+        readFileSync(join(root, file), 'utf8'),
+      )) {
+        if (!declared.has(name) && !undeclared.has(name))
+          undeclared.set(name, file);
       }
     }
     for (const [name, file] of undeclared) {
-      report(`${file} imports ${name}, which is not a dependency or peer dependency`);
+      report(
+        `${file} imports ${name}, which is not a dependency or peer dependency`,
+      );
     }
     for (const [name, range] of Object.entries({
       ...manifest.dependencies,
       ...manifest.peerDependencies,
     })) {
-      if (range.startsWith('workspace:')) report(`${name} still has range ${range}`);
+      if (range.startsWith('workspace:'))
+        report(`${name} still has range ${range}`);
       if (name.startsWith('@backstage/') && /^\d/.test(range)) {
-        report(`${name} is pinned to ${range}; use a caret range so apps dedupe it`);
+        report(
+          `${name} is pinned to ${range}; use a caret range so apps dedupe it`,
+        );
       }
     }
     if (problems.length > before) continue;
-    console.log(`ok ${manifest.name} (${shipped.size} files, ${declared.size - 1} dependencies)`);
+    console.log(
+      `ok ${manifest.name} (${shipped.size} files, ${
+        declared.size - 1
+      } dependencies)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
