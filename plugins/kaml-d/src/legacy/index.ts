@@ -1,0 +1,27 @@
+export { kamlDLegacyPlugin } from './plugin';
+export {
+  KamlDWorkbenchPage,
+  KamlDSrePage,
+  KamlDAuditPage,
+  KamlDAccessRequestsPage,
+} from './pages';
+export {
+  EntityKamlDDatasetSchemaContent,
+  EntityKamlDDatasetPreviewContent,
+  EntityKamlDDatasetProfileContent,
+  EntityKamlDDatasetVersionsContent,
+  EntityKamlDHealthContent,
+  EntityKamlDModelRunsContent,
+  EntityKamlDModelDeploymentsContent,
+  EntityKamlDModelVersionsContent,
+} from './entityContents';
+export {
+  EntityKamlDDatasetAboutCard,
+  EntityKamlDDatasetSchemaCard,
+  EntityKamlDDatasetUsedByCard,
+  EntityKamlDModelAboutCard,
+  EntityKamlDModelActionsCard,
+  EntityKamlDModelTrainedOnCard,
+  EntityKamlDModelServingCard,
+} from './entityCards';
+export { isKamlDDataset, isKamlDModel } from './conditions';
