@@ -13,21 +13,31 @@ const EXTENSIONS: Array<[RegExp, string]> = [
   [/\.(txt|md)$/i, 'text'],
 ];
 
-/** Keys never counted as data (manifests and hidden files). */
+/**
+ * Keys never counted as data (manifests and hidden files).
+ *
+ * @public
+ */
 export function isDataKey(key: string): boolean {
   const name = key.slice(key.lastIndexOf('/') + 1);
   return name !== 'catalog-info.yaml' && !name.startsWith('.');
 }
 
-/** Format of one key from its extension, or undefined. */
+/**
+ * Format of one key from its extension, or undefined.
+ *
+ * @public
+ */
 export function formatOfKey(key: string): string | undefined {
   return EXTENSIONS.find(([pattern]) => pattern.test(key))?.[1];
 }
 
 /**
  * The format of a folder of objects: its most frequent recognised extension (so images with a
- * labels CSV are `images`), the first in {@link EXTENSIONS} order on a tie; `binary` when none is
- * recognised.
+ * labels CSV are `images`), the most preferred one on a tie (parquet, csv, tsv, jsonl, json, …);
+ * `binary` when none is recognised.
+ *
+ * @public
  */
 export function formatOfObjects(keys: string[]): string {
   const counts = new Map<string, number>();

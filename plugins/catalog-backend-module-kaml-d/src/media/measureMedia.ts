@@ -8,9 +8,17 @@ import { readBytes } from '../discovery/readBytes';
 import { mapWithConcurrency } from '../providers/concurrency';
 import { AudioHeader, ImageHeader, audioHeader, imageHeader } from './headers';
 
-/** Media files whose headers {@link measureMedia} reads unless told otherwise. */
+/**
+ * Media files whose headers {@link measureMedia} reads unless told otherwise.
+ *
+ * @public
+ */
 export const DEFAULT_MEDIA_SAMPLE_FILES = 16;
-/** Bytes read from the start of each sampled file unless told otherwise. */
+/**
+ * Bytes read from the start of each sampled file unless told otherwise.
+ *
+ * @public
+ */
 export const DEFAULT_MEDIA_HEAD_BYTES = 64 * 1024;
 /** Extensions kept in the facts (the most numerous). */
 const MAX_EXTENSIONS = 20;

@@ -45,7 +45,11 @@ export { DATASET_MANIFEST_NAME } from './objectStoreDataset';
 /** Type part of the provider names (`kaml-d-object-store:<id>`). */
 export const OBJECT_STORE_PROVIDER_TYPE = KAML_D_OBJECT_STORE_PROVIDER_TYPE;
 
-/** What one scan did. */
+/**
+ * What one scan did.
+ *
+ * @public
+ */
 export interface ObjectStoreScanResult {
   /** Entities emitted. */
   datasets: number;
@@ -55,7 +59,11 @@ export interface ObjectStoreScanResult {
   failed: number;
 }
 
-/** Options of {@link ObjectStoreDatasetProvider.fromConfig}. */
+/**
+ * Options of {@link ObjectStoreDatasetProvider.fromConfig}.
+ *
+ * @public
+ */
 export interface ObjectStoreDatasetProviderOptions {
   logger: LoggerService;
   auth: AuthService;

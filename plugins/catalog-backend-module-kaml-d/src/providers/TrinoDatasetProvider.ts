@@ -43,10 +43,18 @@ export const TRINO_PROVIDER_TYPE = KAML_D_TRINO_PROVIDER_TYPE;
  */
 export const TRINO_TABLE_FORMAT = 'parquet';
 
-/** Runs one read-only statement and returns its rows. */
+/**
+ * Runs one read-only statement and returns its rows.
+ *
+ * @public
+ */
 export type TrinoStatementRunner = (sql: string) => Promise<unknown[][]>;
 
-/** Options of {@link TrinoDatasetProvider.fromConfig}. */
+/**
+ * Options of {@link TrinoDatasetProvider.fromConfig}.
+ *
+ * @public
+ */
 export interface TrinoDatasetProviderOptions {
   logger: LoggerService;
   auth: AuthService;
@@ -60,7 +68,11 @@ export interface TrinoDatasetProviderOptions {
   bindingPolicy?: DatasetBindingPolicy;
 }
 
-/** What one scan did. */
+/**
+ * What one scan did.
+ *
+ * @public
+ */
 export interface TrinoScanResult {
   datasets: number;
   schemas: number;

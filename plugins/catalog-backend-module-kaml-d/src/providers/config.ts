@@ -24,7 +24,11 @@ export const DEFAULT_TRINO_QUERY_TIMEOUT_SECONDS = 60;
 /** Schemas never turned into datasets. */
 export const TRINO_SYSTEM_SCHEMAS = ['information_schema'];
 
-/** One `catalog.providers.kamlD.objectStore[]` entry. */
+/**
+ * One `catalog.providers.kamlD.objectStore[]` entry.
+ *
+ * @public
+ */
 export interface ObjectStoreProviderConfig {
   id: string;
   bucket: string;
@@ -39,7 +43,11 @@ export interface ObjectStoreProviderConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
-/** One `catalog.providers.kamlD.trino[]` entry. */
+/**
+ * One `catalog.providers.kamlD.trino[]` entry.
+ *
+ * @public
+ */
 export interface TrinoProviderConfig {
   id: string;
   host: string;
@@ -99,6 +107,8 @@ function unique<T extends { id: string }>(list: T[], section: string): T[] {
 /**
  * Reads `catalog.providers.kamlD.objectStore`. An entry names its datasets' parent either as
  * `location: s3://bucket/prefix/` or as `bucket` (and optional `prefix`).
+ *
+ * @public
  */
 export function readObjectStoreProviderConfigs(
   root: Config,
@@ -156,7 +166,11 @@ function defaultPort(ssl: boolean): number {
   return ssl ? 443 : 80;
 }
 
-/** Reads `catalog.providers.kamlD.trino`. */
+/**
+ * Reads `catalog.providers.kamlD.trino`.
+ *
+ * @public
+ */
 export function readTrinoProviderConfigs(root: Config): TrinoProviderConfig[] {
   return unique(
     entries(root, 'trino').map((config, index) => {

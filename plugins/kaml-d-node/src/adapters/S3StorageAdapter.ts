@@ -17,13 +17,6 @@ const PAGE_SIZE = 1000;
 const PART_SIZE_BYTES = 16 * 1024 * 1024;
 
 /**
- * Storage in an S3 API through the `minio` client: MinIO, Ceph RGW, AWS S3 and other
- * S3-compatible stores. Listings use ListObjectsV2 (sizes and times come with the listing),
- * uploads of streams are multipart, downloads are presigned GET URLs.
- *
- * @public
- */
-/**
  * The `minio` client of `kamlD.storage.s3`, for what goes beyond {@link StorageAdapter} (such as
  * MinIO's bucket notifications); the adapter uses the same client.
  *
@@ -42,6 +35,13 @@ export function createS3Client(config: S3StorageConfig): Client {
   });
 }
 
+/**
+ * Storage in an S3 API through the `minio` client: MinIO, Ceph RGW, AWS S3 and other
+ * S3-compatible stores. Listings use ListObjectsV2 (sizes and times come with the listing),
+ * uploads of streams are multipart, downloads are presigned GET URLs.
+ *
+ * @public
+ */
 export class S3StorageAdapter implements StorageAdapter {
   readonly type = 's3';
   readonly listsAnyPrefix = true;

@@ -91,7 +91,8 @@ export function keyUnderPrefix(
 }
 
 /**
- * `a/b` → `a/b/`, `` → `` (the bucket root).
+ * `a/b` → `a/b/`; a prefix that already ends with `/` and the empty prefix (the bucket root)
+ * are returned as they are.
  *
  * @public
  */

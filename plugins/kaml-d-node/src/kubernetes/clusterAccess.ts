@@ -4,11 +4,23 @@ import { join } from 'node:path';
 import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
 
-/** Default namespace of training Jobs. */
+/**
+ * Default namespace of training Jobs.
+ *
+ * @public
+ */
 export const DEFAULT_TRAINING_NAMESPACE = 'kaml-d-training';
-/** Default namespace of model Deployments, Services and InferenceServices. */
+/**
+ * Default namespace of model Deployments, Services and InferenceServices.
+ *
+ * @public
+ */
 export const DEFAULT_MODELS_NAMESPACE = 'kaml-d-models';
-/** Where Kubernetes mounts a pod's service account token, CA and namespace. */
+/**
+ * Where Kubernetes mounts a pod's service account token, CA and namespace.
+ *
+ * @public
+ */
 export const SERVICE_ACCOUNT_DIR =
   '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -20,6 +32,8 @@ export const SERVICE_ACCOUNT_DIR =
  * - `inCluster`: the service account of the pod the backend runs in;
  * - `cluster`: a cluster configured for the Kubernetes plugin
  *   (`kubernetes.clusterLocatorMethods[type=config].clusters[]`, `serviceAccount` auth).
+ *
+ * @public
  */
 export type KamlDClusterSource =
   | 'token'
@@ -27,7 +41,11 @@ export type KamlDClusterSource =
   | 'inCluster'
   | 'cluster';
 
-/** A ready client configuration for the cluster KAML-D trains and deploys on. */
+/**
+ * A ready client configuration for the cluster KAML-D trains and deploys on.
+ *
+ * @public
+ */
 export interface KamlDClusterAccess {
   source: KamlDClusterSource;
   /** Names the setting used, for error messages ("kubeconfig file /x, context y"). */
@@ -39,7 +57,11 @@ export interface KamlDClusterAccess {
   modelsNamespace: string;
 }
 
-/** Where the environment-dependent modes look (tests point these at temporary files). */
+/**
+ * Where the environment-dependent modes look (tests point these at temporary files).
+ *
+ * @public
+ */
 export interface KamlDClusterAccessEnvironment {
   /** Default: process.env. */
   env?: Record<string, string | undefined>;
@@ -51,7 +73,11 @@ export interface KamlDClusterAccessEnvironment {
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-/** The sentence used when `kamlD.kubernetes` is absent. */
+/**
+ * The sentence used when `kamlD.kubernetes` is absent.
+ *
+ * @public
+ */
 export const CLUSTER_NOT_CONFIGURED_MESSAGE =
   'KAML-D Kubernetes access is not configured: set kamlD.kubernetes in app-config to one of ' +
   'url + token (+ caFile), kubeconfig (a kubeconfig file), inCluster: true (the pod’s service ' +
@@ -277,6 +303,8 @@ function fromPluginCluster(
 /**
  * Reads `kamlD.kubernetes` into a client configuration; undefined when the block is absent.
  * A present but broken block throws an error that names the setting to change.
+ *
+ * @public
  */
 export function readKamlDClusterAccess(
   root: Config,

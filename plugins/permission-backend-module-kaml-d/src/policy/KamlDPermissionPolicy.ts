@@ -43,7 +43,11 @@ function condition<P extends PermissionCondition<'catalog-entity'>['params']>(
   return { rule, resourceType: KAML_D_ENTITY_RESOURCE_TYPE, params };
 }
 
-/** Conditions of KAML-D permissions on entities, applied by the KAML-D backend. */
+/**
+ * Conditions of KAML-D permissions on entities, applied by the KAML-D backend.
+ *
+ * @public
+ */
 export const kamlDConditions = {
   isEntityOwner: (params: { claims: string[] }) =>
     condition(KAML_D_RULES.isEntityOwner, params),

@@ -61,7 +61,11 @@ function memoize<T>(ttlMs: number, now: () => number = Date.now) {
   };
 }
 
-/** A {@link KubeClient} on `@kubernetes/client-node` for the configured cluster. */
+/**
+ * A {@link KubeClient} on `@kubernetes/client-node` for the configured cluster.
+ *
+ * @public
+ */
 export function createKubeClient(
   settings: KamlDKubernetesSettings,
 ): KubeClient {

@@ -10,7 +10,11 @@ import {
 
 export { DEFAULT_MODELS_NAMESPACE, DEFAULT_TRAINING_NAMESPACE };
 
-/** The cluster settings read from `kamlD.kubernetes` (token, kubeconfig, in-cluster or a named cluster). */
+/**
+ * The cluster settings read from `kamlD.kubernetes` (token, kubeconfig, in-cluster or a named cluster).
+ *
+ * @public
+ */
 export type KamlDKubernetesSettings = KamlDClusterAccess;
 
 /** The sentence every action throws when `kamlD.kubernetes` is missing. */
@@ -18,7 +22,10 @@ export const NOT_CONFIGURED_MESSAGE = `${CLUSTER_NOT_CONFIGURED_MESSAGE}, so the
 
 /**
  * Reads `kamlD.kubernetes`; undefined when the block is absent (the actions then fail with
- * {@link NOT_CONFIGURED_MESSAGE}). A present but broken block throws at startup.
+ * a sentence that says how to set `kamlD.kubernetes`). A present but broken block throws at
+ * startup.
+ *
+ * @public
  */
 export function readKamlDKubernetesSettings(
   root: Config,

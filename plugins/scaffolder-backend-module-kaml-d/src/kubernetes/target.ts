@@ -10,7 +10,11 @@ import {
 import { NOT_CONFIGURED_MESSAGE } from './config';
 import { AccessCheck, KubeApiError, KubeClient } from './types';
 
-/** The cluster the actions act on: a client and the two namespaces. */
+/**
+ * The cluster the actions act on: a client and the two namespaces.
+ *
+ * @public
+ */
 export interface KubeTarget {
   client: KubeClient;
   trainingNamespace: string;

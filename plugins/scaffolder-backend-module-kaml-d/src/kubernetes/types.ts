@@ -1,6 +1,10 @@
 import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 
-/** Identifies one namespaced object. */
+/**
+ * Identifies one namespaced object.
+ *
+ * @public
+ */
 export interface ObjectRef {
   apiVersion: string;
   kind: string;
@@ -8,7 +12,11 @@ export interface ObjectRef {
   name: string;
 }
 
-/** One SelfSubjectAccessReview question: may these credentials do `verb` on `resource`? */
+/**
+ * One SelfSubjectAccessReview question: may these credentials do `verb` on `resource`?
+ *
+ * @public
+ */
 export interface AccessCheck {
   verb: string;
   /** API group; '' for the core group. */
@@ -20,6 +28,8 @@ export interface AccessCheck {
 /**
  * The few Kubernetes calls the KAML-D actions make. `createKubeClient` implements it with
  * `@kubernetes/client-node`; unit tests use an in-memory cluster.
+ *
+ * @public
  */
 export interface KubeClient {
   /** Asks the API server whether the configured credentials may do one thing. */
@@ -53,7 +63,11 @@ export interface KubeClient {
   ): Promise<string>;
 }
 
-/** An API server answer other than success. */
+/**
+ * An API server answer other than success.
+ *
+ * @public
+ */
 export class KubeApiError extends Error {
   readonly status: number;
   constructor(status: number, message: string) {

@@ -8,9 +8,17 @@ import {
 } from '@backstage/plugin-search-common';
 import { Readable } from 'node:stream';
 
-/** Document type (index name) of datasets. */
+/**
+ * Document type (index name) of datasets.
+ *
+ * @public
+ */
 export const DATASET_DOCUMENT_TYPE = 'kaml-d-dataset';
-/** Entities fetched per catalog request while collating. */
+/**
+ * Entities fetched per catalog request while collating.
+ *
+ * @public
+ */
 export const DEFAULT_COLLATOR_BATCH_SIZE = 500;
 
 /**
