@@ -17,7 +17,10 @@ export default defineConfig({
   expect: { timeout: 60_000 },
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // the JSON report for scripts/test.sh's summary when it asks for one
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME
+    ? [['list'], ['json']]
+    : [['list']],
   use: {
     baseURL: appUrl,
     screenshot: 'only-on-failure',

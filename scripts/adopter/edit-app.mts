@@ -2,6 +2,9 @@
 // by hand. Used by scripts/adopter/run.sh:
 //   node edit-app.mts backend <packages/backend/src/index.ts> <lines to add>
 //     removes the allow-all permission policy and adds the lines before `backend.start()`;
+//   node edit-app.mts pin-line <app package.json> <this repository's package.json>
+//     pins the app's @backstage/* packages to this repository's release line (its resolutions),
+//     as create-app's yarn.lock seed would have done (see run.sh);
 //   node edit-app.mts legacy-app <packages/app/src> <App.tsx block> <EntityPage.tsx block>
 //     App.tsx block: import lines, then <Route …/> lines (added inside <FlatRoutes>);
 //     EntityPage.tsx block: import lines, then declarations (added before `export const
@@ -75,6 +78,17 @@ if (mode === 'backend') {
     target,
   );
   writeFileSync(target, source);
+} else if (mode === 'pin-line') {
+  const app = JSON.parse(readFileSync(target, 'utf8'));
+  const line = JSON.parse(readFileSync(blocks[0], 'utf8'))
+    .resolutions as Record<string, string>;
+  app.resolutions = {
+    ...app.resolutions,
+    ...Object.fromEntries(
+      Object.entries(line).filter(([name]) => name.startsWith('@backstage/')),
+    ),
+  };
+  writeFileSync(target, `${JSON.stringify(app, null, 2)}\n`);
 } else if (mode === 'legacy-app') {
   const appFile = join(target, 'App.tsx');
   const app = splitImports(blocks[0]);
@@ -89,7 +103,7 @@ if (mode === 'backend') {
 
   const pageFile = join(target, 'components/catalog/EntityPage.tsx');
   const page = splitImports(blocks[1]);
-  const [declarations, cases] = page.rest.split(/^\s*\/\/ cases\s*$/m);
+  const [declarations, cases] = page.rest.split(/^\s*\/\/ cases\b.*$/m);
   if (cases === undefined)
     fail('the EntityPage.tsx block has no "// cases" line');
   let pageSource = addImports(readFileSync(pageFile, 'utf8'), page.imports);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The adopter test: KAML-D installed into a fresh Backstage app exactly as the README says.
-#   scripts/adopter/run.sh [--legacy] [--latest] [--work <dir>]
+#   scripts/adopter/run.sh [--legacy] [--latest] [--work <dir>] [--release <dir>]
+# (--release: publish the tarballs already in <dir> instead of running scripts/release.sh)
 # 1. builds and packs the packages (scripts/release.sh) and publishes them to a local Verdaccio
 #    registry (installed from the package registry into ~/.cache/kaml-d-adopter);
 # 2. creates an app with @backstage/create-app (the release whose templates pin this repository's
@@ -15,13 +16,14 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo"
 . scripts/bootstrap.sh >/dev/null
 
-legacy=false latest=false work=
+legacy=false latest=false work= release=
 while [ $# -gt 0 ]; do
   case "$1" in
     --legacy) legacy=true ;;
     --latest) latest=true ;;
     --work) work=$2; shift ;;
-    *) echo "usage: $0 [--legacy] [--latest] [--work <dir>]" >&2; exit 2 ;;
+    --release) release=$2; shift ;;
+    *) echo "usage: $0 [--legacy] [--latest] [--work <dir>] [--release <dir>]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -47,8 +49,13 @@ readme_block() { awk -v marker="<!-- $2 -->" '
   inside { print }' "$1"; }
 
 # 1. packages into a local registry
-echo "==> release"
-scripts/release.sh "$work/release" > "$work/release.log" 2>&1 || { tail -30 "$work/release.log"; exit 1; }
+if [ -z "$release" ]; then
+  echo "==> release"
+  release="$work/release"
+  scripts/release.sh "$release" > "$work/release.log" 2>&1 || { tail -30 "$work/release.log"; exit 1; }
+fi
+release=$(cd "$release" && pwd)
+ls "$release"/*.tgz > /dev/null || { echo "error: no tarballs in $release" >&2; exit 1; }
 if [ ! -x "$cache/verdaccio/node_modules/.bin/verdaccio" ]; then
   echo "==> installing Verdaccio into $cache/verdaccio"
   mkdir -p "$cache/verdaccio"
@@ -80,11 +87,11 @@ token=$(curl -fs -X PUT -H 'content-type: application/json' \
   -d '{"name":"kaml-d-release","password":"release-only-here"}' \
   "$registry/-/user/org.couchdb.user:kaml-d-release" | node -p 'JSON.parse(require("fs").readFileSync(0)).token')
 printf '//127.0.0.1:%s/:_authToken=%s\n' "$registry_port" "$token" > "$work/registry/npmrc"
-for tarball in "$work"/release/*.tgz; do
+for tarball in "$release"/*.tgz; do
   npm publish "$tarball" --registry "$registry" --userconfig "$work/registry/npmrc" --access public \
     > /dev/null 2>> "$work/publish.log" || { cat "$work/publish.log"; exit 1; }
 done
-echo "==> published $(ls "$work"/release/*.tgz | wc -l) packages to $registry"
+echo "==> published $(ls "$release"/*.tgz | wc -l) packages to $registry"
 
 # 2. a fresh app
 pinned_cli=$(node -p 'require("./package.json").devDependencies["@backstage/cli"]')
@@ -101,10 +108,23 @@ rm -rf "$app"
   --path "$app" --skip-install $($legacy && echo --legacy) > "$work/create-app.log" 2>&1) ||
   { cat "$work/create-app.log"; exit 1; }
 app_cli=$(node -p "require('$app/package.json').devDependencies['@backstage/cli']")
+app_cli=${app_cli#[~^]}
 if ! $latest && [ "$app_cli" != "$pinned_cli" ]; then
   echo "error: create-app $create_app pins @backstage/cli $app_cli, this repository $pinned_cli;" >&2
   echo "       update scripts/adopter/create-app-version to the create-app of the pinned line" >&2
   exit 1
+fi
+if ! $latest; then
+  # create-app pins the Backstage release of its templates through a yarn.lock seed it downloads
+  # from GitHub; where that download fails (it does on machines that reach only the package
+  # registries), caret ranges resolve to newer packages and a plain app does not start
+  # (signals-backend needs a newer backend-defaults). Stand in for the seed: pin the app's
+  # @backstage/* to the same release line, which is this repository's resolutions. KAML-D's own
+  # packages get no resolutions: their caret ranges must fit the app's line by themselves.
+  if grep -q 'Failed to fetch the yarn.lock seed' "$work/create-app.log"; then
+    node "$repo/scripts/adopter/edit-app.mts" pin-line "$app/package.json" "$repo/package.json"
+    echo "    (yarn.lock seed unreachable: @backstage/* pinned to the $pinned_cli line, as the seed does)"
+  fi
 fi
 
 # 3. the README's install section

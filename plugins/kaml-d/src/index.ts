@@ -6,7 +6,13 @@
 
 export { kamlDPlugin as default } from './plugin';
 export { kamlDApiRef, KamlDClient } from './api';
-export type { KamlDApi, CatalogProblem } from './api';
+export type {
+  KamlDApi,
+  CatalogProblem,
+  DatasetName,
+  DatasetUploadRequest,
+  ObservedEntityName,
+} from './api';
 export { rootRouteRef, auditRouteRef, accessRequestsRouteRef } from './routes';
 export { kamlDGovernanceApiRef } from './api/GovernanceApi';
 export type {
