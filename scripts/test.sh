@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The full KAML-D test suite, as CI runs it:
 #   bootstrap → install → type check → lint → unit tests → real-server rig + integration tests
-#   → browser tests. Exits non-zero on the first failing stage.
+#   → browser tests → packages (release, API reports) → adopter tests (a fresh create-app app,
+#   new and legacy frontend, KAML-D installed from a local registry as the README says).
+#   Exits non-zero on the first failing stage.
 #
 #   scripts/test.sh                 everything
 #   KAML_TEST_SKIP_RIG=1 scripts/test.sh   everything but the real-server rig (local iteration only)
@@ -71,6 +73,35 @@ fi
 stage "browser tests"
 (cd e2e && PLAYWRIGHT_JSON_OUTPUT_NAME="$out/browser.json" yarn playwright test -c playwright.config.ts --reporter=list,json)
 
+stage "packages: release tarballs and their check"
+scripts/release.sh "$out/release"
+
+stage "packages: API reports match the source"
+scripts/check-api-reports.sh
+
+stage "packages: every configuration key is documented (docs/configuration.md)"
+node scripts/release/check-config-docs.mts
+
+stage "adopter test: fresh create-app app, new frontend system"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$out/adopter-new.json" \
+  scripts/adopter/run.sh --release "$out/release" --work "$out/adopter-new"
+
+stage "adopter test: fresh create-app app, legacy frontend system"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$out/adopter-legacy.json" \
+  scripts/adopter/run.sh --legacy --release "$out/release" --work "$out/adopter-legacy"
+
+stage "adopter test: newest Backstage release on the registry (informational)"
+newest=$(npm view @backstage/create-app version 2>/dev/null || echo unknown)
+if [ "$newest" = "$(cat scripts/adopter/create-app-version)" ]; then
+  echo "informational: the newest @backstage/create-app ($newest) is the pinned one, tested above"
+elif scripts/adopter/run.sh --latest --release "$out/release" --work "$out/adopter-latest" \
+  > "$out/adopter-latest.txt" 2>&1; then
+  echo "informational: KAML-D installs and passes in an app from create-app $newest"
+else
+  echo "informational (not a failure): KAML-D in an app from create-app $newest failed; the end of its log:"
+  tail -25 "$out/adopter-latest.txt"
+fi
+
 stage "done"
 node -e '
 const fs = require("fs");
@@ -79,7 +110,7 @@ const [dir, rigPassed, rigFailed, portalPassed] = process.argv.slice(1);
 const testsLine = fs.readFileSync(dir + "/unit.txt", "utf8").split("\n").filter(l => l.startsWith("Tests:")).pop() ?? "";
 const count = word => Number((new RegExp("(\\d+) " + word).exec(testsLine) ?? [0, 0])[1]);
 const unit = { numPassedTests: count("passed"), numFailedTests: count("failed"), numTotalTests: count("total") };
-// embedded-mode browser tests, plus the full-mode ones when the rig ran
+// embedded-mode browser tests, the full-mode ones when the rig ran, and the adopter tests
 let bp = 0, bf = 0;
 for (const file of ["browser.json", "browser-rig.json"]) {
   if (!fs.existsSync(dir + "/" + file)) continue;

@@ -131,6 +131,9 @@ fi
 cd "$app"
 # a plain-http registry on this machine only; an adopter's registry is https
 yarn config set unsafeHttpWhitelist --json '["127.0.0.1"]' > /dev/null
+# every run publishes version 0.1.0 with new content, which a real registry never does: drop
+# Yarn's cached copies of the @kaml-d packages so the install takes what was just published
+rm -f "$(yarn config get cacheFolder)"/@kaml-d-*-npm-*.zip
 echo "==> install (README: adopter:install)"
 readme_block "$repo/README.md" adopter:install > "$work/install.sh"
 KAML_D_REGISTRY=$registry bash -euo pipefail "$work/install.sh" > "$work/install.log" 2>&1 ||
