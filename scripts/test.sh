@@ -76,6 +76,9 @@ stage "browser tests"
 stage "packages: release tarballs and their check"
 scripts/release.sh "$out/release"
 
+stage "packages: Red Hat Developer Hub dynamic plugins (export, check, pack)"
+scripts/release/dynamic-plugins.sh --no-build "$out/release/dynamic"
+
 stage "packages: API reports match the source"
 scripts/check-api-reports.sh
 
