@@ -13,7 +13,7 @@ if (!appUrl || !process.env.ADOPTER_BACKEND_URL) {
 export default defineConfig({
   testDir: './adopter',
   outputDir: `./test-results/adopter-${Date.now().toString(36)}`,
-  timeout: 180_000,
+  timeout: 420_000,
   expect: { timeout: 60_000 },
   workers: 1,
   retries: 0,

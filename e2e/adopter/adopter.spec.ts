@@ -32,15 +32,28 @@ test('the backend refuses KAML-D routes without a token', async ({
 
 test('a CSV in the store becomes a Dataset with Schema and Preview tabs', async ({
   page,
+  request,
 }) => {
+  // discovery runs a few seconds after start: wait until the catalog has the entity
+  const session = await request.get(`${backendUrl}/api/auth/guest/refresh`);
+  expect(session.status()).toBe(200);
+  const token = (await session.json()).backstageIdentity.token as string;
+  await expect
+    .poll(
+      async () =>
+        (
+          await request.get(
+            `${backendUrl}/api/catalog/entities/by-name/dataset/default/${DATASET}`,
+            { headers: { authorization: `Bearer ${token}` } },
+          )
+        ).status(),
+      { timeout: 300_000, intervals: [2_000] },
+    )
+    .toBe(200);
   await open(page, `/catalog/default/dataset/${DATASET}`);
-  // discovery runs a few seconds after start: reload until the catalog has the entity
-  await expect(async () => {
-    await page.reload();
-    await expect(
-      page.getByRole('heading', { name: DATASET }).first(),
-    ).toBeVisible({ timeout: 5_000 });
-  }).toPass({ timeout: 120_000 });
+  await expect(
+    page.getByRole('heading', { name: DATASET }).first(),
+  ).toBeVisible();
   await page
     .getByRole('tab', { name: 'Schema' })
     .or(page.getByRole('link', { name: 'Schema', exact: true }))
