@@ -138,6 +138,18 @@ echo "==> install (README: adopter:install)"
 readme_block "$repo/README.md" adopter:install > "$work/install.sh"
 KAML_D_REGISTRY=$registry bash -euo pipefail "$work/install.sh" > "$work/install.log" 2>&1 ||
   { tail -40 "$work/install.log"; exit 1; }
+# the reason adopters could not install KAML-D before: second copies of the Backstage libraries
+# plugins share state through. One version of each must be installed.
+for shared in plugin-catalog-node plugin-scaffolder-node plugin-catalog-react backend-plugin-api \
+  frontend-plugin-api core-plugin-api plugin-permission-node catalog-model; do
+  versions=$(find . -path "*/node_modules/@backstage/$shared/package.json" -not -path '*/.cache/*' \
+    -exec node -p 'require(process.argv[1]).version' {} \; | sort -u | tr '\n' ' ')
+  if [ "$(echo "$versions" | wc -w)" -gt 1 ]; then
+    echo "error: @backstage/$shared is installed in several versions: $versions" >&2
+    exit 1
+  fi
+done
+echo "    one copy each of catalog-node, scaffolder-node, catalog-react, backend-/frontend-/core-plugin-api, permission-node, catalog-model"
 echo "==> backend (README: adopter:backend)"
 node "$repo/scripts/adopter/edit-app.mts" backend packages/backend/src/index.ts \
   "$(readme_block "$repo/README.md" adopter:backend)"
