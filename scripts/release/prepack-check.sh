@@ -13,7 +13,7 @@ fail() {
 [ -f dist/index.cjs.js ] || [ -f dist/index.esm.js ] || fail "dist/ has no build output"
 # (type declarations are checked by scripts/release/check-tarballs.mts: the backend bundle of
 # scripts/build-production.sh packs workspace packages built without them, which is fine there)
-built=$(ls -t dist/index.cjs.js dist/index.esm.js 2>/dev/null | head -1)
+built=$(ls -t dist/index.cjs.js dist/index.esm.js 2>/dev/null | head -1 || true)
 for entry in $(node -p 'require("./package.json").files.join(" ")'); do
   [ -e "$entry" ] || fail "\"files\" lists $entry, which does not exist"
 done
