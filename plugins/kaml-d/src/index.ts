@@ -25,27 +25,4 @@ export { AuditLogGate } from './components/AuditPage/AuditLogGate';
 
 // The legacy frontend system (`@backstage/core-plugin-api`): see "Legacy frontend system" in the
 // README.
-export {
-  kamlDLegacyPlugin,
-  KamlDWorkbenchPage,
-  KamlDSrePage,
-  KamlDAuditPage,
-  KamlDAccessRequestsPage,
-  EntityKamlDDatasetSchemaContent,
-  EntityKamlDDatasetPreviewContent,
-  EntityKamlDDatasetProfileContent,
-  EntityKamlDDatasetVersionsContent,
-  EntityKamlDHealthContent,
-  EntityKamlDModelRunsContent,
-  EntityKamlDModelDeploymentsContent,
-  EntityKamlDModelVersionsContent,
-  EntityKamlDDatasetAboutCard,
-  EntityKamlDDatasetSchemaCard,
-  EntityKamlDDatasetUsedByCard,
-  EntityKamlDModelAboutCard,
-  EntityKamlDModelActionsCard,
-  EntityKamlDModelTrainedOnCard,
-  EntityKamlDModelServingCard,
-  isKamlDDataset,
-  isKamlDModel,
-} from './legacy';
+export * from './legacy';

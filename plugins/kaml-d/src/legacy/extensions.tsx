@@ -1,4 +1,8 @@
-import { createComponentExtension } from '@backstage/core-plugin-api';
+import {
+  createComponentExtension,
+  createRoutableExtension,
+  RouteRef,
+} from '@backstage/core-plugin-api';
 import { ComponentType } from 'react';
 import { withCompat } from './compat';
 import { kamlDLegacyPlugin } from './plugin';
@@ -15,6 +19,24 @@ export function lazyEntityExtension(
     createComponentExtension({
       name,
       component: { lazy: () => load().then(c => withCompat(c, name)) },
+    }),
+  );
+}
+
+/**
+ * A lazily loaded page of the legacy plugin mounted on `mountPoint`, rendered inside
+ * `compatWrapper`. `name` is the exported name.
+ */
+export function lazyPage(
+  name: string,
+  mountPoint: RouteRef,
+  load: () => Promise<ComponentType<{}>>,
+): () => JSX.Element {
+  return kamlDLegacyPlugin.provide(
+    createRoutableExtension({
+      name,
+      mountPoint,
+      component: () => load().then(c => withCompat(c, name)),
     }),
   );
 }

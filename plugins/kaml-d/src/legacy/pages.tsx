@@ -1,6 +1,4 @@
-import { createRoutableExtension } from '@backstage/core-plugin-api';
-import { withCompat } from './compat';
-import { kamlDLegacyPlugin } from './plugin';
+import { lazyPage } from './extensions';
 import {
   legacyAccessRequestsRouteRef,
   legacyAuditRouteRef,
@@ -14,15 +12,10 @@ import {
  *
  * @public
  */
-export const KamlDWorkbenchPage = kamlDLegacyPlugin.provide(
-  createRoutableExtension({
-    name: 'KamlDWorkbenchPage',
-    mountPoint: legacyRootRouteRef,
-    component: () =>
-      import('./WorkbenchFrame').then(m =>
-        withCompat(m.WorkbenchFrame, 'KamlDWorkbenchPage'),
-      ),
-  }),
+export const KamlDWorkbenchPage = lazyPage(
+  'KamlDWorkbenchPage',
+  legacyRootRouteRef,
+  () => import('./WorkbenchFrame').then(m => m.WorkbenchFrame),
 );
 
 /**
@@ -31,15 +24,8 @@ export const KamlDWorkbenchPage = kamlDLegacyPlugin.provide(
  *
  * @public
  */
-export const KamlDSrePage = kamlDLegacyPlugin.provide(
-  createRoutableExtension({
-    name: 'KamlDSrePage',
-    mountPoint: legacySreRouteRef,
-    component: () =>
-      import('../components/SrePage').then(m =>
-        withCompat(m.SrePage, 'KamlDSrePage'),
-      ),
-  }),
+export const KamlDSrePage = lazyPage('KamlDSrePage', legacySreRouteRef, () =>
+  import('../components/SrePage').then(m => m.SrePage),
 );
 
 /**
@@ -48,15 +34,10 @@ export const KamlDSrePage = kamlDLegacyPlugin.provide(
  *
  * @public
  */
-export const KamlDAuditPage = kamlDLegacyPlugin.provide(
-  createRoutableExtension({
-    name: 'KamlDAuditPage',
-    mountPoint: legacyAuditRouteRef,
-    component: () =>
-      import('../components/AuditPage').then(m =>
-        withCompat(m.AuditPage, 'KamlDAuditPage'),
-      ),
-  }),
+export const KamlDAuditPage = lazyPage(
+  'KamlDAuditPage',
+  legacyAuditRouteRef,
+  () => import('../components/AuditPage').then(m => m.AuditPage),
 );
 
 /**
@@ -65,13 +46,8 @@ export const KamlDAuditPage = kamlDLegacyPlugin.provide(
  *
  * @public
  */
-export const KamlDAccessRequestsPage = kamlDLegacyPlugin.provide(
-  createRoutableExtension({
-    name: 'KamlDAccessRequestsPage',
-    mountPoint: legacyAccessRequestsRouteRef,
-    component: () =>
-      import('../components/AccessRequests').then(m =>
-        withCompat(m.AccessRequestsPage, 'KamlDAccessRequestsPage'),
-      ),
-  }),
+export const KamlDAccessRequestsPage = lazyPage(
+  'KamlDAccessRequestsPage',
+  legacyAccessRequestsRouteRef,
+  () => import('../components/AccessRequests').then(m => m.AccessRequestsPage),
 );
