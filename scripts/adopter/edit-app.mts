@@ -59,10 +59,6 @@ function splitImports(block: string): { imports: string; rest: string } {
   };
 }
 
-function addImports(source: string, imports: string): string {
-  return `${imports}${source}`;
-}
-
 const [mode, target, ...blocks] = process.argv.slice(2);
 if (mode === 'backend') {
   let source = readFileSync(target, 'utf8');
@@ -92,7 +88,7 @@ if (mode === 'backend') {
 } else if (mode === 'legacy-app') {
   const appFile = join(target, 'App.tsx');
   const app = splitImports(blocks[0]);
-  let appSource = addImports(readFileSync(appFile, 'utf8'), app.imports);
+  let appSource = app.imports + readFileSync(appFile, 'utf8');
   appSource = insertBefore(
     appSource,
     '</FlatRoutes>',
@@ -106,7 +102,7 @@ if (mode === 'backend') {
   const [declarations, cases] = page.rest.split(/^\s*\/\/ cases\b.*$/m);
   if (cases === undefined)
     fail('the EntityPage.tsx block has no "// cases" line');
-  let pageSource = addImports(readFileSync(pageFile, 'utf8'), page.imports);
+  let pageSource = page.imports + readFileSync(pageFile, 'utf8');
   pageSource = insertBefore(
     pageSource,
     'export const entityPage',
