@@ -115,7 +115,7 @@ const count = word => Number((new RegExp("(\\d+) " + word).exec(testsLine) ?? [0
 const unit = { numPassedTests: count("passed"), numFailedTests: count("failed"), numTotalTests: count("total") };
 // embedded-mode browser tests, the full-mode ones when the rig ran, and the adopter tests
 let bp = 0, bf = 0;
-for (const file of ["browser.json", "browser-rig.json"]) {
+for (const file of ["browser.json", "browser-rig.json", "adopter-new.json", "adopter-legacy.json"]) {
   if (!fs.existsSync(dir + "/" + file)) continue;
   const { stats } = JSON.parse(fs.readFileSync(dir + "/" + file, "utf8"));
   bp += stats.expected;
