@@ -38,6 +38,9 @@ declare -A RIG_DEFAULT_PORTS=(
   [elasticsearch]=29200
   [oidc]=27080
   [kube]=26443
+  [ldap]=26389
+  [jupyterhub]=28000
+  [jaeger]=26686
 )
 RIG_HOST=127.0.0.1
 
