@@ -13,5 +13,6 @@ export * from './observationApi';
 export * from './versioning';
 export * from './access';
 export * from './conditions';
+export * from './trainJob';
 export * from './projectNamespaces';
 export * from './mediaFacts';
