@@ -147,7 +147,8 @@ kube_healthy() {
   curl -fsS --max-time 3 -o /dev/null "http://$RIG_HOST:$(_kube_port KWOK)/healthz" || return 1
 }
 
-# Once healthy: namespaces, RBAC and the portal identity, the simulated nodes; wait until both
+# Once healthy: namespaces, RBAC and the portal identity, the simulated nodes, the Kubeflow Trainer
+# CRDs (kube/trainer.sh); wait until both
 # nodes are Ready and the portal's token exists, then write portal.kubeconfig. Idempotent.
 kube_post_start() {
   local dir kubectl token i
@@ -157,6 +158,10 @@ kube_post_start() {
     || rig_fail "kube: kubectl apply of kube/rbac.yaml and kube/nodes.yaml failed (log: $(rig_log_file kube))"
   "${kubectl[@]}" wait --for=condition=Ready --timeout=90s node/kwok-cpu-0 node/kwok-gpu-0 >>"$(rig_log_file kube)" 2>&1 \
     || rig_fail "kube: the kwok nodes did not become Ready within 90s (log: $RIG_STATE/logs/kube-kwok.log)"
+  # Kubeflow Trainer v2 CRDs and the torch-distributed runtime (upstream module, cached; no controller)
+  KAML_RIG_KUBECTL="$(_kube_kubectl)" KAML_RIG_KUBECONFIG_ADMIN="$dir/admin.kubeconfig" KAML_RIG_CACHE="$RIG_CACHE" \
+    bash "$RIG_DIR/kube/trainer.sh" >>"$(rig_log_file kube)" 2>&1 \
+    || rig_fail "kube: installing the Kubeflow Trainer CRDs failed (kube/trainer.sh; log: $(rig_log_file kube))"
   token=""
   for ((i = 0; i < 120; i++)); do
     token="$("${kubectl[@]}" -n kaml-d-system get secret kaml-d-portal-token -o 'jsonpath={.data.token}' 2>/dev/null || true)"
