@@ -43,6 +43,32 @@ export interface ObservationWorkload {
   /** Container restarts (pods only). */
   restarts?: number;
   conditions: ObservationCondition[];
+  /** Logs and traces of this workload's pods over the range, in the configured tools. */
+  telemetry?: ObservationTelemetryLinks;
+}
+
+/**
+ * A deep link into a log or trace tool.
+ *
+ * @public
+ */
+export interface ObservationToolLink {
+  /** `grafana`, `kibana`, `opensearchDashboards`, `jaeger` or `tempo`. */
+  tool: string;
+  /** Text of the button, such as `Grafana (Loki)`. */
+  title: string;
+  url: string;
+}
+
+/**
+ * Links to the logs and traces of an entity, a workload or a run; empty lists when no tool of
+ * that kind is configured (`kamlD.observation.logs`, `kamlD.observation.traces`).
+ *
+ * @public
+ */
+export interface ObservationTelemetryLinks {
+  logs: ObservationToolLink[];
+  traces: ObservationToolLink[];
 }
 
 /**
@@ -130,7 +156,14 @@ export interface ObservationResponse {
   stepSeconds: number;
   headline: { status: ObservationStatus; reason: string };
   /** What is configured; both false means the tab should say what to configure. */
-  configured: { kubernetes: boolean; prometheus: boolean };
+  configured: {
+    kubernetes: boolean;
+    prometheus: boolean;
+    /** A log tool (Grafana/Loki, Kibana, OpenSearch Dashboards) is configured. */
+    logs?: boolean;
+    /** A trace tool (Jaeger, Grafana/Tempo) is configured. */
+    traces?: boolean;
+  };
   workloads: ObservationWorkload[];
   events: ObservationEvent[];
   panels: ObservationPanel[];
@@ -138,6 +171,8 @@ export interface ObservationResponse {
   errors: ObservationError[];
   /** Deep links to dashboards, traces and logs configured in `kamlD.observation.links`. */
   links: Array<{ title: string; url: string }>;
+  /** Logs and traces of all the entity's pods over the range (its kubernetes id's when none is found). */
+  telemetry?: ObservationTelemetryLinks;
   /** ISO time the answer was assembled (it may come from a short cache). */
   observedAt: string;
 }
