@@ -1,32 +1,7 @@
+import pLimit from 'p-limit';
 import { StorageAdapter } from '../storage';
 import { ensureFolder } from './keys';
 import { countObject, emptySummary, PrefixSummary } from './prefixSummary';
-
-/** Runs at most `limit` tasks at once; tasks may enqueue more while running. */
-function createLimiter(limit: number) {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  const next = () => {
-    if (active >= limit) return;
-    const start = queue.shift();
-    if (start) {
-      active++;
-      start();
-    }
-  };
-  return <T>(task: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolvePromise, reject) => {
-      queue.push(() => {
-        task()
-          .then(resolvePromise, reject)
-          .finally(() => {
-            active--;
-            next();
-          });
-      });
-      next();
-    });
-}
 
 /** A local store's prefix (a directory) walked level by level, fanning out over every sub-folder. */
 export async function summarizeByLevels(
@@ -35,7 +10,7 @@ export async function summarizeByLevels(
   prefix: string,
   concurrency: number,
 ): Promise<PrefixSummary> {
-  const limit = createLimiter(concurrency);
+  const limit = pLimit(concurrency);
   const total = emptySummary(0);
   const root = ensureFolder(prefix);
 
