@@ -1,9 +1,5 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
-import {
-  KUBEFLOW_GROUP_VERSION,
-  TRAINING_OPERATOR_KINDS,
-  modelTrainPermission,
-} from '@kaml-d/plugin-kaml-d-common';
+import { modelTrainPermission } from '@kaml-d/plugin-kaml-d-common';
 import { authorizeOnModel } from './authorize';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -27,6 +23,8 @@ import {
 import { examples } from './trainingLaunch.examples';
 import { trainingDatasetLocations } from './trainingDatasets';
 import { buildTrainingRun } from './trainingRun';
+import { resolveTrainingKind, runResource } from './trainingKind';
+import { checkTrainingRuntime, TRAINJOB_NAME_MAX } from './trainJob';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export { MODEL_LABEL } from './workloadManifest';
@@ -59,6 +57,7 @@ const DEFAULTS = {
   kind: 'Job' as const,
   workers: 1,
   fallbackToJob: false,
+  runtimeKind: 'ClusterTrainingRuntime' as const,
 };
 
 /**
@@ -180,16 +179,30 @@ export function createTrainingLaunchAction(options: {
             .optional(),
         kind: z =>
           z
-            .enum(['Job', 'TFJob', 'PyTorchJob'], {
+            .enum(['Job', 'TFJob', 'PyTorchJob', 'TrainJob'], {
               description:
-                'What runs the training: a batch/v1 Job, or a Kubeflow training-operator TFJob or PyTorchJob (kubeflow.org/v1; the step fails when that CRD is not installed, unless fallbackToJob) (default Job)',
+                'What runs the training: a batch/v1 Job, a Kubeflow training-operator TFJob or PyTorchJob (kubeflow.org/v1), or a Kubeflow Trainer v2 TrainJob (trainer.kubeflow.org/v1alpha1) on a training runtime; the step fails when that CRD is not installed, unless fallbackToJob (default Job)',
+            })
+            .optional(),
+        runtime: z =>
+          z
+            .string({
+              description:
+                'kind TrainJob: the training runtime it runs on, such as torch-distributed; must exist in the cluster (the step fails naming the available ones)',
+            })
+            .optional(),
+        runtimeKind: z =>
+          z
+            .enum(['ClusterTrainingRuntime', 'TrainingRuntime'], {
+              description:
+                'kind TrainJob: whether runtime is a cluster-wide ClusterTrainingRuntime or a TrainingRuntime in the training namespace (default ClusterTrainingRuntime)',
             })
             .optional(),
         workers: z =>
           z
             .number({
               description:
-                'Replicas of a TFJob (Worker) or PyTorchJob (one Master plus workers - 1 Workers), each with the requested resources; 1 for a Job (default 1)',
+                'Replicas of a TFJob (Worker) or PyTorchJob (one Master plus workers - 1 Workers), or nodes of a TrainJob (numNodes), each with the requested resources; 1 for a Job (default 1)',
             })
             .int()
             .min(1)
@@ -199,18 +212,19 @@ export function createTrainingLaunchAction(options: {
           z
             .boolean({
               description:
-                'When kind is TFJob or PyTorchJob and its CRD is not installed, run a single-pod Job instead of failing (default false)',
+                'When kind is TFJob, PyTorchJob or TrainJob and its CRD is not installed, run a single-pod Job instead of failing (default false)',
             })
             .optional(),
       },
       output: {
         kind: z =>
-          z.enum(['Job', 'TFJob', 'PyTorchJob'], {
+          z.enum(['Job', 'TFJob', 'PyTorchJob', 'TrainJob'], {
             description: 'The kind created (Job after a fallback)',
           }),
         jobName: z =>
           z.string({
-            description: 'Name of the training Job (or TFJob / PyTorchJob)',
+            description:
+              'Name of the training Job (or TFJob / PyTorchJob / TrainJob)',
           }),
         namespace: z =>
           z.string({ description: 'Namespace of the training Job' }),
@@ -268,37 +282,28 @@ export function createTrainingLaunchAction(options: {
         credentials,
       });
 
-      // a training-operator kind only when its CRD is served (discovery, cached by the client)
-      let kind: 'Job' | 'TFJob' | 'PyTorchJob' = input.kind;
-      if (kind !== 'Job') {
-        const resource = TRAINING_OPERATOR_KINDS[kind];
-        if (!(await client.servesResource(KUBEFLOW_GROUP_VERSION, resource))) {
-          if (!input.fallbackToJob) {
-            throw new InputError(
-              `kind ${kind} needs the Kubeflow training operator, but the cluster does not serve ${resource}.kubeflow.org (CRD not installed): install the training operator, use kind Job, or set fallbackToJob`,
-            );
-          }
-          ctx.logger.warn(
-            `${resource}.kubeflow.org is not served: running a single-pod Job instead (fallbackToJob)`,
-          );
-          kind = 'Job';
-        }
-      }
-      if (kind === 'Job' && input.workers > 1) {
-        throw new InputError(
-          `workers ${input.workers}: a Job runs one pod; use kind TFJob or PyTorchJob for distributed training`,
-        );
-      }
-      const accessResource =
-        kind === 'Job'
-          ? { group: 'batch', resource: 'jobs' }
-          : { group: 'kubeflow.org', resource: TRAINING_OPERATOR_KINDS[kind] };
+      // the asked-for kind when its CRD is served; a TrainJob's runtime must exist
+      const kind = await resolveTrainingKind({
+        client,
+        logger: ctx.logger,
+        input,
+      });
+      const accessResource = runResource(kind);
 
       // the cluster: reachable, may create the run here, and has a node with enough GPUs
       await ensureAccess(client, [
         { verb: 'create', ...accessResource, namespace },
         { verb: 'get', ...accessResource, namespace },
       ]);
+      const runtime =
+        kind === 'TrainJob'
+          ? await checkTrainingRuntime(
+              client,
+              input.runtime,
+              input.runtimeKind,
+              namespace,
+            )
+          : undefined;
       if (input.gpus > 0) {
         const max = maxGpusPerNode(
           await client.list<V1Node>('v1', 'Node', undefined),
@@ -315,9 +320,11 @@ export function createTrainingLaunchAction(options: {
         'train',
         modelName,
         `${taskId}/${ctx.step?.id ?? ''}`,
+        kind === 'TrainJob' ? TRAINJOB_NAME_MAX : 63,
       );
       const run = buildTrainingRun({
         kind,
+        runtime,
         jobName,
         namespace,
         modelName,
@@ -334,7 +341,9 @@ export function createTrainingLaunchAction(options: {
       ctx.output('jobName', jobName);
       ctx.output('namespace', namespace);
       ctx.output('modelName', modelName);
-      const replicas = kind === 'Job' ? '' : ` × ${input.workers}`;
+      const replicas = `${kind === 'Job' ? '' : ` × ${input.workers}`}${
+        runtime ? ` on ${runtime.kind} ${runtime.name}` : ''
+      }`;
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Dry run: would create ${kind} ${namespace}/${jobName} (${input.gpus} GPU, ${input.cpu} CPU, ${input.memory}${replicas})`,

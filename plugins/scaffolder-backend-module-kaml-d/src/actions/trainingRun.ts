@@ -6,6 +6,7 @@ import type {
   V1PodTemplateSpec,
 } from '@kubernetes/client-node';
 import { containerResources, workloadLabels } from './workloadManifest';
+import { buildTrainJob, TrainingRuntimeRef } from './trainJob';
 
 /** The container name the training operator expects in each replica of a kind. */
 const OPERATOR_CONTAINER = { TFJob: 'tensorflow', PyTorchJob: 'pytorch' };
@@ -26,13 +27,19 @@ export interface TrainingRunInput {
   workers: number;
 }
 
+/** What runs a training: a Job, a training-operator kind, or a Kubeflow Trainer v2 TrainJob. */
+export type TrainingRunKind = 'Job' | 'TFJob' | 'PyTorchJob' | 'TrainJob';
+
 /**
- * The training run object: a batch/v1 Job, or a Kubeflow TFJob / PyTorchJob, with the model and
+ * The training run object: a batch/v1 Job, a Kubeflow TFJob / PyTorchJob, or a Kubeflow Trainer
+ * v2 TrainJob referencing `runtime`, with the model and
  * task labels, the dataset locations as environment variables and storage credentials through
  * secret references only. Pure: every input was validated and authorized before.
  */
 export function buildTrainingRun(options: {
-  kind: 'Job' | 'TFJob' | 'PyTorchJob';
+  kind: TrainingRunKind;
+  /** The checked runtime of a TrainJob. */
+  runtime?: TrainingRuntimeRef;
   jobName: string;
   namespace: string;
   modelName: string;
@@ -87,6 +94,16 @@ export function buildTrainingRun(options: {
       ...(launchedBy ? { 'kaml-d.io/launched-by': launchedBy } : {}),
     },
   };
+  if (kind === 'TrainJob') {
+    if (!options.runtime) throw new Error('a TrainJob needs its runtime');
+    return buildTrainJob({
+      metadata,
+      runtime: options.runtime,
+      image,
+      env,
+      input,
+    });
+  }
   const podTemplate = (containerName: string): V1PodTemplateSpec => ({
     metadata: { labels, annotations: input.podAnnotations },
     spec: {

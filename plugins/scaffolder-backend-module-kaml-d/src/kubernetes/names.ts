@@ -17,6 +17,22 @@ export function assertDnsLabel(value: string, what: string): string {
   return value;
 }
 
+/**
+ * Throws an InputError unless `value` is a DNS-1123 subdomain (names of most cluster objects,
+ * such as training runtimes: lower-case labels joined by '.').
+ */
+export function assertDnsSubdomain(value: string, what: string): string {
+  if (
+    value.length > 253 ||
+    !value.split('.').every(l => DNS_1123_LABEL.test(l))
+  ) {
+    throw new InputError(
+      `${what} "${value}" is not a valid Kubernetes object name: use lower-case letters, digits, '-' and '.', at most 253, starting and ending with a letter or digit`,
+    );
+  }
+  return value;
+}
+
 /** Throws an InputError unless `value` is a valid label value (so it cannot alter a selector). */
 export function assertLabelValue(value: string, what: string): string {
   if (value.length > 63 || !LABEL_VALUE.test(value)) {
@@ -86,16 +102,17 @@ export function modelNameOf(ref: string): string {
 }
 
 /**
- * A deterministic DNS-1123 name `<prefix>-<base>-<hash>` of at most 63 characters, where hash is
- * derived from `seed` (the task and step ids): a retried task computes the same name.
+ * A deterministic DNS-1123 name `<prefix>-<base>-<hash>` of at most `maxLength` (63) characters,
+ * where hash is derived from `seed` (the task and step ids): a retried task computes the same name.
  */
 export function deterministicName(
   prefix: string,
   base: string,
   seed: string,
+  maxLength: number = 63,
 ): string {
   const hash = createHash('sha256').update(seed).digest('hex').slice(0, 10);
-  const room = 63 - prefix.length - hash.length - 2;
+  const room = maxLength - prefix.length - hash.length - 2;
   const trimmed = base.slice(0, room).replace(/-+$/, '');
   return `${prefix}-${trimmed}-${hash}`;
 }

@@ -81,7 +81,7 @@ export async function ensureAccess(
           d =>
             `${d.verb} ${
               d.group ? `${d.resource}.${d.group}` : d.resource
-            } in ${d.namespace}`,
+            } in ${d.namespace || 'the cluster'}`,
         )
         .join(', ')}: grant them in the portal's RBAC (see the module README)`,
     );
