@@ -1,14 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { withDefaults } from './input';
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { KubernetesObject, V1Job, V1Pod } from '@kubernetes/client-node';
-import {
-  KUBEFLOW_GROUP_VERSION,
-  ResourceCondition,
-  TRAINING_OPERATOR_KINDS,
-  interpretTrainingConditions,
-} from '@kaml-d/plugin-kaml-d-common';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { assertDnsLabel, labelSelector } from '../kubernetes/names';
 import {
   ensureAccess,
@@ -16,8 +9,13 @@ import {
   requireTarget,
   sleep,
 } from '../kubernetes/target';
-import { KubeClient } from '../kubernetes/types';
 import { examples } from './trainingWait.examples';
+import { runResource } from './trainingKind';
+import {
+  LogTail,
+  outputFinished,
+  waitForCustomRun,
+} from './trainingWaitFollow';
 
 /** The outcome of a Job from its conditions, or undefined while it runs. */
 export function jobOutcome(job: V1Job): 'Succeeded' | 'Failed' | undefined {
@@ -36,153 +34,6 @@ function failureReason(job: V1Job): string {
   return (
     [failed?.reason, failed?.message].filter(Boolean).join(': ') || 'failed'
   );
-}
-
-/**
- * Forwards new log lines of a Job's pods to the task log. Lines carry the API server's RFC 3339
- * timestamps; per pod only lines newer than the last one forwarded are written.
- */
-class LogTail {
-  private readonly seen = new Map<string, string>();
-  constructor(
-    private readonly client: KubeClient,
-    private readonly namespace: string,
-    private readonly tailLines: number,
-    private readonly logger: LoggerService,
-  ) {}
-
-  async forward(pods: V1Pod[]): Promise<void> {
-    for (const pod of pods) {
-      const name = pod.metadata?.name;
-      const phase = pod.status?.phase;
-      if (!name || !phase || phase === 'Pending' || phase === 'Unknown')
-        continue;
-      let text: string;
-      try {
-        text = await this.client.podLog(
-          this.namespace,
-          name,
-          pod.spec?.containers?.[0]?.name ?? 'train',
-          this.tailLines,
-        );
-      } catch (e) {
-        this.logger.warn(
-          `log of pod ${name} is not available: ${(e as Error).message}`,
-        );
-        continue;
-      }
-      const last = this.seen.get(name) ?? '';
-      for (const line of text.split('\n')) {
-        if (!line) continue;
-        const space = line.indexOf(' ');
-        const stamp = space > 0 ? line.slice(0, space) : '';
-        if (stamp && stamp <= last) continue;
-        this.logger.info(
-          `[${name}] ${space > 0 ? line.slice(space + 1) : line}`,
-        );
-        if (stamp) this.seen.set(name, stamp);
-      }
-    }
-  }
-}
-
-type OperatorJob = KubernetesObject & {
-  status?: {
-    conditions?: ResourceCondition[];
-    startTime?: string;
-    completionTime?: string;
-  };
-};
-
-/** The step outputs a finished run reports. */
-type RunOutputs = {
-  output(name: 'status' | 'startTime' | 'completionTime', value: string): void;
-  output(name: 'durationSeconds', value: number): void;
-};
-
-/** Outputs the status, start and completion times and duration of a finished run. */
-function outputFinished(
-  ctx: RunOutputs,
-  status: string,
-  start: Date | string | undefined,
-  end: Date | string | undefined,
-): void {
-  if (start) ctx.output('startTime', new Date(start).toISOString());
-  if (end) ctx.output('completionTime', new Date(end).toISOString());
-  if (start && end) {
-    ctx.output(
-      'durationSeconds',
-      (new Date(end).getTime() - new Date(start).getTime()) / 1000,
-    );
-  }
-  ctx.output('status', status);
-}
-
-/**
- * Follows a TFJob or PyTorchJob until its conditions say Succeeded or Failed, forwarding the log
- * tail of its pods (labelled `training.kubeflow.org/job-name` by the operator).
- */
-async function waitForOperatorJob(options: {
-  client: KubeClient;
-  kind: string;
-  namespace: string;
-  name: string;
-  input: {
-    timeoutSeconds: number;
-    pollIntervalSeconds: number;
-    logTailLines: number;
-  };
-  ctx: RunOutputs & { logger: LoggerService; signal?: AbortSignal };
-  tail: LogTail;
-}): Promise<void> {
-  const { client, kind, namespace, name, input, ctx, tail } = options;
-  const selector = labelSelector({ 'training.kubeflow.org/job-name': name });
-  const deadline = Date.now() + input.timeoutSeconds * 1000;
-  let lastReport = '';
-  for (;;) {
-    const run = await client.read<OperatorJob>({
-      apiVersion: KUBEFLOW_GROUP_VERSION,
-      kind,
-      namespace,
-      name,
-    });
-    if (!run)
-      throw new InputError(`${kind} ${namespace}/${name} does not exist`);
-    if (input.logTailLines > 0) {
-      await tail.forward(
-        await client.list<V1Pod>('v1', 'Pod', namespace, selector),
-      );
-    }
-    const { status, message } = interpretTrainingConditions(
-      run.status?.conditions,
-    );
-    const report = `${status}: ${message}`;
-    if (report !== lastReport) {
-      ctx.logger.info(`${kind} ${name}: ${report}`);
-      lastReport = report;
-    }
-    if (status === 'Succeeded' || status === 'Failed') {
-      outputFinished(
-        ctx,
-        status,
-        run.status?.startTime,
-        run.status?.completionTime,
-      );
-      if (status === 'Failed') {
-        throw new Error(
-          `training ${kind} ${namespace}/${name} failed: ${message}`,
-        );
-      }
-      ctx.logger.info(`Training ${kind} ${namespace}/${name} succeeded`);
-      return;
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(
-        `training ${kind} ${namespace}/${name} did not finish within ${input.timeoutSeconds}s (${report}; it keeps running: delete it or wait again)`,
-      );
-    }
-    await sleep(input.pollIntervalSeconds * 1000, ctx.signal);
-  }
 }
 
 /** Values of the inputs a template may leave out. */
@@ -223,9 +74,9 @@ export function createTrainingWaitAction(options: {
             .optional(),
         kind: z =>
           z
-            .enum(['Job', 'TFJob', 'PyTorchJob'], {
+            .enum(['Job', 'TFJob', 'PyTorchJob', 'TrainJob'], {
               description:
-                'Kind of the run (the kind output of kaml-d:training:launch); a TFJob or PyTorchJob is followed through its status.conditions (default Job)',
+                'Kind of the run (the kind output of kaml-d:training:launch); a TFJob or PyTorchJob is followed through its status.conditions, a TrainJob through its Complete, Failed and Suspended conditions and its child Jobs (default Job)',
             })
             .optional(),
         timeoutSeconds: z =>
@@ -286,16 +137,8 @@ export function createTrainingWaitAction(options: {
         input.namespace ?? target.trainingNamespace,
         'namespace',
       );
-      const operator = input.kind !== 'Job';
       await ensureAccess(client, [
-        operator
-          ? {
-              verb: 'get',
-              group: 'kubeflow.org',
-              resource: TRAINING_OPERATOR_KINDS[input.kind as 'TFJob'],
-              namespace,
-            }
-          : { verb: 'get', group: 'batch', resource: 'jobs', namespace },
+        { verb: 'get', ...runResource(input.kind), namespace },
         { verb: 'list', group: '', resource: 'pods', namespace },
       ]);
       if (ctx.isDryRun) {
@@ -304,8 +147,8 @@ export function createTrainingWaitAction(options: {
         );
         return;
       }
-      if (operator) {
-        await waitForOperatorJob({
+      if (input.kind !== 'Job') {
+        await waitForCustomRun({
           client,
           kind: input.kind,
           namespace,
