@@ -162,7 +162,10 @@ const migrations: Migration[] = [
     },
     async down(knex) {
       await knex.schema.alterTable('kaml_d_snapshot_objects', table => {
-        table.dropIndex(['stored_key'], 'kaml_d_snapshot_objects_stored_key_idx');
+        table.dropIndex(
+          ['stored_key'],
+          'kaml_d_snapshot_objects_stored_key_idx',
+        );
         table.dropColumn('last_modified');
         table.dropColumn('sha256');
       });
@@ -191,6 +194,21 @@ const migrations: Migration[] = [
     },
     async down(knex) {
       await knex.schema.dropTable('kaml_d_dataset_claims');
+    },
+  },
+  {
+    name: '20261207000000_storage_secrets',
+    async up(knex) {
+      // The secret that signs download links of local stores (one row per secret name). Earlier
+      // versions created this table at run time; a database that has it keeps it.
+      if (await knex.schema.hasTable('kaml_d_storage_secrets')) return;
+      await knex.schema.createTable('kaml_d_storage_secrets', table => {
+        table.string('name').primary();
+        table.text('value').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('kaml_d_storage_secrets');
     },
   },
 ];

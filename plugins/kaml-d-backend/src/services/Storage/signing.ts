@@ -1,10 +1,13 @@
 import { Knex } from 'knex';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { NotAllowedError } from '@backstage/errors';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 
-/** Table holding the secret that signs download links, shared by every replica. */
+/** Table holding the secret that signs download links, shared by every replica (a migration creates it). */
 export const SIGNING_SECRET_TABLE = 'kaml_d_storage_secrets';
 const SIGNING_SECRET_NAME = 'download-links';
+/** The one algorithm a link may be signed with (a token naming another is refused). */
+const ALGORITHM = 'HS256';
 
 /** What a download link grants: one object, until a time. */
 export interface SignedObject {
@@ -23,21 +26,11 @@ export interface LinkSigner {
 }
 
 /**
- * Reads the signing secret from the plugin database, creating it once; every replica reads the
- * same row, so a link signed by one is accepted by all.
+ * Reads the signing secret from the plugin database (table created by the plugin's migrations),
+ * writing a random one first if there is none; every replica reads the same row, so a link
+ * signed by one is accepted by all.
  */
 export async function loadSigningSecret(db: Knex): Promise<Buffer> {
-  if (!(await db.schema.hasTable(SIGNING_SECRET_TABLE))) {
-    try {
-      await db.schema.createTable(SIGNING_SECRET_TABLE, table => {
-        table.string('name').primary();
-        table.text('value').notNullable();
-      });
-    } catch (error) {
-      // another replica created it first
-      if (!(await db.schema.hasTable(SIGNING_SECRET_TABLE))) throw error;
-    }
-  }
   await db(SIGNING_SECRET_TABLE)
     .insert({
       name: SIGNING_SECRET_NAME,
@@ -51,7 +44,13 @@ export async function loadSigningSecret(db: Knex): Promise<Buffer> {
   return Buffer.from(String(row.value), 'base64');
 }
 
-/** Creates a signer over a secret that is loaded on first use. */
+const malformed = () =>
+  new NotAllowedError('This download link is malformed; ask for a new one.');
+
+/**
+ * Creates a signer over a secret that is loaded on first use. Links are compact JWTs (jose,
+ * HS256) whose claims name the adapter, bucket and key, expiring at `exp`.
+ */
 export function createLinkSigner(secret: () => Promise<Buffer>): LinkSigner {
   let cached: Promise<Buffer> | undefined;
   const key = () => {
@@ -61,62 +60,51 @@ export function createLinkSigner(secret: () => Promise<Buffer>): LinkSigner {
     });
     return cached;
   };
-  const mac = async (payload: string) =>
-    createHmac('sha256', await key())
-      .update(payload)
-      .digest('base64url');
 
   return {
     async sign(object) {
-      const payload = Buffer.from(
-        JSON.stringify({
-          a: object.adapter,
-          b: object.bucket,
-          k: object.key,
-          e: object.expires,
-        }),
-      ).toString('base64url');
-      return `${payload}.${await mac(payload)}`;
+      return new SignJWT({ a: object.adapter, b: object.bucket, k: object.key })
+        .setProtectedHeader({ alg: ALGORITHM })
+        .setExpirationTime(object.expires)
+        .sign(await key());
     },
     async verify(token, nowSeconds = Math.floor(Date.now() / 1000)) {
-      const [payload, signature, extra] = token.split('.');
-      if (!payload || !signature || extra !== undefined) {
-        throw new NotAllowedError(
-          'This download link is malformed; ask for a new one.',
-        );
+      if (token.split('.').length !== 3) throw malformed();
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(token, await key(), {
+          algorithms: [ALGORITHM],
+          currentDate: new Date(nowSeconds * 1000),
+          // jose treats exp <= now as expired; a link stays valid through its expiry second
+          clockTolerance: 1,
+          requiredClaims: ['exp'],
+        }));
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired) {
+          throw new NotAllowedError(
+            'This download link has expired; ask for a new one.',
+          );
+        }
+        if (
+          error instanceof joseErrors.JWSSignatureVerificationFailed ||
+          error instanceof joseErrors.JOSEAlgNotAllowed
+        ) {
+          throw new NotAllowedError(
+            'This download link is not valid; ask for a new one.',
+          );
+        }
+        throw malformed();
       }
-      const expected = Buffer.from(await mac(payload));
-      const given = Buffer.from(signature);
+      const { a, b, k, exp } = payload;
       if (
-        expected.length !== given.length ||
-        !timingSafeEqual(expected, given)
+        typeof a !== 'string' ||
+        typeof b !== 'string' ||
+        typeof k !== 'string' ||
+        typeof exp !== 'number'
       ) {
-        throw new NotAllowedError(
-          'This download link is not valid; ask for a new one.',
-        );
+        throw malformed();
       }
-      const data: unknown = JSON.parse(
-        Buffer.from(payload, 'base64url').toString('utf8'),
-      );
-      if (
-        typeof data !== 'object' ||
-        data === null ||
-        !('a' in data && 'b' in data && 'k' in data && 'e' in data) ||
-        typeof data.a !== 'string' ||
-        typeof data.b !== 'string' ||
-        typeof data.k !== 'string' ||
-        typeof data.e !== 'number'
-      ) {
-        throw new NotAllowedError(
-          'This download link is malformed; ask for a new one.',
-        );
-      }
-      if (data.e < nowSeconds) {
-        throw new NotAllowedError(
-          'This download link has expired; ask for a new one.',
-        );
-      }
-      return { adapter: data.a, bucket: data.b, key: data.k, expires: data.e };
+      return { adapter: a, bucket: b, key: k, expires: exp };
     },
   };
 }
