@@ -6,6 +6,8 @@
 #   build.sh etcd <go.etcd.io/etcd version>    <outdir>   etcd
 #   build.sh kwok <sigs.k8s.io/kwok version>   <outdir>   kwok
 #   build.sh helm <helm.sh/helm/v3 version>    <outdir>   helm
+#   build.sh snapshot-controller <github.com/kubernetes-csi/external-snapshotter/v8 version> <outdir>
+#                                                         snapshot-controller (CSI snapshots)
 #
 # k8s.io/kubernetes (and the etcd server module) replace their sibling modules with local paths,
 # so they cannot be `go install`ed directly: we write a scratch module that requires the pinned
@@ -20,7 +22,7 @@
 # toolchain through the same proxy (set KAML_RIG_GOTOOLCHAIN to force one, e.g. go1.27.3).
 set -euo pipefail
 
-what=${1:?usage: build.sh k8s|etcd|kwok|helm <version> <outdir>}
+what=${1:?usage: build.sh k8s|etcd|kwok|helm|snapshot-controller <version> <outdir>}
 version=${2:?version missing}
 outdir=${3:?outdir missing}
 
@@ -139,7 +141,24 @@ case "$what" in
     fi
     GOBIN="$tmp" go install -trimpath -ldflags="$ldflags" "helm.sh/helm/v3/cmd/helm@$version"
     ;;
-  *) die "unknown component '$what' (k8s|etcd|kwok|helm)" ;;
+  snapshot-controller)
+    # The module replaces its client module with ./client, which the proxy serves as a module of
+    # its own (github.com/kubernetes-csi/external-snapshotter/client/v8): build in a writable copy
+    # of the downloaded module with that replace pointed at the same release.
+    mod=github.com/kubernetes-csi/external-snapshotter/v8
+    src=$(go mod download -json "$mod@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+    [ -d "$src" ] || die "could not download $mod@$version through the module proxy"
+    scratch=$(mktemp -d "${TMPDIR:-/tmp}/kaml-rig-$what.XXXXXX")
+    cp -r "$src/." "$scratch/"
+    chmod -R u+w "$scratch"
+    (
+      cd "$scratch"
+      go mod edit -replace "github.com/kubernetes-csi/external-snapshotter/client/v8=github.com/kubernetes-csi/external-snapshotter/client/v8@$version"
+      go build -trimpath -ldflags="$ldflags -X main.version=$version" -o "$tmp/snapshot-controller" ./cmd/snapshot-controller
+    )
+    rm -rf "$scratch"
+    ;;
+  *) die "unknown component '$what' (k8s|etcd|kwok|helm|snapshot-controller)" ;;
 esac
 
 secs=$(( $(date +%s) - start ))
