@@ -283,7 +283,7 @@ rig_node() {
 
 # rig_node_modules: make sure the e2e workspace dependencies are installed.
 rig_node_modules() {
-  [ -d "$RIG_ROOT/node_modules/minio" ] && [ -d "$RIG_ROOT/node_modules/oidc-provider" ] && return 0
+  [ -d "$RIG_ROOT/node_modules/minio" ] && [ -d "$RIG_ROOT/node_modules/openid-client" ] && return 0
   rig_node
   rig_log "installing workspace dependencies (yarn install)"
   (cd "$RIG_ROOT" && yarn install >&2) || rig_fail "yarn install failed"

@@ -1,136 +1,125 @@
-// The rig's OpenID provider through openid-client 5, the library Backstage's OIDC auth module uses:
-// discovery, then a full authorization-code + PKCE login posted like a browser would.
+// The rig's OpenID provider (Keycloak federating the rig's LDAP directory) through openid-client 5,
+// the library Backstage's OIDC auth module uses: discovery, then a full authorization-code + PKCE
+// login posted through Keycloak's login form like a browser would. The groups claim comes from the
+// directory's groupOfNames entries.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Issuer, generators, type BaseClient } from 'openid-client';
 import { requireEnv } from './env.ts';
+import { keycloakLogin } from './keycloak.ts';
 
 const REDIRECT = 'http://localhost:7007/api/auth/oidc/handler/frame';
 
-/** A minimal cookie jar: enough for the provider's interaction and session cookies. */
-class Jar {
-  private cookies = new Map<string, string>();
-  store(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (/expires=Thu, 01 Jan 1970/i.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
-async function portalClient(): Promise<BaseClient> {
+async function client(id: string, secret: string, redirect: string): Promise<BaseClient> {
   const issuer = await Issuer.discover(requireEnv('KAML_RIG_OIDC_ISSUER'));
-  return new issuer.Client({
-    client_id: requireEnv('KAML_RIG_OIDC_CLIENT_ID'),
-    client_secret: requireEnv('KAML_RIG_OIDC_CLIENT_SECRET'),
-    redirect_uris: [REDIRECT],
-    response_types: ['code'],
-  });
+  return new issuer.Client({ client_id: id, client_secret: secret, redirect_uris: [redirect], response_types: ['code'] });
 }
 
-/**
- * Follows the authorization request through the login form; returns the final redirect to the
- * portal (carrying the code) or the login page's response when the login is refused.
- */
-async function login(authUrl: string, user: string, password: string): Promise<{ location?: string; status: number; body?: string }> {
-  const jar = new Jar();
-  let url = authUrl;
-  for (let hop = 0; hop < 10; hop++) {
-    const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
-    jar.store(res);
-    if (res.status >= 300 && res.status < 400) {
-      const next = new URL(res.headers.get('location')!, url).toString();
-      if (next.startsWith(REDIRECT)) return { location: next, status: res.status };
-      url = next;
-      continue;
-    }
-    assert.equal(res.status, 200, `unexpected ${res.status} at ${url}`);
-    const html = await res.text();
-    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-    assert.ok(action, `no login form at ${url}`);
-    const posted = await fetch(new URL(action, url), {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ login: user, password }),
-    });
-    jar.store(posted);
-    if (posted.status < 300 || posted.status >= 400) return { status: posted.status, body: await posted.text() };
-    url = new URL(posted.headers.get('location')!, url).toString();
-  }
-  throw new Error('too many redirects');
-}
+const portalClient = () => client(requireEnv('KAML_RIG_OIDC_CLIENT_ID'), requireEnv('KAML_RIG_OIDC_CLIENT_SECRET'), REDIRECT);
 
-test('discovery document advertises code flow, PKCE S256 and the groups claim', async () => {
+test('discovery document advertises code flow, PKCE S256 and the groups scope', async () => {
   const issuer = await Issuer.discover(requireEnv('KAML_RIG_OIDC_ISSUER'));
   assert.equal(issuer.metadata.issuer, requireEnv('KAML_RIG_OIDC_ISSUER'));
+  assert.ok((issuer.metadata.response_types_supported as string[]).includes('code'));
   assert.ok((issuer.metadata.code_challenge_methods_supported as string[]).includes('S256'));
   assert.ok((issuer.metadata.scopes_supported as string[]).includes('groups'));
-  assert.ok((issuer.metadata.claims_supported as string[]).includes('groups'));
   const jwks = await (await fetch(issuer.metadata.jwks_uri!)).json();
   assert.ok(jwks.keys.length >= 1);
 });
 
-for (const [user, group] of [['alice', 'data-science'], ['carol', 'ml-platform-sre']] as const) {
-  test(`authorization code + PKCE login of ${user} yields tokens with groups [${group}]`, async () => {
-    const client = await portalClient();
+for (const [user, name, group] of [
+  ['alice', 'Alice Moreau', 'data-science'],
+  ['carol', 'Carol Nguyen', 'ml-platform-sre'],
+] as const) {
+  test(`authorization code + PKCE login of ${user} yields tokens with the directory's groups [${group}]`, async () => {
+    const portal = await portalClient();
     const codeVerifier = generators.codeVerifier();
     const state = generators.state();
     const nonce = generators.nonce();
-    const authUrl = client.authorizationUrl({
+    const authUrl = portal.authorizationUrl({
       scope: 'openid profile email groups offline_access',
       code_challenge: generators.codeChallenge(codeVerifier),
       code_challenge_method: 'S256',
       state,
       nonce,
-      prompt: 'consent',
     });
-    const result = await login(authUrl, user, requireEnv('KAML_RIG_OIDC_PASSWORD'));
+    const result = await keycloakLogin(authUrl, user, requireEnv('KAML_RIG_OIDC_PASSWORD'), REDIRECT);
     assert.ok(result.location, `login did not redirect back: ${result.status} ${result.body?.slice(0, 200)}`);
 
-    const params = client.callbackParams(result.location);
+    const params = portal.callbackParams(result.location);
     assert.ok(params.code);
-    const tokens = await client.callback(REDIRECT, params, { code_verifier: codeVerifier, state, nonce });
+    const tokens = await portal.callback(REDIRECT, params, { code_verifier: codeVerifier, state, nonce });
     assert.ok(tokens.access_token);
-    assert.ok(tokens.refresh_token, 'offline_access gives a refresh token');
+    assert.ok(tokens.refresh_token);
     const claims = tokens.claims();
-    assert.equal(claims.sub, user);
+    // the user's attributes as the directory holds them (uid, cn, mail)
+    assert.equal(claims.preferred_username, user);
+    assert.equal(claims.name, name);
     assert.equal(claims.email, `${user}@kaml-d.example`);
     assert.equal(claims.email_verified, true);
     assert.deepEqual(claims.groups, [group]);
 
-    const info = await client.userinfo(tokens);
+    const info = await portal.userinfo(tokens);
     assert.equal(info.email, `${user}@kaml-d.example`);
     assert.deepEqual(info.groups, [group]);
 
-    const refreshed = await client.refresh(tokens);
-    assert.equal(refreshed.claims().sub, user);
+    const refreshed = await portal.refresh(tokens);
+    assert.equal(refreshed.claims().sub, claims.sub);
+    assert.equal(refreshed.claims().preferred_username, user);
   });
 }
 
+test('a user in two directory groups gets both in the groups claim', async () => {
+  const portal = await portalClient();
+  const verifier = generators.codeVerifier();
+  const result = await keycloakLogin(
+    portal.authorizationUrl({ scope: 'openid email groups', code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256', state: 's2' }),
+    'erin',
+    requireEnv('KAML_RIG_OIDC_PASSWORD'),
+    REDIRECT,
+  );
+  assert.ok(result.location, `login did not redirect back: ${result.status}`);
+  const tokens = await portal.callback(REDIRECT, portal.callbackParams(result.location), { code_verifier: verifier, state: 's2' });
+  assert.deepEqual([...(tokens.claims().groups as string[])].sort(), ['data-engineering', 'data-science']);
+});
+
 test('a wrong password is refused and a wrong PKCE verifier cannot redeem the code', async () => {
-  const client = await portalClient();
+  const portal = await portalClient();
   const verifier = generators.codeVerifier();
   const mk = () =>
-    client.authorizationUrl({ scope: 'openid email groups', code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256', state: 's1' });
+    portal.authorizationUrl({ scope: 'openid email groups', code_challenge: generators.codeChallenge(verifier), code_challenge_method: 'S256', state: 's1' });
 
-  const refused = await login(mk(), 'bob', 'not-the-password');
+  const refused = await keycloakLogin(mk(), 'bob', 'not-the-password', REDIRECT);
   assert.equal(refused.location, undefined);
-  assert.equal(refused.status, 401);
-  assert.match(refused.body ?? '', /wrong password/);
+  assert.match(refused.body ?? '', /Invalid username or password/);
 
-  const ok = await login(mk(), 'bob@kaml-d.example', requireEnv('KAML_RIG_OIDC_PASSWORD'));
+  // the e-mail address signs in too (loginWithEmailAllowed)
+  const ok = await keycloakLogin(mk(), 'bob@kaml-d.example', requireEnv('KAML_RIG_OIDC_PASSWORD'), REDIRECT);
   assert.ok(ok.location);
-  const params = client.callbackParams(ok.location);
+  const params = portal.callbackParams(ok.location);
   await assert.rejects(
-    client.callback(REDIRECT, params, { code_verifier: generators.codeVerifier(), state: 's1' }),
+    portal.callback(REDIRECT, params, { code_verifier: generators.codeVerifier(), state: 's1' }),
     /invalid_grant/,
   );
+});
+
+test('the JupyterHub client signs a directory user in at its own callback', async () => {
+  const callback = `http://127.0.0.1:${process.env.KAML_RIG_PORT_JUPYTERHUB ?? '28000'}/hub/oauth_callback`;
+  const hub = await client(requireEnv('KAML_RIG_OIDC_JUPYTERHUB_CLIENT_ID'), requireEnv('KAML_RIG_OIDC_JUPYTERHUB_CLIENT_SECRET'), callback);
+  const result = await keycloakLogin(
+    hub.authorizationUrl({ scope: 'openid profile groups', state: 'hub' }),
+    'dave',
+    requireEnv('KAML_RIG_OIDC_PASSWORD'),
+    callback,
+  );
+  assert.ok(result.location, `login did not redirect back: ${result.status}`);
+  const tokens = await hub.callback(callback, hub.callbackParams(result.location), { state: 'hub' });
+  assert.equal(tokens.claims().preferred_username, 'dave');
+  assert.deepEqual(tokens.claims().groups, ['admins']);
+  // the portal's redirect URI is not the hub's
+  const foreign = await fetch(
+    hub.authorizationUrl({ scope: 'openid', state: 'x', redirect_uri: 'http://evil.example/cb' }),
+    { redirect: 'manual' },
+  );
+  assert.equal(foreign.status, 400);
 });
