@@ -471,6 +471,7 @@ describe('RunsService custom resources', () => {
       'pods train-ns kaml-d.io/model=churn',
       'pytorchjobs train-ns kaml-d.io/model=churn',
       'tfjobs train-ns kaml-d.io/model=churn',
+      'trainjobs train-ns kaml-d.io/model=churn',
     ]);
     expect(answer.errors).toBeUndefined();
     const tf = answer.runs.find(r => r.name === 'train-tf')!;

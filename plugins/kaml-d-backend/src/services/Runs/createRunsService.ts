@@ -11,6 +11,7 @@ import { CLUSTER_NOT_CONFIGURED_MESSAGE } from '@kaml-d/plugin-kaml-d-node';
 import { isLabelValue } from '../Observation/kubernetes';
 import {
   createRunsKubeReader,
+  findTrainJobPod,
   kubeErrorMessage,
   listModelObjects,
   RUN_CUSTOM_RESOURCES,
@@ -172,11 +173,20 @@ export function createRunsService(options: {
       const { reader: kube, cluster: shared } = requireCluster();
       const c = await forModel(entity, shared, credentials);
       // one list by label and name: the pod must be one of this model's, not any pod in the namespace
-      const [pod] = await kube.listPods(
+      const [labelled] = await kube.listPods(
         c.trainingNamespace,
         `${MODEL_LABEL}=${model}`,
         `metadata.name=${o.pod}`,
       );
+      // a TrainJob's pods carry its JobSet's name, not the model label
+      const pod =
+        labelled ??
+        (await findTrainJobPod(kube, {
+          served: await servedCustomResources(kube).catch(() => []),
+          namespace: c.trainingNamespace,
+          selector: `${MODEL_LABEL}=${model}`,
+          pod: o.pod,
+        }));
       if (!pod) {
         throw new NotFoundError(
           `Pod ${o.pod} is not a training pod of model ${model}`,

@@ -13,8 +13,10 @@ import {
   KSERVE_GROUP_VERSION,
   KUBEFLOW_GROUP_VERSION,
   ResourceCondition,
+  TRAINER_GROUP_VERSION,
   TRAINING_OPERATOR_KINDS,
 } from '@kaml-d/plugin-kaml-d-common';
+import { trainJobPodSelector } from './trainJobRows';
 import { ModelRunsResponse, RunsClusterConfig } from './types';
 
 /** The three list calls the service makes; the rig's client or a fake in unit tests. */
@@ -70,6 +72,7 @@ export const RUN_CUSTOM_RESOURCES = [
     plural => `${KUBEFLOW_GROUP_VERSION}/${plural}`,
   ),
   `${KSERVE_GROUP_VERSION}/inferenceservices`,
+  `${TRAINER_GROUP_VERSION}/trainjobs`,
 ];
 
 /** A reader through `@kubernetes/client-node` with the configured cluster access. */
@@ -161,13 +164,17 @@ export interface ModelObjects {
   tfjobs: CustomResource[];
   pytorchjobs: CustomResource[];
   inferenceServices: CustomResource[];
+  /** Kubeflow Trainer v2 TrainJobs (when served) and the pods of their JobSets. */
+  trainjobs?: CustomResource[];
+  trainJobPods?: V1Pod[];
 }
 
 /**
  * Lists a model's objects in 3 + N label-selected calls: Jobs and pods in the training
- * namespace, Deployments in the models namespace, and one list per served custom resource.
- * A failed custom resource list is pushed onto `errors` and read as empty; a failed core list
- * rejects.
+ * namespace, Deployments in the models namespace, and one list per served custom resource;
+ * then, when the model has TrainJobs, one list of their pods (labelled by the JobSet controller,
+ * not with the model). A failed custom resource list is pushed onto `errors` and read as empty;
+ * a failed core list rejects.
  */
 export async function listModelObjects(
   kube: RunsKubeReader,
@@ -198,14 +205,80 @@ export async function listModelObjects(
       return [];
     }
   };
-  const [jobs, pods, deployments, tfjobs, pytorchjobs, inferenceServices] =
-    await Promise.all([
-      kube.listJobs(trainingNamespace, selector),
-      kube.listPods(trainingNamespace, selector),
-      kube.listDeployments(modelsNamespace, selector),
-      listCustom(`${KUBEFLOW_GROUP_VERSION}/tfjobs`, trainingNamespace),
-      listCustom(`${KUBEFLOW_GROUP_VERSION}/pytorchjobs`, trainingNamespace),
-      listCustom(`${KSERVE_GROUP_VERSION}/inferenceservices`, modelsNamespace),
-    ]);
-  return { jobs, pods, deployments, tfjobs, pytorchjobs, inferenceServices };
+  const [
+    jobs,
+    pods,
+    deployments,
+    tfjobs,
+    pytorchjobs,
+    inferenceServices,
+    trainjobs,
+  ] = await Promise.all([
+    kube.listJobs(trainingNamespace, selector),
+    kube.listPods(trainingNamespace, selector),
+    kube.listDeployments(modelsNamespace, selector),
+    listCustom(`${KUBEFLOW_GROUP_VERSION}/tfjobs`, trainingNamespace),
+    listCustom(`${KUBEFLOW_GROUP_VERSION}/pytorchjobs`, trainingNamespace),
+    listCustom(`${KSERVE_GROUP_VERSION}/inferenceservices`, modelsNamespace),
+    listCustom(`${TRAINER_GROUP_VERSION}/trainjobs`, trainingNamespace),
+  ]);
+  const podSelector = trainJobPodSelector(trainjobs);
+  let trainJobPods: V1Pod[] = [];
+  if (podSelector) {
+    try {
+      trainJobPods = await kube.listPods(trainingNamespace, podSelector);
+    } catch (e) {
+      errors.push({
+        resource: 'pods of TrainJobs',
+        message: kubeErrorMessage(e),
+      });
+    }
+  }
+  return {
+    jobs,
+    pods,
+    deployments,
+    tfjobs,
+    pytorchjobs,
+    inferenceServices,
+    trainjobs,
+    trainJobPods,
+  };
+}
+
+/**
+ * A pod of one of the model's TrainJobs, by name: the TrainJobs carry the model label, their
+ * pods only their JobSet's name. Undefined when TrainJobs are not served or the pod is none of
+ * theirs.
+ */
+export async function findTrainJobPod(
+  kube: RunsKubeReader,
+  options: {
+    served: string[];
+    namespace: string;
+    selector: string;
+    pod: string;
+  },
+): Promise<V1Pod | undefined> {
+  const { served, namespace, selector, pod } = options;
+  if (
+    !served.includes(`${TRAINER_GROUP_VERSION}/trainjobs`) ||
+    !kube.listCustom
+  ) {
+    return undefined;
+  }
+  const trainJobs = await kube.listCustom(
+    TRAINER_GROUP_VERSION,
+    'trainjobs',
+    namespace,
+    selector,
+  );
+  const podSelector = trainJobPodSelector(trainJobs);
+  if (!podSelector) return undefined;
+  const [found] = await kube.listPods(
+    namespace,
+    podSelector,
+    `metadata.name=${pod}`,
+  );
+  return found;
 }

@@ -11,6 +11,7 @@ import {
   interpretTrainingConditions,
 } from '@kaml-d/plugin-kaml-d-common';
 import { CustomResource, ModelObjects } from './kubeReader';
+import { toTrainJobRun, trainJobOfPod } from './trainJobRows';
 import {
   MODEL_VERSION_LABEL,
   ModelDeploymentRow,
@@ -248,6 +249,15 @@ export function toRunsResponse(
   }
   const podsOf = (o: KubernetesObject) =>
     podsByJob.get(o.metadata?.name ?? '') ?? [];
+  const podsByTrainJob = new Map<string, V1Pod[]>();
+  for (const pod of objects.trainJobPods ?? []) {
+    const trainJob = trainJobOfPod(pod);
+    if (!trainJob) continue;
+    podsByTrainJob.set(trainJob, [
+      ...(podsByTrainJob.get(trainJob) ?? []),
+      pod,
+    ]);
+  }
   return {
     model,
     runs: [
@@ -255,6 +265,9 @@ export function toRunsResponse(
       ...objects.tfjobs.map(j => toOperatorRun('TFJob', j, podsOf(j), now)),
       ...objects.pytorchjobs.map(j =>
         toOperatorRun('PyTorchJob', j, podsOf(j), now),
+      ),
+      ...(objects.trainjobs ?? []).map(j =>
+        toTrainJobRun(j, podsByTrainJob.get(j.metadata?.name ?? '') ?? [], now),
       ),
     ].sort((a, b) => (b.startTime ?? '~').localeCompare(a.startTime ?? '~')),
     deployments: [

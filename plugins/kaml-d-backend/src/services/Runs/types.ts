@@ -1,6 +1,7 @@
 import { KamlDClusterAccess } from '@kaml-d/plugin-kaml-d-node';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
+import type { TrainJobProgress } from '@kaml-d/plugin-kaml-d-common';
 
 /** The label the `kaml-d:training:launch` and `kaml-d:model:deploy` actions put on their objects. */
 export const MODEL_LABEL = 'kaml-d.io/model';
@@ -26,10 +27,17 @@ export interface RunPod {
   hasPrevious: boolean;
 }
 
-/** One training run of a model: a Job, or a training-operator TFJob / PyTorchJob. */
+/**
+ * One training run of a model: a Job, a training-operator TFJob / PyTorchJob, or a Kubeflow
+ * Trainer v2 TrainJob.
+ */
 export interface TrainingRun {
   /** What runs it; `Job` when absent (answers cached before kinds existed). */
-  kind?: 'Job' | 'TFJob' | 'PyTorchJob';
+  kind?: 'Job' | 'TFJob' | 'PyTorchJob' | 'TrainJob';
+  /** A TrainJob's runtime, such as `ClusterTrainingRuntime torch-distributed`. */
+  runtime?: string;
+  /** A TrainJob's child Jobs and, where the Trainer reports it, the trainer's progress. */
+  progress?: TrainJobProgress;
   name: string;
   namespace: string;
   status: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
