@@ -101,6 +101,41 @@ export interface Config {
       };
     };
 
+    /**
+     * Notebooks in JupyterHub: "Open in notebook" on datasets and model versions, the Notebooks
+     * card. Left out: no notebook routes, no buttons. See docs/notebooks.md.
+     */
+    notebooks?: {
+      jupyterhub?: {
+        /** The hub as the backend reaches it, such as `http://jupyterhub:8000`. */
+        url: string;
+        /** The hub as browsers reach it (JupyterLab links); default: `url`. */
+        publicUrl?: string;
+        /**
+         * API token of the hub service KAML-D runs as; its role needs the scopes
+         * `admin:users`, `admin:servers`, `access:servers` and `read:users`.
+         * @visibility secret
+         */
+        token: string;
+      };
+      /**
+       * How long "Open in notebook" waits for the user's server to start, in seconds.
+       * @default 120
+       */
+      startTimeoutSeconds?: number;
+      /**
+       * Lifetime of the links to the dataset's files a starter notebook reads, in seconds
+       * (at most 7 days).
+       * @default 3600
+       */
+      linkTtlSeconds?: number;
+      /**
+       * Folder of the user's server the starter notebooks are written to.
+       * @default kaml-d
+       */
+      folder?: string;
+    };
+
     /** Dataset snapshots and restores. */
     snapshots?: {
       /**

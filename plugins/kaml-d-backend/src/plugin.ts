@@ -53,6 +53,10 @@ import {
 } from './services/AccessRequests';
 import { registerKamlDActions } from './actions';
 import {
+  createNotebooksService,
+  readNotebooksConfig,
+} from './services/Notebooks';
+import {
   createDemoSeeder,
   readDemoSeedConfig,
   scheduleDemoSeed,
@@ -256,6 +260,22 @@ export const kamlDPlugin = createBackendPlugin({
           cache,
         });
 
+        const notebooksConfig = readNotebooksConfig(config);
+        const notebooks = notebooksConfig
+          ? createNotebooksService({
+              config: notebooksConfig,
+              catalog,
+              permissions,
+              storage,
+              bindings,
+              snapshots,
+              // created below; read only when a request arrives
+              modelVersions: {
+                get: (model, version, credentials) =>
+                  modelVersions.get(model, version, credentials),
+              },
+            })
+          : undefined;
         const health = createHealthService({
           version: KAML_D_BACKEND_VERSION,
           probes: [
@@ -279,6 +299,15 @@ export const kamlDPlugin = createBackendPlugin({
               kind: engine.id,
               check: () => engine.check(),
             })),
+            ...(notebooks
+              ? [
+                  {
+                    name: 'notebooks',
+                    kind: 'jupyterhub',
+                    check: () => notebooks.check(),
+                  },
+                ]
+              : []),
           ],
         });
 
@@ -319,6 +348,7 @@ export const kamlDPlugin = createBackendPlugin({
             modelVersions,
             accessRequests,
             schemas,
+            notebooks,
           }),
         );
         // the same services for AI assistants (MCP), with the caller's credentials

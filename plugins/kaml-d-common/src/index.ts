@@ -15,4 +15,5 @@ export * from './access';
 export * from './conditions';
 export * from './trainJob';
 export * from './projectNamespaces';
+export * from './notebooks';
 export * from './mediaFacts';

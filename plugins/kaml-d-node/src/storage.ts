@@ -145,12 +145,16 @@ export interface StorageAdapter {
   /**
    * A time-limited URL that downloads the object without further credentials. Adapters that
    * cannot sign URLs leave it out; the backend then signs a link to its own download route.
+   * `versionId` (only when {@link StorageAdapter.presignVersions}) signs that version.
    */
   presignDownload?(
     bucket: string,
     key: string,
     expiresInSeconds: number,
+    versionId?: string,
   ): Promise<string>;
+  /** True when {@link StorageAdapter.presignDownload} signs links to object versions. */
+  readonly presignVersions?: boolean;
   /**
    * The path of the object on the local file system when the store is a local directory, so a
    * query engine can read it in place. Adapters of remote stores leave it out.

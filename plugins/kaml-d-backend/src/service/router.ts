@@ -14,6 +14,7 @@ import { queryRoutes } from './routes/query';
 import { storageRoutes } from './routes/storage';
 import { observationRoutes } from './routes/observation';
 import { runsRoutes } from './routes/runs';
+import { runPastLogRoutes } from './routes/runPastLogs';
 import { RunsService } from '../services/Runs';
 import { auditRoutes } from './routes/audit';
 import { AuditLogService } from '../services/Audit';
@@ -25,6 +26,8 @@ import { AccessRequestsService } from '../services/AccessRequests';
 import { accessRequestRoutes } from './routes/accessRequests';
 import { DatasetRegistrationService } from '../services/DatasetRegistration';
 import { datasetRegistrationRoutes } from './routes/datasetRegistration';
+import { NotebooksService } from '../services/Notebooks';
+import { notebookRoutes } from './routes/notebooks';
 
 /** Everything the router needs; built once in the plugin's init. */
 export interface RouterOptions {
@@ -47,6 +50,8 @@ export interface RouterOptions {
   accessRequests?: AccessRequestsService;
   /** The engines' schema reader, for the catalog's schema route; left out when absent. */
   schemas?: SchemaReader;
+  /** Starter notebooks in JupyterHub (`kamlD.notebooks`); their routes are left out when absent. */
+  notebooks?: NotebooksService;
 }
 
 /**
@@ -92,6 +97,9 @@ export async function createRouter(
   router.use(storageRoutes({ httpAuth, storage }));
   router.use(observationRoutes({ httpAuth, observation }));
   if (options.runs) router.use(runsRoutes({ httpAuth, runs: options.runs }));
+  if (options.runs) {
+    router.use(runPastLogRoutes({ httpAuth, runs: options.runs }));
+  }
   router.use(auditRoutes({ httpAuth, permissions, audit }));
   if (options.snapshots) {
     router.use(
@@ -118,6 +126,9 @@ export async function createRouter(
         accessRequests: options.accessRequests,
       }),
     );
+  }
+  if (options.notebooks) {
+    router.use(notebookRoutes({ httpAuth, notebooks: options.notebooks }));
   }
 
   return router;

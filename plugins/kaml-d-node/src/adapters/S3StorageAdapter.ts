@@ -45,6 +45,7 @@ export function createS3Client(config: S3StorageConfig): Client {
 export class S3StorageAdapter implements StorageAdapter {
   readonly type = 's3';
   readonly listsAnyPrefix = true;
+  readonly presignVersions = true;
   private readonly client: Client;
 
   constructor(
@@ -252,8 +253,14 @@ export class S3StorageAdapter implements StorageAdapter {
     bucket: string,
     key: string,
     expiresInSeconds: number,
+    versionId?: string,
   ): Promise<string> {
-    return this.client.presignedGetObject(bucket, key, expiresInSeconds);
+    return this.client.presignedGetObject(
+      bucket,
+      key,
+      expiresInSeconds,
+      versionId ? { versionId } : {},
+    );
   }
 
   async check(): Promise<void> {
