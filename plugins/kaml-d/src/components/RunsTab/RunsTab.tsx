@@ -27,6 +27,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { RunProgress, RunProgressValue } from './RunProgress';
 
 /** One pod of a run, as `GET /api/kaml-d/runs/:namespace/:name` answers. */
 interface RunPod {
@@ -37,8 +38,12 @@ interface RunPod {
   hasPrevious: boolean;
 }
 interface TrainingRun {
-  /** Job, or a training-operator TFJob / PyTorchJob. */
+  /** Job, a training-operator TFJob / PyTorchJob, or a Kubeflow Trainer TrainJob. */
   kind?: string;
+  /** A TrainJob's runtime, such as `ClusterTrainingRuntime torch-distributed`. */
+  runtime?: string;
+  /** A TrainJob's child Jobs and trainer progress. */
+  progress?: RunProgressValue;
   name: string;
   status: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
   /** Why, from a custom resource's status.conditions. */
@@ -230,6 +235,9 @@ export function RunsTab() {
               <TableCell>Started</TableCell>
               <TableCell>Duration</TableCell>
               <TableCell>GPUs</TableCell>
+              {value.runs.some(r => r.progress) && (
+                <TableCell>Progress</TableCell>
+              )}
               <TableCell>Pods</TableCell>
             </TableRow>
           </TableHead>
@@ -239,7 +247,12 @@ export function RunsTab() {
                 <TableCell>
                   {run.name}
                   <Detail
-                    text={run.kind && run.kind !== 'Job' ? run.kind : ''}
+                    text={[
+                      run.kind && run.kind !== 'Job' ? run.kind : '',
+                      run.runtime,
+                    ]
+                      .filter(Boolean)
+                      .join(' on ')}
                   />
                 </TableCell>
                 <TableCell>
@@ -253,6 +266,11 @@ export function RunsTab() {
                 </TableCell>
                 <TableCell>{formatDuration(run.durationSeconds)}</TableCell>
                 <TableCell>{run.gpus}</TableCell>
+                {value.runs.some(r => r.progress) && (
+                  <TableCell>
+                    <RunProgress progress={run.progress} />
+                  </TableCell>
+                )}
                 <TableCell>
                   {run.pods.map(pod => (
                     <Button
