@@ -39,6 +39,7 @@ import {
   readObservationConfig,
 } from './services/Observation';
 import { createRunsService } from './services/Runs';
+import { createPastLogSource } from './services/Telemetry';
 import { KAML_D_BACKEND_VERSION } from './version';
 import { applyDatabaseMigrations } from './database/migrations';
 import { createAuditLogService } from './services/Audit';
@@ -52,10 +53,6 @@ import {
   registerKamlDEntityPermissions,
 } from './services/AccessRequests';
 import { registerKamlDActions } from './actions';
-import {
-  createNotebooksService,
-  readNotebooksConfig,
-} from './services/Notebooks';
 import {
   createDemoSeeder,
   readDemoSeedConfig,
@@ -234,8 +231,9 @@ export const kamlDPlugin = createBackendPlugin({
           },
         });
 
+        const observationConfig = readObservationConfig(config);
         const observation = createObservationService({
-          config: readObservationConfig(config),
+          config: observationConfig,
           catalog,
           cache,
           logger,
@@ -258,24 +256,15 @@ export const kamlDPlugin = createBackendPlugin({
           cluster: readKamlDClusterAccess(config),
           catalog,
           cache,
+          telemetry: observationConfig.telemetry,
+          pastLogSource:
+            observationConfig.telemetry &&
+            createPastLogSource(
+              observationConfig.telemetry,
+              observationConfig.timeoutMs,
+            ),
         });
 
-        const notebooksConfig = readNotebooksConfig(config);
-        const notebooks = notebooksConfig
-          ? createNotebooksService({
-              config: notebooksConfig,
-              catalog,
-              permissions,
-              storage,
-              bindings,
-              snapshots,
-              // created below; read only when a request arrives
-              modelVersions: {
-                get: (model, version, credentials) =>
-                  modelVersions.get(model, version, credentials),
-              },
-            })
-          : undefined;
         const health = createHealthService({
           version: KAML_D_BACKEND_VERSION,
           probes: [
@@ -299,15 +288,6 @@ export const kamlDPlugin = createBackendPlugin({
               kind: engine.id,
               check: () => engine.check(),
             })),
-            ...(notebooks
-              ? [
-                  {
-                    name: 'notebooks',
-                    kind: 'jupyterhub',
-                    check: () => notebooks.check(),
-                  },
-                ]
-              : []),
           ],
         });
 
@@ -348,7 +328,6 @@ export const kamlDPlugin = createBackendPlugin({
             modelVersions,
             accessRequests,
             schemas,
-            notebooks,
           }),
         );
         // the same services for AI assistants (MCP), with the caller's credentials

@@ -145,6 +145,8 @@ const SIGNED_IN_ONLY: Record<string, string> = {
     'Runs tab of a model the caller can read in the catalog; answers 503 here (no cluster configured) before any permission',
   'GET /runs/:namespace/:name/pods/:pod/logs':
     'as the Runs tab; answers 503 here (no cluster configured)',
+  'GET /runs/:namespace/:name/pods/:pod/past-logs':
+    'as the live log; answers 503 here (no log store configured)',
   'GET /access-requests':
     "the caller's own requests (scope=mine) or those they may decide",
   'POST /access-requests':

@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { readDatasetBindingPolicy } from '@kaml-d/plugin-kaml-d-node';
 import { PANEL_PRESETS } from './promql';
+import { readTelemetryConfig } from '../Telemetry/config';
 import { ObservationConfig } from './types';
 
 /** Defaults of `kamlD.observation`. */
@@ -72,6 +73,7 @@ export function readObservationConfig(root: Config): ObservationConfig {
       title: l.getString('title'),
       url: l.getString('url'),
     })),
+    telemetry: readTelemetryConfig(root),
     cacheSeconds:
       config?.getOptionalNumber('cacheSeconds') ??
       OBSERVATION_DEFAULTS.cacheSeconds,

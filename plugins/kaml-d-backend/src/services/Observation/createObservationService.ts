@@ -18,6 +18,10 @@ import { createSreOverview } from './sreOverview';
 import { decideHeadline } from './headline';
 import { buildLink } from './links';
 import {
+  ANNOTATION_TRACE_SERVICE,
+  entityTelemetry,
+} from '../Telemetry/entityLinks';
+import {
   ClusterReader,
   KubernetesTarget,
   createClusterReader,
@@ -284,9 +288,19 @@ export function createObservationService(options: {
         readKubernetes(entity, errors),
         readPrometheus(entity, rangeSeconds, stepSeconds, errors),
       ]);
+      const annotations = entity.metadata.annotations ?? {};
+      const id = annotations[ANNOTATION_KUBERNETES_ID] ?? entity.metadata.name;
+      const observed = entityTelemetry(config.telemetry, {
+        namespace: annotations[ANNOTATION_KUBERNETES_NAMESPACE] ?? 'default',
+        id,
+        service: annotations[ANNOTATION_TRACE_SERVICE] ?? id,
+        workloads: kube.workloads,
+        window: { startMs: now() - rangeSeconds * 1000, endMs: now() },
+      });
       const configured = {
         kubernetes: clusterReaders.length > 0,
         prometheus: prometheus.length > 0,
+        ...observed.configured,
       };
       const answer: ObservationResponse = {
         entityRef,
@@ -300,7 +314,7 @@ export function createObservationService(options: {
           errors,
         }),
         configured,
-        workloads: kube.workloads,
+        workloads: observed.workloads,
         events: kube.events,
         panels: prom.panels,
         alerts: prom.alerts,
@@ -318,6 +332,7 @@ export function createObservationService(options: {
           });
           return url ? [{ title: link.title, url }] : [];
         }),
+        ...(observed.telemetry ? { telemetry: observed.telemetry } : {}),
         observedAt: new Date(now()).toISOString(),
       };
       if (errors.length) {

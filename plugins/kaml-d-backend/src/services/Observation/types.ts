@@ -4,6 +4,7 @@ import {
   ObservationResponse,
   SreOverviewResponse,
 } from '@kaml-d/plugin-kaml-d-common';
+import { TelemetryConfig } from '../Telemetry/types';
 
 /** A Kubernetes cluster the Observation Hub reads. */
 export interface ObservationClusterConfig {
@@ -44,6 +45,8 @@ export interface ObservationConfig {
   trustedOrigins: ReadonlySet<string>;
   /** Deep links with `{{id}}`, `{{namespace}}`, `{{name}}`, `{{kind}}` placeholders. */
   links: Array<{ title: string; url: string }>;
+  /** Log and trace tools (`kamlD.observation.logs`, `kamlD.observation.traces`). */
+  telemetry?: TelemetryConfig;
   cacheSeconds: number;
   timeoutMs: number;
   /** Warning events younger than this are shown. */

@@ -19,6 +19,14 @@ import {
 } from './kubeReader';
 import { toRunsResponse } from './rows';
 import {
+  PAST_LOGS_NOT_CONFIGURED,
+  searchRunPastLogs,
+  withRunTelemetry,
+} from './pastLogs';
+import { ANNOTATION_TRACE_SERVICE } from '../Telemetry/entityLinks';
+import { PastLogSource } from '../Telemetry/pastLogs';
+import { TelemetryConfig } from '../Telemetry/types';
+import {
   MODEL_LABEL,
   ModelRunsResponse,
   RunsClusterConfig,
@@ -40,6 +48,10 @@ export function createRunsService(options: {
   reader?: RunsKubeReader;
   cacheSeconds?: number;
   now?: () => number;
+  /** Log and trace tools linked from each run. */
+  telemetry?: TelemetryConfig;
+  /** Where past logs are searched (Loki or Elasticsearch); absent, the search is not offered. */
+  pastLogSource?: PastLogSource;
 }): RunsService {
   const { cluster, catalog } = options;
   const cache = options.cache.withOptions({
@@ -119,53 +131,71 @@ export function createRunsService(options: {
     return served;
   }
 
-  return {
+  /** The model's runs and deployments, from the cache or the cluster. */
+  async function modelRuns(
+    model: string,
+    entity: Entity,
+    credentials: Parameters<RunsService['runs']>[1],
+  ): Promise<ModelRunsResponse> {
+    const { reader: kube, cluster: shared } = requireCluster();
+    // keyed by the entity: the project's namespace is looked up only when the answer is not cached
+    const key = `runs:${shared.trainingNamespace}:${
+      shared.modelsNamespace
+    }:${stringifyEntityRef(entity)}`;
+    const cached = await cache.get(key);
+    if (typeof cached === 'string') {
+      return JSON.parse(cached) as ModelRunsResponse;
+    }
+    const c = await forModel(entity, shared, credentials);
+    const selector = `${MODEL_LABEL}=${model}`;
+    let answer: ModelRunsResponse;
+    const errors: NonNullable<ModelRunsResponse['errors']> = [];
+    // custom resources only when served: discovery is cached, then one list per served kind
+    const served = await servedCustomResources(kube).catch(e => {
+      errors.push({
+        resource: 'API discovery',
+        message: `custom resources not listed: ${kubeErrorMessage(e)}`,
+      });
+      return [] as string[];
+    });
+    try {
+      const objects = await listModelObjects(kube, {
+        served,
+        trainingNamespace: c.trainingNamespace,
+        modelsNamespace: c.modelsNamespace,
+        selector,
+        errors,
+      });
+      answer = toRunsResponse(model, objects, now(), errors);
+    } catch (e) {
+      // not cached: the next view tries again
+      return {
+        model,
+        runs: [],
+        deployments: [],
+        error: `Kubernetes cluster unreachable or refused: ${kubeErrorMessage(
+          e,
+        )}`,
+      };
+    }
+    // a partial answer is not cached: the next view tries the failed lists again
+    if (!errors.length) await cache.set(key, JSON.stringify(answer));
+    return answer;
+  }
+
+  const service: RunsService = {
     async runs(ref, credentials) {
       const { name: model, entity } = await modelLabel(ref, credentials);
-      const { reader: kube, cluster: shared } = requireCluster();
-      // keyed by the entity: the project's namespace is looked up only when the answer is not cached
-      const key = `runs:${shared.trainingNamespace}:${
-        shared.modelsNamespace
-      }:${stringifyEntityRef(entity)}`;
-      const cached = await cache.get(key);
-      if (typeof cached === 'string') {
-        return JSON.parse(cached) as ModelRunsResponse;
-      }
-      const c = await forModel(entity, shared, credentials);
-      const selector = `${MODEL_LABEL}=${model}`;
-      let answer: ModelRunsResponse;
-      const errors: NonNullable<ModelRunsResponse['errors']> = [];
-      // custom resources only when served: discovery is cached, then one list per served kind
-      const served = await servedCustomResources(kube).catch(e => {
-        errors.push({
-          resource: 'API discovery',
-          message: `custom resources not listed: ${kubeErrorMessage(e)}`,
-        });
-        return [] as string[];
-      });
-      try {
-        const objects = await listModelObjects(kube, {
-          served,
-          trainingNamespace: c.trainingNamespace,
-          modelsNamespace: c.modelsNamespace,
-          selector,
-          errors,
-        });
-        answer = toRunsResponse(model, objects, now(), errors);
-      } catch (e) {
-        // not cached: the next view tries again
-        return {
-          model,
-          runs: [],
-          deployments: [],
-          error: `Kubernetes cluster unreachable or refused: ${kubeErrorMessage(
-            e,
-          )}`,
-        };
-      }
-      // a partial answer is not cached: the next view tries the failed lists again
-      if (!errors.length) await cache.set(key, JSON.stringify(answer));
-      return answer;
+      return withRunTelemetry(
+        await modelRuns(model, entity, credentials),
+        options.telemetry,
+        {
+          service:
+            entity.metadata.annotations?.[ANNOTATION_TRACE_SERVICE] ?? model,
+          pastLogs: options.pastLogSource?.kind,
+          now: now(),
+        },
+      );
     },
 
     async logs(ref, o, credentials) {
@@ -212,4 +242,24 @@ export function createRunsService(options: {
       return { pod: o.pod, container, text: text ?? '' };
     },
   };
+  service.pastLogs = async (ref, o, credentials) => {
+    const { name: model, entity } = await modelLabel(ref, credentials);
+    const source = options.pastLogSource;
+    if (!source) throw new ServiceUnavailableError(PAST_LOGS_NOT_CONFIGURED);
+    const { cluster: shared } = requireCluster();
+    const c = await forModel(entity, shared, credentials);
+    // the current runs say which pods exist and their windows; a deleted pod is allowed by name
+    const current = await modelRuns(model, entity, credentials).catch(
+      () => undefined,
+    );
+    return searchRunPastLogs({
+      source,
+      model,
+      namespace: c.trainingNamespace,
+      current,
+      request: o,
+      now: now(),
+    });
+  };
+  return service;
 }

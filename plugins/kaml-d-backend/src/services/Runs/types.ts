@@ -2,6 +2,9 @@ import { KamlDClusterAccess } from '@kaml-d/plugin-kaml-d-node';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import type { TrainJobProgress } from '@kaml-d/plugin-kaml-d-common';
+import { ObservationTelemetryLinks } from '@kaml-d/plugin-kaml-d-common';
+import type { PastLogLine } from '../Telemetry/pastLogs';
+import type { RunPastLogOptions } from './pastLogs';
 
 /** The label the `kaml-d:training:launch` and `kaml-d:model:deploy` actions put on their objects. */
 export const MODEL_LABEL = 'kaml-d.io/model';
@@ -50,6 +53,8 @@ export interface TrainingRun {
   gpus: number;
   image?: string;
   pods: RunPod[];
+  /** Logs and traces of the run's pods over its time window, in the configured tools. */
+  telemetry?: ObservationTelemetryLinks;
 }
 
 /** One serving Deployment (or KServe InferenceService) of a model. */
@@ -83,6 +88,8 @@ export interface ModelRunsResponse {
    * rest loaded: what is shown is partial.
    */
   errors?: Array<{ resource: string; message: string }>;
+  /** The store past logs are searched in (`kamlD.observation.logs.loki` or `.elasticsearch`). */
+  pastLogs?: 'loki' | 'elasticsearch';
 }
 
 /** Options of a pod log read. */
@@ -107,4 +114,15 @@ export interface RunsService {
     options: RunLogOptions,
     credentials: BackstageCredentials,
   ): Promise<{ pod: string; container: string; text: string }>;
+  /** Past log lines of a (finished or deleted) pod of the model's runs, from Loki or Elasticsearch. */
+  pastLogs?(
+    ref: CompoundEntityRef,
+    options: RunPastLogOptions,
+    credentials: BackstageCredentials,
+  ): Promise<{
+    pod: string;
+    source: 'loki' | 'elasticsearch';
+    window: { start: string; end: string };
+    lines: PastLogLine[];
+  }>;
 }

@@ -31,7 +31,9 @@ export function kqlUnquoted(value: string): string {
  */
 export function buildKql(selection: LogSelection, fields: LogFields): string {
   const field = (name: string) => kqlUnquoted(name);
-  const parts = [`${field(fields.namespace)}:${kqlString(selection.namespace)}`];
+  const parts = [
+    `${field(fields.namespace)}:${kqlString(selection.namespace)}`,
+  ];
   const pods = [
     ...(selection.pods ?? []).map(kqlString),
     ...(selection.podPrefixes ?? []).map(p => `${kqlUnquoted(p)}*`),

@@ -19,7 +19,10 @@ const everything = readTelemetryConfig(
     kamlD: {
       observation: {
         logs: {
-          grafana: { url: 'https://grafana.example.com/', datasource: 'loki-uid' },
+          grafana: {
+            url: 'https://grafana.example.com/',
+            datasource: 'loki-uid',
+          },
           kibana: { url: 'https://kibana.example.com', dataView: 'logs-view' },
           opensearchDashboards: {
             url: 'https://osd.example.com',
@@ -28,7 +31,10 @@ const everything = readTelemetryConfig(
         },
         traces: {
           jaeger: { url: 'https://jaeger.example.com' },
-          grafana: { url: 'https://grafana.example.com', datasource: 'tempo-uid' },
+          grafana: {
+            url: 'https://grafana.example.com',
+            datasource: 'tempo-uid',
+          },
         },
       },
     },
@@ -48,10 +54,14 @@ describe('telemetryLinks', () => {
     });
     const grafana = logs.find(l => l.tool === 'grafana')!;
     const url = new URL(grafana.url);
-    expect(url.origin + url.pathname).toBe('https://grafana.example.com/explore');
+    expect(url.origin + url.pathname).toBe(
+      'https://grafana.example.com/explore',
+    );
     expect(url.searchParams.get('schemaVersion')).toBe('1');
     // the raw URL carries no unencoded character that could end the parameter
-    expect(grafana.url.split('panes=')[1].replace(/&orgId=1$/, '')).not.toMatch(/[&#"{} \n]/);
+    expect(grafana.url.split('panes=')[1].replace(/&orgId=1$/, '')).not.toMatch(
+      /[&#"{} \n]/,
+    );
     const panes = JSON.parse(url.searchParams.get('panes')!);
     expect(panes.kamld.datasource).toBe('loki-uid');
     expect(panes.kamld.range).toEqual({
@@ -74,19 +84,21 @@ describe('telemetryLinks', () => {
       window,
     });
     const kibana = logs.find(l => l.tool === 'kibana')!.url;
-    expect(kibana.startsWith('https://kibana.example.com/app/discover#/?_g=')).toBe(true);
+    expect(
+      kibana.startsWith('https://kibana.example.com/app/discover#/?_g='),
+    ).toBe(true);
     expect(decodeURIComponent(kibana)).toBe(
       "https://kibana.example.com/app/discover#/?_g=(time:(from:'2026-12-07T08:00:00.000Z',to:'2026-12-07T09:00:00.000Z'))" +
-        "&_a=(index:logs-view,query:(language:kuery,query:'kubernetes.namespace:\"ns\" and kubernetes.pod.name:(\"it!'s\" or web-*)'))",
+        '&_a=(index:logs-view,query:(language:kuery,query:\'kubernetes.namespace:"ns" and kubernetes.pod.name:("it!\'s" or web-*)\'))',
     );
     const osd = logs.find(l => l.tool === 'opensearchDashboards')!.url;
     expect(decodeURIComponent(osd)).toBe(
       'https://osd.example.com/app/data-explorer/discover#?_a=(discover:(columns:!(_source),isDirty:!f,sort:!()),metadata:(indexPattern:ip-1,view:discover))' +
         "&_g=(filters:!(),refreshInterval:(pause:!t,value:0),time:(from:'2026-12-07T08:00:00.000Z',to:'2026-12-07T09:00:00.000Z'))" +
-        "&_q=(filters:!(),query:(language:kuery,query:'kubernetes.namespace:\"ns\" and kubernetes.pod.name:(\"it!'s\" or web-*)'))",
+        '&_q=(filters:!(),query:(language:kuery,query:\'kubernetes.namespace:"ns" and kubernetes.pod.name:("it!\'s" or web-*)\'))',
     );
     // hostile text never leaves its rison string: & and # are percent-encoded
-    const hostile = kibanaDiscoverUrl('https://k', 'v', 'a&b#c\'!', window);
+    const hostile = kibanaDiscoverUrl('https://k', 'v', "a&b#c'!", window);
     expect(hostile).toContain("query:'a%26b%23c!'!!'");
     expect(opensearchDiscoverUrl('https://o', "x'", 'q', window)).toContain(
       "indexPattern:'x!''",
@@ -102,7 +114,9 @@ describe('telemetryLinks', () => {
     const jaeger = new URL(traces.find(t => t.tool === 'jaeger')!.url);
     expect(jaeger.pathname).toBe('/search');
     expect(jaeger.searchParams.get('service')).toBe('voice "classifier"&x');
-    expect(jaeger.searchParams.get('start')).toBe(String(window.startMs * 1000));
+    expect(jaeger.searchParams.get('start')).toBe(
+      String(window.startMs * 1000),
+    );
     expect(jaeger.searchParams.get('end')).toBe(String(window.endMs * 1000));
     const tempo = new URL(traces.find(t => t.tool === 'tempo')!.url);
     const pane = JSON.parse(tempo.searchParams.get('panes')!).kamld;
@@ -111,7 +125,9 @@ describe('telemetryLinks', () => {
       queryType: 'traceql',
       query: '{resource.service.name="voice \\"classifier\\"&x"}',
     });
-    expect(jaegerSearchUrl('https://j', 'a b', { startMs: 1.5, endMs: 2.2 })).toBe(
+    expect(
+      jaegerSearchUrl('https://j', 'a b', { startMs: 1.5, endMs: 2.2 }),
+    ).toBe(
       'https://j/search?service=a+b&start=1000&end=3000&limit=20&lookback=custom',
     );
   });
@@ -119,12 +135,19 @@ describe('telemetryLinks', () => {
   it('gives nothing for tools that are not configured, and no trace link without a service', () => {
     const none = readTelemetryConfig(new ConfigReader({}));
     expect(telemetryConfigured(none)).toEqual({ logs: false, traces: false });
-    expect(telemetryLinks(none, { namespace: 'ns', service: 's', window })).toEqual({
+    expect(
+      telemetryLinks(none, { namespace: 'ns', service: 's', window }),
+    ).toEqual({
       logs: [],
       traces: [],
     });
-    expect(telemetryConfigured(everything)).toEqual({ logs: true, traces: true });
-    expect(telemetryLinks(everything, { namespace: 'ns', window }).traces).toEqual([]);
+    expect(telemetryConfigured(everything)).toEqual({
+      logs: true,
+      traces: true,
+    });
+    expect(
+      telemetryLinks(everything, { namespace: 'ns', window }).traces,
+    ).toEqual([]);
   });
 });
 
@@ -156,10 +179,14 @@ describe('readTelemetryConfig', () => {
     expect(() =>
       readTelemetryConfig(
         new ConfigReader({
-          kamlD: { observation: { traces: { jaeger: { url: 'jaeger:16686' } } } },
+          kamlD: {
+            observation: { traces: { jaeger: { url: 'jaeger:16686' } } },
+          },
         }),
       ),
-    ).toThrow('kamlD.observation.traces.jaeger.url must be an http or https URL');
+    ).toThrow(
+      'kamlD.observation.traces.jaeger.url must be an http or https URL',
+    );
     expect(() =>
       readTelemetryConfig(
         new ConfigReader({

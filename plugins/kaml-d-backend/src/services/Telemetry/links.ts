@@ -164,7 +164,11 @@ export function telemetryLinks(
       url: grafanaExploreUrl(
         t.grafana.url,
         { uid: t.grafana.datasource, type: 'tempo' },
-        { queryType: 'traceql', query: traceqlForService(target.service), limit: 20 },
+        {
+          queryType: 'traceql',
+          query: traceqlForService(target.service),
+          limit: 20,
+        },
         target.window,
       ),
     });

@@ -60,21 +60,31 @@ describe('buildLogQL', () => {
     );
     // the label matcher list closes once, at the end of the selector
     const selector = query.slice(0, query.indexOf('} |='));
-    expect(JSON.parse(`[${selector.replace(/^\{namespace=/, '').replace(/, pod=~/, ',')}]`)).toEqual([
-      'ns"}',
-      'p"\\\\\\{\\}\n|q.*',
-    ]);
+    expect(
+      JSON.parse(
+        `[${selector.replace(/^\{namespace=/, '').replace(/, pod=~/, ',')}]`,
+      ),
+    ).toEqual(['ns"}', 'p"\\\\\\{\\}\n|q.*']);
   });
 
   it('uses configured label names and refuses names that are not labels', () => {
     expect(
       buildLogQL(
         { namespace: 'ns', container: 'c' },
-        { namespace: 'k8s_namespace_name', pod: 'k8s_pod_name', container: 'k8s_container_name' },
+        {
+          namespace: 'k8s_namespace_name',
+          pod: 'k8s_pod_name',
+          container: 'k8s_container_name',
+        },
       ),
     ).toBe('{k8s_namespace_name="ns", k8s_container_name="c"}');
     expect(() =>
-      buildLogQL({ namespace: 'ns' }, { namespace: 'bad-label', pod: 'pod', container: 'c' }),
-    ).toThrow('kamlD.observation.logs.labels.namespace "bad-label" is not a Loki label name');
+      buildLogQL(
+        { namespace: 'ns' },
+        { namespace: 'bad-label', pod: 'pod', container: 'c' },
+      ),
+    ).toThrow(
+      'kamlD.observation.logs.labels.namespace "bad-label" is not a Loki label name',
+    );
   });
 });

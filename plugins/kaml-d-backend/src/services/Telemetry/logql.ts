@@ -84,9 +84,7 @@ export function buildLogQL(
     );
   } else if (alternatives.length) {
     matchers.push(
-      `${labelName(labels.pod, 'pod')}=~${logqlString(
-        alternatives.join('|'),
-      )}`,
+      `${labelName(labels.pod, 'pod')}=~${logqlString(alternatives.join('|'))}`,
     );
   }
   if (selection.container) {

@@ -2,11 +2,7 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DEFAULT_LOG_FIELDS } from './config';
 import { DEFAULT_LOKI_LABELS } from './logql';
-import {
-  createLokiLogSource,
-  elasticsearchQuery,
-  pick,
-} from './pastLogs';
+import { createLokiLogSource, elasticsearchQuery, pick } from './pastLogs';
 
 const window = { startMs: 1_700_000_000_000, endMs: 1_700_000_600_000 };
 
@@ -154,9 +150,15 @@ describe('Elasticsearch query', () => {
   });
 
   it('reads dotted paths from nested objects and dotted keys alike', () => {
-    expect(pick({ kubernetes: { pod: { name: 'a' } } }, 'kubernetes.pod.name')).toBe('a');
-    expect(pick({ 'kubernetes.pod.name': 'b' }, 'kubernetes.pod.name')).toBe('b');
-    expect(pick({ kubernetes: { 'pod.name': 'c' } }, 'kubernetes.pod.name')).toBe('c');
+    expect(
+      pick({ kubernetes: { pod: { name: 'a' } } }, 'kubernetes.pod.name'),
+    ).toBe('a');
+    expect(pick({ 'kubernetes.pod.name': 'b' }, 'kubernetes.pod.name')).toBe(
+      'b',
+    );
+    expect(
+      pick({ kubernetes: { 'pod.name': 'c' } }, 'kubernetes.pod.name'),
+    ).toBe('c');
     expect(pick({ kubernetes: {} }, 'kubernetes.pod.name')).toBeUndefined();
     expect(pick(null, 'x')).toBeUndefined();
   });

@@ -76,7 +76,9 @@ export function createLokiLogSource(
           },
         );
       } catch (e) {
-        throw new Error(`Loki ${config.url} unreachable: ${(e as Error).message}`);
+        throw new Error(
+          `Loki ${config.url} unreachable: ${(e as Error).message}`,
+        );
       }
       if (!response.ok) throw await failure('Loki', response);
       const body = (await response.json()) as {
@@ -102,7 +104,7 @@ export function createLokiLogSource(
           });
         }
       }
-      lines.sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0));
+      lines.sort((a, b) => Number(a.ns - b.ns));
       return lines.slice(-q.limit).map(({ ns: _ns, ...line }) => line);
     },
   };
@@ -154,7 +156,9 @@ export function elasticsearchQuery(
       bool: {
         filter,
         ...(q.text
-          ? { must: [{ match_phrase: { [fields.message]: { query: q.text } } }] }
+          ? {
+              must: [{ match_phrase: { [fields.message]: { query: q.text } } }],
+            }
           : {}),
       },
     },
@@ -210,9 +214,10 @@ export function createElasticsearchLogSource(
           const line = pick(hit._source, fields.message);
           const container = pick(hit._source, fields.container);
           return {
-            time: typeof time === 'string' || typeof time === 'number'
-              ? new Date(time).toISOString()
-              : '',
+            time:
+              typeof time === 'string' || typeof time === 'number'
+                ? new Date(time).toISOString()
+                : '',
             pod: String(pick(hit._source, fields.pod) ?? q.pod),
             container: typeof container === 'string' ? container : undefined,
             line: typeof line === 'string' ? line : JSON.stringify(line ?? ''),

@@ -21,17 +21,19 @@ describe('rison', () => {
 
   it('quotes strings that are not ids and escapes quote and bang', () => {
     expect(rison('')).toBe("''");
-    expect(rison('2024-01-01T00:00:00.000Z')).toBe("'2024-01-01T00:00:00.000Z'");
+    expect(rison('2024-01-01T00:00:00.000Z')).toBe(
+      "'2024-01-01T00:00:00.000Z'",
+    );
     expect(rison('12')).toBe("'12'");
     expect(rison("it's")).toBe("'it!'s'");
     expect(rison('wow!')).toBe("'wow!!'");
     expect(rison('a b')).toBe("'a b'");
-    expect(rison('k:"v" and (x)')).toBe("'k:\"v\" and (x)'");
+    expect(rison('k:"v" and (x)')).toBe('\'k:"v" and (x)\'');
     expect(rison("!'")).toBe("'!!!''");
   });
 
   it('keeps hostile text inside one quoted string', () => {
-    const hostile = "pod\"'),x:!t,(\\\n{}";
+    const hostile = 'pod"\'),x:!t,(\\\n{}';
     const out = rison({ q: hostile });
     expect(out).toBe("(q:'pod\"!'),x:!!t,(\\\n{}')");
   });

@@ -8,7 +8,8 @@ export type RisonValue =
   | { [key: string]: RisonValue | undefined };
 
 // rison ids: no character of " '!:(),*@$" and not starting with a digit or '-' (or being a number)
-const ID = /^[^-0-9 '!:(),*@$"#%&+/;<=>?[\\\]^`{|}\s][^ '!:(),*@$"#%&+/;<=>?[\\\]^`{|}\s]*$/;
+const ID =
+  /^[^-0-9 '!:(),*@$"#%&+/;<=>?[\\\]^`{|}\s][^ '!:(),*@$"#%&+/;<=>?[\\\]^`{|}\s]*$/;
 
 function risonString(value: string): string {
   if (value !== '' && ID.test(value)) return value;
@@ -25,7 +26,8 @@ export function rison(value: RisonValue): string {
   if (value === true) return '!t';
   if (value === false) return '!f';
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`rison cannot encode ${value}`);
+    if (!Number.isFinite(value))
+      throw new Error(`rison cannot encode ${value}`);
     return String(value);
   }
   if (typeof value === 'string') return risonString(value);
