@@ -1,13 +1,13 @@
 import { expect, type Page } from '@playwright/test';
 
-/** The rig's OpenID provider's test users (e2e/rig/oidc/users.ts), matching catalog users. */
+/** The rig's OpenID provider's test users (the directory of e2e/rig/config/ldap/directory.ldif.in, federated by Keycloak), matching catalog users. */
 export type RigUser = 'alice' | 'bob' | 'carol' | 'dave';
 
 /**
  * Signs in through the sign-in page's "Single sign-on" provider: the popup goes to the rig's
- * OpenID provider, whose login form takes the user's name and the rig password; the portal
- * then shows its sidebar. Use one browser context per user (`browser.newContext()`), since the
- * provider keeps a session cookie.
+ * OpenID provider (Keycloak), whose login form takes the directory user's name and the rig
+ * password; the portal then shows its sidebar. Use one browser context per user
+ * (`browser.newContext()`), since Keycloak keeps a session cookie.
  */
 export async function signInAs(page: Page, user: RigUser, path = '/') {
   const password = process.env.KAML_RIG_OIDC_PASSWORD;
@@ -24,14 +24,26 @@ export async function signInAs(page: Page, user: RigUser, path = '/') {
     .first()
     .click();
   const popup = await popupPromise;
-  await popup.getByLabel('User name or e-mail').fill(user);
-  await popup.getByLabel('Password').fill(password);
-  await popup.getByRole('button', { name: 'Sign in' }).click();
+  await fillKeycloakLogin(popup, user, password);
   await expect(
     page
       .getByTestId('sidebar-root')
       .getByRole('link', { name: 'Workbench', exact: true }),
   ).toBeVisible();
+}
+
+/**
+ * Fills and submits Keycloak's login form (fields "Username or email" and "Password", button
+ * "Sign In"; the password field's "Show password" button is labelled too, hence exact).
+ */
+export async function fillKeycloakLogin(
+  popup: Page,
+  user: string,
+  password: string,
+) {
+  await popup.getByLabel('Username or email').fill(user);
+  await popup.getByLabel('Password', { exact: true }).fill(password);
+  await popup.getByRole('button', { name: 'Sign In', exact: true }).click();
 }
 
 /**

@@ -1,14 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { backstageToken, signInAs } from './helpers.ts';
+import { backstageToken, fillKeycloakLogin, signInAs } from './helpers.ts';
 
-test('a catalog user signs in through the OpenID provider and the portal knows who they are', async ({
+test('a directory user signs in through Keycloak and the portal knows who they are', async ({
   browser,
 }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await signInAs(page, 'alice', '/settings');
-  // the identity resolved from the OIDC e-mail is the catalog user (shown with its catalog
-  // display name), and its ownership includes the user's catalog group
+  // the identity resolved from the OIDC claims is the User entity the catalog ingested from the
+  // directory (shown with its LDAP cn), and its ownership includes the user's LDAP group
   const userLink = page.getByRole('link', { name: 'Alice Moreau' }).first();
   await expect(userLink).toBeVisible();
   await expect(userLink).toHaveAttribute(
@@ -33,12 +33,10 @@ test('the sign-in page refuses a wrong password and signs nobody in', async ({
     .first()
     .click();
   const popup = await popupPromise;
-  await popup.getByLabel('User name or e-mail').fill('bob');
-  await popup.getByLabel('Password').fill('not-the-password');
-  await popup.getByRole('button', { name: 'Sign in' }).click();
-  await expect(popup.getByRole('alert')).toHaveText(
-    'Unknown user or wrong password.',
-  );
+  await fillKeycloakLogin(popup, 'bob', 'not-the-password');
+  // Keycloak shows the login form again with its error under the fields
+  await expect(popup.getByText('Invalid username or password.')).toBeVisible();
+  await expect(popup.getByLabel('Username or email')).toBeVisible();
   await expect(page.getByTestId('sidebar-root')).toHaveCount(0);
   await context.close();
 });

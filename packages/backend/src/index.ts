@@ -9,10 +9,12 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
 
-// identity: guest in development (app-config.yaml), OIDC when configured (production)
+// identity: guest in development (app-config.yaml), OIDC when configured (production), GitHub
+// when auth.providers.github is configured (docs/identity.md)
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-auth-backend-module-oidc-provider'));
+backend.add(import('./modules/githubAuth'));
 
 // permissions: KAML-D's own policy (no allow-all)
 backend.add(import('@backstage/plugin-permission-backend'));
@@ -24,6 +26,10 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// users and groups from a directory (catalog.providers.ldapOrg, as the rig does) or a GitHub
+// organisation (catalog.providers.githubOrg); each does nothing while unconfigured
+backend.add(import('@backstage/plugin-catalog-backend-module-ldap'));
+backend.add(import('@backstage/plugin-catalog-backend-module-github-org'));
 // lists entities that failed processing (a broken Dataset file shows its error in the portal)
 backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 // KAML-D kinds: Dataset and Model, with ML lineage relations
