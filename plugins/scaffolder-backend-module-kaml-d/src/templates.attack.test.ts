@@ -105,6 +105,10 @@ const VALID: Record<string, JsonObject> = {
     cpu: '2',
     memory: '8Gi',
     timeoutMinutes: 120,
+    // the TrainJob branch, so that its runtime field is checked (the steps drop it for a Job)
+    kind: 'TrainJob',
+    runtime: 'torch-distributed',
+    nodes: 2,
   },
 };
 /** register-dataset's other branch: a storage folder instead of pasted rows. */

@@ -1,4 +1,5 @@
 import type {
+  KubernetesObject,
   V1Deployment,
   V1Job,
   V1Node,
@@ -73,6 +74,38 @@ export function simulateControllers(
                   message: 'Job has reached the specified backoff limit',
                 }
               : { type: 'Complete', status: 'True' },
+          ],
+        },
+      });
+    }
+    // the Kubeflow Trainer and JobSet controllers: the TrainJob's nodes complete
+    for (const t of c.all<KubernetesObject & { status?: object }>('TrainJob')) {
+      if (t.status) continue;
+      c.put({
+        ...t,
+        metadata: {
+          ...t.metadata,
+          creationTimestamp: new Date('2026-01-01T00:00:00Z'),
+        },
+        status: {
+          conditions: [
+            {
+              type: 'Complete',
+              status: 'True',
+              reason: 'AllJobsCompleted',
+              message: 'jobset completed successfully',
+              lastTransitionTime: '2026-01-01T00:00:04Z',
+            },
+          ],
+          jobsStatus: [
+            {
+              name: 'node',
+              ready: 0,
+              succeeded: 1,
+              failed: 0,
+              active: 0,
+              suspended: 0,
+            },
           ],
         },
       });

@@ -76,9 +76,12 @@ export async function runTemplate(
     runners?: Record<string, StepRunner>;
     workspacePath?: string;
     dryRun?: boolean;
+    /** Prepares the cluster before the first step (CRDs served, runtimes installed). */
+    prepare?: (env: ReturnType<typeof setup>) => void;
   } = {},
 ) {
   const env = setup();
+  options.prepare?.(env);
   const actions: Map<string, TemplateAction<any, any, 'v2'>> = new Map(
     [
       createTrainingLaunchAction({

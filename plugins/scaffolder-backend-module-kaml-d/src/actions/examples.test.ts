@@ -36,6 +36,14 @@ function render(
 
 describe('every action example runs', () => {
   const env = setup();
+  // Kubeflow Trainer v2 with its torch-distributed runtime, for the TrainJob example
+  env.cluster.groupVersions.add('trainer.kubeflow.org/v1alpha1');
+  env.cluster.resources.add('trainer.kubeflow.org/v1alpha1/trainjobs');
+  env.cluster.put({
+    apiVersion: 'trainer.kubeflow.org/v1alpha1',
+    kind: 'ClusterTrainingRuntime',
+    metadata: { name: 'torch-distributed' },
+  });
   const actions: Array<TemplateAction<any, any, 'v2'>> = [];
   const byId = () => new Map(actions.map(a => [a.id, a]));
   actions.push(

@@ -45,4 +45,30 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Distributed training as a Kubeflow Trainer v2 TrainJob on the torch-distributed ClusterTrainingRuntime, two nodes with one GPU each',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'launch',
+          action: 'kaml-d:training:launch',
+          name: 'Launch training',
+          input: {
+            model: 'model:default/churn-classifier',
+            datasets: ['dataset:default/customer-churn'],
+            image: 'ghcr.io/example/churn-trainer:1.4.0',
+            command: ['torchrun', 'train.py'],
+            kind: 'TrainJob',
+            runtime: 'torch-distributed',
+            workers: 2,
+            gpus: 1,
+            cpu: '8',
+            memory: '32Gi',
+            credentialsSecret: 'dataset-reader',
+          },
+        },
+      ],
+    }),
+  },
 ];

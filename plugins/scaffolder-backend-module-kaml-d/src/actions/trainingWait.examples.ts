@@ -20,4 +20,23 @@ export const examples: TemplateExample[] = [
       ],
     }),
   },
+  {
+    description:
+      'Wait for a TrainJob (or TFJob / PyTorchJob): pass the kind the launch step created',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'wait',
+          action: 'kaml-d:training:wait',
+          name: 'Wait for training',
+          input: {
+            jobName: '${{ steps.launch.output.jobName }}',
+            namespace: '${{ steps.launch.output.namespace }}',
+            kind: '${{ steps.launch.output.kind }}',
+            timeoutSeconds: 86400,
+          },
+        },
+      ],
+    }),
+  },
 ];
