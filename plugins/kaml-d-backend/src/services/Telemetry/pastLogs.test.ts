@@ -2,7 +2,12 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DEFAULT_LOG_FIELDS } from './config';
 import { DEFAULT_LOKI_LABELS } from './logql';
-import { createLokiLogSource, elasticsearchQuery, pick } from './pastLogs';
+import {
+  createLokiLogSource,
+  elasticsearchQuery,
+  pick,
+  pickField,
+} from './pastLogs';
 
 const window = { startMs: 1_700_000_000_000, endMs: 1_700_000_600_000 };
 
@@ -161,5 +166,12 @@ describe('Elasticsearch query', () => {
     ).toBe('c');
     expect(pick({ kubernetes: {} }, 'kubernetes.pod.name')).toBeUndefined();
     expect(pick(null, 'x')).toBeUndefined();
+    // a .keyword sub-field is not in _source: its parent text field holds the value
+    expect(
+      pickField(
+        { kubernetes: { pod_name: 'd' } },
+        'kubernetes.pod_name.keyword',
+      ),
+    ).toBe('d');
   });
 });

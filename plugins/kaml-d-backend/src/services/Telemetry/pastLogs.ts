@@ -126,6 +126,13 @@ export function pick(source: unknown, path: string): unknown {
   return undefined;
 }
 
+/** A field's value; a `.keyword` sub-field (not in `_source`) is read from its parent. */
+export function pickField(source: unknown, field: string): unknown {
+  const value = pick(source, field);
+  if (value !== undefined || !field.endsWith('.keyword')) return value;
+  return pick(source, field.slice(0, -'.keyword'.length));
+}
+
 /**
  * The search body of a past-log query: term filters on the namespace, pod and container
  * fields, a range on the timestamp, and match_phrase for the text; user input only ever sits in
@@ -210,15 +217,15 @@ export function createElasticsearchLogSource(
       };
       return (body.hits?.hits ?? [])
         .map(hit => {
-          const time = pick(hit._source, fields.timestamp);
-          const line = pick(hit._source, fields.message);
-          const container = pick(hit._source, fields.container);
+          const time = pickField(hit._source, fields.timestamp);
+          const line = pickField(hit._source, fields.message);
+          const container = pickField(hit._source, fields.container);
           return {
             time:
               typeof time === 'string' || typeof time === 'number'
                 ? new Date(time).toISOString()
                 : '',
-            pod: String(pick(hit._source, fields.pod) ?? q.pod),
+            pod: String(pickField(hit._source, fields.pod) ?? q.pod),
             container: typeof container === 'string' ? container : undefined,
             line: typeof line === 'string' ? line : JSON.stringify(line ?? ''),
           };
