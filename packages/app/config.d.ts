@@ -2,11 +2,12 @@ export interface Config {
   kamlD?: {
     signIn?: {
       /**
-       * Sign-in methods offered on the sign-in page, in order: `guest` (development only) and
-       * `oidc` (the organisation's OpenID Connect provider). Default: `[guest]`.
+       * Sign-in methods offered on the sign-in page, in order: `guest` (development only),
+       * `oidc` (the organisation's OpenID Connect provider) and `github` (GitHub OAuth, see
+       * docs/identity.md). Default: `[guest]`.
        * @visibility frontend
        */
-      providers?: Array<'guest' | 'oidc'>;
+      providers?: Array<'guest' | 'oidc' | 'github'>;
     };
   };
 }
