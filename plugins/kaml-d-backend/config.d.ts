@@ -147,6 +147,17 @@ export interface Config {
       copyConcurrency?: number;
     };
 
+    /** Datasets on PersistentVolumeClaims (`pvc://`), versioned as CSI VolumeSnapshots. */
+    volumes?: {
+      /**
+       * The name of the `kamlD.kubernetes` cluster in `pvc://<cluster>/<namespace>/<claim>`.
+       * @default kaml-d
+       */
+      cluster?: string;
+      /** VolumeSnapshotClass of new snapshots; left out, the cluster's default class. */
+      snapshotClass?: string;
+    };
+
     /** Query engines: schema, preview, profile and read-only SQL over datasets. */
     query?: {
       /**

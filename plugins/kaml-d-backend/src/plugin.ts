@@ -33,6 +33,7 @@ import {
   createSchemaReader,
 } from './services/Datasets';
 import { createStorageBindingsService } from './services/StorageBindings';
+import { volumeSnapshotsFromConfig } from './services/Snapshots/volumes';
 import { createDatasetRegistrationService } from './services/DatasetRegistration';
 import {
   createObservationService,
@@ -162,6 +163,7 @@ export const kamlDPlugin = createBackendPlugin({
           logger,
           engines,
           config: readSnapshotsConfig(config),
+          volumes: volumeSnapshotsFromConfig({ config, db, audit }),
         });
         // one upload or registration per new dataset name and folder, across replicas
         const claims = createDatasetNameClaims({ db, logger });

@@ -17,3 +17,4 @@ export * from './trainJob';
 export * from './projectNamespaces';
 export * from './notebooks';
 export * from './mediaFacts';
+export * from './volumes';

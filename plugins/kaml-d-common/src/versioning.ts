@@ -10,6 +10,8 @@ import { DatasetColumnType } from './api';
  * - `content-addressed`: each file was copied (cloned copy-on-write where the file system can)
  *   into a read-only blob named by the sha256 of its bytes; unchanged files share the blob of an
  *   earlier snapshot. Nothing is shared with the live files (the file store).
+ * - `volume-snapshot`: a CSI VolumeSnapshot of the dataset's PersistentVolumeClaim (`pvc://`);
+ *   restores are new claims made from it.
  * - `hardlink`: snapshots taken before `content-addressed` existed: files hard-linked into a
  *   snapshot folder. Still readable and restorable (by copy); no new snapshot uses it.
  *
@@ -19,7 +21,8 @@ export type DatasetSnapshotMethod =
   | 'version-ids'
   | 'copy'
   | 'content-addressed'
-  | 'hardlink';
+  | 'hardlink'
+  | 'volume-snapshot';
 
 /**
  * One object of a snapshot's manifest.
@@ -71,6 +74,45 @@ export interface DatasetSnapshot {
   digest: string;
   /** Set when the snapshot was taken automatically before a restore of another snapshot. */
   reason?: 'manual' | 'before-restore' | 'scaffolder';
+  /** Set for a dataset on a PersistentVolumeClaim (`pvc://`): its VolumeSnapshot. */
+  volume?: DatasetVolumeSnapshot;
+}
+
+/**
+ * The VolumeSnapshot (snapshot.storage.k8s.io/v1) behind a snapshot of a `pvc://` dataset.
+ *
+ * @public
+ */
+export interface DatasetVolumeSnapshot {
+  cluster: string;
+  namespace: string;
+  /** The source PersistentVolumeClaim. */
+  claim: string;
+  /** The VolumeSnapshot's name (the snapshot id). */
+  volumeSnapshot: string;
+  /** The VolumeSnapshotContent the snapshot-controller bound it to, once known. */
+  content?: string;
+  /** `status.readyToUse` as the cluster reports it now. */
+  readyToUse: boolean;
+  /** `status.restoreSize`, such as `1Gi`. */
+  restoreSize?: string;
+  /** The cluster's error for the snapshot, if any; or that the VolumeSnapshot is gone. */
+  error?: string;
+}
+
+/**
+ * A PersistentVolumeClaim restored from a volume snapshot.
+ *
+ * @public
+ */
+export interface RestoredVolumeClaim {
+  cluster: string;
+  namespace: string;
+  name: string;
+  /** `pvc://cluster/namespace/name`: a location for training on the restored data. */
+  location: string;
+  /** `status.phase` when the restore returned: `Bound` once provisioned. */
+  phase: string;
 }
 
 /**
@@ -169,6 +211,11 @@ export interface DatasetSnapshotDiff {
  */
 export interface RestoreDatasetSnapshotRequest {
   message?: string;
+  /**
+   * For a `pvc://` dataset: the name of the new PersistentVolumeClaim (default: the source
+   * claim's name with `-restore-` and the snapshot id's suffix).
+   */
+  claimName?: string;
 }
 
 /**
@@ -180,8 +227,13 @@ export interface RestoreDatasetSnapshotRequest {
 export interface RestoreDatasetSnapshotResponse {
   entityRef: string;
   restored: DatasetSnapshot;
-  /** Snapshot of the current state, taken automatically before restoring. */
-  safetySnapshot: DatasetSnapshot;
+  /**
+   * Snapshot of the current state, taken automatically before restoring an object dataset.
+   * Absent for a `pvc://` dataset: its restore is a new claim and leaves the dataset unchanged.
+   */
+  safetySnapshot?: DatasetSnapshot;
+  /** For a `pvc://` dataset: the new PersistentVolumeClaim made from the snapshot. */
+  restoredClaim?: RestoredVolumeClaim;
 }
 
 /**

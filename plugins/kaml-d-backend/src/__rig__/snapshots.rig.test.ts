@@ -345,7 +345,7 @@ describe.each([
       // the safety snapshot holds the pre-restore state, readable as it was
       const safety = await snapshots.get(
         REF,
-        restored.safetySnapshot.id,
+        restored.safetySnapshot!.id,
         alice,
       );
       expect(safety.objects.map(o => o.path)).toEqual([

@@ -75,11 +75,12 @@ export type ColumnClassification = (typeof COLUMN_CLASSIFICATIONS)[number];
 
 /**
  * URL schemes a Dataset location may use: object storage (`s3://bucket/prefix`), a local
- * directory (`file:///path`) or a Trino table (`trino://catalog/schema/table`).
+ * directory (`file:///path`), a Trino table (`trino://catalog/schema/table`) or a Kubernetes
+ * PersistentVolumeClaim (`pvc://cluster/namespace/claim`, versioned by VolumeSnapshots).
  *
  * @public
  */
-export const DATASET_LOCATION_SCHEMES = ['s3', 'file', 'trino'] as const;
+export const DATASET_LOCATION_SCHEMES = ['s3', 'file', 'trino', 'pvc'] as const;
 
 /**
  * A declared column of a tabular Dataset.
@@ -226,13 +227,14 @@ export const datasetEntityV1alpha1Schema = {
             },
             location: {
               type: 'string',
-              pattern: '^(s3|file|trino)://.+',
+              pattern: '^(s3|file|trino|pvc)://.+',
               description:
-                'Where the data lives: an object-storage prefix, a local directory or a Trino table.',
+                'Where the data lives: an object-storage prefix, a local directory, a Trino table or a PersistentVolumeClaim.',
               examples: [
                 's3://kaml-datasets/traffic-counts/',
                 'file:///srv/data/traffic-counts/',
                 'trino://hive/kaml/traffic_counts',
+                'pvc://kaml-d/kaml-d-training/traffic-counts',
               ],
             },
             schema: {

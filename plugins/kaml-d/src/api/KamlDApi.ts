@@ -149,11 +149,15 @@ export interface KamlDApi {
     from: string,
     to: string,
   ): Promise<DatasetSnapshotDiff>;
-  /** Restores a snapshot; the server snapshots the current state first. */
+  /**
+   * Restores a snapshot; the server snapshots the current state first. A snapshot of a `pvc://`
+   * dataset is restored as a new claim, named `claimName` when given.
+   */
   restoreDatasetSnapshot(
     dataset: DatasetName,
     id: string,
     message?: string,
+    claimName?: string,
   ): Promise<RestoreDatasetSnapshotResponse>;
   /** Versions of a model, newest first, with its aliases. */
   listModelVersions(

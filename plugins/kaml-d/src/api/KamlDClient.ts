@@ -285,6 +285,7 @@ export class KamlDClient implements KamlDApi {
     dataset: DatasetName,
     id: string,
     message?: string,
+    claimName?: string,
   ): Promise<RestoreDatasetSnapshotResponse> {
     return this.sendJson(
       'POST',
@@ -294,7 +295,10 @@ export class KamlDClient implements KamlDApi {
           `snapshots/${encodeURIComponent(id)}/restore`,
         ),
       ),
-      message ? { message } : {},
+      {
+        ...(message ? { message } : {}),
+        ...(claimName ? { claimName } : {}),
+      },
     );
   }
 

@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { KUBEFLOW_GROUP_VERSION } from '@kaml-d/plugin-kaml-d-common';
 import type {
   KubernetesObject,
@@ -7,6 +8,7 @@ import type {
 } from '@kubernetes/client-node';
 import { containerResources, workloadLabels } from './workloadManifest';
 import { buildTrainJob, TrainingRuntimeRef } from './trainJob';
+import { pvcDatasetMounts } from './pvcMounts';
 
 /** The container name the training operator expects in each replica of a kind. */
 const OPERATOR_CONTAINER = { TFJob: 'tensorflow', PyTorchJob: 'pytorch' };
@@ -94,8 +96,15 @@ export function buildTrainingRun(options: {
       ...(launchedBy ? { 'kaml-d.io/launched-by': launchedBy } : {}),
     },
   };
+  // pvc:// datasets are mounted read-only (a Job, TFJob or PyTorchJob pod)
+  const mounts = pvcDatasetMounts(locations, namespace);
   if (kind === 'TrainJob') {
     if (!options.runtime) throw new Error('a TrainJob needs its runtime');
+    if (mounts.volumes.length) {
+      throw new InputError(
+        'datasets on a PersistentVolumeClaim (pvc://) are mounted into Job, TFJob and PyTorchJob pods; a TrainJob cannot mount them yet: choose another kind',
+      );
+    }
     return buildTrainJob({
       metadata,
       runtime: options.runtime,
@@ -109,6 +118,7 @@ export function buildTrainingRun(options: {
     spec: {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
+      ...(mounts.volumes.length ? { volumes: mounts.volumes } : {}),
       containers: [
         {
           name: containerName,
@@ -117,6 +127,9 @@ export function buildTrainingRun(options: {
           args: input.args,
           env,
           resources: containerResources(input),
+          ...(mounts.volumeMounts.length
+            ? { volumeMounts: mounts.volumeMounts }
+            : {}),
         },
       ],
     },

@@ -22,7 +22,11 @@ const createBody = z
   .strict();
 
 const restoreBody = z
-  .object({ message: z.string().trim().max(2000).optional() })
+  .object({
+    message: z.string().trim().max(2000).optional(),
+    // pvc:// datasets: the new claim's name (validated as a Kubernetes name by the service)
+    claimName: z.string().trim().min(1).max(253).optional(),
+  })
   .strict();
 
 const listQuery = z.object({

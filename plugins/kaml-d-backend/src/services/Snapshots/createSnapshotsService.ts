@@ -20,6 +20,7 @@ import {
   datasetPreviewPermission,
   datasetSnapshotRestorePermission,
   isDatasetEntity,
+  parsePvcLocation,
 } from '@kaml-d/plugin-kaml-d-common';
 import { StorageAdapter, ensureFolder } from '@kaml-d/plugin-kaml-d-node';
 import { Knex } from 'knex';
@@ -45,6 +46,7 @@ import {
 import { createSnapshotTaker } from './take';
 import { SNAPSHOT_ID_PATTERN } from './ids';
 import { StorageBindingsService } from '../StorageBindings';
+import { VolumeDataset, VolumeSnapshots } from './volumes/volumeSnapshots';
 
 export { SNAPSHOT_ID_PATTERN };
 export { manifestDigest } from './rows';
@@ -67,6 +69,8 @@ export function createSnapshotsService(options: {
   config?: SnapshotsConfig;
   /** The storage binding rule: no snapshot of a dataset that is not bound to its location. */
   bindings: StorageBindingsService;
+  /** Snapshots of `pvc://` datasets (VolumeSnapshots); without it such datasets have none. */
+  volumes?: VolumeSnapshots;
 }): SnapshotsService {
   const { db, catalog, permissions, storage, audit, logger, engines } = options;
   const copyConcurrency =
@@ -80,7 +84,9 @@ export function createSnapshotsService(options: {
   const manifestOf = (entityRef: string, id: string) =>
     readManifest(db, entityRef, id);
 
-  async function load(
+  type Authorized = Awaited<ReturnType<typeof authorized>>;
+
+  async function authorized(
     ref: CompoundEntityRef,
     permission: ResourcePermission<'catalog-entity'>,
     credentials: BackstageCredentials,
@@ -99,6 +105,30 @@ export function createSnapshotsService(options: {
         `You may not do this on ${entityRef}: it needs the permission ${permission.name}.`,
       );
     }
+    return { entity, entityRef };
+  }
+
+  /** The dataset when it lives on a PersistentVolumeClaim (its snapshots are VolumeSnapshots). */
+  function volumeDataset({
+    entity,
+    entityRef,
+  }: Authorized): VolumeDataset | undefined {
+    let location;
+    try {
+      location = parsePvcLocation(entity.spec.location);
+    } catch (error) {
+      throw new InputError(String((error as Error).message));
+    }
+    if (!location) return undefined;
+    if (!options.volumes) {
+      throw new InputError(
+        `${entityRef} lives on a PersistentVolumeClaim (${entity.spec.location}), but volume snapshots are not enabled in this backend.`,
+      );
+    }
+    return { entity, entityRef, location };
+  }
+
+  async function load({ entity, entityRef }: Authorized) {
     await options.bindings.assertBound(entity);
     const location = storage.resolveLocation(entity.spec.location);
     return {
@@ -124,11 +154,14 @@ export function createSnapshotsService(options: {
   return {
     async create(ref, request, credentials) {
       const actor = actorOf(credentials);
-      const { entityRef, location, prefix } = await load(
+      const allowed = await authorized(
         ref,
         datasetPreviewPermission,
         credentials,
       );
+      const volume = volumeDataset(allowed);
+      if (volume) return options.volumes!.take(volume, request.message, actor);
+      const { entityRef, location, prefix } = await load(allowed);
       return takeSnapshot(
         entityRef,
         location,
@@ -140,11 +173,14 @@ export function createSnapshotsService(options: {
     },
 
     async list(ref, credentials) {
-      const { entityRef } = await load(
+      const allowed = await authorized(
         ref,
         datasetPreviewPermission,
         credentials,
       );
+      const volume = volumeDataset(allowed);
+      if (volume) return options.volumes!.list(volume);
+      const { entityRef } = await load(allowed);
       const rows = await db<SnapshotRow>(SNAPSHOTS)
         .where({ entity_ref: entityRef, state: 'complete' })
         .orderBy([
@@ -155,20 +191,29 @@ export function createSnapshotsService(options: {
     },
 
     async get(ref, id, credentials) {
-      const { entityRef } = await load(
+      const allowed = await authorized(
         ref,
         datasetPreviewPermission,
         credentials,
       );
+      const volume = volumeDataset(allowed);
+      if (volume) return options.volumes!.get(volume, id);
+      const { entityRef } = await load(allowed);
       return manifestOf(entityRef, id);
     },
 
     async diff(ref, from, to, credentials) {
-      const { entity, entityRef, location, prefix } = await load(
+      const allowed = await authorized(
         ref,
         datasetPreviewPermission,
         credentials,
       );
+      if (volumeDataset(allowed)) {
+        throw new InputError(
+          'Snapshots of a PersistentVolumeClaim dataset are volume snapshots without a file list, so they cannot be compared file by file; restore one as a new claim to inspect it.',
+        );
+      }
+      const { entity, entityRef, location, prefix } = await load(allowed);
       const before = await manifestOf(entityRef, from);
       let afterObjects: DatasetSnapshotObject[];
       let afterManifest: DatasetSnapshotManifest | undefined;
@@ -210,11 +255,19 @@ export function createSnapshotsService(options: {
 
     async restore(ref, id, request, credentials) {
       const actor = actorOf(credentials);
-      const { entityRef, location, prefix } = await load(
+      const allowed = await authorized(
         ref,
         datasetSnapshotRestorePermission,
         credentials,
       );
+      const volume = volumeDataset(allowed);
+      if (volume) return options.volumes!.restore(volume, id, request, actor);
+      if (request.claimName) {
+        throw new InputError(
+          'claimName is only for datasets on a PersistentVolumeClaim; an object dataset is restored in place.',
+        );
+      }
+      const { entityRef, location, prefix } = await load(allowed);
       const manifest = await manifestOf(entityRef, id);
       if (manifest.prefix !== prefix || manifest.bucket !== location.bucket) {
         throw new InputError(

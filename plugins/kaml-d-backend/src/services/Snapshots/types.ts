@@ -51,7 +51,7 @@ export interface SnapshotsService {
   restore(
     ref: CompoundEntityRef,
     id: string,
-    request: { message?: string },
+    request: { message?: string; claimName?: string },
     credentials: BackstageCredentials,
   ): Promise<RestoreDatasetSnapshotResponse>;
   /**

@@ -111,7 +111,21 @@ function SnapshotRow(props: {
           </Typography>
         )}
       </TableCell>
-      <TableCell>{s.method}</TableCell>
+      <TableCell>
+        {s.method}
+        {s.volume && (
+          <Typography
+            variant="caption"
+            display="block"
+            title={s.volume.error}
+            color={s.volume.readyToUse ? 'textSecondary' : 'error'}
+          >
+            {s.volume.readyToUse
+              ? `ready · ${s.volume.namespace}/${s.volume.claim}`
+              : `not ready${s.volume.error ? `: ${s.volume.error}` : ''}`}
+          </Typography>
+        )}
+      </TableCell>
       <TableCell align="right">{s.objectCount}</TableCell>
       <TableCell align="right">{formatBytes(s.totalBytes)}</TableCell>
       <TableCell className={classes.digest} title={s.digest}>
@@ -137,7 +151,9 @@ function SnapshotRow(props: {
           <Button
             size="small"
             color="secondary"
-            disabled={actions.restoreDisabled}
+            disabled={
+              actions.restoreDisabled || (!!s.volume && !s.volume.readyToUse)
+            }
             onClick={() => actions.onRestore(s)}
             aria-label={`Restore ${s.id}`}
           >

@@ -113,18 +113,25 @@ export function useDatasetSnapshots() {
     }
   };
 
-  const restore = async (snapshot: DatasetSnapshot) => {
+  const restore = async (snapshot: DatasetSnapshot, claimName?: string) => {
     setConfirm(undefined);
     setBusy(true);
     setNotice(undefined);
     try {
-      const answer = await api.restoreDatasetSnapshot(
-        { namespace, name },
-        snapshot.id,
-      );
+      const answer = claimName
+        ? await api.restoreDatasetSnapshot(
+            { namespace, name },
+            snapshot.id,
+            undefined,
+            claimName,
+          )
+        : await api.restoreDatasetSnapshot({ namespace, name }, snapshot.id);
+      const claim = answer.restoredClaim;
       setNotice({
         severity: 'success',
-        text: `Restored ${answer.restored.id}. The state before the restore was saved as snapshot ${answer.safetySnapshot.id}.`,
+        text: claim
+          ? `Restored ${answer.restored.id} as the new claim ${claim.namespace}/${claim.name} (${claim.phase}): train on ${claim.location}. The dataset's own claim is unchanged.`
+          : `Restored ${answer.restored.id}. The state before the restore was saved as snapshot ${answer.safetySnapshot?.id}.`,
       });
       setDiff(undefined);
       snapshots.retry();

@@ -1,0 +1,45 @@
+import { Config } from '@backstage/config';
+
+/** Settings of datasets on PersistentVolumeClaims (`kamlD.volumes`). */
+export interface VolumesConfig {
+  /** The name of the `kamlD.kubernetes` cluster in `pvc://<cluster>/…` locations. */
+  cluster: string;
+  /** VolumeSnapshotClass of new snapshots; unset: the cluster's default class for the driver. */
+  snapshotClass?: string;
+  /** How long a snapshot may take to become readyToUse before it counts as failed. */
+  readyTimeoutMs: number;
+  /** How long a restore waits for the new claim to be Bound (it is returned Pending after). */
+  bindTimeoutMs: number;
+}
+
+export const DEFAULT_VOLUMES_CLUSTER = 'kaml-d';
+const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const CLASS = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/** A snapshot not readyToUse after this counts as failed (a CSI snapshot is usually seconds). */
+export const VOLUME_READY_TIMEOUT_MS = 300_000;
+/** A restore returns the new claim Pending when it is not Bound after this. */
+export const VOLUME_BIND_TIMEOUT_MS = 120_000;
+
+/** Reads `kamlD.volumes`; fails fast, naming the key, when a value is invalid. */
+export function readVolumesConfig(root: Config): VolumesConfig {
+  const cluster =
+    root.getOptionalString('kamlD.volumes.cluster') ?? DEFAULT_VOLUMES_CLUSTER;
+  if (!NAME.test(cluster)) {
+    throw new Error(
+      `kamlD.volumes.cluster must be lowercase letters, digits and dashes (it is the <cluster> of pvc://<cluster>/<namespace>/<claim>), got "${cluster}"`,
+    );
+  }
+  const snapshotClass = root.getOptionalString('kamlD.volumes.snapshotClass');
+  if (snapshotClass !== undefined && !CLASS.test(snapshotClass)) {
+    throw new Error(
+      `kamlD.volumes.snapshotClass must be a VolumeSnapshotClass name, got "${snapshotClass}"`,
+    );
+  }
+  return {
+    cluster,
+    snapshotClass,
+    readyTimeoutMs: VOLUME_READY_TIMEOUT_MS,
+    bindTimeoutMs: VOLUME_BIND_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,36 @@
+import { Config } from '@backstage/config';
+import {
+  CLUSTER_NOT_CONFIGURED_MESSAGE,
+  readKamlDClusterAccess,
+} from '@kaml-d/plugin-kaml-d-node';
+import { Knex } from 'knex';
+import { AuditLogService } from '../../Audit';
+import { readVolumesConfig } from './config';
+import { createVolumeApi } from './kube';
+import { VolumeSnapshots, createVolumeSnapshots } from './volumeSnapshots';
+
+export { readVolumesConfig } from './config';
+export type { VolumesConfig } from './config';
+export { createVolumeApi } from './kube';
+export type { VolumeApi, VolumeSnapshotObject } from './kube';
+export { createVolumeSnapshots } from './volumeSnapshots';
+export type { VolumeDataset, VolumeSnapshots } from './volumeSnapshots';
+
+/**
+ * The volume snapshots of the cluster `kamlD.kubernetes` names (`kamlD.volumes` for the rest);
+ * without `kamlD.kubernetes` every pvc:// request says so (503) and the backend stays up.
+ */
+export function volumeSnapshotsFromConfig(options: {
+  config: Config;
+  db: Knex;
+  audit: AuditLogService;
+}): VolumeSnapshots {
+  const access = readKamlDClusterAccess(options.config);
+  return createVolumeSnapshots({
+    db: options.db,
+    audit: options.audit,
+    config: readVolumesConfig(options.config),
+    api: access ? createVolumeApi(access.kubeConfig) : undefined,
+    unavailable: `${CLUSTER_NOT_CONFIGURED_MESSAGE}, so PersistentVolumeClaim datasets cannot be snapshotted`,
+  });
+}
