@@ -55,6 +55,10 @@ import {
 } from './services/AccessRequests';
 import { registerKamlDActions } from './actions';
 import {
+  createNotebooksService,
+  readNotebooksConfig,
+} from './services/Notebooks';
+import {
   createDemoSeeder,
   readDemoSeedConfig,
   scheduleDemoSeed,
@@ -267,6 +271,22 @@ export const kamlDPlugin = createBackendPlugin({
             ),
         });
 
+        const notebooksConfig = readNotebooksConfig(config);
+        const notebooks = notebooksConfig
+          ? createNotebooksService({
+              config: notebooksConfig,
+              catalog,
+              permissions,
+              storage,
+              bindings,
+              snapshots,
+              // created below; read only when a request arrives
+              modelVersions: {
+                get: (model, version, credentials) =>
+                  modelVersions.get(model, version, credentials),
+              },
+            })
+          : undefined;
         const health = createHealthService({
           version: KAML_D_BACKEND_VERSION,
           probes: [
@@ -290,6 +310,15 @@ export const kamlDPlugin = createBackendPlugin({
               kind: engine.id,
               check: () => engine.check(),
             })),
+            ...(notebooks
+              ? [
+                  {
+                    name: 'notebooks',
+                    kind: 'jupyterhub',
+                    check: () => notebooks.check(),
+                  },
+                ]
+              : []),
           ],
         });
 
@@ -330,6 +359,7 @@ export const kamlDPlugin = createBackendPlugin({
             modelVersions,
             accessRequests,
             schemas,
+            notebooks,
           }),
         );
         // the same services for AI assistants (MCP), with the caller's credentials

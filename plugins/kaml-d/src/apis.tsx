@@ -6,6 +6,8 @@ import {
 import { kamlDApiRef, KamlDClient } from './api';
 import { kamlDGovernanceApiRef } from './api/GovernanceApi';
 import { KamlDGovernanceClient } from './api/GovernanceClient';
+import { kamlDNotebooksApiRef } from './api/NotebooksApi';
+import { KamlDNotebooksClient } from './api/NotebooksClient';
 
 export const kamlDApi = ApiBlueprint.make({
   params: defineParams =>
@@ -26,5 +28,17 @@ export const kamlDGovernanceApi = ApiBlueprint.make({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new KamlDGovernanceClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+/** Starter notebooks in JupyterHub and the user's servers. */
+export const kamlDNotebooksApi = ApiBlueprint.make({
+  name: 'notebooks',
+  params: defineParams =>
+    defineParams({
+      api: kamlDNotebooksApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new KamlDNotebooksClient({ discoveryApi, fetchApi }),
     }),
 });

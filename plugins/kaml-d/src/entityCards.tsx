@@ -80,6 +80,17 @@ export const modelServingEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** The user's JupyterHub servers, on models and projects (systems); hidden without notebooks. */
+export const notebooksEntityCard = EntityCardBlueprint.make({
+  name: 'notebooks',
+  params: {
+    type: 'content',
+    filter: { kind: { $in: ['model', 'system'] } },
+    loader: () =>
+      import('./components/Notebooks').then(m => <m.NotebooksCard />),
+  },
+});
+
 /** Every entity card of the KAML-D plugin. */
 export const kamlDEntityCards = [
   datasetAboutEntityCard,
@@ -89,4 +100,5 @@ export const kamlDEntityCards = [
   modelActionsEntityCard,
   modelTrainedOnEntityCard,
   modelServingEntityCard,
+  notebooksEntityCard,
 ];

@@ -1,5 +1,5 @@
 import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { kamlDApi, kamlDGovernanceApi } from './apis';
+import { kamlDApi, kamlDGovernanceApi, kamlDNotebooksApi } from './apis';
 import {
   datasetFormatCatalogFilter,
   modelFrameworkCatalogFilter,
@@ -25,6 +25,7 @@ export const kamlDPlugin = createFrontendPlugin({
   extensions: [
     kamlDApi,
     kamlDGovernanceApi,
+    kamlDNotebooksApi,
     workbenchPage,
     srePage,
     auditPage,

@@ -7,6 +7,8 @@ import {
 import { kamlDApiRef, KamlDClient } from '../api';
 import { kamlDGovernanceApiRef } from '../api/GovernanceApi';
 import { KamlDGovernanceClient } from '../api/GovernanceClient';
+import { kamlDNotebooksApiRef } from '../api/NotebooksApi';
+import { KamlDNotebooksClient } from '../api/NotebooksClient';
 import {
   legacyAccessRequestsRouteRef,
   legacyAuditRouteRef,
@@ -35,6 +37,12 @@ export const kamlDLegacyPlugin = createPlugin({
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
         new KamlDGovernanceClient({ discoveryApi, fetchApi }),
+    }),
+    createApiFactory({
+      api: kamlDNotebooksApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new KamlDNotebooksClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: {

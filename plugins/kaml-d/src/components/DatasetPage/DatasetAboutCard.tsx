@@ -19,6 +19,7 @@ import Chip from '@material-ui/core/Chip';
 import { Field, Fields } from '../shared/Fields';
 import { formatDateTime } from '../shared/dates';
 import { RescanButton } from '../shared/RescanButton';
+import { OpenInNotebookButton } from '../Notebooks';
 import { DatasetRowCount, isCountable } from './DatasetRowCount';
 import { formatBytes, formatCount, relationTargets } from '../shared/relations';
 import { MediaSummary, isMediaFormat } from '../shared/MediaSummary';
@@ -57,6 +58,11 @@ function describeSize(size?: DatasetSize): string | undefined {
   return parts.length ? parts.join(' · ') : undefined;
 }
 
+/** Files of a tabular format in object storage: what a starter notebook loads. */
+function isNotebookReadable(entity: DatasetEntityV1alpha1): boolean {
+  return isCountable(entity) && !entity.spec.location.startsWith('trino://');
+}
+
 /**
  * The facts of a Dataset: format, location, size, last change, exact row count, owner,
  * lifecycle and tags.
@@ -76,7 +82,20 @@ export function DatasetAboutCard() {
   return (
     <EntityInfoCard
       title="Dataset details"
-      headerActions={<RescanButton entityRef={stringifyEntityRef(entity)} />}
+      headerActions={
+        <>
+          {isNotebookReadable(entity) && (
+            <OpenInNotebookButton
+              target={{
+                kind: 'dataset',
+                namespace: metadata.namespace ?? 'default',
+                name: metadata.name,
+              }}
+            />
+          )}{' '}
+          <RescanButton entityRef={stringifyEntityRef(entity)} />
+        </>
+      }
     >
       <Fields>
         <Field label="Format">{spec.format}</Field>

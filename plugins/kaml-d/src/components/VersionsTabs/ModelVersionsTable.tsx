@@ -14,6 +14,8 @@ import Typography from '@material-ui/core/Typography';
 import { formatMetric, metricNamesOf, shortRef } from './modelVersionsFormat';
 import { entityTabPath } from './permissions';
 import { TrainedOnLinks } from './TrainedOnLinks';
+import { OpenInNotebookButton } from '../Notebooks';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { useVersionsStyles } from './versionsStyles';
 
 /** How the Promote button of each row behaves. */
@@ -101,6 +103,17 @@ function VersionRow(props: {
             Promote to alias
           </Button>
         </span>
+        {v.trainedOn.length > 0 && (
+          <OpenInNotebookButton
+            variant="text"
+            target={{
+              kind: 'model-version',
+              namespace: parseEntityRef(entityRef).namespace,
+              name: parseEntityRef(entityRef).name,
+              version: v.version,
+            }}
+          />
+        )}
       </TableCell>
     </TableRow>
   );

@@ -1,0 +1,3 @@
+export { NotebooksCard } from './NotebooksCard';
+export { OpenInNotebookButton } from './OpenInNotebookButton';
+export type { NotebookTarget } from './OpenInNotebookButton';
