@@ -372,12 +372,119 @@ export interface Config {
         url: string;
       }>;
       /**
+       * Log tools: Logs buttons per workload and run (Grafana Explore with Loki, Kibana or
+       * OpenSearch Dashboards Discover), and the store the Runs tab searches for past logs
+       * (Loki, else Elasticsearch/OpenSearch). See docs/observability.md.
+       */
+      logs?: {
+        /**
+         * Grafana with a Loki data source (Explore links).
+         */
+        grafana?: {
+          /** Base URL, such as `https://grafana.example.com`. */
+          url: string;
+          /** UID of the Loki data source. */
+          datasource: string;
+        };
+        /**
+         * Kibana (Discover links).
+         */
+        kibana?: {
+          /** Base URL, such as `https://kibana.example.com` (with its base path, if any). */
+          url: string;
+          /** Id of the data view of the logs. */
+          dataView: string;
+        };
+        /**
+         * OpenSearch Dashboards 2.10+ (Discover links).
+         */
+        opensearchDashboards?: {
+          /** Base URL. */
+          url: string;
+          /** Id of the index pattern of the logs. */
+          indexPattern: string;
+        };
+        /** Loki's HTTP API, searched for past logs of finished or deleted pods. */
+        loki?: {
+          /** Base URL, such as `http://loki-gateway.monitoring:80`. */
+          url: string;
+          /** Tenant sent as `X-Scope-OrgID` (multi-tenant Loki). */
+          tenant?: string;
+        };
+        /** Elasticsearch or OpenSearch, searched for past logs when no Loki is configured. */
+        elasticsearch?: {
+          /** Base URL, such as `https://elasticsearch:9200`. */
+          url: string;
+          /** Index or pattern, such as `logs-*` (comma-separated for several). */
+          index: string;
+          /**
+           * API key (Elasticsearch), sent as `Authorization: ApiKey`.
+           * @visibility secret
+           */
+          apiKey?: string;
+          /** User for basic authentication (OpenSearch, Elasticsearch). */
+          username?: string;
+          /**
+           * Password for basic authentication.
+           * @visibility secret
+           */
+          password?: string;
+        };
+        /**
+         * Document fields of the logs in Elasticsearch/OpenSearch (search and Kibana queries).
+         * Defaults are ECS (Filebeat, Elastic Agent).
+         */
+        fields?: {
+          /** @default kubernetes.namespace */
+          namespace?: string;
+          /** @default kubernetes.pod.name */
+          pod?: string;
+          /** @default kubernetes.container.name */
+          container?: string;
+          /** @default message */
+          message?: string;
+          /** @default @timestamp */
+          timestamp?: string;
+        };
+        /** Loki label names of the namespace, pod and container. */
+        labels?: {
+          /** @default namespace */
+          namespace?: string;
+          /** @default pod */
+          pod?: string;
+          /** @default container */
+          container?: string;
+        };
+      };
+      /**
+       * Trace tools: Traces buttons searching the entity's service (annotation
+       * `kaml-d.io/trace-service`, else its kubernetes id) over the window.
+       */
+      traces?: {
+        /**
+         * Jaeger UI (search page).
+         */
+        jaeger?: {
+          /** Base URL, such as `https://jaeger.example.com`. */
+          url: string;
+        };
+        /**
+         * Grafana with a Tempo data source (Explore with TraceQL).
+         */
+        grafana?: {
+          /** Base URL. */
+          url: string;
+          /** UID of the Tempo data source. */
+          datasource: string;
+        };
+      };
+      /**
        * How long an answer is reused, in seconds.
        * @default 30
        */
       cacheSeconds?: number;
       /**
-       * Time limit of each Prometheus request, in milliseconds.
+       * Time limit of each Prometheus, Loki and Elasticsearch request, in milliseconds.
        * @default 10000
        */
       timeoutMs?: number;
