@@ -31,92 +31,18 @@ import {
 import { VolumesConfig } from './config';
 import { onCluster } from './errors';
 import { SNAPSHOT_GROUP, VolumeApi, VolumeSnapshotObject } from './kube';
+import {
+  MANAGED_BY,
+  VOLUME_SNAPSHOT_METHOD,
+  VolumeDataset,
+  VolumeSnapshots,
+  datasetLabel,
+  volumeOf,
+  waitFor,
+} from './volumeState';
+
+export type { VolumeDataset, VolumeSnapshots } from './volumeState';
 import { quantityBytes } from './quantity';
-
-export const VOLUME_SNAPSHOT_METHOD = 'volume-snapshot';
-const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'kaml-d' };
-const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const POLL_MS = 500;
-
-/** A dataset on a PersistentVolumeClaim, as the snapshots service hands it over. */
-export interface VolumeDataset {
-  entity: DatasetEntity;
-  entityRef: string;
-  location: PvcLocation;
-}
-
-/**
- * Snapshots of `pvc://` datasets as CSI VolumeSnapshots: take (a VolumeSnapshot of the claim,
- * waited for until readyToUse), list (the database rows with the cluster's state), get, and
- * restore (always a NEW claim whose dataSource is the snapshot: a snapshot is never written).
- */
-export interface VolumeSnapshots {
-  take(
-    dataset: VolumeDataset,
-    message: string,
-    actor: string,
-  ): Promise<DatasetSnapshot>;
-  list(dataset: VolumeDataset): Promise<DatasetSnapshot[]>;
-  get(dataset: VolumeDataset, id: string): Promise<DatasetSnapshotManifest>;
-  restore(
-    dataset: VolumeDataset,
-    id: string,
-    request: { message?: string; claimName?: string },
-    actor: string,
-  ): Promise<RestoreDatasetSnapshotResponse>;
-}
-
-function datasetLabel(entity: DatasetEntity): string {
-  const name = entity.metadata.name;
-  if (!LABEL_VALUE.test(name)) {
-    throw new InputError(
-      `Dataset name "${name}" cannot be a Kubernetes label value (${PVC_DATASET_LABEL}); rename the dataset.`,
-    );
-  }
-  return name;
-}
-
-function volumeOf(
-  location: PvcLocation,
-  id: string,
-  snapshot: VolumeSnapshotObject | undefined,
-): DatasetVolumeSnapshot {
-  const base = {
-    cluster: location.cluster,
-    namespace: location.namespace,
-    claim: location.name,
-    volumeSnapshot: id,
-  };
-  if (!snapshot) {
-    return {
-      ...base,
-      readyToUse: false,
-      error: `The VolumeSnapshot ${location.namespace}/${id} is gone from cluster ${location.cluster}.`,
-    };
-  }
-  const status = snapshot.status ?? {};
-  return {
-    ...base,
-    readyToUse: status.readyToUse === true,
-    ...(status.boundVolumeSnapshotContentName
-      ? { content: status.boundVolumeSnapshotContentName }
-      : {}),
-    ...(status.restoreSize ? { restoreSize: String(status.restoreSize) } : {}),
-    ...(status.error?.message ? { error: status.error.message } : {}),
-  };
-}
-
-async function waitFor<T>(
-  deadlineMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T | undefined> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined || Date.now() >= end) return value;
-    await new Promise(r => setTimeout(r, POLL_MS));
-  }
-}
 
 /** Builds {@link VolumeSnapshots}; `api` undefined: `kamlD.kubernetes` is not configured. */
 export function createVolumeSnapshots(options: {
