@@ -21,6 +21,7 @@ import {
   KamlDEntitiesProcessor,
 } from './processor';
 import { ObjectStoreDatasetProvider, TrinoDatasetProvider } from './providers';
+import { PvcDatasetProvider } from './providers/PvcDatasetProvider';
 import { storageAdapterFactory } from './providers/storageAdapters';
 import { listDatasetsForBindings } from './providers/entities';
 
@@ -127,6 +128,9 @@ export const catalogModuleKamlD = createBackendModule({
         catalogProcessing.addEntityProvider(
           TrinoDatasetProvider.fromConfig(config, shared),
         );
+        // labelled PersistentVolumeClaims (kamlD.volumes with kamlD.kubernetes)
+        const claims = PvcDatasetProvider.fromConfig(config, shared);
+        if (claims) catalogProcessing.addEntityProvider(claims);
       },
     });
   },

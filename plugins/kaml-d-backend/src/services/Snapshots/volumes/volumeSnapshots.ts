@@ -82,7 +82,11 @@ export function createVolumeSnapshots(options: {
       );
     }
     const label = claim.metadata?.labels?.[PVC_DATASET_LABEL];
-    if (label !== entity.metadata.name) {
+    // entity names compare case-insensitively, as the catalog does
+    if (
+      label?.toLocaleLowerCase('en-US') !==
+      entity.metadata.name.toLocaleLowerCase('en-US')
+    ) {
       throw new NotAllowedError(
         `The PersistentVolumeClaim ${location.namespace}/${
           location.name
