@@ -33,6 +33,7 @@ import {
 import { kamlDApiRef } from '../../api';
 import { LineChart } from './LineChart';
 import { SeverityCell } from './SeverityCell';
+import { EntityTelemetryCard, TelemetryButtons } from '../Telemetry';
 
 /** Ranges offered by the picker, with their length in seconds. */
 export const RANGES: Array<{ value: string; label: string; seconds: number }> =
@@ -227,6 +228,7 @@ function AlertsCard(props: { answer: ObservationResponse }) {
 function WorkloadsCard(props: { answer: ObservationResponse }) {
   const { workloads, events, configured } = props.answer;
   if (!configured.kubernetes) return null;
+  const telemetry = configured.logs || configured.traces;
   return (
     <InfoCard title={`Workloads (${workloads.length})`}>
       {workloads.length === 0 ? (
@@ -243,6 +245,7 @@ function WorkloadsCard(props: { answer: ObservationResponse }) {
               <TableCell>Restarts</TableCell>
               <TableCell>Conditions</TableCell>
               <TableCell>Cluster</TableCell>
+              {telemetry && <TableCell>Logs and traces</TableCell>}
             </TableRow>
           </TableHead>
           <TableBody>
@@ -266,6 +269,11 @@ function WorkloadsCard(props: { answer: ObservationResponse }) {
                     .join(', ') || '—'}
                 </TableCell>
                 <TableCell>{w.cluster}</TableCell>
+                {telemetry && (
+                  <TableCell>
+                    <TelemetryButtons links={w.telemetry} subject={w.name} />
+                  </TableCell>
+                )}
               </TableRow>
             ))}
           </TableBody>
@@ -369,6 +377,9 @@ export function HealthTab() {
       ))}
       <Grid item xs={12}>
         <WorkloadsCard answer={answer} />
+      </Grid>
+      <Grid item xs={12}>
+        <EntityTelemetryCard answer={answer} subject={entity.metadata.name} />
       </Grid>
     </Grid>
   );

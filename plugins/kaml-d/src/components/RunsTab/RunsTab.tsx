@@ -27,6 +27,9 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
+import { ObservationTelemetryLinks } from '@kaml-d/plugin-kaml-d-common';
+import { TelemetryButtons } from '../Telemetry';
+import { PastLogsCard } from './PastLogs';
 import { RunProgress, RunProgressValue } from './RunProgress';
 
 /** One pod of a run, as `GET /api/kaml-d/runs/:namespace/:name` answers. */
@@ -52,6 +55,8 @@ interface TrainingRun {
   durationSeconds?: number;
   gpus: number;
   pods: RunPod[];
+  /** Logs and traces of the run in the configured tools. */
+  telemetry?: ObservationTelemetryLinks;
 }
 interface ModelDeploymentRow {
   /** Deployment or InferenceService. */
@@ -74,6 +79,8 @@ interface ModelRunsResponse {
   error?: string;
   /** Custom-resource lists that failed while the rest loaded. */
   errors?: Array<{ resource: string; message: string }>;
+  /** Where past logs of finished or deleted pods can be searched. */
+  pastLogs?: 'loki' | 'elasticsearch';
 }
 
 /** Names the lists that failed when the answer is partial. */
@@ -216,11 +223,16 @@ export function RunsTab() {
   if (value?.error) return <Alert severity="error">{value.error}</Alert>;
   if (!value?.runs.length) {
     return (
-      <EmptyState
-        missing="data"
-        title="No training runs yet"
-        description="Launch one with the Train a model template; its Job appears here."
-      />
+      <>
+        <EmptyState
+          missing="data"
+          title="No training runs yet"
+          description="Launch one with the Train a model template; its Job appears here."
+        />
+        {value?.pastLogs && (
+          <PastLogsCard path={path} source={value.pastLogs} />
+        )}
+      </>
     );
   }
   return (
@@ -239,6 +251,7 @@ export function RunsTab() {
                 <TableCell>Progress</TableCell>
               )}
               <TableCell>Pods</TableCell>
+              <TableCell>Logs and traces</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -283,12 +296,23 @@ export function RunsTab() {
                     </Button>
                   ))}
                 </TableCell>
+                <TableCell>
+                  <TelemetryButtons links={run.telemetry} subject={run.name} />
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
         </Table>
       </InfoCard>
       {selected && <PodLog key={selected.name} path={path} pod={selected} />}
+      {value.pastLogs && (
+        <PastLogsCard
+          key={selected?.name}
+          path={path}
+          source={value.pastLogs}
+          pod={selected?.name}
+        />
+      )}
     </>
   );
 }

@@ -1,0 +1,6 @@
+export {
+  EntityTelemetryCard,
+  TelemetryButtons,
+  TelemetryNotConfigured,
+  TELEMETRY_CONFIG_SNIPPET,
+} from './TelemetryButtons';
