@@ -118,22 +118,6 @@ export interface Config {
          */
         token: string;
       };
-      /**
-       * How long "Open in notebook" waits for the user's server to start, in seconds.
-       * @default 120
-       */
-      startTimeoutSeconds?: number;
-      /**
-       * Lifetime of the links to the dataset's files a starter notebook reads, in seconds
-       * (at most 7 days).
-       * @default 3600
-       */
-      linkTtlSeconds?: number;
-      /**
-       * Folder of the user's server the starter notebooks are written to.
-       * @default kaml-d
-       */
-      folder?: string;
     };
 
     /** Dataset snapshots and restores. */

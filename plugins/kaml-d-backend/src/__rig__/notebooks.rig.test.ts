@@ -218,7 +218,6 @@ describe('Open in notebook on the rig JupyterHub and MinIO', () => {
           kamlD: {
             notebooks: {
               jupyterhub: { url: hubUrl, token: hubToken },
-              linkTtlSeconds: 600,
             },
           },
         }),

@@ -21,24 +21,25 @@ describe('readNotebooksConfig', () => {
       hubUrl: 'http://hub:8000',
       publicUrl: 'http://hub:8000',
       token: 'secret',
-      startTimeoutSeconds: 120,
-      linkTtlSeconds: 3600,
+      startTimeoutSeconds: 180,
+      linkTtlSeconds: 900,
       folder: 'kaml-d',
     });
   });
 
   it('names the key of a bad value', () => {
-    const read = (notebooks: object) => () =>
-      readNotebooksConfig(new ConfigReader({ kamlD: { notebooks } }));
+    const read =
+      (notebooks: object, storage: object = {}) =>
+      () =>
+        readNotebooksConfig(
+          new ConfigReader({ kamlD: { notebooks, storage } }),
+        );
     const hub = { url: 'http://hub', token: 't' };
     expect(read({ jupyterhub: { url: 'ftp://hub', token: 't' } })).toThrow(
       'kamlD.notebooks.jupyterhub.url must be an http(s) URL',
     );
-    expect(read({ jupyterhub: hub, linkTtlSeconds: 0 })).toThrow(
-      'kamlD.notebooks.linkTtlSeconds must be a whole number of seconds from 1 to 604800',
-    );
-    expect(read({ jupyterhub: hub, folder: '../x' })).toThrow(
-      'kamlD.notebooks.folder must be one folder name',
+    expect(read({ jupyterhub: hub }, { downloadLinkTtlSeconds: 0 })).toThrow(
+      'kamlD.storage.downloadLinkTtlSeconds must be a whole number of seconds from 1 to 604800',
     );
     expect(read({ jupyterhub: { url: 'http://hub' } })).toThrow(/token/);
   });

@@ -16,8 +16,12 @@ export interface NotebooksConfig {
   folder: string;
 }
 
-export const DEFAULT_NOTEBOOK_START_TIMEOUT_SECONDS = 120;
-export const DEFAULT_NOTEBOOK_LINK_TTL_SECONDS = 3600;
+/** How long "Open in notebook" waits for a server to start (a cold JupyterLab takes seconds). */
+export const NOTEBOOK_START_TIMEOUT_SECONDS = 180;
+/** The default of `kamlD.storage.downloadLinkTtlSeconds`. */
+export const DEFAULT_NOTEBOOK_LINK_TTL_SECONDS = 900;
+/** Folder of the user's server the starter notebooks are written to. */
+export const NOTEBOOK_FOLDER = 'kaml-d';
 /** Presigned S3 URLs are valid for at most 7 days. */
 export const MAX_NOTEBOOK_LINK_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -51,7 +55,8 @@ function seconds(
 }
 
 /**
- * Reads `kamlD.notebooks`; `undefined` when notebooks are not configured (no
+ * Reads `kamlD.notebooks` (and the link lifetime `kamlD.storage.downloadLinkTtlSeconds`);
+ * `undefined` when notebooks are not configured (no
  * `kamlD.notebooks.jupyterhub.url`). Fails fast, naming the key, when a value is invalid.
  */
 export function readNotebooksConfig(root: Config): NotebooksConfig | undefined {
@@ -60,30 +65,20 @@ export function readNotebooksConfig(root: Config): NotebooksConfig | undefined {
   if (!hub || !url) return undefined;
   const hubUrl = baseUrl(url, 'kamlD.notebooks.jupyterhub.url');
   const publicUrl = hub.getOptionalString('publicUrl');
-  const folder = root.getOptionalString('kamlD.notebooks.folder') ?? 'kaml-d';
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(folder)) {
-    throw new Error(
-      `kamlD.notebooks.folder must be one folder name of letters, digits, ., _ or -, got "${folder}"`,
-    );
-  }
   return {
     hubUrl,
     publicUrl: publicUrl
       ? baseUrl(publicUrl, 'kamlD.notebooks.jupyterhub.publicUrl')
       : hubUrl,
     token: hub.getString('token'),
-    startTimeoutSeconds: seconds(
-      root,
-      'kamlD.notebooks.startTimeoutSeconds',
-      DEFAULT_NOTEBOOK_START_TIMEOUT_SECONDS,
-      3600,
-    ),
+    startTimeoutSeconds: NOTEBOOK_START_TIMEOUT_SECONDS,
+    // the notebook's links live as long as the portal's download links
     linkTtlSeconds: seconds(
       root,
-      'kamlD.notebooks.linkTtlSeconds',
+      'kamlD.storage.downloadLinkTtlSeconds',
       DEFAULT_NOTEBOOK_LINK_TTL_SECONDS,
       MAX_NOTEBOOK_LINK_TTL_SECONDS,
     ),
-    folder,
+    folder: NOTEBOOK_FOLDER,
   };
 }
