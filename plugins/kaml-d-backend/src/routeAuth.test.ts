@@ -53,6 +53,8 @@ const SIGNED_IN_ONLY: Record<string, string> = {
     'health figures of a catalog entity the user can already see',
   'GET /runs/:namespace/:name': 'training runs of a model the user can see',
   'GET /runs/:namespace/:name/pods/:pod/logs': 'logs of a training run',
+  'GET /runs/:namespace/:name/pods/:pod/past-logs':
+    'past logs of a training run, as the live log',
   'GET /datasets/:namespace/:name/objects': 'file listing (names and sizes)',
   'GET /models/:namespace/:name/versions': 'version metadata of a model',
   'GET /models/:namespace/:name/versions/compare': 'version metadata',
