@@ -17,7 +17,7 @@ set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Preferred order; dependencies (<name>_deps) always come first whatever this says.
-RIG_ORDER=(postgres minio exporter prometheus elasticsearch ldap oidc jupyterhub trino kube helm)
+RIG_ORDER=(postgres minio exporter prometheus elasticsearch ldap oidc jupyterhub trino kube snapshots helm)
 
 RIG_KNOWN=()
 for _f in "$RIG_DIR"/services/*.sh; do
