@@ -28,19 +28,14 @@ const fluentIndex = `kaml-rig-logs-fluent-${suffix}`;
 const base = Date.now() - 30 * 60_000;
 const at = (minute: number) => new Date(base + minute * 60_000).toISOString();
 
-async function esCall(method: string, path: string, body?: unknown) {
+async function esCall(method: string, path: string, body?: object | string) {
   const response = await fetch(`${es}${path}`, {
     method,
     headers: {
       'Content-Type':
         typeof body === 'string' ? 'application/x-ndjson' : 'application/json',
     },
-    body:
-      body === undefined
-        ? undefined
-        : typeof body === 'string'
-        ? body
-        : JSON.stringify(body),
+    body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
   if (!response.ok)
@@ -56,13 +51,13 @@ const lines: Array<[string, string, number, string]> = [
   [otherPod, 'trainer', 2, 'epoch 2 loss "nan" of another model'],
 ];
 
-function runsService(index: string, fields?: Record<string, string>) {
+function runsService(index: string, fields?: Record<string, string>, url = es) {
   const telemetry = readTelemetryConfig(
     new ConfigReader({
       kamlD: {
         observation: {
           logs: {
-            elasticsearch: { url: es, index },
+            elasticsearch: { url, index },
             ...(fields ? { fields } : {}),
           },
         },
@@ -154,7 +149,9 @@ describe('past logs of a deleted pod from the rig Elasticsearch', () => {
       '/_bulk?refresh=wait_for',
       `${bulk.map(line => JSON.stringify(line)).join('\n')}\n`,
     );
-    expect(answer.errors).toBe(false);
+    if (answer.errors) {
+      throw new Error(`bulk indexing failed: ${JSON.stringify(answer.items)}`);
+    }
   });
 
   afterAll(async () => {
@@ -254,26 +251,19 @@ describe('past logs of a deleted pod from the rig Elasticsearch', () => {
     );
   });
 
-  it('says which store is down when Elasticsearch cannot be reached', async () => {
-    const telemetry = readTelemetryConfig(
-      new ConfigReader({
-        kamlD: {
-          observation: {
-            logs: {
-              elasticsearch: { url: 'http://127.0.0.1:9', index: 'logs-*' },
-            },
-          },
-        },
-      }),
+  it('answers 503 naming the store when Elasticsearch cannot be reached; the Runs tab still loads', async () => {
+    const service = runsService('logs-*', undefined, 'http://127.0.0.1:9');
+    expect((await service.runs(ref, credentials)).pastLogs).toBe(
+      'elasticsearch',
     );
     await expect(
-      createPastLogSource(telemetry)!.search({
-        namespace: NAMESPACE,
-        pod: deletedPod,
-        window: { startMs: base, endMs: Date.now() },
-        limit: 10,
-      }),
-    ).rejects.toThrow('Elasticsearch http://127.0.0.1:9 unreachable');
+      service.pastLogs!(ref, { pod: deletedPod, limit: 10 }, credentials),
+    ).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringContaining(
+        'Past logs unavailable: Elasticsearch http://127.0.0.1:9 unreachable',
+      ),
+    });
   });
 });
 

@@ -164,6 +164,31 @@ describe('past-log search of a run pod', () => {
     });
   });
 
+  it('turns a store that is down into a 503 naming it', async () => {
+    const down: PastLogSource = {
+      kind: 'loki',
+      search: async () => {
+        throw new Error(
+          'Loki http://loki:3100 unreachable: connect ECONNREFUSED',
+        );
+      },
+    };
+    await expect(
+      searchRunPastLogs({
+        source: down,
+        model: 'churn',
+        namespace: 'n',
+        current: answer,
+        request: { pod: run.pods[0].name, limit: 1 },
+        now,
+      }),
+    ).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message:
+        'Past logs unavailable: Loki http://loki:3100 unreachable: connect ECONNREFUSED',
+    });
+  });
+
   it("refuses another model's pod and bad bounds", async () => {
     const { source } = recordingSource();
     const base = {

@@ -1,4 +1,8 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import { telemetryConfigured, telemetryLinks } from '../Telemetry/links';
 import { PastLogLine, PastLogSource } from '../Telemetry/pastLogs';
 import { TelemetryConfig, TimeWindow } from '../Telemetry/types';
@@ -123,14 +127,19 @@ export async function searchRunPastLogs(options: {
       'start and end must be ISO times with start before end, such as 2026-01-31T08:00:00Z',
     );
   }
-  const lines = await options.source.search({
-    namespace: run?.namespace ?? options.namespace,
-    pod: o.pod,
-    container: o.container,
-    text: o.text,
-    window: { startMs, endMs },
-    limit: o.limit,
-  });
+  // a store that is down or refuses is a 503 naming it; the rest of the backend is unaffected
+  const lines = await options.source
+    .search({
+      namespace: run?.namespace ?? options.namespace,
+      pod: o.pod,
+      container: o.container,
+      text: o.text,
+      window: { startMs, endMs },
+      limit: o.limit,
+    })
+    .catch((e: Error) => {
+      throw new ServiceUnavailableError(`Past logs unavailable: ${e.message}`);
+    });
   return {
     pod: o.pod,
     source: options.source.kind,
