@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   EntityProviderConnection,
@@ -36,7 +37,7 @@ function claim(
 
 function create(
   claims: V1PersistentVolumeClaim[],
-  config: Record<string, unknown> = { volumes: { cluster: 'rig' } },
+  config: JsonObject = { volumes: { cluster: 'rig' } },
 ) {
   return PvcDatasetProvider.fromConfig(new ConfigReader({ kamlD: config }), {
     logger: mockServices.logger.mock(),

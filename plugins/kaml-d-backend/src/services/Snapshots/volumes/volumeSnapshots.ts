@@ -6,15 +6,10 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
-  DatasetEntity,
-  DatasetSnapshot,
-  DatasetSnapshotManifest,
-  DatasetVolumeSnapshot,
   PVC_DATASET_LABEL,
   PVC_RESTORED_FROM_LABEL,
   PVC_SNAPSHOT_ID_LABEL,
   PvcLocation,
-  RestoreDatasetSnapshotResponse,
   isKubernetesName,
   pvcLocation,
 } from '@kaml-d/plugin-kaml-d-common';
