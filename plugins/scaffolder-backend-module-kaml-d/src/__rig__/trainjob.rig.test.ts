@@ -30,7 +30,20 @@ const admin = rigKubeConfig('admin');
 const extensions = admin.makeApiClient(ApiextensionsV1Api);
 const custom = admin.makeApiClient(CustomObjectsApi);
 const core = admin.makeApiClient(CoreV1Api);
-const catalog = catalogServiceMock({ entities: [] });
+const claim = `tj-data-${suffix}`.slice(0, 40);
+const catalog = catalogServiceMock({
+  entities: [
+    {
+      apiVersion: 'kaml-d.io/v1alpha1',
+      kind: 'Dataset',
+      metadata: { name: 'tj-volume', namespace: 'default' },
+      spec: {
+        owner: 'group:default/ml',
+        location: `pvc://kaml-d/${TRAINING}/${claim}`,
+      },
+    },
+  ],
+});
 
 type TrainJob = {
   metadata: { name: string; creationTimestamp?: string };
@@ -272,6 +285,52 @@ describe('Kubeflow Trainer v2 TrainJobs on the rig cluster (upstream CRDs)', () 
       `[${name}-node-0-0-${suffix.slice(
         -5,
       )}] kaml-d simulated container started on a kwok node`,
+    );
+  });
+
+  it('a pvc:// dataset is mounted into the node job and container through podSpecOverrides, accepted by the upstream schema', async () => {
+    const launched = await runAction(
+      createTrainingLaunchAction({ kubernetes: rigTarget(), catalog }),
+      {
+        model: `model:default/${model}`,
+        datasets: ['dataset:default/tj-volume'],
+        image: 'kaml-d/trainer:rig',
+        kind: 'TrainJob',
+        runtime: 'torch-distributed',
+      },
+      { taskId: `rig-trainjob-pvc-${suffix}` },
+    );
+    const stored = await readTrainJob(String(launched.outputs.jobName));
+    expect(stored.spec.podSpecOverrides).toEqual([
+      {
+        targetJobs: [{ name: 'node' }],
+        volumes: [
+          {
+            name: 'dataset-0',
+            persistentVolumeClaim: { claimName: claim, readOnly: true },
+          },
+        ],
+        containers: [
+          {
+            name: 'node',
+            volumeMounts: [
+              {
+                name: 'dataset-0',
+                mountPath: `/kaml/datasets/${claim}`,
+                readOnly: true,
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(stored.spec.trainer.env).toEqual(
+      expect.arrayContaining([
+        {
+          name: 'KAML_DATASET_LOCATION',
+          value: `pvc://kaml-d/${TRAINING}/${claim}`,
+        },
+      ]),
     );
   });
 

@@ -81,13 +81,43 @@ describe('pvc:// datasets in a training run', () => {
     expect(pod.containers[0].volumeMounts).toBeUndefined();
   });
 
-  it('refuses a claim of another namespace and a TrainJob, saying what to change', () => {
+  it('mounts the claim read-only into the node job and container of a TrainJob (podSpecOverrides)', () => {
+    const trainJob = run('TrainJob', [
+      'pvc://kaml-d/kaml-d-training/traffic',
+    ]) as any;
+    expect(trainJob.spec.podSpecOverrides).toEqual([
+      {
+        targetJobs: [{ name: 'node' }],
+        volumes: [
+          {
+            name: 'dataset-0',
+            persistentVolumeClaim: { claimName: 'traffic', readOnly: true },
+          },
+        ],
+        containers: [
+          {
+            name: 'node',
+            volumeMounts: [
+              {
+                name: 'dataset-0',
+                mountPath: '/kaml/datasets/traffic',
+                readOnly: true,
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(
+      (run('TrainJob', ['s3://kaml-datasets/counts/']) as any).spec
+        .podSpecOverrides,
+    ).toBeUndefined();
+  });
+
+  it('refuses a claim of another namespace, saying what to change', () => {
     expect(() => run('Job', ['pvc://kaml-d/other-ns/traffic'])).toThrow(
       /claim in namespace other-ns, but the run is created in kaml-d-training.*set namespace to other-ns/,
     );
-    expect(() =>
-      run('TrainJob', ['pvc://kaml-d/kaml-d-training/traffic']),
-    ).toThrow(/a TrainJob cannot mount them yet: choose another kind/);
     expect(() => run('Job', ['pvc://kaml-d/kaml-d-training'])).toThrow(
       /three parts/,
     );

@@ -9,6 +9,8 @@ import type {
   KubernetesObject,
   V1EnvVar,
   V1ObjectMeta,
+  V1Volume,
+  V1VolumeMount,
 } from '@kubernetes/client-node';
 import { assertDnsSubdomain } from '../kubernetes/names';
 import { ensureAccess } from '../kubernetes/target';
@@ -70,17 +72,23 @@ export async function checkTrainingRuntime(
   return { name, kind };
 }
 
+/** The replicated job and container of a training runtime that run the trainer. */
+export const TRAINER_NODE = 'node';
+
 /**
  * A Kubeflow Trainer v2 TrainJob: the runtime reference, the trainer's image, command, env and
- * per-node resources, `numNodes` from workers. The labels go on the TrainJob (the Runs tab finds
- * it by them) and through `spec.labels` onto its JobSet and Jobs; its pods are labelled by the
- * JobSet controller (`jobset.sigs.k8s.io/jobset-name`).
+ * per-node resources, `numNodes` from workers; `pvc://` dataset volumes, when there are any,
+ * through `spec.podSpecOverrides` into the runtime's `node` job and container (read-only, as in
+ * a Job). The labels go on the TrainJob (the Runs tab finds it by them) and through
+ * `spec.labels` onto its JobSet and Jobs; its pods are labelled by the JobSet controller
+ * (`jobset.sigs.k8s.io/jobset-name`).
  */
 export function buildTrainJob(options: {
   metadata: V1ObjectMeta;
   runtime: TrainingRuntimeRef;
   image: string;
   env: V1EnvVar[];
+  mounts?: { volumes: V1Volume[]; volumeMounts: V1VolumeMount[] };
   input: {
     command?: string[];
     args: string[];
@@ -90,7 +98,7 @@ export function buildTrainJob(options: {
     gpus: number;
   };
 }): KubernetesObject {
-  const { metadata, runtime, image, env, input } = options;
+  const { metadata, runtime, image, env, mounts, input } = options;
   return {
     apiVersion: TRAINER_GROUP_VERSION,
     kind: 'TrainJob',
@@ -110,6 +118,19 @@ export function buildTrainJob(options: {
         resourcesPerNode: containerResources(input),
       },
       labels: metadata.labels,
+      ...(mounts?.volumes.length
+        ? {
+            podSpecOverrides: [
+              {
+                targetJobs: [{ name: TRAINER_NODE }],
+                volumes: mounts.volumes,
+                containers: [
+                  { name: TRAINER_NODE, volumeMounts: mounts.volumeMounts },
+                ],
+              },
+            ],
+          }
+        : {}),
     },
   } as KubernetesObject;
 }

@@ -1,4 +1,3 @@
-import { InputError } from '@backstage/errors';
 import { KUBEFLOW_GROUP_VERSION } from '@kaml-d/plugin-kaml-d-common';
 import type {
   KubernetesObject,
@@ -100,14 +99,10 @@ export function buildTrainingRun(options: {
   const mounts = pvcDatasetMounts(locations, namespace);
   if (kind === 'TrainJob') {
     if (!options.runtime) throw new Error('a TrainJob needs its runtime');
-    if (mounts.volumes.length) {
-      throw new InputError(
-        'datasets on a PersistentVolumeClaim (pvc://) are mounted into Job, TFJob and PyTorchJob pods; a TrainJob cannot mount them yet: choose another kind',
-      );
-    }
     return buildTrainJob({
       metadata,
       runtime: options.runtime,
+      mounts,
       image,
       env,
       input,
