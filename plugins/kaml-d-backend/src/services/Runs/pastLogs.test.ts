@@ -31,7 +31,16 @@ const run: TrainingRun = {
 const answer: ModelRunsResponse = {
   model: 'churn',
   runs: [run],
-  deployments: [],
+  deployments: [
+    {
+      name: 'churn-v3',
+      namespace: 'kaml-d-models',
+      version: 'v3',
+      desiredReplicas: 1,
+      readyReplicas: 1,
+      endpoint: 'http://churn-v3.kaml-d-models.svc',
+    },
+  ],
 };
 
 function recordingSource() {
@@ -89,6 +98,17 @@ describe('run telemetry', () => {
       '{namespace="kaml-d-training", pod="train-churn-0123456789-abcde"}',
     );
     expect(pane.range.from).toBe(String(Date.parse('2026-12-07T07:55:00Z')));
+    const deployment = out.deployments[0].telemetry!;
+    const deploymentPane = JSON.parse(
+      new URL(deployment.logs[0].url).searchParams.get('panes')!,
+    ).kamld;
+    expect(deploymentPane.queries[0].expr).toBe(
+      '{namespace="kaml-d-models", pod=~"churn-v3-.*"}',
+    );
+    expect(deploymentPane.range).toEqual({
+      from: String(now - 3_600_000),
+      to: String(now),
+    });
     const jaeger = new URL(links.traces[0].url).searchParams;
     expect(jaeger.get('start')).toBe(
       String(Date.parse('2026-12-07T07:55:00Z') * 1000),

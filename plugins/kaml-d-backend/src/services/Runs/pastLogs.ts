@@ -14,6 +14,8 @@ export const PAST_LOGS_NOT_CONFIGURED =
 
 /** Margin around a run's start and completion, so the first and last lines are inside. */
 const RUN_WINDOW_MARGIN_MS = 5 * 60_000;
+/** The window of a serving Deployment's Logs and Traces links. */
+const DEPLOYMENT_WINDOW_MS = 3_600_000;
 /** The window searched for a pod that no current run lists. */
 export const PAST_LOGS_DEFAULT_DAYS = 7;
 /** Shortest model-name prefix a run name may carry (launch trims long names to fit 63 characters). */
@@ -29,7 +31,10 @@ export function runWindow(run: TrainingRun, now: number): TimeWindow {
   };
 }
 
-/** The Logs and Traces links of each run (its pods, or pods named after it, over its window). */
+/**
+ * The Logs and Traces links of each run (its pods, or pods named after it, over its window) and
+ * of each serving Deployment (pods named after it, over the last hour).
+ */
 export function withRunTelemetry(
   answer: ModelRunsResponse,
   config: TelemetryConfig | undefined,
@@ -51,6 +56,19 @@ export function withRunTelemetry(
         : { podPrefixes: [`${run.name}-`] }),
       service: options.service,
       window: runWindow(run, options.now),
+    }),
+  }));
+  // a serving Deployment's pods are named after it; an InferenceService's after its predictor
+  out.deployments = answer.deployments.map(d => ({
+    ...d,
+    telemetry: telemetryLinks(config, {
+      namespace: d.namespace,
+      podPrefixes: [`${d.name}-`],
+      service: options.service,
+      window: {
+        startMs: options.now - DEPLOYMENT_WINDOW_MS,
+        endMs: options.now,
+      },
     }),
   }));
   return out;

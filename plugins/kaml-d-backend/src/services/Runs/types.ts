@@ -74,6 +74,8 @@ export interface ModelDeploymentRow {
   desiredReplicas: number;
   readyReplicas: number;
   endpoint: string;
+  /** Logs and traces of its pods over the last hour, in the configured tools. */
+  telemetry?: ObservationTelemetryLinks;
 }
 
 /** What the Runs and Deployments tabs show for one model. */

@@ -8,7 +8,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { fraudDetector } from '../__fixtures__/entities';
-import { RunsTab } from './RunsTab';
+import { DeploymentsTab, RunsTab } from './RunsTab';
 
 const pod = 'train-fraud-detector-0123456789-abcde';
 const run = {
@@ -87,6 +87,48 @@ const found = () =>
     }),
     { status: 200, headers: { 'content-type': 'application/json' } },
   );
+
+describe('Deployments tab logs and traces', () => {
+  it('links each serving Deployment to its logs', async () => {
+    await renderInTestApp(
+      <EntityProvider entity={fraudDetector}>
+        <DeploymentsTab />
+      </EntityProvider>,
+      {
+        apis: apis(
+          [],
+          {
+            model: 'fraud-detector',
+            runs: [],
+            deployments: [
+              {
+                name: 'fraud-detector',
+                namespace: 'kaml-d-models',
+                desiredReplicas: 1,
+                readyReplicas: 1,
+                endpoint: 'http://fraud-detector.kaml-d-models.svc',
+                telemetry: {
+                  logs: [
+                    {
+                      tool: 'kibana',
+                      title: 'Kibana',
+                      url: 'https://k/app/discover#/',
+                    },
+                  ],
+                  traces: [],
+                },
+              },
+            ],
+          },
+          found,
+        ),
+      },
+    );
+    expect(
+      await screen.findByRole('link', { name: 'Logs · Kibana' }),
+    ).toHaveAttribute('href', 'https://k/app/discover#/');
+  });
+});
 
 describe('Runs tab logs and traces', () => {
   it('links each run to its logs and traces and searches past logs of the selected pod', async () => {

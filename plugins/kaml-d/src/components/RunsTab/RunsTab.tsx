@@ -72,6 +72,7 @@ interface ModelDeploymentRow {
   desiredReplicas: number;
   readyReplicas: number;
   endpoint: string;
+  telemetry?: ObservationTelemetryLinks;
 }
 interface ModelRunsResponse {
   runs: TrainingRun[];
@@ -344,6 +345,7 @@ export function DeploymentsTab() {
               <TableCell>Track</TableCell>
               <TableCell>Ready / desired</TableCell>
               <TableCell>Endpoint</TableCell>
+              <TableCell>Logs and traces</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -363,6 +365,9 @@ export function DeploymentsTab() {
                   <Readiness row={d} />
                 </TableCell>
                 <TableCell>{d.endpoint}</TableCell>
+                <TableCell>
+                  <TelemetryButtons links={d.telemetry} subject={d.name} />
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
