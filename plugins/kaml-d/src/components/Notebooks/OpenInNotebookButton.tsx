@@ -56,6 +56,8 @@ export function OpenInNotebookButton(props: {
               target.dataset,
             );
       if (tab) {
+        // JupyterLab is another origin: it gets no handle on the portal's window
+        tab.opener = null;
         tab.location.href = answer.url;
       } else {
         window.location.assign(answer.url);
