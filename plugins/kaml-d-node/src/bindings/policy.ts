@@ -22,6 +22,8 @@ export const KAML_D_OBJECT_STORE_PROVIDER_TYPE = 'kaml-d-object-store';
  * @public
  */
 export const KAML_D_TRINO_PROVIDER_TYPE = 'kaml-d-trino';
+/** Type part of the PersistentVolumeClaim discovery provider name (`kaml-d-pvc:<cluster>`). */
+const PVC_PROVIDER_TYPE = 'kaml-d-pvc';
 
 /**
  * One `kamlD.bindings.mappings[]` entry: an admin binds a location to one Dataset.
@@ -189,6 +191,18 @@ function readDiscovery(
         store: 'trino',
         segments: [entry.getString('catalog').toLowerCase()],
       },
+      depth: 2,
+    });
+  }
+  // labelled PersistentVolumeClaims (the catalog module's PvcDatasetProvider, on with
+  // kamlD.volumes): pvc://<cluster>/<namespace>/<claim>
+  if (config.has('kamlD.volumes')) {
+    const cluster =
+      config.getOptionalString('kamlD.volumes.cluster') ?? 'kaml-d';
+    const providerName = `${PVC_PROVIDER_TYPE}:${cluster}`;
+    roots.set(providerName, {
+      providerName,
+      root: { store: 'pvc', segments: [cluster] },
       depth: 2,
     });
   }
