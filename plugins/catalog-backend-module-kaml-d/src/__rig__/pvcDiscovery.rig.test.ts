@@ -10,6 +10,10 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
+import {
+  checkDatasetBinding,
+  readDatasetBindingPolicy,
+} from '@kaml-d/plugin-kaml-d-node';
 import { PvcDatasetProvider } from '../providers/PvcDatasetProvider';
 import { rigEnv } from './rigEnv';
 
@@ -66,24 +70,22 @@ describe('PvcDatasetProvider on the rig cluster', () => {
         },
       });
     }
-    const provider = PvcDatasetProvider.fromConfig(
-      new ConfigReader({
-        kamlD: {
-          kubernetes: {
-            url: rigEnv('KAML_RIG_KUBE_URL'),
-            token: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
-            caFile: rigEnv('KAML_RIG_KUBE_CA'),
-          },
-          volumes: { cluster: 'rig' },
+    const config = new ConfigReader({
+      kamlD: {
+        kubernetes: {
+          url: rigEnv('KAML_RIG_KUBE_URL'),
+          token: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
+          caFile: rigEnv('KAML_RIG_KUBE_CA'),
         },
-      }),
-      {
-        logger: mockServices.logger.mock(),
-        auth: mockServices.auth(),
-        catalog: catalogServiceMock({ entities: [] }),
-        schedule: { run: async () => {} },
+        volumes: { cluster: 'rig' },
       },
-    )!;
+    });
+    const provider = PvcDatasetProvider.fromConfig(config, {
+      logger: mockServices.logger.mock(),
+      auth: mockServices.auth(),
+      catalog: catalogServiceMock({ entities: [] }),
+      schedule: { run: async () => {} },
+    })!;
     const connection = new RecordingConnection();
     await provider.connect(connection);
     await provider.refresh();
@@ -96,6 +98,10 @@ describe('PvcDatasetProvider on the rig cluster', () => {
       ),
     );
     expect(mine).toHaveLength(1);
+    // the catalog's binding rule (KamlDEntitiesProcessor) accepts it as discovered
+    expect(
+      checkDatasetBinding(mine[0], readDatasetBindingPolicy(config, {}), []),
+    ).toMatchObject({ allowed: true, binding: { source: 'discovery' } });
     expect(mine[0]).toMatchObject({
       kind: 'Dataset',
       metadata: { name: `frames-${suffix}`, title: 'Camera frames' },
