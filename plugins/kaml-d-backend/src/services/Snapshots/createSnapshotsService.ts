@@ -241,6 +241,11 @@ export function createSnapshotsService(options: {
 
     async source(entity, id, name) {
       const entityRef = stringifyEntityRef(entity);
+      if (volumeDataset({ entity, entityRef })) {
+        throw new InputError(
+          `Snapshot ${id} of ${entityRef} is a volume snapshot: the query engines cannot read it; restore it as a new claim and mount that instead.`,
+        );
+      }
       const { format } = entity.spec;
       if (!isTabularFormat(format)) {
         throw new InputError(

@@ -77,6 +77,13 @@ describe('Dataset Versions tab of a PVC dataset', () => {
     expect(
       screen.getByRole('button', { name: `Restore ${gone.id}` }),
     ).toBeDisabled();
+    // no file preview or comparison of a volume snapshot
+    expect(
+      screen.queryByRole('button', { name: 'Preview' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getByRole('checkbox', { name: `select ${ready.id}` }),
+    ).toBeDisabled();
 
     await userEvent.click(
       screen.getByRole('button', { name: `Restore ${ready.id}` }),

@@ -94,6 +94,8 @@ function SnapshotRow(props: {
     <TableRow className={props.highlighted ? classes.selected : undefined}>
       <TableCell padding="checkbox">
         <Checkbox
+          // a volume snapshot has no file list to compare
+          disabled={!!s.volume}
           checked={props.selected}
           onChange={() => actions.onToggle(s.id)}
           inputProps={{ 'aria-label': `select ${s.id}` }}
@@ -135,12 +137,16 @@ function SnapshotRow(props: {
         <SnapshotModels models={s.models} />
       </TableCell>
       <TableCell>
-        <SnapshotTabLinks entityRef={props.entityRef} snapshotId={s.id} />
+        {!s.volume && (
+          <SnapshotTabLinks entityRef={props.entityRef} snapshotId={s.id} />
+        )}
       </TableCell>
       <TableCell>
-        <Button size="small" onClick={() => actions.onPreview(s.id)}>
-          Preview
-        </Button>
+        {!s.volume && (
+          <Button size="small" onClick={() => actions.onPreview(s.id)}>
+            Preview
+          </Button>
+        )}
         <span
           title={
             actions.restoreDenied
