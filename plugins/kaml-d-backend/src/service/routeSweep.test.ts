@@ -155,6 +155,10 @@ const SIGNED_IN_ONLY: Record<string, string> = {
     'a request the caller made or may decide; any other id is a 404 (no 403 to tell it exists)',
   'POST /access-requests/:id/decision':
     'as above; the decision itself checks that the caller may decide',
+  'GET /notebooks/servers':
+    "the caller's own JupyterHub servers; answers 503 here (no hub listening)",
+  'POST /models/:namespace/:name/versions/:version/notebook':
+    'the version as the version list (catalog read of the model); the dataset it loads then needs kaml-d.dataset.preview',
 };
 
 /**
@@ -168,6 +172,7 @@ const CATALOG_READ = [
   'GET /models/:namespace/:name/versions/compare',
   'GET /models/:namespace/:name/versions/:version',
   'GET /datasets/:namespace/:name/snapshots/:id/models',
+  'POST /models/:namespace/:name/versions/:version/notebook',
 ];
 
 /** The route whose signature is its credential (plugin.ts: unauthenticated auth policy). */
@@ -237,6 +242,12 @@ describe('route sweep of the KAML-D backend', () => {
     mockBuilt.length = 0;
     const { server } = await startKamlDTestBackend({
       root,
+      // notebooks on (their routes are swept); nothing listens on the hub's port
+      kamlD: {
+        notebooks: {
+          jupyterhub: { url: 'http://127.0.0.1:9', token: 'sweep' },
+        },
+      },
       catalog: options.hideFromUsers
         ? visibleCatalog(ENTITIES)
         : catalogServiceMock.factory({ entities: ENTITIES }),
@@ -280,6 +291,8 @@ describe('route sweep of the KAML-D backend', () => {
         'GET /models/:namespace/:name/versions',
         'GET /access-requests',
         'GET /observation/:namespace/:kind/:name',
+        'POST /datasets/:namespace/:name/notebook',
+        'GET /notebooks/servers',
       ]),
     );
     // every path parameter has a value, every input entry names a real route
