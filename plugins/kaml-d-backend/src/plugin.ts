@@ -271,6 +271,12 @@ export const kamlDPlugin = createBackendPlugin({
             ),
         });
 
+        const modelVersions = createModelVersionsService({
+          db,
+          catalog,
+          permissions,
+          audit,
+        });
         const notebooksConfig = readNotebooksConfig(config);
         const notebooks = notebooksConfig
           ? createNotebooksService({
@@ -280,11 +286,7 @@ export const kamlDPlugin = createBackendPlugin({
               storage,
               bindings,
               snapshots,
-              // created below; read only when a request arrives
-              modelVersions: {
-                get: (model, version, credentials) =>
-                  modelVersions.get(model, version, credentials),
-              },
+              modelVersions,
             })
           : undefined;
         const health = createHealthService({
@@ -322,12 +324,6 @@ export const kamlDPlugin = createBackendPlugin({
           ],
         });
 
-        const modelVersions = createModelVersionsService({
-          db,
-          catalog,
-          permissions,
-          audit,
-        });
         // the embedded demo only (kamlD.demo.seed, off unless enabled): snapshots of the demo
         // datasets and versions of the demo models, through the same services as the routes
         const demoSeed = readDemoSeedConfig(config);
