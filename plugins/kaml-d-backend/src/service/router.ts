@@ -26,6 +26,8 @@ import { AccessRequestsService } from '../services/AccessRequests';
 import { accessRequestRoutes } from './routes/accessRequests';
 import { DatasetRegistrationService } from '../services/DatasetRegistration';
 import { datasetRegistrationRoutes } from './routes/datasetRegistration';
+import { NotebooksService } from '../services/Notebooks';
+import { notebookRoutes } from './routes/notebooks';
 
 /** Everything the router needs; built once in the plugin's init. */
 export interface RouterOptions {
@@ -48,6 +50,8 @@ export interface RouterOptions {
   accessRequests?: AccessRequestsService;
   /** The engines' schema reader, for the catalog's schema route; left out when absent. */
   schemas?: SchemaReader;
+  /** Starter notebooks in JupyterHub (`kamlD.notebooks`); their routes are left out when absent. */
+  notebooks?: NotebooksService;
 }
 
 /**
@@ -122,6 +126,9 @@ export async function createRouter(
         accessRequests: options.accessRequests,
       }),
     );
+  }
+  if (options.notebooks) {
+    router.use(notebookRoutes({ httpAuth, notebooks: options.notebooks }));
   }
 
   return router;
