@@ -29,6 +29,7 @@ c.ConfigurableHTTPProxy.api_url = f"http://{host}:{port + 2}"
 c.JupyterHub.db_url = f"sqlite:///{os.path.join(state, 'jupyterhub.sqlite')}"
 c.JupyterHub.cookie_secret_file = os.path.join(state, "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = os.path.join(state, "jupyterhub.pid")
+c.ConfigurableHTTPProxy.pid_file = os.path.join(state, "jupyterhub-proxy.pid")
 # the proxy is a child of the hub: it stops with it (rig_kill stops the process group)
 c.ConfigurableHTTPProxy.should_start = True
 c.JupyterHub.cleanup_servers = True
