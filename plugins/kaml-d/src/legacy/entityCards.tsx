@@ -72,3 +72,14 @@ export const EntityKamlDModelServingCard = lazyEntityExtension(
   'EntityKamlDModelServingCard',
   () => import('../components/ModelPage').then(m => m.ModelServingCard),
 );
+
+/**
+ * The signed-in user's JupyterHub servers (status, last activity, JupyterLab link), for model and
+ * system pages; renders nothing unless the backend has `kamlD.notebooks` configured.
+ *
+ * @public
+ */
+export const EntityKamlDNotebooksCard = lazyEntityExtension(
+  'EntityKamlDNotebooksCard',
+  () => import('../components/Notebooks').then(m => m.NotebooksCard),
+);

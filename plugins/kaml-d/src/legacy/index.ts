@@ -23,5 +23,6 @@ export {
   EntityKamlDModelActionsCard,
   EntityKamlDModelTrainedOnCard,
   EntityKamlDModelServingCard,
+  EntityKamlDNotebooksCard,
 } from './entityCards';
 export { isKamlDDataset, isKamlDModel } from './conditions';

@@ -10,7 +10,7 @@ import { notebookRoutes } from './notebooks';
 
 describe('notebook routes', () => {
   function setup() {
-    const notebooks: jest.Mocked<NotebooksService> = {
+    const notebooks = {
       openDataset: jest.fn(async () => ({
         user: 'alice',
         path: 'kaml-d/sales.ipynb',
@@ -27,6 +27,7 @@ describe('notebook routes', () => {
       })),
       check: jest.fn(),
     };
+    const service = notebooks as unknown as NotebooksService;
     const app = express();
     app.use(express.json());
     app.use(
@@ -34,7 +35,7 @@ describe('notebook routes', () => {
         httpAuth: mockServices.httpAuth({
           defaultCredentials: mockCredentials.none(),
         }),
-        notebooks,
+        notebooks: service,
       }),
     );
     app.use(mockErrorHandler());
