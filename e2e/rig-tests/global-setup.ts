@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { rigBackendUrl } from '../playwright.rig.config.ts';
 import { waitForBackend } from '../support/ports.ts';
+import type { RigUser } from './helpers.ts';
 
 /**
  * Drops the plugin databases earlier full-mode runs left in the rig's PostgreSQL (their prefix is
@@ -31,4 +32,50 @@ export default async function globalSetup() {
   }
   // the backend loads the catalog and connects to every rig service: slow on a busy machine
   await waitForBackend(rigBackendUrl, 600_000);
+  // the users the tests sign in as come from the rig's directory (catalog.providers.ldapOrg):
+  // the first sync reaches the catalog a while after the backend is ready, and a sign-in before
+  // that fails ("unable to resolve user identity")
+  await waitForDirectoryUsers(rigBackendUrl, RIG_USERS, 600_000);
+}
+
+const RIG_USERS: RigUser[] = ['alice', 'bob', 'carol', 'dave'];
+
+async function waitForDirectoryUsers(
+  backendUrl: string,
+  users: string[],
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let missing = users;
+  while (Date.now() < deadline) {
+    try {
+      const guest = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      const { backstageIdentity } = (await guest.json()) as {
+        backstageIdentity: { token: string };
+      };
+      const found = await Promise.all(
+        users.map(async user => {
+          const res = await fetch(
+            `${backendUrl}/api/catalog/entities/by-name/user/default/${user}`,
+            { headers: { Authorization: `Bearer ${backstageIdentity.token}` } },
+          );
+          return res.ok;
+        }),
+      );
+      missing = users.filter((_, i) => !found[i]);
+      if (missing.length === 0) return;
+    } catch {
+      // the backend restarts when sources change: try again
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  throw new Error(
+    `the catalog has no User ${missing.join(', ')} after ${
+      timeoutMs / 1000
+    } s: is the rig's ldap service up (e2e/rig/rig.sh status) and catalog.providers.ldapOrg syncing?`,
+  );
 }
