@@ -11,6 +11,8 @@ export * from './permissions';
 export * from './api';
 export * from './observationApi';
 export * from './versioning';
+export * from './modelVersions';
+export * from './audit';
 export * from './access';
 export * from './conditions';
 export * from './trainJob';
