@@ -20,3 +20,4 @@ export * from './projectNamespaces';
 export * from './notebooks';
 export * from './mediaFacts';
 export * from './volumes';
+export * from './kubernetesNames';

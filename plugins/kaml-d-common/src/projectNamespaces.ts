@@ -5,8 +5,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { ANNOTATION_KAML_D_PROJECT_NAMESPACE } from './annotations';
-
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+import { isDnsLabel } from './kubernetesNames';
 
 /**
  * Where a Model's training Jobs and Deployments run.
@@ -53,7 +52,7 @@ export async function resolveModelNamespaces(
   const namespace =
     entity?.metadata.annotations?.[ANNOTATION_KAML_D_PROJECT_NAMESPACE];
   if (!entity || namespace === undefined) return fallback;
-  if (!DNS_1123_LABEL.test(namespace)) {
+  if (!isDnsLabel(namespace)) {
     throw new Error(
       `project ${stringifyEntityRef(
         entity,

@@ -1,3 +1,5 @@
+import { isDnsLabel, isKubernetesName } from './kubernetesNames';
+
 /**
  * Where a PersistentVolumeClaim-backed Dataset lives: `pvc://<cluster>/<namespace>/<claim>`.
  *
@@ -10,10 +12,6 @@ export interface PvcLocation {
   /** The PersistentVolumeClaim's name. */
   name: string;
 }
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN =
-  /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * Label of a PersistentVolumeClaim that makes it a Dataset: its value is the Dataset's name.
@@ -35,15 +33,6 @@ export const PVC_SNAPSHOT_ID_LABEL = 'kaml-d.io/snapshot-id';
 export const PVC_RESTORED_FROM_LABEL = 'kaml-d.io/restored-from';
 
 /**
- * Whether `value` is a valid Kubernetes object name (DNS-1123 subdomain).
- *
- * @public
- */
-export function isKubernetesName(value: string): boolean {
-  return DNS_SUBDOMAIN.test(value);
-}
-
-/**
  * Parses a `pvc://cluster/namespace/claim` location; undefined for another scheme. A pvc://
  * location that is malformed throws an error naming the part to change.
  *
@@ -58,17 +47,17 @@ export function parsePvcLocation(location: string): PvcLocation | undefined {
     );
   }
   const [cluster, namespace, name] = parts;
-  if (!DNS_LABEL.test(cluster)) {
+  if (!isDnsLabel(cluster)) {
     throw new Error(
       `The cluster "${cluster}" of ${location} must be lowercase letters, digits and dashes (at most 63).`,
     );
   }
-  if (!DNS_LABEL.test(namespace)) {
+  if (!isDnsLabel(namespace)) {
     throw new Error(
       `The namespace "${namespace}" of ${location} is not a Kubernetes namespace name (lowercase letters, digits and dashes, at most 63).`,
     );
   }
-  if (!DNS_SUBDOMAIN.test(name)) {
+  if (!isKubernetesName(name)) {
     throw new Error(
       `The claim "${name}" of ${location} is not a Kubernetes object name (lowercase letters, digits, dots and dashes).`,
     );

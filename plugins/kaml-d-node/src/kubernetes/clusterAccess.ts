@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
+import { isDnsLabel } from '@kaml-d/plugin-kaml-d-common';
 
 /**
  * Default namespace of training Jobs.
@@ -71,8 +72,6 @@ export interface KamlDClusterAccessEnvironment {
   homeDir?: string;
 }
 
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 /**
  * The sentence used when `kamlD.kubernetes` is absent.
  *
@@ -85,7 +84,7 @@ export const CLUSTER_NOT_CONFIGURED_MESSAGE =
 
 function namespaceAt(config: Config, key: string, fallback: string): string {
   const value = config.getOptionalString(key) ?? fallback;
-  if (!DNS_1123_LABEL.test(value)) {
+  if (!isDnsLabel(value)) {
     throw new Error(
       `kamlD.kubernetes.${key} "${value}" is not a valid namespace name (lower-case letters, digits and '-', at most 63)`,
     );

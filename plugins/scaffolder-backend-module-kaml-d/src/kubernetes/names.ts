@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import {
+  isDnsLabel,
+  isKubernetesName,
+  isLabelValue,
+} from '@kaml-d/plugin-kaml-d-common';
 
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 
 /** Throws an InputError unless `value` is a DNS-1123 label (Kubernetes object and namespace names). */
 export function assertDnsLabel(value: string, what: string): string {
-  if (value.length > 63 || !DNS_1123_LABEL.test(value)) {
+  if (!isDnsLabel(value)) {
     throw new InputError(
       `${what} "${value}" is not a valid Kubernetes name: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit`,
     );
@@ -22,10 +25,7 @@ export function assertDnsLabel(value: string, what: string): string {
  * such as training runtimes: lower-case labels joined by '.').
  */
 export function assertDnsSubdomain(value: string, what: string): string {
-  if (
-    value.length > 253 ||
-    !value.split('.').every(l => DNS_1123_LABEL.test(l))
-  ) {
+  if (!isKubernetesName(value)) {
     throw new InputError(
       `${what} "${value}" is not a valid Kubernetes object name: use lower-case letters, digits, '-' and '.', at most 253, starting and ending with a letter or digit`,
     );
@@ -35,7 +35,7 @@ export function assertDnsSubdomain(value: string, what: string): string {
 
 /** Throws an InputError unless `value` is a valid label value (so it cannot alter a selector). */
 export function assertLabelValue(value: string, what: string): string {
-  if (value.length > 63 || !LABEL_VALUE.test(value)) {
+  if (!isLabelValue(value)) {
     throw new InputError(
       `${what} "${value}" is not a valid Kubernetes label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
     );
@@ -50,9 +50,7 @@ function assertLabelKey(key: string): void {
   if (
     name.length > 63 ||
     !LABEL_KEY_NAME.test(name) ||
-    (prefix !== undefined &&
-      (prefix.length > 253 ||
-        !prefix.split('.').every(p => DNS_1123_LABEL.test(p))))
+    (prefix !== undefined && !isKubernetesName(prefix))
   ) {
     throw new InputError(`"${key}" is not a valid Kubernetes label key`);
   }

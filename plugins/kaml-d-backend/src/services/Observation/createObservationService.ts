@@ -5,6 +5,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_NAMESPACE,
+  isDnsLabel,
+  isLabelValue,
   ObservationAlert,
   ObservationError,
   ObservationEvent,
@@ -25,9 +27,7 @@ import {
   ClusterReader,
   KubernetesTarget,
   createClusterReader,
-  isLabelValue,
   kubeConfigFor,
-  isNamespace,
   validateLabelSelector,
 } from './kubernetes';
 import {
@@ -120,7 +120,7 @@ export function createObservationService(options: {
     let labelSelector: string | undefined;
     if (custom) labelSelector = validateLabelSelector(custom);
     else if (isLabelValue(id)) labelSelector = `app.kubernetes.io/name=${id}`;
-    if (!labelSelector || !isNamespace(namespace)) {
+    if (!labelSelector || !isDnsLabel(namespace)) {
       errors.push({
         source: 'kubernetes',
         name: 'annotations',

@@ -12,6 +12,7 @@ import {
   ObservationCondition,
   ObservationEvent,
   ObservationWorkload,
+  isLabelValue,
 } from '@kaml-d/plugin-kaml-d-common';
 import { ObservationClusterConfig, ObservationCustomResource } from './types';
 
@@ -32,20 +33,8 @@ export type ClusterReader = (
   target: KubernetesTarget,
 ) => Promise<ClusterObservation>;
 
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** Whether a string is a valid Kubernetes label value (selectors cannot escape, so they validate). */
-export function isLabelValue(value: string): boolean {
-  return LABEL_VALUE.test(value);
-}
-
-/** Whether a string is a valid namespace name. */
-export function isNamespace(value: string): boolean {
-  return NAMESPACE.test(value);
-}
 
 /**
  * Validates a label selector from an annotation: equality (`a=b`, `a==b`, `a!=b`), set
@@ -59,10 +48,10 @@ export function validateLabelSelector(selector: string): string | undefined {
     const set = /^([^\s]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(r);
     const exists = /^(!?)([^\s!=]+)$/.exec(r);
     if (eq) {
-      if (!LABEL_KEY.test(eq[1]) || !LABEL_VALUE.test(eq[3])) return undefined;
+      if (!LABEL_KEY.test(eq[1]) || !isLabelValue(eq[3])) return undefined;
     } else if (set) {
       const values = set[3].split(',').map(v => v.trim());
-      if (!LABEL_KEY.test(set[1]) || !values.every(v => LABEL_VALUE.test(v))) {
+      if (!LABEL_KEY.test(set[1]) || !values.every(v => isLabelValue(v))) {
         return undefined;
       }
     } else if (exists) {

@@ -6,9 +6,11 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { resolveModelNamespaces } from '@kaml-d/plugin-kaml-d-common';
+import {
+  isLabelValue,
+  resolveModelNamespaces,
+} from '@kaml-d/plugin-kaml-d-common';
 import { CLUSTER_NOT_CONFIGURED_MESSAGE } from '@kaml-d/plugin-kaml-d-node';
-import { isLabelValue } from '../Observation/kubernetes';
 import {
   createRunsKubeReader,
   findTrainJobPod,

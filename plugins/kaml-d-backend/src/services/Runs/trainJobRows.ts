@@ -3,14 +3,12 @@ import {
   JOBSET_NAME_LABEL,
   TrainJobStatusFields,
   interpretTrainJobStatus,
+  isDnsLabel,
   trainJobProgress,
 } from '@kaml-d/plugin-kaml-d-common';
 import { CustomResource } from './kubeReader';
 import { toRun } from './rows';
 import { TrainingRun } from './types';
-
-/** A DNS-1123 label: what a TrainJob's name (and so its JobSet's) is. */
-const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
  * The selector of the pods of the listed TrainJobs: the JobSet controller labels each pod with
@@ -22,7 +20,7 @@ export function trainJobPodSelector(
 ): string | undefined {
   const names = trainJobs
     .map(t => t.metadata?.name ?? '')
-    .filter(n => NAME.test(n))
+    .filter(isDnsLabel)
     .sort();
   return names.length
     ? `${JOBSET_NAME_LABEL} in (${names.join(',')})`

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { isDnsLabel, isKubernetesName } from '@kaml-d/plugin-kaml-d-common';
 
 /** Settings of datasets on PersistentVolumeClaims (`kamlD.volumes`). */
 export interface VolumesConfig {
@@ -13,8 +14,6 @@ export interface VolumesConfig {
 }
 
 export const DEFAULT_VOLUMES_CLUSTER = 'kaml-d';
-const NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const CLASS = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** A snapshot not readyToUse after this counts as failed (a CSI snapshot is usually seconds). */
 export const VOLUME_READY_TIMEOUT_MS = 300_000;
@@ -25,13 +24,13 @@ export const VOLUME_BIND_TIMEOUT_MS = 120_000;
 export function readVolumesConfig(root: Config): VolumesConfig {
   const cluster =
     root.getOptionalString('kamlD.volumes.cluster') ?? DEFAULT_VOLUMES_CLUSTER;
-  if (!NAME.test(cluster)) {
+  if (!isDnsLabel(cluster)) {
     throw new Error(
       `kamlD.volumes.cluster must be lowercase letters, digits and dashes (it is the <cluster> of pvc://<cluster>/<namespace>/<claim>), got "${cluster}"`,
     );
   }
   const snapshotClass = root.getOptionalString('kamlD.volumes.snapshotClass');
-  if (snapshotClass !== undefined && !CLASS.test(snapshotClass)) {
+  if (snapshotClass !== undefined && !isKubernetesName(snapshotClass)) {
     throw new Error(
       `kamlD.volumes.snapshotClass must be a VolumeSnapshotClass name, got "${snapshotClass}"`,
     );
