@@ -153,7 +153,12 @@ describe('GET /api/kaml-d/observation/:namespace/:kind/:name', () => {
       .set('Authorization', ALICE);
     expect(res.status).toBe(200);
     const body = res.body as ObservationResponse;
-    expect(body.configured).toEqual({ kubernetes: false, prometheus: false });
+    expect(body.configured).toEqual({
+      kubernetes: false,
+      prometheus: false,
+      logs: false,
+      traces: false,
+    });
     expect(body.headline.status).toBe('unknown');
     expect(body.headline.reason).toMatch(/configure kamlD\.observation/);
   });
