@@ -1,6 +1,8 @@
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { isChildPath } from '@backstage/backend-plugin-api';
+import { isPathInside } from './paths';
 
 /** The file the backend writes beside the data; an upload may not contain one. */
 const MANIFEST_NAME = 'catalog-info.yaml';
@@ -12,16 +14,6 @@ export interface WorkspaceFile {
   absolutePath: string;
   name: string;
   size: number;
-}
-
-function isInside(root: string, candidate: string): boolean {
-  const relative = path.relative(root, candidate);
-  return (
-    relative === '' ||
-    (!relative.startsWith(`..${path.sep}`) &&
-      relative !== '..' &&
-      !path.isAbsolute(relative))
-  );
 }
 
 /**
@@ -70,7 +62,7 @@ export async function collectWorkspaceFiles(
     for (const child of children) {
       const full = path.join(dir, child.name);
       const real = await fs.realpath(full);
-      if (!isInside(root, real)) {
+      if (!isChildPath(root, real)) {
         throw new InputError(
           `files: "${entry}" contains ${path.relative(
             root,
@@ -102,7 +94,7 @@ export async function collectWorkspaceFiles(
       );
     }
     const full = path.resolve(root, trimmed);
-    if (!isInside(root, full)) {
+    if (!isPathInside(root, full)) {
       throw new InputError(
         `files: "${entry}" leads out of the task workspace; name a file or folder inside it.`,
       );
@@ -115,7 +107,7 @@ export async function collectWorkspaceFiles(
         `files: "${entry}" does not exist in the task workspace; check the path or the step that fetches it.`,
       );
     }
-    if (!isInside(root, real)) {
+    if (!isChildPath(root, real)) {
       throw new InputError(
         `files: "${entry}" is a link that leads out of the task workspace.`,
       );

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import { cp, lstat, mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import git from 'isomorphic-git';
 import yaml from 'yaml';
 import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { withDefaults } from './input';
+import { isPathInside } from './paths';
 import { examples } from './publishLocal.examples';
 
 /** Project folder names: a path segment anyone can type, never `..` or a hidden folder. */
@@ -22,16 +23,10 @@ const DEFAULTS = {
   commitMessage: 'Initial commit',
 };
 
-/** `inner` is `outer` or inside it (both absolute, resolved). */
-function isInside(outer: string, inner: string): boolean {
-  const rel = relative(outer, inner);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
 /** A path relative to `base` from user input, refused when it climbs out of `base`. */
 function within(base: string, path: string, what: string): string {
   const full = resolve(base, path);
-  if (!isInside(base, full)) {
+  if (!isPathInside(base, full)) {
     throw new InputError(
       `${what} "${path}" points outside the workspace: use a path inside it`,
     );
@@ -200,7 +195,7 @@ export function createPublishLocalAction(options: { root: string }) {
       }
 
       const repoPath = join(root, input.name);
-      if (!isInside(root, repoPath) || repoPath === root) {
+      if (!isPathInside(root, repoPath) || repoPath === root) {
         throw new InputError(`name "${input.name}" is not a folder name`);
       }
       const catalogInfoUrl = pathToFileURL(

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createServiceFactory,
@@ -12,6 +12,7 @@ import {
   UrlReaderServiceReadUrlResponse,
   UrlReaderServiceSearchOptions,
   UrlReaderServiceSearchResponse,
+  isChildPath,
 } from '@backstage/backend-plugin-api';
 import {
   ReaderFactory,
@@ -24,14 +25,10 @@ import {
   NotFoundError,
   NotModifiedError,
 } from '@backstage/errors';
+import { isPathInside } from './paths';
 import { readLocalProjectsRoot } from './publishLocalConfig';
 
 const GLOB = /[*?[\]{}]/;
-
-function isInside(outer: string, inner: string): boolean {
-  const rel = relative(outer, inner);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
 
 function pathOf(url: string | URL): string {
   const parsed = typeof url === 'string' ? new URL(url) : url;
@@ -77,13 +74,13 @@ export class LocalProjectsUrlReader implements UrlReaderService {
     if (url.protocol !== 'file:' || (url.host && url.host !== 'localhost')) {
       return false;
     }
-    return isInside(this.root, resolve(fileURLToPath(url)));
+    return isPathInside(this.root, resolve(fileURLToPath(url)));
   }
 
   /** The real path of `url`, refused when it (or a link on the way) leaves the root. */
   private async locate(url: string | URL): Promise<string> {
     const path = pathOf(url);
-    if (!isInside(this.root, path)) {
+    if (!isPathInside(this.root, path)) {
       throw new NotAllowedError(
         `${url} is outside the local projects folder and cannot be read`,
       );
@@ -98,7 +95,7 @@ export class LocalProjectsUrlReader implements UrlReaderService {
     } catch {
       throw new NotFoundError(`${url} does not exist`);
     }
-    if (!isInside(realRoot, real)) {
+    if (!isChildPath(realRoot, real)) {
       throw new NotAllowedError(
         `${url} links outside the local projects folder and cannot be read`,
       );
