@@ -103,3 +103,4 @@ export type {
   DatasetBindingSource,
   DiscoveryBindingRoot,
 } from './bindings';
+export { quoteIdent, quoteLiteral, quoteQualified } from './sql';

@@ -7,7 +7,8 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { originLocationRef } from '@kaml-d/plugin-kaml-d-node';
 import { TrinoDatasetProvider } from './TrinoDatasetProvider';
-import { columnsQuery, quoteIdentifier, schemasQuery } from './trinoSql';
+import { quoteIdent } from '@kaml-d/plugin-kaml-d-node';
+import { columnsQuery, schemasQuery } from './trinoSql';
 
 const COLUMNS: Record<string, unknown[][]> = {
   kaml: [
@@ -180,7 +181,7 @@ describe('TrinoDatasetProvider', () => {
   });
 
   it('quotes identifiers', () => {
-    expect(quoteIdentifier('we"ird')).toBe('"we""ird"');
+    expect(quoteIdent('we"ird')).toBe('"we""ird"');
     expect(columnsQuery('h"x', 's')).toContain(
       'FROM "h""x".information_schema.columns',
     );

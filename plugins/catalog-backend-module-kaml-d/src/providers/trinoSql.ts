@@ -1,17 +1,9 @@
-/** A Trino identifier in double quotes (embedded quotes doubled), safe to splice into SQL. */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** A Trino string literal (embedded single quotes doubled), safe to splice into SQL. */
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+import { quoteIdent, quoteLiteral } from '@kaml-d/plugin-kaml-d-node';
 
 /** Lists the schemas of a catalog (one query), system schemas left out. */
 export function schemasQuery(catalog: string, excluded: string[]): string {
   const not = excluded.map(quoteLiteral).join(', ');
-  return `SELECT schema_name FROM ${quoteIdentifier(
+  return `SELECT schema_name FROM ${quoteIdent(
     catalog,
   )}.information_schema.schemata${
     excluded.length ? ` WHERE schema_name NOT IN (${not})` : ''
@@ -20,7 +12,7 @@ export function schemasQuery(catalog: string, excluded: string[]): string {
 
 /** Every column of every table of one schema, in one query. */
 export function columnsQuery(catalog: string, schema: string): string {
-  return `SELECT table_name, column_name, data_type FROM ${quoteIdentifier(
+  return `SELECT table_name, column_name, data_type FROM ${quoteIdent(
     catalog,
   )}.information_schema.columns WHERE table_schema = ${quoteLiteral(
     schema,

@@ -1,6 +1,10 @@
 import { CacheService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { DatasetSource, QueryEngine } from '@kaml-d/plugin-kaml-d-node';
+import {
+  DatasetSource,
+  QueryEngine,
+  quoteIdent,
+} from '@kaml-d/plugin-kaml-d-node';
 import { createSharedAnswers, dataVersionOf } from './versionedCache';
 
 /** Counts of unchanged objects are reused this long (the key holds the objects' versions). */
@@ -30,7 +34,7 @@ export function createRowCounter(options: { cache: CacheService }) {
     source: DatasetSource,
     timeoutMs: number,
   ): Promise<RowCount> {
-    const name = `"${source.name.replace(/"/g, '""')}"`;
+    const name = quoteIdent(source.name);
     const sql = `SELECT count(*) AS "rows" FROM ${name}`;
     const start = sql.indexOf(name);
     const result = await engine.query(
