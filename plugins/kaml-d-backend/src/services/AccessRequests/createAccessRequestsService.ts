@@ -33,7 +33,7 @@ import {
   checkRequestable,
   decidersOf,
   requestedEntityRef,
-  userRefOf,
+  requesterOf,
 } from './rules';
 import { createAccessRequestsStore } from './store';
 import { AccessRequestsService } from './types';
@@ -97,7 +97,7 @@ export function createAccessRequestsService(options: {
 
   return {
     async create(body, credentials) {
-      const requester = userRefOf(credentials);
+      const requester = requesterOf(credentials);
       const entityRef = requestedEntityRef(body.entityRef);
       // read as the user: an entity they cannot see is not found
       const entity = await catalog.getEntityByRef(entityRef, { credentials });
@@ -149,7 +149,7 @@ export function createAccessRequestsService(options: {
     },
 
     async list(query, credentials) {
-      const user = userRefOf(credentials);
+      const user = requesterOf(credentials);
       const at = now();
       if (query.scope === 'mine') {
         const rows = await store.list({
@@ -174,7 +174,7 @@ export function createAccessRequestsService(options: {
     },
 
     async get(id, credentials) {
-      const user = userRefOf(credentials);
+      const user = requesterOf(credentials);
       const row = await store.get(id);
       if (
         !row ||
@@ -187,7 +187,7 @@ export function createAccessRequestsService(options: {
     },
 
     async decide(id, body, credentials) {
-      const user = userRefOf(credentials);
+      const user = requesterOf(credentials);
       const row = await store.get(id);
       if (!row) throw new NotFoundError(`No access request ${id}.`);
       checkMayDecide(

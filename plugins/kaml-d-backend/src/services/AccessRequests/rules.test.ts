@@ -8,7 +8,7 @@ import {
   decidersOf,
   ownersOf,
   requestedEntityRef,
-  userRefOf,
+  requesterOf,
 } from './rules';
 
 function dataset(spec: Record<string, unknown>, extra: Partial<Entity> = {}) {
@@ -49,10 +49,10 @@ describe('ownersOf', () => {
 
 describe('request checks', () => {
   it('refuses services: requests are made by signed-in users', () => {
-    expect(userRefOf(mockCredentials.user('user:default/Jane'))).toBe(
+    expect(requesterOf(mockCredentials.user('user:default/Jane'))).toBe(
       'user:default/jane',
     );
-    expect(() => userRefOf(mockCredentials.service())).toThrow(
+    expect(() => requesterOf(mockCredentials.service())).toThrow(
       'Access requests are made and decided by signed-in users, not services.',
     );
   });

@@ -16,6 +16,7 @@ import {
   accessDecidePermission,
   isDatasetEntity,
 } from '@kaml-d/plugin-kaml-d-common';
+import { userRefOf } from '../actor';
 import { AccessRequestRow } from './accessRequestRows';
 
 /** Owners of an entity as entity refs: its ownedBy relations, else its spec.owner. */
@@ -41,17 +42,11 @@ export function ownersOf(entity: Entity): string[] {
 }
 
 /** The signed-in user's entity ref, lower-cased; services may not request or decide. */
-export function userRefOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-  };
-  if (principal.type !== 'user' || !principal.userEntityRef) {
-    throw new NotAllowedError(
-      'Access requests are made and decided by signed-in users, not services.',
-    );
-  }
-  return principal.userEntityRef.toLocaleLowerCase('en-US');
+export function requesterOf(credentials: BackstageCredentials): string {
+  return userRefOf(
+    credentials,
+    'Access requests are made and decided by signed-in users, not services.',
+  );
 }
 
 /** The requested entity ref in its full, lower-case form; 400 when it is not one. */

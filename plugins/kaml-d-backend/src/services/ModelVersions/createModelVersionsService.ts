@@ -25,7 +25,8 @@ import { isUniqueViolation } from '../../database/uniqueViolation';
 import { AuditLogService } from '../Audit';
 import { modelVersionsBySnapshot } from './snapshotModels';
 import { ModelVersionsService } from './types';
-import { actorOf, checkAlias, compareVersions } from './versionRows';
+import { actorOf } from '../actor';
+import { checkAlias, compareVersions } from './versionRows';
 import { createModelVersionsStore } from './versionStore';
 
 // the demo seed file checks its aliases with the same pattern

@@ -1,6 +1,4 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import {
-  actorOf,
   checkAlias,
   compareVersions,
   toModelVersion,
@@ -109,14 +107,5 @@ describe('version checks', () => {
     for (const bad of ['Champion', '-x', 'x-', 'a'.repeat(64), 'a_b']) {
       expect(() => checkAlias(bad)).toThrow(`Alias "${bad}" is not valid`);
     }
-  });
-
-  it('records the user, else the service, as the actor', () => {
-    expect(actorOf(mockCredentials.user('user:default/jane'))).toBe(
-      'user:default/jane',
-    );
-    expect(actorOf(mockCredentials.service('plugin:scaffolder'))).toBe(
-      'service:plugin:scaffolder',
-    );
   });
 });

@@ -1,4 +1,3 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { JsonObject } from '@backstage/types';
@@ -34,18 +33,6 @@ export function parseJson<T>(text: string | null, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-/** Who did it, for the audit log and `createdBy`: the user, else the service. */
-export function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.userEntityRef) return principal.userEntityRef;
-  if (principal.subject) return `service:${principal.subject}`;
-  return 'unknown';
 }
 
 /** 400 unless the alias is a DNS-label-like name. */

@@ -39,7 +39,6 @@ import {
   RESTORES,
   SNAPSHOTS,
   SnapshotRow,
-  actorOf,
   manifestOf as readManifest,
   toSnapshot,
 } from './rows';
@@ -47,6 +46,7 @@ import { createSnapshotTaker } from './take';
 import { SNAPSHOT_ID_PATTERN } from './ids';
 import { StorageBindingsService } from '../StorageBindings';
 import { VolumeDataset, VolumeSnapshots } from './volumes/volumeSnapshots';
+import { actorOf } from '../actor';
 
 export { SNAPSHOT_ID_PATTERN };
 export { manifestDigest } from './rows';

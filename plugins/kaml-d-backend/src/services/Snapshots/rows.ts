@@ -1,5 +1,4 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   DatasetSnapshot,
   DatasetSnapshotManifest,
@@ -56,17 +55,6 @@ export function manifestDigest(objects: DatasetSnapshotObject[]): string {
     );
   }
   return `sha256:${hash.digest('hex')}`;
-}
-
-export function actorOf(credentials: BackstageCredentials): string {
-  const p = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (p.type === 'user' && p.userEntityRef) return p.userEntityRef;
-  if (p.type === 'service' && p.subject) return `service:${p.subject}`;
-  throw new NotAllowedError('Snapshots are taken by users and services only.');
 }
 
 export function toSnapshot(row: SnapshotRow): DatasetSnapshot {
