@@ -26,12 +26,14 @@ describe('interpretTrainJobStatus', () => {
   it('is Running while a child Job is active, saying how far the jobs are', () => {
     expect(
       interpretTrainJobStatus({
-        jobsStatus: [node({ active: 2 }), { name: 'dataset-initializer', succeeded: 1 }],
+        jobsStatus: [
+          node({ active: 2 }),
+          { name: 'dataset-initializer', succeeded: 1 },
+        ],
       }),
     ).toEqual({
       status: 'Running',
-      message:
-        'node: 2 active; dataset-initializer: 1 succeeded',
+      message: 'node: 2 active; dataset-initializer: 1 succeeded',
     });
   });
 
@@ -48,12 +50,12 @@ describe('interpretTrainJobStatus', () => {
       reason: 'AllJobsCompleted',
       message: 'jobset completed successfully',
     };
-    expect(
-      interpretTrainJobStatus({ conditions: [complete, failed] }),
-    ).toEqual({
-      status: 'Failed',
-      message: 'FailedJobs: jobset failed: node-0 exited 1',
-    });
+    expect(interpretTrainJobStatus({ conditions: [complete, failed] })).toEqual(
+      {
+        status: 'Failed',
+        message: 'FailedJobs: jobset failed: node-0 exited 1',
+      },
+    );
     expect(
       interpretTrainJobStatus({
         conditions: [
@@ -91,7 +93,7 @@ describe('trainJobProgress', () => {
 
   it('reads jobsStatus and the trainer status of Trainer v2.2, ignoring nonsense', () => {
     const progress = trainJobProgress({
-      jobsStatus: [node({ active: 1, ready: 1 }), { ready: 3 } as any],
+      jobsStatus: [node({ active: 1, ready: 1 }), { ready: 3 }],
       trainerStatus: {
         progressPercentage: 45,
         estimatedRemainingSeconds: 795,

@@ -2,7 +2,8 @@
 // the launch step, the wait step follows the TrainJob, and the form refuses a runtime it does
 // not list.
 import { KubernetesObject } from '@kubernetes/client-node';
-import { Validator } from 'jsonschema';
+import { JsonObject } from '@backstage/types';
+import { Schema, Validator } from 'jsonschema';
 import { loadTemplate as load, runTemplate } from './__testUtils__/templates';
 
 type TrainJob = KubernetesObject & { spec: Record<string, any> };
@@ -46,13 +47,13 @@ describe('"Train a model" as a TrainJob', () => {
       kind: 'ClusterTrainingRuntime',
     });
     expect(job.spec.trainer.numNodes).toBe(2);
-    expect((output.text as any)[0].content).toBe(
+    expect((output.text as JsonObject[])[0].content).toBe(
       `TrainJob **${job.metadata?.name}** in namespace \`kaml-d-training\`: Succeeded in 4 s.\n`,
     );
   });
 
   it('the form offers the upstream runtimes and needs one for a TrainJob only', () => {
-    const trainer = load('train-model.yaml').spec.parameters[1] as any;
+    const trainer = load('train-model.yaml').spec.parameters[1] as Schema;
     const v = new Validator();
     const errors = (form: object) =>
       v.validate(form, trainer).errors.map(e => e.stack);

@@ -65,9 +65,7 @@ describe('PvcDatasetProvider', () => {
     const [mutation] = connection.mutations;
     const entities =
       mutation.type === 'full' ? mutation.entities.map(e => e.entity) : [];
-    expect(
-      entities.map(e => [e.metadata.name, (e.spec as any).location]),
-    ).toEqual([
+    expect(entities.map(e => [e.metadata.name, e.spec?.location])).toEqual([
       ['scratch', 'pvc://rig/kaml-d-project-demo/scratch'],
       ['traffic-images', 'pvc://rig/kaml-d-training/traffic-vol'],
     ]);
@@ -99,8 +97,7 @@ describe('PvcDatasetProvider', () => {
     expect(await provider.refresh()).toEqual({ datasets: 1, skipped: 1 });
     const [mutation] = connection.mutations;
     expect(
-      mutation.type === 'full' &&
-        (mutation.entities[0].entity.spec as any).location,
+      mutation.type === 'full' && mutation.entities[0].entity.spec?.location,
     ).toBe('pvc://rig/a/two');
   });
 

@@ -1,4 +1,12 @@
-import type { V1Job } from '@kubernetes/client-node';
+import type { V1Job, V1PodTemplateSpec } from '@kubernetes/client-node';
+
+/** The parts of an operator job and a TrainJob these tests read. */
+type OperatorJob = {
+  spec: {
+    pytorchReplicaSpecs: Record<string, { template: V1PodTemplateSpec }>;
+  };
+};
+type TrainJobManifest = { spec: { podSpecOverrides?: unknown } };
 import { buildTrainingRun, TrainingRunInput } from './trainingRun';
 
 const input: TrainingRunInput = {
@@ -65,13 +73,13 @@ describe('pvc:// datasets in a training run', () => {
   it('mounts into every replica of an operator kind', () => {
     const job = run('PyTorchJob', [
       'pvc://kaml-d/kaml-d-training/traffic',
-    ]) as any;
-    const master = job.spec.pytorchReplicaSpecs.Master.template.spec;
-    expect(master.volumes[0].persistentVolumeClaim).toEqual({
+    ]) as OperatorJob;
+    const master = job.spec.pytorchReplicaSpecs.Master.template.spec!;
+    expect(master.volumes![0].persistentVolumeClaim).toEqual({
       claimName: 'traffic',
       readOnly: true,
     });
-    expect(master.containers[0].volumeMounts[0].readOnly).toBe(true);
+    expect(master.containers[0].volumeMounts![0].readOnly).toBe(true);
   });
 
   it('adds nothing for object-store datasets', () => {
@@ -84,7 +92,7 @@ describe('pvc:// datasets in a training run', () => {
   it('mounts the claim read-only into the node job and container of a TrainJob (podSpecOverrides)', () => {
     const trainJob = run('TrainJob', [
       'pvc://kaml-d/kaml-d-training/traffic',
-    ]) as any;
+    ]) as TrainJobManifest;
     expect(trainJob.spec.podSpecOverrides).toEqual([
       {
         targetJobs: [{ name: 'node' }],
@@ -109,7 +117,7 @@ describe('pvc:// datasets in a training run', () => {
       },
     ]);
     expect(
-      (run('TrainJob', ['s3://kaml-datasets/counts/']) as any).spec
+      (run('TrainJob', ['s3://kaml-datasets/counts/']) as TrainJobManifest).spec
         .podSpecOverrides,
     ).toBeUndefined();
   });

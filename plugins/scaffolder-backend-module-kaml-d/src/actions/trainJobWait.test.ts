@@ -15,7 +15,7 @@ function withTrainJob(name: string) {
     metadata: {
       name,
       namespace,
-      creationTimestamp: '2026-01-01T00:00:00Z' as any,
+      creationTimestamp: new Date('2026-01-01T00:00:00Z'),
     },
   });
   return env;

@@ -18,7 +18,7 @@ function trainJob(name: string, status?: object): CustomResource {
     metadata: {
       name,
       namespace: 'kaml-d-training',
-      creationTimestamp: START as any,
+      creationTimestamp: new Date(START),
       labels: { 'kaml-d.io/model': 'churn' },
     },
     spec: {

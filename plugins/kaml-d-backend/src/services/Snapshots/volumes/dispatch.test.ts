@@ -87,9 +87,7 @@ describe('snapshots of pvc:// datasets', () => {
       'user:default/alice',
     );
     expect(
-      permissions.authorize.mock.calls.map(
-        c => (c[0][0] as any).permission.name,
-      ),
+      permissions.authorize.mock.calls.map(c => c[0][0].permission.name),
     ).toEqual([
       'kaml-d.dataset.preview',
       'kaml-d.dataset.preview',
