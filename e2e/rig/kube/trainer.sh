@@ -17,6 +17,7 @@ kubectl="${KAML_RIG_KUBECTL:?KAML_RIG_KUBECTL (the rig env) is not set}"
 export KUBECONFIG="${KAML_RIG_KUBECONFIG_ADMIN:?KAML_RIG_KUBECONFIG_ADMIN (the rig env) is not set}"
 cache="${KAML_RIG_CACHE:-$HOME/.cache/kaml-d-rig}/kubeflow-trainer/$version"
 crds=(trainjobs trainingruntimes clustertrainingruntimes)
+crd_names=("${crds[@]/%/.trainer.kubeflow.org}")
 
 if [ ! -s "$cache/FETCH_INFO" ]; then
   command -v go >/dev/null || { echo "trainer.sh: go is needed to fetch github.com/kubeflow/trainer/v2@$version" >&2; exit 1; }
@@ -39,7 +40,5 @@ fi
 
 # server-side: the CRDs are too large for the last-applied annotation of a client-side apply
 "$kubectl" apply --server-side --force-conflicts --field-manager=kaml-d-rig -f "$cache/crds/"
-for c in "${crds[@]}"; do
-  "$kubectl" wait --for=condition=Established --timeout=60s "crd/$c.trainer.kubeflow.org"
-done
+bash "$(dirname "${BASH_SOURCE[0]}")/wait-crds.sh" "$kubectl" "${crd_names[@]/#/crd/}"
 "$kubectl" apply --server-side --force-conflicts --field-manager=kaml-d-rig -f "$cache/runtimes/"

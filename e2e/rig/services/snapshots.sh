@@ -50,7 +50,7 @@ snapshots_start() {
     _snapshots_kubectl apply --server-side --force-conflicts -f "$crds/$c.yaml" >>"$(rig_log_file snapshots)" 2>&1 \
       || rig_fail "snapshots: installing the CRD $c failed (log: $(rig_log_file snapshots))"
   done
-  _snapshots_kubectl wait --for=condition=Established --timeout=60s \
+  KUBECONFIG="$(_kube_dir)/admin.kubeconfig" bash "$RIG_DIR/kube/wait-crds.sh" "$(_kube_kubectl)" \
     crd/volumesnapshotclasses.snapshot.storage.k8s.io crd/volumesnapshotcontents.snapshot.storage.k8s.io \
     crd/volumesnapshots.snapshot.storage.k8s.io crd/volumegroupsnapshotclasses.groupsnapshot.storage.k8s.io \
     crd/volumegroupsnapshotcontents.groupsnapshot.storage.k8s.io crd/volumegroupsnapshots.groupsnapshot.storage.k8s.io \
