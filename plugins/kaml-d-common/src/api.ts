@@ -160,10 +160,68 @@ export interface DatasetProfileResponse {
   approxDistinct: number;
   min: string | null;
   max: string | null;
-  /** Most frequent values, most frequent first. */
+  /** Most frequent values, most frequent first; empty unless `categorical`. */
   topValues: Array<{ value: string; count: number }>;
   /** Equal-width bars of a numeric column: `[lower, upper)`, the last one closed. */
   histogram?: Array<{ lower: number; upper: number; count: number }>;
+  /** `numeric`, `temporal` (dates, timestamps) or `other`. */
+  kind?: DatasetColumnSummary['kind'];
+  /** Text, boolean, or few distinct values: the only columns whose top values are computed. */
+  categorical?: boolean;
+  /** Numeric columns: mean, sample standard deviation and quartiles (null without values). */
+  mean?: number | null;
+  stddev?: number | null;
+  p25?: number | null;
+  p50?: number | null;
+  p75?: number | null;
+  /** Date/time columns: rows per calendar bucket, oldest first (`start` such as `2026-03`). */
+  timeHistogram?: {
+    unit: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second';
+    bins: Array<{ start: string; count: number }>;
+  };
+}
+
+/**
+ * One column of {@link DatasetProfileSummaryResponse}.
+ *
+ * @public
+ */
+export interface DatasetColumnSummary {
+  column: string;
+  type: string;
+  kind: 'numeric' | 'temporal' | 'other';
+  rows: number;
+  nulls: number;
+  nullShare: number;
+  approxDistinct: number;
+  min: string | null;
+  max: string | null;
+  /** Numeric columns only (null when the column has no values). */
+  mean?: number | null;
+  stddev?: number | null;
+  p25?: number | null;
+  p50?: number | null;
+  p75?: number | null;
+}
+
+/**
+ * Answer of `GET /api/kaml-d/datasets/:namespace/:name/profile/summary?offset=&limit=&search=`:
+ * the figures of one page of the columns whose name contains `search`, in schema order,
+ * computed by the dataset's engine.
+ *
+ * @public
+ */
+export interface DatasetProfileSummaryResponse {
+  entityRef: string;
+  engine: string;
+  snapshot?: string;
+  /** Columns of the dataset, and those whose name contains `search` (all without one). */
+  totalColumns: number;
+  matchingColumns: number;
+  offset: number;
+  limit: number;
+  search?: string;
+  columns: DatasetColumnSummary[];
 }
 
 /**

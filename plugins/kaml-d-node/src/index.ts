@@ -18,7 +18,9 @@ export type {
 } from './storage';
 export type {
   ColumnInfo,
+  ColumnKind,
   ColumnProfile,
+  ColumnSummary,
   DatasetSource,
   GuardedStatement,
   HistogramBin,
@@ -30,6 +32,7 @@ export type {
   QueryResult,
   TableDatasetSource,
   TabularFormat,
+  TimeHistogram,
 } from './query';
 export {
   kamlDQueryEngineExtensionPoint,

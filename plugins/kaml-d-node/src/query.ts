@@ -107,26 +107,69 @@ export interface HistogramBin {
 }
 
 /**
- * Statistics of one column.
+ * What a profile computes for a column: spread for `numeric`, time buckets for `temporal`,
+ * nothing more for `other` (text, lists, structs).
  *
  * @public
  */
-export interface ColumnProfile {
+export type ColumnKind = 'numeric' | 'temporal' | 'other';
+
+/**
+ * Counts of a date/time column per calendar bucket (`unit`), oldest first; `start` is the
+ * bucket's first instant as text (`2026-03`, `2026-03-14`, `2026-03-14 09:00`).
+ *
+ * @public
+ */
+export interface TimeHistogram {
+  unit: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second';
+  bins: Array<{ start: string; count: number }>;
+}
+
+/**
+ * The figures of one column in a dataset's summary, computed by the engine.
+ *
+ * @public
+ */
+export interface ColumnSummary {
   column: string;
   type: string;
+  kind: ColumnKind;
   rows: number;
   nulls: number;
   /** `nulls / rows`, 0 for an empty dataset. */
   nullShare: number;
-  /** Approximate number of distinct non-null values (HyperLogLog in the engine). */
+  /** Number of distinct non-null values (exact in DuckDB, HyperLogLog in Trino). */
   approxDistinct: number;
   /** Smallest and largest value, as text so that every type fits. */
   min: string | null;
   max: string | null;
-  /** The most frequent non-null values, most frequent first. */
+  /** Numeric columns only (null when the column has no values): mean and sample deviation. */
+  mean?: number | null;
+  stddev?: number | null;
+  /** Numeric columns only: quartiles (interpolated in DuckDB, approximate in Trino). */
+  p25?: number | null;
+  p50?: number | null;
+  p75?: number | null;
+}
+
+/**
+ * Statistics of one column.
+ *
+ * @public
+ */
+export interface ColumnProfile extends Omit<ColumnSummary, 'kind'> {
+  kind?: ColumnKind;
+  /**
+   * Whether the column is categorical (text, boolean, or few distinct values): only then are
+   * its top values computed.
+   */
+  categorical?: boolean;
+  /** The most frequent non-null values, most frequent first; empty unless categorical. */
   topValues: Array<{ value: string; count: number }>;
   /** Equal-width histogram of a numeric column; absent for other types. */
   histogram?: HistogramBin[];
+  /** Counts per time bucket of a date/time column; absent for other types. */
+  timeHistogram?: TimeHistogram;
 }
 
 /**
@@ -192,6 +235,16 @@ export interface QueryEngine {
     column: string,
     options: ProfileOptions,
   ): Promise<ColumnProfile>;
+  /**
+   * The summary figures of several columns (which the caller has checked exist, with the types
+   * the engine's `schema` gave), in as few passes over the data as the engine allows. An engine
+   * without it is profiled column by column.
+   */
+  summarize?(
+    source: DatasetSource,
+    columns: ColumnInfo[],
+    options: Pick<QueryLimits, 'timeoutMs'>,
+  ): Promise<ColumnSummary[]>;
   /** Runs one read-only statement over the given sources, named as in `statement.references`. */
   query(
     statement: GuardedStatement,

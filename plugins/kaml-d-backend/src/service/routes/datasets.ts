@@ -2,6 +2,10 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { DatasetsService } from '../../services/Datasets';
+import {
+  SUMMARY_PAGE_DEFAULT,
+  SUMMARY_PAGE_MAX,
+} from '../../services/Datasets/profileSummary';
 import { SNAPSHOT_ID_PATTERN } from '../../services/Snapshots/ids';
 import { datasetRef, parseInput, queryInteger } from './validation';
 
@@ -22,6 +26,22 @@ const profileQuery = z.object({
   column: z.string().min(1).max(255),
   snapshot: snapshotParam,
 });
+/** `?offset=`: 0 or more, unlike the counts `queryInteger` reads. */
+const offsetParam = z
+  .string()
+  .regex(/^\d{1,7}$/, 'must be a whole number, 0 or more')
+  .transform(Number);
+const summaryQuery = z.object({
+  offset: offsetParam.optional(),
+  limit: queryInteger
+    .refine(
+      n => n <= SUMMARY_PAGE_MAX,
+      `must be at most ${SUMMARY_PAGE_MAX} columns`,
+    )
+    .optional(),
+  search: z.string().max(255).optional(),
+  snapshot: snapshotParam,
+});
 const objectsQuery = z.object({
   folder: z.string().min(1).max(1024).optional(),
 });
@@ -31,7 +51,8 @@ const rescanBody = z.object({
 });
 
 /**
- * Dataset routes: schema, preview, profile (now or at `?snapshot=<id>`), object listing,
+ * Dataset routes: schema, preview, profile and its summary of every column (now or at
+ * `?snapshot=<id>`), object listing,
  * download links and upload.
  */
 export function datasetRoutes(options: {
@@ -96,6 +117,24 @@ export function datasetRoutes(options: {
       'query string',
     );
     res.json(await datasets.profile(ref, column, credentials, snapshot));
+  });
+
+  router.get('/datasets/:namespace/:name/profile/summary', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = datasetRef(req.params);
+    const { offset, limit, search, snapshot } = parseInput(
+      summaryQuery,
+      req.query,
+      'query string',
+    );
+    const page = {
+      offset: offset ?? 0,
+      limit: limit ?? SUMMARY_PAGE_DEFAULT,
+      ...(search?.trim() ? { search: search.trim() } : {}),
+    };
+    res.json(await datasets.profileSummary(ref, page, credentials, snapshot));
   });
 
   router.get('/datasets/:namespace/:name/objects', async (req, res) => {

@@ -38,6 +38,7 @@ import { createPreviewCache } from './previewCache';
 import { createRowCounter } from './rowCount';
 import { createSchemaReader, SchemaReader } from './schemaReader';
 import { createRescanner } from './rescan';
+import { summarizePage } from './profileSummary';
 import { createDatasetWriteAccess } from './writeAccess';
 
 /** `name` → default namespace, `namespace/name` → that namespace. */
@@ -257,6 +258,30 @@ export function createDatasetsService(options: {
         entityRef,
         engine: engine.id,
         ...profile,
+        ...(snapshot ? { snapshot } : {}),
+      };
+    },
+
+    async profileSummary(ref, page, credentials, snapshot) {
+      const { entity, entityRef } = await load(
+        ref,
+        datasetPreviewPermission,
+        credentials,
+      );
+      const source = await readSource(entity, entity.metadata.name, snapshot);
+      const { columns } = await schemas.read(source);
+      const engine = engines.engineFor([source]);
+      const summary = await summarizePage(
+        engine,
+        source,
+        columns,
+        page,
+        limits.timeoutMs,
+      );
+      return {
+        entityRef,
+        engine: engine.id,
+        ...summary,
         ...(snapshot ? { snapshot } : {}),
       };
     },

@@ -8,6 +8,7 @@ import {
   DatasetObjectsResponse,
   DatasetPreviewResponse,
   DatasetProfileResponse,
+  DatasetProfileSummaryResponse,
   DatasetRescanResponse,
   DatasetRowCountResponse,
   DatasetSchemaResponse,
@@ -16,6 +17,7 @@ import {
 } from '@kaml-d/plugin-kaml-d-common';
 import { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
+import type { SummaryPage } from './profileSummary';
 
 /** A multipart/form-data request body with its headers. */
 export interface MultipartBody {
@@ -51,6 +53,13 @@ export interface DatasetsService {
     credentials: BackstageCredentials,
     snapshot?: string,
   ): Promise<DatasetProfileResponse>;
+  /** The figures of one page of the columns (those whose name contains `page.search`). */
+  profileSummary(
+    ref: CompoundEntityRef,
+    page: SummaryPage,
+    credentials: BackstageCredentials,
+    snapshot?: string,
+  ): Promise<DatasetProfileSummaryResponse>;
   /** Datasets are named `"name"`, `"namespace/name"`, or with `@<snapshot id>` for a snapshot. */
   query(
     sql: string,

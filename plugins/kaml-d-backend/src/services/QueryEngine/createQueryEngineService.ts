@@ -15,6 +15,12 @@ function gated(engine: QueryEngine, gate: QueryGate): QueryEngine {
     preview: (source, limits) => gate.run(() => engine.preview(source, limits)),
     profile: (source, column, options) =>
       gate.run(() => engine.profile(source, column, options)),
+    ...(engine.summarize
+      ? {
+          summarize: (source, columns, options) =>
+            gate.run(() => engine.summarize!(source, columns, options)),
+        }
+      : {}),
     query: (statement, sources, limits) =>
       gate.run(() => engine.query(statement, sources, limits)),
     check: () => engine.check(),

@@ -1,8 +1,12 @@
 import {
   assembleHistogram,
   binIndex,
+  bucketLabel,
+  isCategorical,
   isNumericType,
+  kindOf,
   nullShare,
+  timeUnitFor,
 } from './profileMath';
 import { planInputTables, rewriteReferences } from './trino/TrinoQueryEngine';
 import { guardSql } from './sqlGuard';
@@ -11,6 +15,39 @@ import { readQueryConfig } from './config';
 import { ConfigReader } from '@backstage/config';
 
 describe('profile math', () => {
+  it('tells numbers, dates and times, and the rest apart in DuckDB and Trino type names', () => {
+    expect(kindOf('DECIMAL(10,2)')).toBe('numeric');
+    expect(kindOf('bigint')).toBe('numeric');
+    expect(kindOf('DATE')).toBe('temporal');
+    expect(kindOf('TIMESTAMP_NS')).toBe('temporal');
+    expect(kindOf('timestamp(3) with time zone')).toBe('temporal');
+    expect(kindOf('TIME')).toBe('other');
+    expect(kindOf('VARCHAR')).toBe('other');
+  });
+
+  it('computes top values for text, booleans and few distinct values, not for decimals', () => {
+    expect(isCategorical('VARCHAR', 5000)).toBe(true);
+    expect(isCategorical('boolean', 2)).toBe(true);
+    expect(isCategorical('DOUBLE', 3)).toBe(true);
+    expect(isCategorical('DECIMAL(10,2)', 900)).toBe(false);
+    expect(isCategorical('DATE', 365)).toBe(false);
+  });
+
+  it('buckets dates and times by the finest calendar unit giving at most about 60 bars', () => {
+    expect(timeUnitFor(59, false)).toBe('second');
+    expect(timeUnitFor(3 * 3_600, false)).toBe('hour');
+    expect(timeUnitFor(30 * 86_400, false)).toBe('day');
+    expect(timeUnitFor(30 * 86_400, true)).toBe('day');
+    expect(timeUnitFor(0, true)).toBe('day');
+    expect(timeUnitFor(400 * 86_400, false)).toBe('month');
+    expect(timeUnitFor(20 * 365 * 86_400, false)).toBe('year');
+    expect(bucketLabel('2026-03-01 00:00:00', 'month')).toBe('2026-03');
+    expect(bucketLabel('2026-03-14 09:00:00.000', 'hour')).toBe(
+      '2026-03-14 09:00',
+    );
+    expect(bucketLabel('2026-01-01 00:00:00', 'year')).toBe('2026');
+  });
+
   it('computes the null share, 0 for an empty dataset', () => {
     expect(nullShare(1, 6)).toBe(0.1667);
     expect(nullShare(0, 0)).toBe(0);

@@ -1,6 +1,7 @@
 import {
   ColumnInfo,
   ColumnProfile,
+  ColumnSummary,
   DatasetSource,
   GuardedStatement,
   ObjectDatasetSource,
@@ -197,6 +198,21 @@ export class DuckDBQueryEngine implements QueryEngine {
     });
     if (!('profile' in answer)) throw new Error('the sandbox made no profile');
     return answer.profile;
+  }
+
+  async summarize(
+    source: DatasetSource,
+    columns: ColumnInfo[],
+    options: Pick<QueryLimits, 'timeoutMs'>,
+  ): Promise<ColumnSummary[]> {
+    const { answer } = await this.inSandbox([source], false, {
+      op: 'summary',
+      columns,
+      timeoutMs: options.timeoutMs,
+      context: `Summarizing "${source.name}"`,
+    });
+    if (!('summaries' in answer)) throw new Error('the sandbox made no summary');
+    return answer.summaries;
   }
 
   async query(

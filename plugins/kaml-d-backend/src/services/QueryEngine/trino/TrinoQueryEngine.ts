@@ -1,6 +1,7 @@
 import {
   ColumnInfo,
   ColumnProfile,
+  ColumnSummary,
   DatasetSource,
   GuardedStatement,
   ProfileOptions,
@@ -13,7 +14,7 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import { DEFAULT_QUERY_MAX_RESULT_BYTES, TrinoEngineConfig } from '../config';
 import { toQueryError as engineError } from '../errors';
 import { QueryQueueFullError } from '../gate';
-import { runProfile } from '../profileSql';
+import { ProfileDialect, runProfile, runSummary } from '../profileSql';
 import { quoteQualified, sqlInteger } from '../sqlText';
 import { toJsonValue } from '../values';
 import { checkIoPlan, parseIoPlan, requireQuery } from './statementCheck';
@@ -23,6 +24,12 @@ import {
   TrinoResult,
   TrinoResultTooLarge,
 } from './trinoClient';
+
+/** Trino's profile SQL: HyperLogLog distinct counts and approximate quartiles. */
+const TRINO_PROFILE: ProfileDialect = {
+  distinct: c => `approx_distinct(${c})`,
+  quantile: (x, p) => `approx_percentile(${x}, ${p})`,
+};
 
 /**
  * Seconds a caller refused by a full Trino resource group is told to wait (`Retry-After`):
@@ -195,10 +202,32 @@ export class TrinoQueryEngine implements QueryEngine {
         column,
         type,
         options,
-        { distinct: c => `approx_distinct(${c})` },
+        TRINO_PROFILE,
       );
     } catch (error) {
       throw toQueryError(error, `Profiling "${column}"`, options.timeoutMs);
+    }
+  }
+
+  async summarize(
+    source: DatasetSource,
+    columns: ColumnInfo[],
+    options: Pick<QueryLimits, 'timeoutMs'>,
+  ): Promise<ColumnSummary[]> {
+    const table = tableName(tableSource(source));
+    try {
+      return await runSummary(
+        async sql => (await this.run(sql, options.timeoutMs)).rows,
+        table,
+        columns,
+        TRINO_PROFILE,
+      );
+    } catch (error) {
+      throw toQueryError(
+        error,
+        `Summarizing "${source.name}"`,
+        options.timeoutMs,
+      );
     }
   }
 
