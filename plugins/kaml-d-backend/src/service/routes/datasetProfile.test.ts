@@ -30,9 +30,9 @@ describe('dataset profile and its summary of every column (file storage + DuckDB
       // fare 1.25 … 125.00 (100 distinct decimals), null on every tenth row
       const fare = i % 10 === 0 ? '' : (i * 1.25).toFixed(2);
       lines.push(
-        `${i},${fare},${city},${i % 2 === 0},2026-${month}-1${i % 10},2026-01-01 0${
-          i % 4
-        }:15:00`,
+        `${i},${fare},${city},${i % 2 === 0},2026-${month}-1${
+          i % 10
+        },2026-01-01 0${i % 4}:15:00`,
       );
     }
     await writeFile(join(bucket, 'trips', 'part-0.csv'), lines.join('\n'));
@@ -58,7 +58,9 @@ describe('dataset profile and its summary of every column (file storage + DuckDB
   });
 
   const get = (path: string) =>
-    request(server).get(`/api/kaml-d/datasets/default/${path}`).set('Authorization', ALICE);
+    request(server)
+      .get(`/api/kaml-d/datasets/default/${path}`)
+      .set('Authorization', ALICE);
 
   it('summarizes every column: type, nulls, distinct, range, and mean, deviation and quartiles of numeric ones', async () => {
     const res = await get('trips/profile/summary');
@@ -118,7 +120,7 @@ describe('dataset profile and its summary of every column (file storage + DuckDB
   });
 
   it('pages and searches the columns of a 1,000-column table, each page one engine pass', async () => {
-    const first = await get("wide/profile/summary?limit=25");
+    const first = await get('wide/profile/summary?limit=25');
     expect(first.status).toBe(200);
     expect(first.body.totalColumns).toBe(WIDE_COLUMNS);
     expect(first.body.columns).toHaveLength(25);
@@ -136,7 +138,7 @@ describe('dataset profile and its summary of every column (file storage + DuckDB
       Array.from({ length: 10 }, (_, i) => `c_${990 + i}`),
     );
 
-    const found = await get("wide/profile/summary?search=C_99");
+    const found = await get('wide/profile/summary?search=C_99');
     expect(found.body).toMatchObject({
       totalColumns: WIDE_COLUMNS,
       matchingColumns: 11,
@@ -153,7 +155,10 @@ describe('dataset profile and its summary of every column (file storage + DuckDB
     expect(fare.body.topValues).toEqual([]);
     expect(fare.body.p50).toBeCloseTo(62.5, 6);
     expect(
-      fare.body.histogram.reduce((s: number, b: { count: number }) => s + b.count, 0),
+      fare.body.histogram.reduce(
+        (s: number, b: { count: number }) => s + b.count,
+        0,
+      ),
     ).toBe(90);
 
     const day = await get('trips/profile?column=day');

@@ -65,7 +65,9 @@ export function assembleHistogram(
 
 /** Whether an engine type is a date or a timestamp (DuckDB and Trino names); TIME is not. */
 export function isTemporalType(type: string): boolean {
-  return /^(DATE|DATETIME|TIMESTAMPTZ|TIMESTAMP(_S|_MS|_NS)?)\b/i.test(type.trim());
+  return /^(DATE|DATETIME|TIMESTAMPTZ|TIMESTAMP(_S|_MS|_NS)?)\b/i.test(
+    type.trim(),
+  );
 }
 
 /** What a profile computes for a column of this engine type. */

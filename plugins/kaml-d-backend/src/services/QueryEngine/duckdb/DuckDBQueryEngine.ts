@@ -211,7 +211,8 @@ export class DuckDBQueryEngine implements QueryEngine {
       timeoutMs: options.timeoutMs,
       context: `Summarizing "${source.name}"`,
     });
-    if (!('summaries' in answer)) throw new Error('the sandbox made no summary');
+    if (!('summaries' in answer))
+      throw new Error('the sandbox made no summary');
     return answer.summaries;
   }
 
