@@ -1,8 +1,10 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import { ThemeProvider, createTheme } from '@material-ui/core/styles';
 import { ObservationPanel } from '@kaml-d/plugin-kaml-d-common';
-import { LineChart, describePanel } from './LineChart';
+import { LineChart, describePanel, unitLabel } from './LineChart';
 
+// jsdom lays nothing out, so recharts draws a 0×0 chart: these tests read what a screen reader
+// reads (the description and the data table), the browser tests what is drawn
 const theme = createTheme({
   palette: { primary: { main: '#123456' }, secondary: { main: '#abcdef' } },
 });
@@ -23,7 +25,7 @@ const latency: ObservationPanel = {
       label: 'p95',
       points: [
         [1764133200, 2.4],
-        [1764133260, 2.5],
+        [1764133320, 2.5],
       ],
     },
   ],
@@ -38,37 +40,25 @@ function renderChart(panel: ObservationPanel) {
 }
 
 describe('LineChart', () => {
-  const original = Object.getOwnPropertyDescriptor(
-    HTMLElement.prototype,
-    'clientWidth',
-  );
-  beforeAll(() => {
-    Object.defineProperty(HTMLElement.prototype, 'clientWidth', {
-      configurable: true,
-      get: () => 733,
+  it('describes each series by its latest value and lists every point in a table for screen readers', () => {
+    renderChart(latency);
+    expect(
+      screen.getByRole('img', { name: 'Latency: latest p50 21 ms, p95 2.5 s' }),
+    ).toBeInTheDocument();
+    const table = screen.getByRole('table', {
+      name: 'Latency: values by time',
     });
-  });
-  afterAll(() => {
-    if (original)
-      Object.defineProperty(HTMLElement.prototype, 'clientWidth', original);
+    const rows = within(table).getAllByRole('row');
+    expect(rows.map(r => r.textContent)).toEqual([
+      'Time (UTC)p50p95',
+      '05:0020 ms2.4 s',
+      '05:0121 ms—',
+      '05:02—2.5 s',
+    ]);
+    expect(unitLabel(latency)).toBe('Seconds');
   });
 
-  it('draws each series in the theme colours, as wide as its container, labelled with the latest values', () => {
-    const { container } = renderChart(latency);
-    const svg = screen.getByRole('img', {
-      name: 'Latency: latest p50 21 ms, p95 2.5 s',
-    });
-    expect(svg).toHaveAttribute('width', '733');
-    expect(svg).toHaveAttribute('viewBox', '0 0 733 160');
-    const strokes = Array.from(container.querySelectorAll('polyline')).map(p =>
-      p.getAttribute('stroke'),
-    );
-    expect(strokes).toEqual(['#123456', '#abcdef']);
-    expect(screen.getByText('p50')).toBeInTheDocument();
-    expect(screen.getByText('p95')).toBeInTheDocument();
-  });
-
-  it('labels the x axis with formatX and marks each point when asked (model versions)', () => {
+  it('names the x axis and labels it with formatX (model versions)', () => {
     const auc: ObservationPanel = {
       id: 'auc',
       title: 'auc by version',
@@ -84,32 +74,32 @@ describe('LineChart', () => {
         },
       ],
     };
-    const { container } = render(
+    render(
       <ThemeProvider theme={theme}>
         <LineChart
           panel={auc}
           rangeSeconds={0}
           formatX={x => `v${x}`}
+          xLabel="Model version"
           markers
         />
       </ThemeProvider>,
     );
-    const svg = screen.getByRole('img', {
-      name: 'auc by version: latest auc 0.95',
+    expect(
+      screen.getByRole('img', { name: 'auc by version: latest auc 0.95' }),
+    ).toBeInTheDocument();
+    const table = screen.getByRole('table', {
+      name: 'auc by version: values by model version',
     });
-    expect(screen.getByText('v1')).toBeInTheDocument();
-    expect(screen.getByText('v4')).toBeInTheDocument();
-    const dots = Array.from(svg.querySelectorAll('circle'));
-    expect(dots.map(d => d.getAttribute('fill'))).toEqual([
-      '#123456',
-      '#123456',
-      '#123456',
-    ]);
-    expect(dots[2].textContent).toBe('auc v4: 0.95');
-    expect(container.querySelector('polyline')).toHaveAttribute(
-      'stroke',
-      '#123456',
-    );
+    expect(
+      within(table).getByRole('columnheader', { name: 'Model version' }),
+    ).toBeInTheDocument();
+    expect(
+      within(table)
+        .getAllByRole('row')
+        .slice(1)
+        .map(r => r.textContent),
+    ).toEqual(['v10.9', 'v20.93', 'v40.95']);
   });
 
   it('says there is no data instead of drawing an empty chart', () => {
@@ -119,6 +109,7 @@ describe('LineChart', () => {
       screen.getByText('No data for latency in this range.'),
     ).toBeInTheDocument();
     expect(screen.queryByRole('img')).not.toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
     expect(describePanel(empty)).toBe('Latency: no data');
   });
 });

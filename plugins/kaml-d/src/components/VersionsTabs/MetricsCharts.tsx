@@ -6,7 +6,7 @@ import { LineChart } from '../HealthTab/LineChart';
 import { metricPanels } from './modelVersionsFormat';
 import { useVersionsStyles } from './versionsStyles';
 
-/** A line chart per metric across the versions. */
+/** A line chart per metric across the versions (recharts, via the Health tab's LineChart). */
 export function MetricsCharts(props: { items: ModelVersion[] }) {
   const classes = useVersionsStyles();
   const panels = metricPanels(props.items);
@@ -27,6 +27,7 @@ export function MetricsCharts(props: { items: ModelVersion[] }) {
                 panel={panel}
                 rangeSeconds={0}
                 formatX={x => `v${x}`}
+                xLabel="Model version"
                 markers
               />
             </Grid>

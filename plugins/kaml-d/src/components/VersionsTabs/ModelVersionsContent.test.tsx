@@ -111,11 +111,16 @@ describe('Model Versions tab charts, permissions and lineage', () => {
       { listModelVersions: async () => modelVersions },
       fraudDetector,
     );
-    const auc = await screen.findByRole('img', {
-      name: 'auc by version: latest auc 0.93',
+    expect(
+      await screen.findByRole('img', {
+        name: 'auc by version: latest auc 0.93',
+      }),
+    ).toBeInTheDocument();
+    // one point per version that recorded the metric, in the chart's table for screen readers
+    const auc = screen.getByRole('table', {
+      name: 'auc by version: values by model version',
     });
-    // one marker per version that recorded the metric, in theme colours
-    expect(auc.querySelectorAll('circle')).toHaveLength(2);
+    expect(within(auc).getAllByRole('row')).toHaveLength(3);
     expect(within(auc).getByText('v1')).toBeInTheDocument();
     expect(within(auc).getByText('v2')).toBeInTheDocument();
     expect(

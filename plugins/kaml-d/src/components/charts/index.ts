@@ -1,0 +1,3 @@
+export { ChartDataTable } from './ChartDataTable';
+export { useChartTheme } from './chartTheme';
+export type { ChartTheme } from './chartTheme';
