@@ -365,4 +365,32 @@ describe('Open in notebook on the rig JupyterHub and MinIO', () => {
       ).status,
     ).toBe(404);
   });
+
+  it("stops the user's own server: the hub reports it stopped and its JupyterLab no longer answers", async () => {
+    const { notebooks } = await setup();
+    await kernel?.shutdown();
+    kernel = undefined;
+    expect((await notebooks.listServers(user)).servers).toEqual([
+      expect.objectContaining({ name: '', status: 'ready' }),
+    ]);
+    const answer = await notebooks.stopServer(user, '');
+    expect(answer.servers).toEqual([
+      expect.objectContaining({ name: '', status: 'stopped' }),
+    ]);
+    // the hub itself, asked directly: nothing runs for the user any more
+    const hubUserModel = (await (
+      await fetch(`${hubUrl}/hub/api/users/${hubUser}`, {
+        headers: hubHeaders,
+      })
+    ).json()) as { servers: Record<string, unknown> };
+    expect(hubUserModel.servers).toEqual({});
+    expect((await contents('kaml-d')).status).not.toBe(200);
+    // stopping again is a no-op; another user's server is not reachable through this user
+    await expect(notebooks.stopServer(user, '')).resolves.toMatchObject({
+      user: hubUser,
+    });
+    await expect(notebooks.stopServer(user, 'other')).rejects.toThrow(
+      /You have no notebook server "other"/,
+    );
+  });
 });

@@ -80,6 +80,7 @@ const PARAMS: Record<string, string> = {
   version: '1',
   alias: 'champion',
   pod: 'train-1',
+  server: 'gpu',
   // well-formed (the route's length rule) but signed by nobody
   token: 'eyJrZXkiOiJxMS5jc3YifQ.forged-signature',
 };
@@ -157,6 +158,10 @@ const SIGNED_IN_ONLY: Record<string, string> = {
     'as above; the decision itself checks that the caller may decide',
   'GET /notebooks/servers':
     "the caller's own JupyterHub servers; answers 503 here (no hub listening)",
+  'DELETE /notebooks/server':
+    "stops the caller's own default server (the hub user is theirs); 503 here (no hub listening)",
+  'DELETE /notebooks/servers/:server':
+    "stops one of the caller's own named servers; 503 here (no hub listening)",
   'POST /models/:namespace/:name/versions/:version/notebook':
     'the version as the version list (catalog read of the model); the dataset it loads then needs kaml-d.dataset.preview',
 };

@@ -25,6 +25,11 @@ describe('notebook routes', () => {
         hubUrl: 'http://hub',
         servers: [],
       })),
+      stopServer: jest.fn(async () => ({
+        user: 'alice',
+        hubUrl: 'http://hub',
+        servers: [],
+      })),
       check: jest.fn(),
     };
     const service = notebooks as unknown as NotebooksService;
@@ -107,5 +112,39 @@ describe('notebook routes', () => {
       hubUrl: 'http://hub',
       servers: [],
     });
+  });
+
+  it("stops the caller's default or named server, never another user's", async () => {
+    const { app, notebooks } = setup();
+    await request(app)
+      .delete('/notebooks/server')
+      .set('Authorization', alice)
+      .expect(200);
+    await request(app)
+      .delete('/notebooks/servers/gpu')
+      .set('Authorization', alice)
+      .expect(200);
+    const who = expect.objectContaining({
+      principal: expect.objectContaining({
+        userEntityRef: 'user:default/alice',
+      }),
+    });
+    expect(notebooks.stopServer.mock.calls).toEqual([
+      [who, ''],
+      [who, 'gpu'],
+    ]);
+    const bad = await request(app)
+      .delete('/notebooks/servers/..%2Fbob')
+      .set('Authorization', alice)
+      .expect(400);
+    expect(bad.body.error.message).toContain(
+      'must be a server name such as gpu',
+    );
+    await request(app)
+      .delete('/notebooks/server')
+      .set('Authorization', mockCredentials.service.header())
+      .expect(403);
+    await request(app).delete('/notebooks/servers/gpu').expect(401);
+    expect(notebooks.stopServer).toHaveBeenCalledTimes(2);
   });
 });

@@ -29,6 +29,18 @@ const openVersionBody = z
   })
   .strict();
 
+/** A named server as JupyterHub allows it: no slash, no leading dot; the default has no name. */
+const serverParams = z
+  .object({
+    server: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._~-]{0,254}$/,
+        'must be a server name such as gpu (letters, digits, ., _, ~ or -)',
+      ),
+  })
+  .strict();
+
 const versionParams = datasetParams.extend({
   version: z
     .string()
@@ -39,7 +51,7 @@ const versionParams = datasetParams.extend({
 
 /**
  * Notebooks in JupyterHub: open a starter notebook for a dataset (or a snapshot of it) or for the
- * snapshot a model version was trained on, and list the caller's servers. Signed-in users only:
+ * snapshot a model version was trained on, list the caller's servers and stop one of them. Signed-in users only:
  * the notebook opens in the caller's own hub server. Reading the data needs the dataset's read
  * permission (`kaml-d.dataset.preview`), checked as for a preview.
  */
@@ -53,6 +65,18 @@ export function notebookRoutes(options: {
   router.get('/notebooks/servers', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     res.json(await notebooks.listServers(credentials));
+  });
+
+  // the caller's own servers only: the hub user comes from the credentials, never the request
+  router.delete('/notebooks/server', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(await notebooks.stopServer(credentials, ''));
+  });
+
+  router.delete('/notebooks/servers/:server', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { server } = parseInput(serverParams, req.params, 'server name');
+    res.json(await notebooks.stopServer(credentials, server));
   });
 
   router.post('/datasets/:namespace/:name/notebook', async (req, res) => {

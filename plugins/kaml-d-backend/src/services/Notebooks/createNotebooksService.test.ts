@@ -22,6 +22,7 @@ function setup(options: { allow?: boolean; trainedOn?: unknown[] } = {}) {
     getUser: jest.fn(),
     createUser: jest.fn(),
     startServer: jest.fn(),
+    stopServer: jest.fn(),
     putContents: jest.fn(),
     check: jest.fn(),
   };
@@ -182,5 +183,35 @@ describe('notebooks service', () => {
       ],
     });
     expect(hub.getUser).toHaveBeenCalledWith('alice');
+  });
+
+  it("stops the caller's own server only: the hub user is the signed-in one", async () => {
+    const { notebooks, hub } = setup();
+    const running = {
+      name: '',
+      ready: true,
+      pending: null,
+      url: '/user/alice/',
+      last_activity: null,
+      started: '2026-12-07T07:00:00Z',
+    };
+    hub.getUser
+      .mockResolvedValueOnce({
+        name: 'alice',
+        last_activity: null,
+        servers: { '': running },
+      })
+      .mockResolvedValueOnce({
+        name: 'alice',
+        last_activity: null,
+        servers: { '': { ...running, ready: false, stopped: true } },
+      });
+    hub.stopServer.mockResolvedValue('stopped');
+    const answer = await notebooks.stopServer(alice, '');
+    expect(hub.stopServer).toHaveBeenCalledWith('alice', '');
+    expect(hub.getUser.mock.calls).toEqual([['alice'], ['alice']]);
+    expect(answer.servers).toEqual([
+      expect.objectContaining({ name: '', status: 'stopped' }),
+    ]);
   });
 });

@@ -26,7 +26,7 @@ import { StorageBindingsService } from '../StorageBindings';
 import { NotebooksConfig } from './config';
 import { contentsPath, createHubClient, HubClient } from './hub';
 import { dataFileLinks } from './links';
-import { ensureServer, serverRows } from './servers';
+import { ensureServer, serverRows, stopServer } from './servers';
 import { starterNotebook } from './starter';
 
 type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
@@ -47,6 +47,14 @@ export interface NotebooksService {
     dataset?: string,
   ): Promise<OpenNotebookResponse>;
   listServers(credentials: UserCredentials): Promise<NotebookServersResponse>;
+  /**
+   * Stops one of the caller's own servers (`''`: the default one) and answers their servers
+   * afterwards; the hub user is always the caller's, never one named in the request.
+   */
+  stopServer(
+    credentials: UserCredentials,
+    server: string,
+  ): Promise<NotebookServersResponse>;
   /** Throws when JupyterHub cannot be reached (the health probe). */
   check(): Promise<void>;
 }
@@ -237,6 +245,21 @@ export function createNotebooksService(options: {
         user,
         hubUrl: config.publicUrl,
         servers: serverRows(await hub.getUser(user), config.publicUrl),
+      };
+    },
+
+    async stopServer(credentials, server) {
+      const user = hubUserName(credentials.principal.userEntityRef);
+      const after = await stopServer({
+        hub,
+        user,
+        server,
+        timeoutMs: config.startTimeoutSeconds * 1000,
+      });
+      return {
+        user,
+        hubUrl: config.publicUrl,
+        servers: serverRows(after, config.publicUrl),
       };
     },
   };

@@ -1,4 +1,8 @@
-import { ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 
 /** A named server of a hub user, as the hub's REST API describes it. */
 export interface HubServer {
@@ -25,6 +29,12 @@ export interface HubClient {
   createUser(name: string): Promise<void>;
   /** Asks the hub to start the user's default server (no-op answer when already running). */
   startServer(name: string): Promise<void>;
+  /**
+   * Asks the hub to stop a server of the user (`''`: the default one). Answers whether the hub
+   * stopped it at once (`stopped`) or is stopping it (`stopping`); a server that is not running
+   * counts as stopped.
+   */
+  stopServer(name: string, server: string): Promise<'stopped' | 'stopping'>;
   /** Writes a file into the user's running server (Jupyter Server contents API). */
   putContents(user: string, path: string, model: object): Promise<void>;
   /** Throws when the hub cannot be reached or refuses the token. */
@@ -73,18 +83,17 @@ export function createHubClient(options: {
     return response;
   }
 
-  async function failure(response: Response, what: string): Promise<never> {
-    let detail = '';
+  /** The hub's own words from an error body: its JSON `message`, else the text's start. */
+  function detailOf(text: string): string {
     try {
-      const text = await response.text();
-      try {
-        detail = String(JSON.parse(text).message ?? '');
-      } catch {
-        detail = text.slice(0, 200);
-      }
+      return String(JSON.parse(text).message ?? '');
     } catch {
-      // the status says enough
+      return text.slice(0, 200);
     }
+  }
+
+  async function failure(response: Response, what: string): Promise<never> {
+    const detail = detailOf(await response.text().catch(() => ''));
     throw new ServiceUnavailableError(
       `JupyterHub refused to ${what}: HTTP ${response.status}${
         detail ? ` (${detail})` : ''
@@ -129,6 +138,37 @@ export function createHubClient(options: {
         );
       }
       await failure(response, `start the server of ${name}`);
+    },
+
+    async stopServer(name, server) {
+      const path = server
+        ? `${userPath(name)}/servers/${encodeURIComponent(server)}`
+        : `${userPath(name)}/server`;
+      const label = server
+        ? `server ${server} of ${name}`
+        : `server of ${name}`;
+      const response = await call('DELETE', path);
+      // 204 stopped (or was not running), 202 stopping
+      if (response.status === 202) return 'stopping';
+      if (response.ok) return 'stopped';
+      const text = await response.text().catch(() => '');
+      const detail = detailOf(text);
+      if (response.status === 404) {
+        throw new NotFoundError(
+          `JupyterHub has no ${label}${detail ? ` (${detail})` : ''}.`,
+        );
+      }
+      if (response.status === 400 && /pending/i.test(detail)) {
+        // starting: the hub refuses to stop it until the start is done
+        throw new ConflictError(
+          `The ${label} is still starting (${detail}); stop it again once it is ready.`,
+        );
+      }
+      throw new ServiceUnavailableError(
+        `JupyterHub refused to stop the ${label}: HTTP ${response.status}${
+          detail ? ` (${detail})` : ''
+        }.`,
+      );
     },
 
     async putContents(user, path, model) {

@@ -37,6 +37,9 @@ function scriptedHub(initial: HubUser | undefined, afterStart: HubServer[]) {
       calls.push(`start ${name}`);
       started = true;
     },
+    async stopServer() {
+      return 'stopped' as const;
+    },
     async putContents() {},
     async check() {},
   };

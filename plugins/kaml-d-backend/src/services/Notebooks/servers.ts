@@ -1,4 +1,4 @@
-import { ServiceUnavailableError } from '@backstage/errors';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { NotebookServer } from '@kaml-d/plugin-kaml-d-common';
 import { HubClient, HubServer, HubUser } from './hub';
 
@@ -86,5 +86,45 @@ export async function ensureServer(options: {
     }
     await wait(options.pollMs ?? 500);
     found = await hub.getUser(user);
+  }
+}
+
+/**
+ * Stops one server of the user (`''`: the default one), only one the hub lists for that user,
+ * and polls the hub until it no longer runs. A stop still under way at the deadline is left to
+ * the hub: the answer then shows the server as pending (stop).
+ */
+export async function stopServer(options: {
+  hub: HubClient;
+  user: string;
+  server: string;
+  timeoutMs: number;
+  pollMs?: number;
+  now?: () => number;
+  wait?: (ms: number) => Promise<void>;
+}): Promise<HubUser | undefined> {
+  const { hub, user, server } = options;
+  const now = options.now ?? Date.now;
+  const wait =
+    options.wait ??
+    ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));
+  const label = server ? `server "${server}"` : 'default server';
+  let found = await hub.getUser(user);
+  if (!found?.servers?.[server]) {
+    throw new NotFoundError(
+      `You have no notebook ${label} in JupyterHub (hub user ${user}); the Notebooks card lists the servers you have.`,
+    );
+  }
+  const running = (s: HubServer | undefined) =>
+    Boolean(s && !s.stopped && (s.ready || s.pending));
+  if (!running(found.servers[server])) return found;
+  const deadline = now() + options.timeoutMs;
+  if ((await hub.stopServer(user, server)) === 'stopped') {
+    return hub.getUser(user);
+  }
+  for (;;) {
+    found = await hub.getUser(user);
+    if (!running(found?.servers?.[server]) || now() >= deadline) return found;
+    await wait(options.pollMs ?? 500);
   }
 }
