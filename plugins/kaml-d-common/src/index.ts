@@ -1,6 +1,6 @@
 /**
  * Shared code of the KAML-D plugins: kinds, schemas, validators, annotations, permissions and
- * the types of the KAML-D HTTP API.
+ * the types of the KAML-D HTTP API and the client of the KAML-D backend.
  *
  * @packageDocumentation
  */
@@ -21,3 +21,7 @@ export * from './notebooks';
 export * from './mediaFacts';
 export * from './volumes';
 export * from './kubernetesNames';
+export * from './partialFailures';
+export * from './runs';
+export * from './datasetRegistration';
+export * from './client';

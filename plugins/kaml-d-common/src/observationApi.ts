@@ -1,3 +1,5 @@
+import type { PartialFailure } from './partialFailures';
+
 /**
  * Overall state of an entity in the Observation Hub: `healthy` (green); `degraded` (amber: a
  * warning alert fires or some workloads are unhealthy); `unhealthy` (red: a critical alert fires
@@ -131,19 +133,6 @@ export interface ObservationAlert {
 }
 
 /**
- * Something that could not be read; the rest of the answer stands.
- *
- * @public
- */
-export interface ObservationError {
-  /** `kubernetes` or `prometheus`. */
-  source: 'kubernetes' | 'prometheus';
-  /** Name of the cluster or Prometheus instance. */
-  name: string;
-  message: string;
-}
-
-/**
  * Answer of `GET /api/kaml-d/observation/:namespace/:kind/:name?range=1h`.
  *
  * @public
@@ -168,7 +157,7 @@ export interface ObservationResponse {
   events: ObservationEvent[];
   panels: ObservationPanel[];
   alerts: ObservationAlert[];
-  errors: ObservationError[];
+  errors: PartialFailure[];
   /** Deep links to dashboards, traces and logs configured in `kamlD.observation.links`. */
   links: Array<{ title: string; url: string }>;
   /** Logs and traces of all the entity's pods over the range (its kubernetes id's when none is found). */
@@ -215,6 +204,6 @@ export interface SreOverviewResponse {
   failingRuns: SreWorkloadRow[];
   unhealthyEndpoints: SreWorkloadRow[];
   alerts: Array<ObservationAlert & { entityRef?: string }>;
-  errors: ObservationError[];
+  errors: PartialFailure[];
   observedAt: string;
 }

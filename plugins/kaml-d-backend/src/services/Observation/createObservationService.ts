@@ -8,7 +8,7 @@ import {
   isDnsLabel,
   isLabelValue,
   ObservationAlert,
-  ObservationError,
+  PartialFailure,
   ObservationEvent,
   ObservationPanel,
   ObservationResponse,
@@ -17,6 +17,7 @@ import {
 import { isTrustedOrigin } from '@kaml-d/plugin-kaml-d-node';
 import { ClusterOverview, createClusterOverviewReader } from './overview';
 import { createSreOverview } from './sreOverview';
+import { partialFailure } from '../partialFailure';
 import { decideHeadline } from './headline';
 import { buildLink } from './links';
 import {
@@ -109,7 +110,7 @@ export function createObservationService(options: {
     options.prometheus ??
     config.prometheus.map(p => createPrometheusClient(p, config.timeoutMs));
 
-  async function readKubernetes(entity: Entity, errors: ObservationError[]) {
+  async function readKubernetes(entity: Entity, errors: PartialFailure[]) {
     const workloads: ObservationWorkload[] = [];
     const events: ObservationEvent[] = [];
     if (clusterReaders.length === 0) return { workloads, events };
@@ -143,13 +144,16 @@ export function createObservationService(options: {
         workloads.push(...answer.value.workloads);
         events.push(...answer.value.events);
       } else {
-        errors.push({
-          source: 'kubernetes',
-          name: clusterReaders[i].name,
-          message: `Kubernetes cluster unreachable or refused: ${message(
+        errors.push(
+          partialFailure(
+            'kubernetes',
+            clusterReaders[i].name,
+            `Kubernetes cluster unreachable or refused: ${message(
+              answer.reason,
+            )}`,
             answer.reason,
-          )}`,
-        });
+          ),
+        );
       }
     });
     return { workloads, events };
@@ -159,7 +163,7 @@ export function createObservationService(options: {
     entity: Entity,
     rangeSeconds: number,
     stepSeconds: number,
-    errors: ObservationError[],
+    errors: PartialFailure[],
   ) {
     const panels: ObservationPanel[] = [];
     const alerts: ObservationAlert[] = [];
@@ -178,11 +182,7 @@ export function createObservationService(options: {
     const fail = (source: string, error: unknown) => {
       if (failed.has(source)) return;
       failed.add(source);
-      errors.push({
-        source: 'prometheus',
-        name: source,
-        message: message(error),
-      });
+      errors.push(partialFailure('prometheus', source, message(error), error));
     };
 
     // an annotation's query runs verbatim with the portal's Prometheus access: honoured only on
@@ -283,7 +283,7 @@ export function createObservationService(options: {
         return JSON.parse(cached) as ObservationResponse;
       }
       const stepSeconds = chooseStep(rangeSeconds);
-      const errors: ObservationError[] = [];
+      const errors: PartialFailure[] = [];
       const [kube, prom] = await Promise.all([
         readKubernetes(entity, errors),
         readPrometheus(entity, rangeSeconds, stepSeconds, errors),

@@ -1,6 +1,6 @@
 import {
   ObservationAlert,
-  ObservationError,
+  PartialFailure,
   ObservationPanel,
   ObservationStatus,
   ObservationWorkload,
@@ -12,7 +12,7 @@ export interface HeadlineInput {
   workloads: ObservationWorkload[];
   panels: ObservationPanel[];
   alerts: ObservationAlert[];
-  errors: ObservationError[];
+  errors: PartialFailure[];
 }
 
 /** Alert severities that make an entity unhealthy (red) rather than degraded (amber). */
@@ -47,7 +47,7 @@ function describeAlert(a: ObservationAlert): string {
   }`;
 }
 
-function unreadable(errors: ObservationError[]): string {
+function unreadable(errors: PartialFailure[]): string {
   return errors.map(e => `${e.source} ${e.name}`).join(', ');
 }
 

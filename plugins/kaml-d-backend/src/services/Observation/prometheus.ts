@@ -76,10 +76,14 @@ export function createPrometheusClient(
       answer?.status !== 'success' ||
       answer.data === undefined
     ) {
-      throw new Error(
-        `Prometheus answered ${response.status}${
-          answer?.error ? `: ${answer.error}` : ''
-        }`,
+      // the status travels with the error into the answer's `errors`
+      throw Object.assign(
+        new Error(
+          `Prometheus answered ${response.status}${
+            answer?.error ? `: ${answer.error}` : ''
+          }`,
+        ),
+        response.ok ? {} : { statusCode: response.status },
       );
     }
     return answer.data;

@@ -3,10 +3,11 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_KUBERNETES_ID,
-  ObservationError,
+  PartialFailure,
   SreOverviewResponse,
   SreWorkloadRow,
 } from '@kaml-d/plugin-kaml-d-common';
+import { partialFailure } from '../partialFailure';
 import { ClusterOverview } from './overview';
 import { PrometheusClient } from './prometheus';
 
@@ -55,7 +56,7 @@ export function createSreOverview(options: {
   }
 
   async function overview(credentials: BackstageCredentials) {
-    const errors: ObservationError[] = [];
+    const errors: PartialFailure[] = [];
     const byId = await entitiesById(credentials);
     const link = (id: string | undefined) => (id ? byId.get(id) : undefined);
     const answer: SreOverviewResponse = {
@@ -81,13 +82,14 @@ export function createSreOverview(options: {
           answer.failingRuns.push(...rows(o.failingRuns));
           answer.unhealthyEndpoints.push(...rows(o.unhealthyEndpoints));
         } catch (error) {
-          errors.push({
-            source: 'kubernetes',
-            name: reader.name,
-            message: `Kubernetes cluster unreachable or refused: ${message(
+          errors.push(
+            partialFailure(
+              'kubernetes',
+              reader.name,
+              `Kubernetes cluster unreachable or refused: ${message(error)}`,
               error,
-            )}`,
-          });
+            ),
+          );
         }
       }),
       ...prometheus.map(async p => {
@@ -114,11 +116,9 @@ export function createSreOverview(options: {
               gpuByHost.set(u.metric.Hostname, v);
           }
         } catch (error) {
-          errors.push({
-            source: 'prometheus',
-            name: p.name,
-            message: message(error),
-          });
+          errors.push(
+            partialFailure('prometheus', p.name, message(error), error),
+          );
         }
       }),
     ]);

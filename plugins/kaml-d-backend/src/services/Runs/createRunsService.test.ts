@@ -442,7 +442,10 @@ describe('RunsService custom resources', () => {
       listCustom: async (_gv, plural, ns, sel) => {
         base.calls.push(`${plural} ${ns} ${sel}`);
         if (failing.includes(plural)) {
-          throw new Error(`HTTP 403 ${plural} is forbidden`);
+          // as the Kubernetes client's ApiException carries it
+          throw Object.assign(new Error(`HTTP 403 ${plural} is forbidden`), {
+            code: 403,
+          });
         }
         return items[plural] ?? [];
       },
@@ -539,7 +542,9 @@ describe('RunsService custom resources', () => {
     expect(answer.runs.map(r => r.name)).toEqual(['train-tf']);
     expect(answer.errors).toEqual([
       {
-        resource: 'pytorchjobs.kubeflow.org',
+        source: 'kubernetes',
+        name: 'pytorchjobs.kubeflow.org',
+        statusCode: 403,
         message: 'HTTP 403 pytorchjobs is forbidden',
       },
     ]);

@@ -8,6 +8,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   isLabelValue,
+  PartialFailure,
   resolveModelNamespaces,
 } from '@kaml-d/plugin-kaml-d-common';
 import { CLUSTER_NOT_CONFIGURED_MESSAGE } from '@kaml-d/plugin-kaml-d-node';
@@ -19,6 +20,7 @@ import {
   RUN_CUSTOM_RESOURCES,
   RunsKubeReader,
 } from './kubeReader';
+import { partialFailure } from '../partialFailure';
 import { toRunsResponse } from './rows';
 import {
   PAST_LOGS_NOT_CONFIGURED,
@@ -151,13 +153,17 @@ export function createRunsService(options: {
     const c = await forModel(entity, shared, credentials);
     const selector = `${MODEL_LABEL}=${model}`;
     let answer: ModelRunsResponse;
-    const errors: NonNullable<ModelRunsResponse['errors']> = [];
+    const errors: PartialFailure[] = [];
     // custom resources only when served: discovery is cached, then one list per served kind
     const served = await servedCustomResources(kube).catch(e => {
-      errors.push({
-        resource: 'API discovery',
-        message: `custom resources not listed: ${kubeErrorMessage(e)}`,
-      });
+      errors.push(
+        partialFailure(
+          'kubernetes',
+          'API discovery',
+          `custom resources not listed: ${kubeErrorMessage(e)}`,
+          e,
+        ),
+      );
       return [] as string[];
     });
     try {

@@ -12,12 +12,14 @@ import {
 import {
   KSERVE_GROUP_VERSION,
   KUBEFLOW_GROUP_VERSION,
+  PartialFailure,
   ResourceCondition,
   TRAINER_GROUP_VERSION,
   TRAINING_OPERATOR_KINDS,
 } from '@kaml-d/plugin-kaml-d-common';
+import { partialFailure } from '../partialFailure';
 import { trainJobPodSelector } from './trainJobRows';
-import { ModelRunsResponse, RunsClusterConfig } from './types';
+import { RunsClusterConfig } from './types';
 
 /** The three list calls the service makes; the rig's client or a fake in unit tests. */
 export interface RunsKubeReader {
@@ -183,7 +185,7 @@ export async function listModelObjects(
     trainingNamespace: string;
     modelsNamespace: string;
     selector: string;
-    errors: NonNullable<ModelRunsResponse['errors']>;
+    errors: PartialFailure[];
   },
 ): Promise<ModelObjects> {
   const { served, trainingNamespace, modelsNamespace, selector, errors } =
@@ -198,10 +200,14 @@ export async function listModelObjects(
     try {
       return await kube.listCustom(groupVersion, plural, namespace, selector);
     } catch (e) {
-      errors.push({
-        resource: `${plural}.${groupVersion.split('/')[0]}`,
-        message: kubeErrorMessage(e),
-      });
+      errors.push(
+        partialFailure(
+          'kubernetes',
+          `${plural}.${groupVersion.split('/')[0]}`,
+          kubeErrorMessage(e),
+          e,
+        ),
+      );
       return [];
     }
   };
@@ -228,10 +234,14 @@ export async function listModelObjects(
     try {
       trainJobPods = await kube.listPods(trainingNamespace, podSelector);
     } catch (e) {
-      errors.push({
-        resource: 'pods of TrainJobs',
-        message: kubeErrorMessage(e),
-      });
+      errors.push(
+        partialFailure(
+          'kubernetes',
+          'pods of TrainJobs',
+          kubeErrorMessage(e),
+          e,
+        ),
+      );
     }
   }
   return {

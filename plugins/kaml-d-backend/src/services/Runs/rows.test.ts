@@ -1,4 +1,5 @@
 import { V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
+import type { PartialFailure } from '@kaml-d/plugin-kaml-d-common';
 import { CustomResource } from './kubeReader';
 import {
   jobOfPod,
@@ -292,7 +293,14 @@ describe('toRunsResponse', () => {
   });
 
   it('keeps the failed lists beside what loaded', () => {
-    const errors = [{ resource: 'tfjobs.kubeflow.org', message: 'HTTP 403' }];
+    const errors: PartialFailure[] = [
+      {
+        source: 'kubernetes',
+        name: 'tfjobs.kubeflow.org',
+        statusCode: 403,
+        message: 'HTTP 403',
+      },
+    ];
     const answer = toRunsResponse(
       'churn',
       {

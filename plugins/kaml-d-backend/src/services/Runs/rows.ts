@@ -9,6 +9,7 @@ import {
   TrainingOperatorKind,
   interpretServingConditions,
   interpretTrainingConditions,
+  PartialFailure,
 } from '@kaml-d/plugin-kaml-d-common';
 import { CustomResource, ModelObjects } from './kubeReader';
 import { toTrainJobRun, trainJobOfPod } from './trainJobRows';
@@ -239,7 +240,7 @@ export function toRunsResponse(
   model: string,
   objects: ModelObjects,
   now: number,
-  errors: NonNullable<ModelRunsResponse['errors']>,
+  errors: PartialFailure[],
 ): ModelRunsResponse {
   const podsByJob = new Map<string, V1Pod[]>();
   for (const pod of objects.pods) {

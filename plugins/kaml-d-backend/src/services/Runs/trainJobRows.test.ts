@@ -1,4 +1,5 @@
 import { V1Pod } from '@kubernetes/client-node';
+import type { PartialFailure } from '@kaml-d/plugin-kaml-d-common';
 import {
   CustomResource,
   findTrainJobPod,
@@ -155,7 +156,7 @@ describe('TrainJobs in the Runs answer', () => {
         return plural === 'trainjobs' ? [trainJob('train-churn-1')] : [];
       },
     };
-    const errors: Array<{ resource: string; message: string }> = [];
+    const errors: PartialFailure[] = [];
     const objects = await listModelObjects(kube, {
       served: ['trainer.kubeflow.org/v1alpha1/trainjobs'],
       trainingNamespace: 'kaml-d-training',
@@ -195,7 +196,7 @@ describe('TrainJobs in the Runs answer', () => {
       listCustom: async (_gv, plural) =>
         plural === 'trainjobs' ? [trainJob('train-churn-1')] : [],
     };
-    const errors: Array<{ resource: string; message: string }> = [];
+    const errors: PartialFailure[] = [];
     const objects = await listModelObjects(kube, {
       served: ['trainer.kubeflow.org/v1alpha1/trainjobs'],
       trainingNamespace: 'kaml-d-training',
@@ -206,7 +207,11 @@ describe('TrainJobs in the Runs answer', () => {
     const answer = toRunsResponse('churn', objects, NOW, errors);
     expect(answer.runs.map(r => r.kind)).toEqual(['TrainJob']);
     expect(answer.errors).toEqual([
-      { resource: 'pods of TrainJobs', message: 'HTTP 403: forbidden' },
+      {
+        source: 'kubernetes',
+        name: 'pods of TrainJobs',
+        message: 'HTTP 403: forbidden',
+      },
     ]);
   });
 });

@@ -1,0 +1,5 @@
+export { KamlDBackendClient } from './KamlDBackendClient';
+export type {
+  KamlDBackendClientOptions,
+  KamlDEntityName,
+} from './KamlDBackendClient';
