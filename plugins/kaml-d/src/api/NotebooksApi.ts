@@ -13,6 +13,10 @@ import { DatasetName } from './KamlDApi';
 export interface KamlDNotebooksApi {
   /** The user's servers; `undefined` when the backend has no `kamlD.notebooks` configured. */
   getServers(): Promise<NotebookServersResponse | undefined>;
+  /**
+   * Stops one of the user's own servers (`''`: the default one); answers their servers after.
+   */
+  stopServer(server: string): Promise<NotebookServersResponse>;
   /** Whether notebooks are configured (answered once, then remembered). */
   isEnabled(): Promise<boolean>;
   /** Writes a notebook loading the dataset (or a snapshot of it) into the user's server. */

@@ -46,4 +46,29 @@ describe('KamlDNotebooksClient', () => {
       ],
     ]);
   });
+
+  it('stops the default server or a named one with DELETE, and says why the backend refused', async () => {
+    const servers = { user: 'alice', hubUrl: 'http://hub', servers: [] };
+    const { api, calls } = client([
+      { status: 200, body: servers },
+      { status: 200, body: servers },
+      {
+        status: 409,
+        body: {
+          error: { name: 'ConflictError', message: 'still starting' },
+          response: { statusCode: 409 },
+        },
+      },
+    ]);
+    await expect(api.stopServer('')).resolves.toEqual(servers);
+    await api.stopServer('gpu box');
+    expect(calls.map(c => [c.url, c.init?.method])).toEqual([
+      ['http://backend/api/kaml-d/notebooks/server', 'DELETE'],
+      ['http://backend/api/kaml-d/notebooks/servers/gpu%20box', 'DELETE'],
+    ]);
+    await expect(api.stopServer('gpu')).rejects.toMatchObject({
+      statusCode: 409,
+      body: { error: { message: 'still starting' } },
+    });
+  });
 });

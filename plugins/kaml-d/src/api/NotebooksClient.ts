@@ -34,6 +34,17 @@ export class KamlDNotebooksClient implements KamlDNotebooksApi {
     return (await response.json()) as NotebookServersResponse;
   }
 
+  async stopServer(server: string): Promise<NotebookServersResponse> {
+    const response = await this.fetchApi.fetch(
+      await this.url(
+        server ? `/notebooks/servers/${part(server)}` : '/notebooks/server',
+      ),
+      { method: 'DELETE' },
+    );
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return (await response.json()) as NotebookServersResponse;
+  }
+
   isEnabled(): Promise<boolean> {
     this.enabled ??= this.getServers().then(
       servers => servers !== undefined,

@@ -18,6 +18,7 @@ function fakeApi(partial: Partial<KamlDNotebooksApi>): KamlDNotebooksApi {
     isEnabled: jest.fn(async () => true),
     openDataset: jest.fn(),
     openModelVersion: jest.fn(),
+    stopServer: jest.fn(),
     ...partial,
   };
 }
@@ -177,7 +178,7 @@ describe('Notebooks card', () => {
     expect(rows.map(r => r.textContent)).toEqual([
       `defaultReady${new Date(
         '2026-12-07T08:00:00Z',
-      ).toLocaleString()}Open JupyterLab, Opens in a new window`,
+      ).toLocaleString()}Open JupyterLab, Opens in a new windowStop`,
       'gpuPending (spawn)——',
       'oldStopped——',
     ]);
@@ -217,5 +218,106 @@ describe('Notebooks card', () => {
     await waitFor(() =>
       expect(screen.queryByText('Notebooks')).not.toBeInTheDocument(),
     );
+  });
+
+  it('stops a ready server after confirmation and shows the list the backend answers', async () => {
+    alerts.post.mockReset();
+    const ready = {
+      name: '',
+      status: 'ready' as const,
+      url: 'http://hub/user/alice/lab',
+    };
+    const stopServer = jest.fn(async () => ({
+      user: 'alice',
+      hubUrl: 'http://hub',
+      servers: [{ ...ready, status: 'stopped' as const }],
+    }));
+    await render(
+      <NotebooksCard />,
+      fakeApi({
+        getServers: jest.fn(async () => ({
+          user: 'alice',
+          hubUrl: 'http://hub',
+          servers: [ready],
+        })),
+        stopServer,
+      }),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Stop the default server' }),
+    );
+    // cancelling asks nothing of the backend
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText('Stop the default notebook server?'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Cancel' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+    expect(stopServer).not.toHaveBeenCalled();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Stop the default server' }),
+    );
+    await userEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Stop server',
+      }),
+    );
+    expect(await screen.findByText('Stopped')).toBeInTheDocument();
+    expect(stopServer).toHaveBeenCalledWith('');
+    expect(
+      screen.queryByRole('button', { name: 'Stop the default server' }),
+    ).not.toBeInTheDocument();
+    expect(alerts.post).toHaveBeenCalledWith(
+      expect.objectContaining({
+        severity: 'success',
+        message: 'The default notebook server is stopped.',
+      }),
+    );
+  });
+
+  it('says why a stop failed and keeps the server listed', async () => {
+    alerts.post.mockReset();
+    await render(
+      <NotebooksCard />,
+      fakeApi({
+        getServers: jest.fn(async () => ({
+          user: 'alice',
+          hubUrl: 'http://hub',
+          servers: [
+            {
+              name: 'gpu',
+              status: 'ready' as const,
+              url: 'http://hub/user/alice/gpu/lab',
+            },
+          ],
+        })),
+        stopServer: jest.fn(async () => {
+          throw new Error('JupyterHub at http://hub cannot be reached');
+        }),
+      }),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Stop the gpu server' }),
+    );
+    await userEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Stop server',
+      }),
+    );
+    await waitFor(() =>
+      expect(alerts.post).toHaveBeenCalledWith(
+        expect.objectContaining({
+          severity: 'error',
+          message:
+            'Could not stop the gpu server: JupyterHub at http://hub cannot be reached',
+        }),
+      ),
+    );
+    expect(screen.getByText('Ready')).toBeInTheDocument();
   });
 });

@@ -4,8 +4,12 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApiHolder } from '@backstage/core-plugin-api';
-import { NotebookServer } from '@kaml-d/plugin-kaml-d-common';
+import { alertApiRef, useApi, useApiHolder } from '@backstage/core-plugin-api';
+import {
+  NotebookServer,
+  NotebookServersResponse,
+} from '@kaml-d/plugin-kaml-d-common';
+import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -13,8 +17,11 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { kamlDNotebooksApiRef } from '../../api/NotebooksApi';
+import { serverMessage } from '../shared/errors';
+import { serverLabel, StopServerDialog } from './StopServerDialog';
 
 const STATUS_LABEL: Record<NotebookServer['status'], string> = {
   ready: 'Ready',
@@ -39,15 +46,50 @@ function StatusChip(props: { server: NotebookServer }) {
 }
 
 /**
- * The signed-in user's JupyterHub servers: name, status (ready, pending, stopped), last activity
- * and a link to JupyterLab. Hidden when the backend has no notebooks configured.
+ * The signed-in user's JupyterHub servers: name, status (ready, pending, stopped), last activity,
+ * a link to JupyterLab and Stop (after a confirmation) for running ones. Hidden when the backend
+ * has no notebooks configured.
  */
 export function NotebooksCard() {
   const notebooks = useApiHolder().get(kamlDNotebooksApiRef);
+  const alerts = useApi(alertApiRef);
   const state = useAsyncRetry(
     async () => (notebooks ? notebooks.getServers() : undefined),
     [notebooks],
   );
+  // the list the last stop answered, newer than the first read
+  const [latest, setLatest] = useState<NotebookServersResponse>();
+  const [confirming, setConfirming] = useState<NotebookServer>();
+  const [stopping, setStopping] = useState<string>();
+
+  const stop = async (server: NotebookServer) => {
+    setConfirming(undefined);
+    if (!notebooks) return;
+    setStopping(server.name);
+    try {
+      const after = await notebooks.stopServer(server.name);
+      setLatest(after);
+      const still = after.servers.find(s => s.name === server.name);
+      alerts.post({
+        message:
+          still && still.status !== 'stopped'
+            ? `JupyterHub is still stopping the ${serverLabel(server)} server.`
+            : `The ${serverLabel(server)} notebook server is stopped.`,
+        severity: 'success',
+        display: 'transient',
+      });
+    } catch (error) {
+      alerts.post({
+        message: `Could not stop the ${serverLabel(
+          server,
+        )} server: ${serverMessage(error as Error)}`,
+        severity: 'error',
+      });
+    } finally {
+      setStopping(undefined);
+    }
+  };
+
   if (state.loading) {
     return (
       <InfoCard title="Notebooks">
@@ -65,7 +107,7 @@ export function NotebooksCard() {
       </InfoCard>
     );
   }
-  const answer = state.value;
+  const answer = latest ?? state.value;
   if (!answer) return null;
   return (
     <InfoCard
@@ -86,12 +128,13 @@ export function NotebooksCard() {
               <TableCell>Status</TableCell>
               <TableCell>Last activity</TableCell>
               <TableCell />
+              <TableCell />
             </TableRow>
           </TableHead>
           <TableBody>
             {answer.servers.map(server => (
               <TableRow key={server.name}>
-                <TableCell>{server.name || 'default'}</TableCell>
+                <TableCell>{serverLabel(server)}</TableCell>
                 <TableCell>
                   <StatusChip server={server} />
                 </TableCell>
@@ -109,11 +152,29 @@ export function NotebooksCard() {
                     '—'
                   )}
                 </TableCell>
+                <TableCell>
+                  {server.status === 'ready' && (
+                    <Button
+                      size="small"
+                      variant="outlined"
+                      disabled={stopping === server.name}
+                      onClick={() => setConfirming(server)}
+                      aria-label={`Stop the ${serverLabel(server)} server`}
+                    >
+                      {stopping === server.name ? 'Stopping…' : 'Stop'}
+                    </Button>
+                  )}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
         </Table>
       )}
+      <StopServerDialog
+        server={confirming}
+        onCancel={() => setConfirming(undefined)}
+        onStop={stop}
+      />
     </InfoCard>
   );
 }

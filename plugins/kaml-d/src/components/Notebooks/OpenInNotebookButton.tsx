@@ -4,6 +4,7 @@ import Button from '@material-ui/core/Button';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { kamlDNotebooksApiRef } from '../../api/NotebooksApi';
+import { serverMessage } from '../shared/errors';
 
 /** What the button opens: a dataset (or a snapshot of it), or a model version's training data. */
 export type NotebookTarget =
@@ -76,7 +77,7 @@ export function OpenInNotebookButton(props: {
     } catch (error) {
       tab?.close();
       alerts.post({
-        message: `Could not open a notebook: ${(error as Error).message}`,
+        message: `Could not open a notebook: ${serverMessage(error as Error)}`,
         severity: 'error',
       });
     } finally {
