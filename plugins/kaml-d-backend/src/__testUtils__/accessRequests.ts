@@ -25,7 +25,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kamlDPlugin } from '../plugin';
 import { TEST_BINDINGS_CONFIG, TRUSTED_TEST_ANNOTATIONS } from './bindings';
-import { ACCESS_REQUESTS_TABLE } from '../services/AccessRequests';
 import request from 'supertest';
 
 /*
