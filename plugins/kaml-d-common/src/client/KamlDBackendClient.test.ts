@@ -78,9 +78,9 @@ describe('KamlDBackendClient', () => {
 
   it('reads a model’s runs and a pod log with encoded segments and the query', async () => {
     const c = client();
-    expect(await c.getModelRuns({ namespace: 'ml team', name: 'churn' })).toEqual(
-      { model: 'churn', runs: [], deployments: [] },
-    );
+    expect(
+      await c.getModelRuns({ namespace: 'ml team', name: 'churn' }),
+    ).toEqual({ model: 'churn', runs: [], deployments: [] });
     await c.getRunPodLog({ namespace: 'default', name: 'churn' }, 'p/1', {
       tailLines: 500,
       previous: true,
@@ -136,9 +136,9 @@ describe('KamlDBackendClient', () => {
   });
 
   it('throws a ResponseError with the status and the backend’s own message', async () => {
-    const error: ResponseError = await client()
-      .getJson('/refused')
-      .catch(e => e);
+    const error = await client()
+      .getJson<never>('/refused')
+      .catch((e: ResponseError) => e);
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(403);
     expect(error.body.error).toEqual({

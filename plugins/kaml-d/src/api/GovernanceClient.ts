@@ -1,5 +1,4 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   AccessRequest,
   AccessRequestListResponse,
@@ -8,6 +7,7 @@ import {
   AuditLogResponse,
   CreateAccessRequestBody,
   DecideAccessRequestBody,
+  KamlDBackendClient,
 } from '@kaml-d/plugin-kaml-d-common';
 import {
   AuditLogFilters,
@@ -41,49 +41,29 @@ export function auditQuery(request: AuditLogPageRequest): URLSearchParams {
  * @public
  */
 export class KamlDGovernanceClient implements KamlDGovernanceApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly backend: KamlDBackendClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.backend = new KamlDBackendClient(options);
   }
 
   async getAuditLog(request: AuditLogPageRequest): Promise<AuditLogResponse> {
-    const response = await this.fetchApi.fetch(
-      await this.url('/audit', auditQuery(request)),
-    );
-    return this.json(response);
+    return this.backend.getJson('/audit', auditQuery(request));
   }
 
   async exportAuditLog(filters: AuditLogFilters): Promise<Blob> {
     const { actor, action, entityRef, since, until } = filters;
-    const response = await this.fetchApi.fetch(
-      await this.url(
-        '/audit/export',
-        auditQuery({ actor, action, entityRef, since, until }),
-      ),
+    const text = await this.backend.getText(
+      '/audit/export',
+      auditQuery({ actor, action, entityRef, since, until }),
     );
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return new Blob([await response.text()], {
-      type: 'application/x-ndjson',
-    });
+    return new Blob([text], { type: 'application/x-ndjson' });
   }
 
   async createAccessRequest(
     body: CreateAccessRequestBody,
   ): Promise<AccessRequest> {
-    const response = await this.fetchApi.fetch(
-      await this.url('/access-requests'),
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      },
-    );
-    return this.json(response);
+    return this.backend.sendJson('POST', '/access-requests', body);
   }
 
   async listAccessRequests(
@@ -92,37 +72,17 @@ export class KamlDGovernanceClient implements KamlDGovernanceApi {
   ): Promise<AccessRequestListResponse> {
     const query = new URLSearchParams({ scope });
     if (status) query.set('status', status);
-    const response = await this.fetchApi.fetch(
-      await this.url('/access-requests', query),
-    );
-    return this.json(response);
+    return this.backend.getJson('/access-requests', query);
   }
 
   async decideAccessRequest(
     id: string,
     body: DecideAccessRequestBody,
   ): Promise<AccessRequest> {
-    const response = await this.fetchApi.fetch(
-      await this.url(`/access-requests/${encodeURIComponent(id)}/decision`),
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      },
+    return this.backend.sendJson(
+      'POST',
+      `/access-requests/${encodeURIComponent(id)}/decision`,
+      body,
     );
-    return this.json(response);
-  }
-
-  private async json<T>(response: Response): Promise<T> {
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
-  }
-
-  private async url(path: string, query?: URLSearchParams): Promise<string> {
-    const base = await this.discoveryApi.getBaseUrl('kaml-d');
-    const qs = query && [...query.keys()].length ? `?${query}` : '';
-    return `${base}${path}${qs}`;
   }
 }

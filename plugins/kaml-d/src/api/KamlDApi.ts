@@ -18,9 +18,12 @@ import {
   DatasetSnapshotManifest,
   ModelVersion,
   ModelVersionComparison,
+  ModelRunsResponse,
   ModelVersionListResponse,
   RegisterModelVersionRequest,
   RestoreDatasetSnapshotResponse,
+  RunPastLogsResponse,
+  RunPodLogResponse,
 } from '@kaml-d/plugin-kaml-d-common';
 
 /**
@@ -186,6 +189,23 @@ export interface KamlDApi {
     alias: string,
     version: number,
   ): Promise<void>;
+  /**
+   * The model's training runs and serving deployments; lists that failed while the rest loaded
+   * come back in `errors`, an unreadable cluster in `error`.
+   */
+  getModelRuns(model: DatasetName): Promise<ModelRunsResponse>;
+  /** The log tail of one pod of the model's runs; `previous` reads the restarted container. */
+  getRunPodLog(
+    model: DatasetName,
+    pod: string,
+    options?: { tailLines?: number; previous?: boolean },
+  ): Promise<RunPodLogResponse>;
+  /** Lines of a (finished or deleted) pod of the model's runs from the log store; `text` filters. */
+  searchRunPastLogs(
+    model: DatasetName,
+    pod: string,
+    options?: { container?: string; text?: string; limit?: number },
+  ): Promise<RunPastLogsResponse>;
 }
 
 /** @public */

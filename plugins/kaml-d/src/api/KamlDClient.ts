@@ -1,6 +1,6 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
+  KamlDBackendClient,
   DatasetPreviewResponse,
   DatasetProfileResponse,
   DatasetRescanResponse,
@@ -18,9 +18,12 @@ import {
   DatasetSnapshotManifest,
   ModelVersion,
   ModelVersionComparison,
+  ModelRunsResponse,
   ModelVersionListResponse,
   RegisterModelVersionRequest,
   RestoreDatasetSnapshotResponse,
+  RunPastLogsResponse,
+  RunPodLogResponse,
 } from '@kaml-d/plugin-kaml-d-common';
 import {
   CatalogProblem,
@@ -65,18 +68,19 @@ function entityRefOf(row: UnprocessedEntityRow): string | undefined {
 export class KamlDClient implements KamlDApi {
   private readonly discoveryApi: DiscoveryApi;
   private readonly fetchApi: FetchApi;
+  /** Requests, URLs and errors, shared with the other KAML-D clients and the scaffolder actions. */
+  private readonly backend: KamlDBackendClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.discoveryApi = options.discoveryApi;
     this.fetchApi = options.fetchApi;
+    this.backend = new KamlDBackendClient(options);
   }
 
   async getHealth(): Promise<HealthResponse> {
-    const response = await this.fetchApi.fetch(await this.url('/health'));
+    const response = await this.backend.request('/health');
     // 503 carries a degraded report; anything else that is not ok is an error
-    if (!response.ok && response.status !== 503) {
-      throw await ResponseError.fromResponse(response);
-    }
+    if (response.status !== 503) await KamlDBackendClient.ensureOk(response);
     return (await response.json()) as HealthResponse;
   }
 
@@ -88,9 +92,7 @@ export class KamlDClient implements KamlDApi {
         const response = await this.fetchApi.fetch(
           `${base}/entities/unprocessed/${reason}`,
         );
-        if (!response.ok) {
-          throw await ResponseError.fromResponse(response);
-        }
+        await KamlDBackendClient.ensureOk(response);
         return ((await response.json()) as { entities: UnprocessedEntityRow[] })
           .entities;
       }),
@@ -120,7 +122,7 @@ export class KamlDClient implements KamlDApi {
   }
 
   async getStorageSummary(): Promise<StorageSummaryResponse> {
-    return this.getJson(await this.url('/storage/summary'));
+    return this.backend.getJson('/storage/summary');
   }
 
   async getDatasetSchema(
@@ -129,9 +131,7 @@ export class KamlDClient implements KamlDApi {
   ): Promise<DatasetSchemaResponse> {
     const query = new URLSearchParams();
     if (snapshot !== undefined) query.set('snapshot', snapshot);
-    return this.getJson(
-      await this.url(this.datasetPath(dataset, 'schema'), query),
-    );
+    return this.backend.getJson(this.datasetPath(dataset, 'schema'), query);
   }
 
   async getDatasetPreview(
@@ -142,30 +142,21 @@ export class KamlDClient implements KamlDApi {
     const query = new URLSearchParams();
     if (limit !== undefined) query.set('limit', String(limit));
     if (snapshot !== undefined) query.set('snapshot', snapshot);
-    return this.getJson(
-      await this.url(this.datasetPath(dataset, 'preview'), query),
-    );
+    return this.backend.getJson(this.datasetPath(dataset, 'preview'), query);
   }
 
   async rescanDatasets(entityRef?: string): Promise<DatasetRescanResponse> {
-    const response = await this.fetchApi.fetch(
-      await this.url('/datasets/rescan'),
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(entityRef ? { entityRef } : {}),
-      },
+    return this.backend.sendJson(
+      'POST',
+      '/datasets/rescan',
+      entityRef ? { entityRef } : {},
     );
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as DatasetRescanResponse;
   }
 
   async getDatasetRowCount(
     dataset: DatasetName,
   ): Promise<DatasetRowCountResponse> {
-    return this.getJson(await this.url(this.datasetPath(dataset, 'row-count')));
+    return this.backend.getJson(this.datasetPath(dataset, 'row-count'));
   }
 
   async getDatasetProfile(
@@ -175,21 +166,15 @@ export class KamlDClient implements KamlDApi {
   ): Promise<DatasetProfileResponse> {
     const query = new URLSearchParams({ column });
     if (snapshot !== undefined) query.set('snapshot', snapshot);
-    return this.getJson(
-      await this.url(this.datasetPath(dataset, 'profile'), query),
-    );
+    return this.backend.getJson(this.datasetPath(dataset, 'profile'), query);
   }
 
   async runQuery(sql: string, limit?: number): Promise<QueryResponse> {
-    const response = await this.fetchApi.fetch(await this.url('/query'), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(limit === undefined ? { sql } : { sql, limit }),
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as QueryResponse;
+    return this.backend.sendJson(
+      'POST',
+      '/query',
+      limit === undefined ? { sql } : { sql, limit },
+    );
   }
 
   async uploadDataset(
@@ -206,14 +191,7 @@ export class KamlDClient implements KamlDApi {
     for (const file of request.files) {
       form.append('files', file, file.name);
     }
-    const response = await this.fetchApi.fetch(
-      await this.url('/datasets/upload'),
-      { method: 'POST', body: form },
-    );
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as DatasetUploadResponse;
+    return this.backend.uploadDataset(form);
   }
 
   async getObservation(
@@ -223,24 +201,22 @@ export class KamlDClient implements KamlDApi {
     const path = `/observation/${[entity.namespace, entity.kind, entity.name]
       .map(encodeURIComponent)
       .join('/')}`;
-    return this.getJson(await this.url(path, new URLSearchParams({ range })));
+    return this.backend.getJson(path, new URLSearchParams({ range }));
   }
 
   async getSreOverview(): Promise<SreOverviewResponse> {
-    return this.getJson(await this.url('/observation/sre'));
+    return this.backend.getJson('/observation/sre');
   }
 
   async listDatasetSnapshots(
     dataset: DatasetName,
     options: { includeModels?: boolean } = {},
   ): Promise<DatasetSnapshotListResponse> {
-    return this.getJson(
-      await this.url(
-        this.datasetPath(dataset, 'snapshots'),
-        options.includeModels
-          ? new URLSearchParams({ include: 'models' })
-          : undefined,
-      ),
+    return this.backend.getJson(
+      this.datasetPath(dataset, 'snapshots'),
+      options.includeModels
+        ? new URLSearchParams({ include: 'models' })
+        : undefined,
     );
   }
 
@@ -248,23 +224,15 @@ export class KamlDClient implements KamlDApi {
     dataset: DatasetName,
     message: string,
   ): Promise<DatasetSnapshot> {
-    return this.sendJson(
-      'POST',
-      await this.url(this.datasetPath(dataset, 'snapshots')),
-      {
-        message,
-      },
-    );
+    return this.backend.createDatasetSnapshot(dataset, message);
   }
 
   async getDatasetSnapshot(
     dataset: DatasetName,
     id: string,
   ): Promise<DatasetSnapshotManifest> {
-    return this.getJson(
-      await this.url(
-        this.datasetPath(dataset, `snapshots/${encodeURIComponent(id)}`),
-      ),
+    return this.backend.getJson(
+      this.datasetPath(dataset, `snapshots/${encodeURIComponent(id)}`),
     );
   }
 
@@ -273,11 +241,9 @@ export class KamlDClient implements KamlDApi {
     from: string,
     to: string,
   ): Promise<DatasetSnapshotDiff> {
-    return this.getJson(
-      await this.url(
-        this.datasetPath(dataset, 'snapshots/diff'),
-        new URLSearchParams({ from, to }),
-      ),
+    return this.backend.getJson(
+      this.datasetPath(dataset, 'snapshots/diff'),
+      new URLSearchParams({ from, to }),
     );
   }
 
@@ -287,14 +253,9 @@ export class KamlDClient implements KamlDApi {
     message?: string,
     claimName?: string,
   ): Promise<RestoreDatasetSnapshotResponse> {
-    return this.sendJson(
+    return this.backend.sendJson(
       'POST',
-      await this.url(
-        this.datasetPath(
-          dataset,
-          `snapshots/${encodeURIComponent(id)}/restore`,
-        ),
-      ),
+      this.datasetPath(dataset, `snapshots/${encodeURIComponent(id)}/restore`),
       {
         ...(message ? { message } : {}),
         ...(claimName ? { claimName } : {}),
@@ -306,13 +267,11 @@ export class KamlDClient implements KamlDApi {
     model: DatasetName,
     options: { includeDeployments?: boolean } = {},
   ): Promise<ModelVersionListResponse> {
-    return this.getJson(
-      await this.url(
-        this.modelPath(model, 'versions'),
-        options.includeDeployments
-          ? new URLSearchParams({ include: 'deployments' })
-          : undefined,
-      ),
+    return this.backend.getJson(
+      this.modelPath(model, 'versions'),
+      options.includeDeployments
+        ? new URLSearchParams({ include: 'deployments' })
+        : undefined,
     );
   }
 
@@ -320,22 +279,16 @@ export class KamlDClient implements KamlDApi {
     model: DatasetName,
     request: RegisterModelVersionRequest,
   ): Promise<ModelVersion> {
-    return this.sendJson(
-      'POST',
-      await this.url(this.modelPath(model, 'versions')),
-      request,
-    );
+    return this.backend.registerModelVersion(model, request);
   }
 
   async compareModelVersions(
     model: DatasetName,
     versions: number[],
   ): Promise<ModelVersionComparison> {
-    return this.getJson(
-      await this.url(
-        this.modelPath(model, 'versions/compare'),
-        new URLSearchParams({ versions: versions.join(',') }),
-      ),
+    return this.backend.getJson(
+      this.modelPath(model, 'versions/compare'),
+      new URLSearchParams({ versions: versions.join(',') }),
     );
   }
 
@@ -344,13 +297,31 @@ export class KamlDClient implements KamlDApi {
     alias: string,
     version: number,
   ): Promise<void> {
-    await this.sendJson(
+    await this.backend.sendJson(
       'PUT',
-      await this.url(
-        this.modelPath(model, `aliases/${encodeURIComponent(alias)}`),
-      ),
+      this.modelPath(model, `aliases/${encodeURIComponent(alias)}`),
       { version },
     );
+  }
+
+  async getModelRuns(model: DatasetName): Promise<ModelRunsResponse> {
+    return this.backend.getModelRuns(model);
+  }
+
+  async getRunPodLog(
+    model: DatasetName,
+    pod: string,
+    options?: { tailLines?: number; previous?: boolean },
+  ): Promise<RunPodLogResponse> {
+    return this.backend.getRunPodLog(model, pod, options);
+  }
+
+  async searchRunPastLogs(
+    model: DatasetName,
+    pod: string,
+    options?: { container?: string; text?: string; limit?: number },
+  ): Promise<RunPastLogsResponse> {
+    return this.backend.searchRunPastLogs(model, pod, options);
   }
 
   private modelPath(model: DatasetName, what: string): string {
@@ -359,40 +330,9 @@ export class KamlDClient implements KamlDApi {
     )}/${what}`;
   }
 
-  private async sendJson<T>(
-    method: string,
-    url: string,
-    body: unknown,
-  ): Promise<T> {
-    const response = await this.fetchApi.fetch(url, {
-      method,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
-  }
-
   private datasetPath(dataset: DatasetName, what: string): string {
     return `/datasets/${encodeURIComponent(
       dataset.namespace,
     )}/${encodeURIComponent(dataset.name)}/${what}`;
-  }
-
-  private async getJson<T>(url: string): Promise<T> {
-    const response = await this.fetchApi.fetch(url);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
-  }
-
-  private async url(path: string, query?: URLSearchParams): Promise<string> {
-    const base = await this.discoveryApi.getBaseUrl('kaml-d');
-    const qs = query && [...query.keys()].length ? `?${query}` : '';
-    return `${base}${path}${qs}`;
   }
 }

@@ -7,6 +7,7 @@ import {
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { KamlDClient, kamlDApiRef } from '../../api';
 import { fraudDetector } from '../__fixtures__/entities';
 import { DeploymentsTab, RunsTab } from './RunsTab';
 
@@ -61,9 +62,12 @@ function apis(
       });
     },
   };
+  const discoveryApi = mockApis.discovery({ baseUrl: 'http://backend' });
   return [
-    [discoveryApiRef, mockApis.discovery({ baseUrl: 'http://backend' })],
+    [discoveryApiRef, discoveryApi],
     [fetchApiRef, fetchApi],
+    // the portal's client over the faked fetch: the tab reads through the API ref
+    [kamlDApiRef, new KamlDClient({ discoveryApi, fetchApi })],
   ] as const;
 }
 

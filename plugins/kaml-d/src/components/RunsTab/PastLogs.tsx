@@ -1,24 +1,17 @@
 import { FormEvent, useState } from 'react';
 import { InfoCard } from '@backstage/core-components';
-import {
-  discoveryApiRef,
-  fetchApiRef,
-  useApi,
-} from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-
-/** Answer of `GET /api/kaml-d/runs/:namespace/:name/pods/:pod/past-logs`. */
-interface PastLogsResponse {
-  pod: string;
-  source: 'loki' | 'elasticsearch';
-  window: { start: string; end: string };
-  lines: Array<{ time: string; pod: string; container?: string; line: string }>;
-}
+import {
+  PastLogStore,
+  RunPastLogsResponse,
+} from '@kaml-d/plugin-kaml-d-common';
+import { DatasetName, kamlDApiRef } from '../../api';
 
 const SOURCE_NAMES = { loki: 'Loki', elasticsearch: 'Elasticsearch' };
 
@@ -27,37 +20,31 @@ const SOURCE_NAMES = { loki: 'Loki', elasticsearch: 'Elasticsearch' };
  * the pod (prefilled with the selected one), a container and a text each line must contain.
  */
 export function PastLogsCard(props: {
-  /** `/runs/:namespace/:name` of the model. */
-  path: string;
-  source: 'loki' | 'elasticsearch';
+  /** The model whose runs' pods are searched. */
+  model: DatasetName;
+  source: PastLogStore;
   pod?: string;
 }) {
-  const discovery = useApi(discoveryApiRef);
-  const { fetch } = useApi(fetchApiRef);
+  const api = useApi(kamlDApiRef);
   const [pod, setPod] = useState(props.pod ?? '');
   const [container, setContainer] = useState('');
   const [text, setText] = useState('');
   const [state, setState] = useState<{
     loading?: boolean;
     error?: Error;
-    value?: PastLogsResponse;
+    value?: RunPastLogsResponse;
   }>({});
 
   async function search(event: FormEvent) {
     event.preventDefault();
     setState({ loading: true });
     try {
-      const query = new URLSearchParams({ limit: '1000' });
-      if (container) query.set('container', container);
-      if (text) query.set('q', text);
-      const base = await discovery.getBaseUrl('kaml-d');
-      const response = await fetch(
-        `${base}${props.path}/pods/${encodeURIComponent(
-          pod.trim(),
-        )}/past-logs?${query.toString()}`,
-      );
-      if (!response.ok) throw await ResponseError.fromResponse(response);
-      setState({ value: (await response.json()) as PastLogsResponse });
+      const value = await api.searchRunPastLogs(props.model, pod.trim(), {
+        limit: 1000,
+        container,
+        text,
+      });
+      setState({ value });
     } catch (error) {
       setState({ error: error as Error });
     }

@@ -1,27 +1,6 @@
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
-
-/**
- * How far a Kubeflow Trainer v2 TrainJob is, as `GET /api/kaml-d/runs/:namespace/:name` answers:
- * its child Jobs (`status.jobsStatus`) and, where the Trainer reports it (`status.trainerStatus`,
- * Trainer v2.2+), the trainer's percentage, step, epoch and remaining time.
- */
-export interface RunProgressValue {
-  jobs: Array<{
-    name: string;
-    ready: number;
-    succeeded: number;
-    failed: number;
-    active: number;
-    suspended: number;
-  }>;
-  percent?: number;
-  estimatedRemainingSeconds?: number;
-  currentStep?: number;
-  totalSteps?: number;
-  currentEpoch?: number;
-  totalEpochs?: number;
-}
+import type { TrainJobProgress } from '@kaml-d/plugin-kaml-d-common';
 
 const ofTotal = (n: number, total?: number) =>
   total !== undefined ? `${n}/${total}` : String(n);
@@ -37,8 +16,12 @@ function remaining(seconds: number): string {
   )} min left`;
 }
 
-/** The progress cell of a run: a bar when the trainer reports a percentage, and the child Jobs. */
-export function RunProgress({ progress }: { progress?: RunProgressValue }) {
+/**
+ * The progress cell of a Kubeflow Trainer v2 TrainJob: a bar when the trainer reports a
+ * percentage (`status.trainerStatus`, Trainer v2.2+), its step, epoch and remaining time, and the
+ * child Jobs (`status.jobsStatus`).
+ */
+export function RunProgress({ progress }: { progress?: TrainJobProgress }) {
   if (!progress) return <>—</>;
   const trainer = [
     progress.percent !== undefined ? `${progress.percent}%` : '',

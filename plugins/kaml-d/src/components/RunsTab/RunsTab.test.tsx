@@ -7,6 +7,7 @@ import {
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { KamlDClient, kamlDApiRef } from '../../api';
 import { fraudDetector } from '../__fixtures__/entities';
 import { DeploymentsTab, RunsTab, formatDuration } from './RunsTab';
 
@@ -59,9 +60,12 @@ function apis(urls: string[], answerBody: unknown = answer) {
         : json(answerBody);
     },
   };
+  const discoveryApi = mockApis.discovery({ baseUrl: 'http://backend' });
   return [
-    [discoveryApiRef, mockApis.discovery({ baseUrl: 'http://backend' })],
+    [discoveryApiRef, discoveryApi],
     [fetchApiRef, fetchApi],
+    // the portal's client over the faked fetch: the tab reads through the API ref
+    [kamlDApiRef, new KamlDClient({ discoveryApi, fetchApi })],
   ] as const;
 }
 
@@ -136,7 +140,9 @@ describe('RunsTab', () => {
       ],
       errors: [
         {
-          resource: 'pytorchjobs.kubeflow.org',
+          source: 'kubernetes',
+          name: 'pytorchjobs.kubeflow.org',
+          statusCode: 403,
           message: 'HTTP 403 forbidden',
         },
       ],

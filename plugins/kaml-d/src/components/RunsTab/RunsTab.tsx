@@ -10,13 +10,8 @@ import {
   StatusPending,
   StatusRunning,
 } from '@backstage/core-components';
-import {
-  discoveryApiRef,
-  fetchApiRef,
-  useApi,
-} from '@backstage/frontend-plugin-api';
+import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { ResponseError } from '@backstage/errors';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
@@ -27,62 +22,16 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { ObservationTelemetryLinks } from '@kaml-d/plugin-kaml-d-common';
+import {
+  ModelDeploymentRow,
+  ModelRunsResponse,
+  RunPod,
+  TrainingRun,
+} from '@kaml-d/plugin-kaml-d-common';
+import { DatasetName, kamlDApiRef } from '../../api';
 import { TelemetryButtons } from '../Telemetry';
 import { PastLogsCard } from './PastLogs';
-import { RunProgress, RunProgressValue } from './RunProgress';
-
-/** One pod of a run, as `GET /api/kaml-d/runs/:namespace/:name` answers. */
-interface RunPod {
-  name: string;
-  phase: string;
-  containers: string[];
-  restarts: number;
-  hasPrevious: boolean;
-}
-interface TrainingRun {
-  /** Job, a training-operator TFJob / PyTorchJob, or a Kubeflow Trainer TrainJob. */
-  kind?: string;
-  /** A TrainJob's runtime, such as `ClusterTrainingRuntime torch-distributed`. */
-  runtime?: string;
-  /** A TrainJob's child Jobs and trainer progress. */
-  progress?: RunProgressValue;
-  name: string;
-  status: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
-  /** Why, from a custom resource's status.conditions. */
-  message?: string;
-  startTime?: string;
-  durationSeconds?: number;
-  gpus: number;
-  pods: RunPod[];
-  /** Logs and traces of the run in the configured tools. */
-  telemetry?: ObservationTelemetryLinks;
-}
-interface ModelDeploymentRow {
-  /** Deployment or InferenceService. */
-  kind?: string;
-  /** An InferenceService's interpreted status (Ready, NotReady, Failed, Unknown). */
-  status?: string;
-  message?: string;
-  canaryTrafficPercent?: number;
-  name: string;
-  namespace: string;
-  version?: string;
-  track?: string;
-  desiredReplicas: number;
-  readyReplicas: number;
-  endpoint: string;
-  telemetry?: ObservationTelemetryLinks;
-}
-interface ModelRunsResponse {
-  runs: TrainingRun[];
-  deployments: ModelDeploymentRow[];
-  error?: string;
-  /** Custom-resource lists that failed while the rest loaded. */
-  errors?: Array<{ resource: string; message: string }>;
-  /** Where past logs of finished or deleted pods can be searched. */
-  pastLogs?: 'loki' | 'elasticsearch';
-}
+import { RunProgress } from './RunProgress';
 
 /** Names the lists that failed when the answer is partial. */
 function PartialAnswer({ value }: { value: ModelRunsResponse }) {
@@ -90,7 +39,7 @@ function PartialAnswer({ value }: { value: ModelRunsResponse }) {
   return (
     <Alert severity="warning">
       Partly loaded:{' '}
-      {value.errors.map(e => `${e.resource}: ${e.message}`).join('; ')}
+      {value.errors.map(e => `${e.name}: ${e.message}`).join('; ')}
     </Alert>
   );
 }
@@ -137,25 +86,17 @@ export function formatDuration(seconds: number | undefined): string {
   return `${s}s`;
 }
 
-function useKamlDFetch() {
-  const discovery = useApi(discoveryApiRef);
-  const { fetch } = useApi(fetchApiRef);
-  return async <T,>(path: string): Promise<T> => {
-    const base = await discovery.getBaseUrl('kaml-d');
-    const response = await fetch(`${base}${path}`);
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return (await response.json()) as T;
-  };
-}
-
+/** The model's runs and deployments, with the model they are of. */
 function useModelRuns() {
   const { entity } = useEntity();
-  const get = useKamlDFetch();
-  const path = `/runs/${encodeURIComponent(
-    entity.metadata.namespace ?? 'default',
-  )}/${encodeURIComponent(entity.metadata.name)}`;
-  const state = useAsyncRetry(() => get<ModelRunsResponse>(path), [path]);
-  return { ...state, path, get };
+  const api = useApi(kamlDApiRef);
+  const namespace = entity.metadata.namespace ?? 'default';
+  const name = entity.metadata.name;
+  const state = useAsyncRetry(
+    () => api.getModelRuns({ namespace, name }),
+    [api, namespace, name],
+  );
+  return { ...state, model: { namespace, name } };
 }
 
 function RunStatus({ status }: { status: TrainingRun['status'] }) {
@@ -166,9 +107,9 @@ function RunStatus({ status }: { status: TrainingRun['status'] }) {
 }
 
 /** The log tail of one pod; `follow` polls every 3 s, `previous` reads the restarted container. */
-function PodLog(props: { path: string; pod: RunPod }) {
-  const { path, pod } = props;
-  const get = useKamlDFetch();
+function PodLog(props: { model: DatasetName; pod: RunPod }) {
+  const { model, pod } = props;
+  const api = useApi(kamlDApiRef);
   const [previous, setPrevious] = useState(false);
   const [follow, setFollow] = useState(false);
   const [tick, setTick] = useState(0);
@@ -178,13 +119,8 @@ function PodLog(props: { path: string; pod: RunPod }) {
     return () => clearInterval(timer);
   }, [follow]);
   const log = useAsyncRetry(
-    () =>
-      get<{ text: string }>(
-        `${path}/pods/${encodeURIComponent(pod.name)}/logs?tailLines=500${
-          previous ? '&previous=true' : ''
-        }`,
-      ),
-    [path, pod.name, previous, tick],
+    () => api.getRunPodLog(model, pod.name, { tailLines: 500, previous }),
+    [api, model.namespace, model.name, pod.name, previous, tick],
   );
   return (
     <InfoCard title={`Logs of ${pod.name}`}>
@@ -217,7 +153,7 @@ function PodLog(props: { path: string; pod: RunPod }) {
 
 /** The Runs tab of a Model: its training Jobs with status, start, duration, GPUs and logs. */
 export function RunsTab() {
-  const { value, loading, error, path } = useModelRuns();
+  const { value, loading, error, model } = useModelRuns();
   const [selected, setSelected] = useState<RunPod | undefined>();
   if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
@@ -231,7 +167,7 @@ export function RunsTab() {
           description="Launch one with the Train a model template; its Job appears here."
         />
         {value?.pastLogs && (
-          <PastLogsCard path={path} source={value.pastLogs} />
+          <PastLogsCard model={model} source={value.pastLogs} />
         )}
       </>
     );
@@ -305,11 +241,11 @@ export function RunsTab() {
           </TableBody>
         </Table>
       </InfoCard>
-      {selected && <PodLog key={selected.name} path={path} pod={selected} />}
+      {selected && <PodLog key={selected.name} model={model} pod={selected} />}
       {value.pastLogs && (
         <PastLogsCard
           key={selected?.name}
-          path={path}
+          model={model}
           source={value.pastLogs}
           pod={selected?.name}
         />

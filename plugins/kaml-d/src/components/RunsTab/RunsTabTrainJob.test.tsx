@@ -6,6 +6,7 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, within } from '@testing-library/react';
+import { KamlDClient, kamlDApiRef } from '../../api';
 import { fraudDetector } from '../__fixtures__/entities';
 import { RunsTab } from './RunsTab';
 
@@ -67,9 +68,12 @@ function apis() {
         headers: { 'content-type': 'application/json' },
       }),
   };
+  const discoveryApi = mockApis.discovery({ baseUrl: 'http://backend' });
   return [
-    [discoveryApiRef, mockApis.discovery({ baseUrl: 'http://backend' })],
+    [discoveryApiRef, discoveryApi],
     [fetchApiRef, fetchApi],
+    // the portal's client over the faked fetch: the tab reads through the API ref
+    [kamlDApiRef, new KamlDClient({ discoveryApi, fetchApi })],
   ] as const;
 }
 

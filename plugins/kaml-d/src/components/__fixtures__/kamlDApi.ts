@@ -50,6 +50,9 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
     registerModelVersion: unexpected('registerModelVersion'),
     compareModelVersions: unexpected('compareModelVersions'),
     promoteModelAlias: unexpected('promoteModelAlias'),
+    getModelRuns: unexpected('getModelRuns'),
+    getRunPodLog: unexpected('getRunPodLog'),
+    searchRunPastLogs: unexpected('searchRunPastLogs'),
     ...answers,
   };
 }
