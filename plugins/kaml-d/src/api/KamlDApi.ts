@@ -3,6 +3,7 @@ import {
   DatasetFormat,
   DatasetPreviewResponse,
   DatasetProfileResponse,
+  DatasetProfileSummaryResponse,
   DatasetRescanResponse,
   DatasetRowCountResponse,
   DatasetSchemaResponse,
@@ -117,6 +118,12 @@ export interface KamlDApi {
     column: string,
     snapshot?: string,
   ): Promise<DatasetProfileResponse>;
+  /** Type, nulls, distinct, range, mean, std and quartiles of one page of the columns (searched by name). */
+  getDatasetProfileSummary(
+    dataset: DatasetName,
+    page: { offset: number; limit: number; search?: string },
+    snapshot?: string,
+  ): Promise<DatasetProfileSummaryResponse>;
   /** Runs one read-only statement naming datasets as quoted identifiers. */
   runQuery(sql: string, limit?: number): Promise<QueryResponse>;
   /** Stores files as a new dataset; the catalog registers it through discovery. */

@@ -3,6 +3,7 @@ import {
   KamlDBackendClient,
   DatasetPreviewResponse,
   DatasetProfileResponse,
+  DatasetProfileSummaryResponse,
   DatasetRescanResponse,
   DatasetRowCountResponse,
   DatasetSchemaResponse,
@@ -167,6 +168,23 @@ export class KamlDClient implements KamlDApi {
     const query = new URLSearchParams({ column });
     if (snapshot !== undefined) query.set('snapshot', snapshot);
     return this.backend.getJson(this.datasetPath(dataset, 'profile'), query);
+  }
+
+  async getDatasetProfileSummary(
+    dataset: DatasetName,
+    page: { offset: number; limit: number; search?: string },
+    snapshot?: string,
+  ): Promise<DatasetProfileSummaryResponse> {
+    const query = new URLSearchParams({
+      offset: String(page.offset),
+      limit: String(page.limit),
+    });
+    if (page.search) query.set('search', page.search);
+    if (snapshot !== undefined) query.set('snapshot', snapshot);
+    return this.backend.getJson(
+      this.datasetPath(dataset, 'profile/summary'),
+      query,
+    );
   }
 
   async runQuery(sql: string, limit?: number): Promise<QueryResponse> {

@@ -7,7 +7,6 @@ import { ReactElement } from 'react';
 import { KamlDApi, kamlDApiRef } from '../../api';
 import { customerChurn, financeTransactions } from '../__fixtures__/entities';
 import {
-  amountProfile,
   financePreview,
   financeSchema,
   mockKamlDApi,
@@ -15,7 +14,6 @@ import {
   responseError,
 } from '../__fixtures__/kamlDApi';
 import { DatasetPreviewContent } from './DatasetPreviewContent';
-import { DatasetProfileContent } from './DatasetProfileContent';
 import { DatasetSchemaContent } from './DatasetSchemaContent';
 
 async function render(
@@ -194,118 +192,6 @@ describe('Dataset Preview tab', () => {
     expect(
       await screen.findByText(
         'Error: Could not preview Finance transactions: Columns card_holder, email are classified pii; only the owners may preview them.',
-      ),
-    ).toBeInTheDocument();
-  });
-});
-
-describe('Dataset Profile tab', () => {
-  it('profiles the first column, then the picked one, with figures, top values and histogram', async () => {
-    const getDatasetProfile = jest.fn(async (_d: unknown, column: string) =>
-      column === 'amount'
-        ? amountProfile
-        : {
-            ...amountProfile,
-            column,
-            type: 'VARCHAR',
-            nulls: 0,
-            nullShare: 0,
-            approxDistinct: 400_000,
-            min: 'tx-0001',
-            max: 'tx-9999',
-            topValues: [],
-            histogram: undefined,
-          },
-    );
-    await render(<DatasetProfileContent />, {
-      getDatasetSchema: async () => financeSchema,
-      getDatasetProfile,
-    });
-    expect(
-      await screen.findByText('transaction_id (VARCHAR)'),
-    ).toBeInTheDocument();
-    expect(screen.getByText('The column has no values.')).toBeInTheDocument();
-    expect(screen.queryByRole('figure')).not.toBeInTheDocument();
-
-    await userEvent.click(screen.getByLabelText('Column'));
-    await userEvent.click(
-      await screen.findByRole('option', { name: 'amount' }),
-    );
-    expect(await screen.findByText('amount (DOUBLE)')).toBeInTheDocument();
-    expect(screen.getByText('400,000')).toBeInTheDocument();
-    expect(screen.getByText('0.5% (2,000 nulls)')).toBeInTheDocument();
-    expect(screen.getByText('35,812')).toBeInTheDocument();
-    expect(screen.getByText('9999.99')).toBeInTheDocument();
-    const top = screen.getByRole('list', { name: 'Top values of amount' });
-    expect(within(top).getByText('9.99')).toBeInTheDocument();
-    expect(within(top).getByText('1,204 rows')).toBeInTheDocument();
-
-    const histogram = screen.getByRole('figure', {
-      name: 'Histogram of amount',
-    });
-    const bars = within(histogram).getAllByRole('listitem');
-    expect(bars.map(b => b.getAttribute('aria-label'))).toEqual([
-      '0 to 2,500: 390,000 rows',
-      '2,500 to 5,000: 6,000 rows',
-      '5,000 to 7,500: 1,500 rows',
-      '7,500 to 10,000 (inclusive): 500 rows',
-    ]);
-    expect(bars[0]).toHaveStyle({ height: '100%' });
-    expect(getDatasetProfile).toHaveBeenLastCalledWith(
-      { namespace: 'default', name: 'finance-transactions' },
-      'amount',
-    );
-  });
-
-  it('explains when there are no columns to profile', async () => {
-    await render(<DatasetProfileContent />, {
-      getDatasetSchema: async () => ({ ...financeSchema, columns: [] }),
-    });
-    expect(
-      await screen.findByText('No columns to profile'),
-    ).toBeInTheDocument();
-  });
-
-  it('shows progress while profiling', async () => {
-    await render(<DatasetProfileContent />, {
-      getDatasetSchema: async () => financeSchema,
-      getDatasetProfile: () => pending(),
-    });
-    expect(
-      await screen.findByRole('progressbar', {
-        name: 'Profiling transaction_id',
-      }),
-    ).toBeInTheDocument();
-  });
-
-  it('shows the engine error of a failed profile', async () => {
-    const error = await responseError(
-      400,
-      'InputError',
-      'Dataset has no column "transaction_id"',
-    );
-    await render(<DatasetProfileContent />, {
-      getDatasetSchema: async () => financeSchema,
-      getDatasetProfile: async () => {
-        throw error;
-      },
-    });
-    expect(
-      await screen.findByText(
-        'Error: Could not profile transaction_id: Dataset has no column "transaction_id"',
-      ),
-    ).toBeInTheDocument();
-  });
-
-  it('shows the error when the columns cannot be read', async () => {
-    await render(<DatasetProfileContent />, {
-      getDatasetSchema: async () => {
-        throw new Error('Failed to fetch');
-      },
-    });
-    expect(
-      await screen.findByText(
-        'Error: Could not read the columns of Finance transactions: Failed to fetch',
       ),
     ).toBeInTheDocument();
   });

@@ -1,81 +1,131 @@
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
 import { DatasetProfileResponse } from '@kaml-d/plugin-kaml-d-common';
+import { makeStyles } from '@material-ui/core/styles';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { ChartDataTable, useChartTheme } from '../charts';
+import { formatBound, formatCount } from './profileFormat';
 
-type Bars = NonNullable<DatasetProfileResponse['histogram']>;
-
-const useStyles = makeStyles(theme => ({
-  plot: {
-    display: 'flex',
-    alignItems: 'flex-end',
-    gap: theme.spacing(0.5),
-    width: '100%',
-    height: theme.spacing(24),
-    borderBottom: `1px solid ${theme.palette.divider}`,
-  },
-  bar: {
-    flex: 1,
-    minWidth: 0,
-    backgroundColor: theme.palette.primary.main,
-    borderTopLeftRadius: theme.shape.borderRadius,
-    borderTopRightRadius: theme.shape.borderRadius,
-  },
-  axis: {
-    display: 'flex',
-    justifyContent: 'space-between',
-    color: theme.palette.text.secondary,
-  },
-}));
-
-/** `1234.5678` → `1,234.57`: axis labels short enough to read. */
-export function formatBound(n: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+/** One bar: its short axis label, the values it covers in words, and its rows. */
+export interface HistogramBar {
+  label: string;
+  range: string;
+  count: number;
 }
 
-/** Label of one bar, `[lower, upper)` or `[lower, upper]` for the last one, with its count. */
-export function barLabel(bars: Bars, index: number): string {
-  const bar = bars[index];
-  const inclusive = index === bars.length - 1 ? ' (inclusive)' : '';
-  const rows = bar.count === 1 ? 'row' : 'rows';
-  return `${formatBound(bar.lower)} to ${formatBound(
-    bar.upper,
-  )}${inclusive}: ${bar.count.toLocaleString('en-US')} ${rows}`;
+type NumericBins = NonNullable<DatasetProfileResponse['histogram']>;
+type TimeBins = NonNullable<DatasetProfileResponse['timeHistogram']>;
+
+/** Bars of equal-width numeric bins: labelled by their lower bound, the last one closed. */
+export function numericBars(bins: NumericBins): HistogramBar[] {
+  return bins.map((bin, i) => ({
+    label: formatBound(bin.lower),
+    range: `${formatBound(bin.lower)} to ${formatBound(bin.upper)}${
+      i === bins.length - 1 ? ' (inclusive)' : ''
+    }`,
+    count: bin.count,
+  }));
 }
+
+/** Bars of calendar buckets, labelled by their start (`2026-03`). */
+export function timeBars(histogram: TimeBins): HistogramBar[] {
+  return histogram.bins.map(bin => ({
+    label: bin.start,
+    range: bin.start,
+    count: bin.count,
+  }));
+}
+
+const HEIGHT = 240;
+
+const useStyles = makeStyles({
+  root: { width: '100%', margin: 0, position: 'relative' },
+});
 
 /**
- * Equal-width bars of a numeric column, as wide as their container; every bar is labelled for
- * assistive technology and on hover.
+ * A histogram (recharts bar chart) as wide as its container: the x axis names the column, the
+ * y axis the rows; a tooltip gives each bar's range and count, and a table read by screen
+ * readers lists every bar.
  */
-export function Histogram(props: { column: string; bars: Bars }) {
+export function Histogram(props: {
+  /** The figure's accessible name, such as `Histogram of amount`. */
+  title: string;
+  bars: HistogramBar[];
+  xLabel: string;
+  yLabel?: string;
+}) {
+  const { title, bars, xLabel, yLabel = 'Rows' } = props;
   const classes = useStyles();
-  const { column, bars } = props;
-  const highest = Math.max(1, ...bars.map(b => b.count));
+  const chart = useChartTheme();
   return (
-    <Box role="figure" aria-label={`Histogram of ${column}`}>
-      <div className={classes.plot} role="list">
-        {bars.map((bar, i) => {
-          const label = barLabel(bars, i);
-          return (
-            <div
-              key={`${bar.lower}-${bar.upper}`}
-              role="listitem"
-              aria-label={label}
-              title={label}
-              className={classes.bar}
-              style={{ height: `${(bar.count / highest) * 100}%` }}
-            />
-          );
-        })}
-      </div>
-      <div className={classes.axis}>
-        <Typography variant="caption">
-          {formatBound(bars[0]?.lower ?? 0)}
-        </Typography>
-        <Typography variant="caption">
-          {formatBound(bars[bars.length - 1]?.upper ?? 0)}
-        </Typography>
-      </div>
-    </Box>
+    <figure className={classes.root} aria-label={title}>
+      <ResponsiveContainer width="100%" height={HEIGHT}>
+        <BarChart
+          data={bars}
+          margin={{ top: 8, right: 16, bottom: 24, left: 8 }}
+          barCategoryGap={1}
+        >
+          <CartesianGrid
+            vertical={false}
+            stroke={chart.grid}
+            strokeDasharray="3 3"
+          />
+          <XAxis
+            dataKey="label"
+            stroke={chart.axis}
+            tick={chart.tick}
+            interval="preserveStartEnd"
+            minTickGap={16}
+            label={{
+              value: xLabel,
+              position: 'insideBottom',
+              offset: -14,
+              fill: chart.axis,
+              fontSize: 12,
+            }}
+          />
+          <YAxis
+            width={72}
+            allowDecimals={false}
+            tickFormatter={n => formatCount(Number(n))}
+            stroke={chart.axis}
+            tick={chart.tick}
+            label={{
+              value: yLabel,
+              angle: -90,
+              position: 'insideLeft',
+              fill: chart.axis,
+              fontSize: 12,
+              style: { textAnchor: 'middle' },
+            }}
+          />
+          <Tooltip
+            {...chart.tooltip}
+            cursor={{ fill: chart.cursor }}
+            labelFormatter={(label, payload) =>
+              payload?.[0]?.payload?.range ?? String(label)
+            }
+            formatter={n => [formatCount(Number(n)), yLabel]}
+          />
+          <Bar
+            dataKey="count"
+            name={yLabel}
+            fill={chart.series[0]}
+            isAnimationActive={false}
+          />
+        </BarChart>
+      </ResponsiveContainer>
+      <ChartDataTable
+        caption={`${title}: ${yLabel.toLocaleLowerCase('en-US')} per bar`}
+        headers={[xLabel, yLabel]}
+        rows={bars.map(b => [b.range, formatCount(b.count)])}
+      />
+    </figure>
   );
 }

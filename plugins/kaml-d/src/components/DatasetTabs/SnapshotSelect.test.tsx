@@ -111,22 +111,39 @@ describe('Snapshot selector of the Schema, Preview and Profile tabs', () => {
     expect(getDatasetSchema).toHaveBeenLastCalledWith(DATASET);
   });
 
-  it('profiles a column at the snapshot the address names', async () => {
-    const getDatasetSchema = jest.fn(async () => financeSchema);
+  it('summarizes and profiles the columns at the snapshot the address names', async () => {
+    const getDatasetProfileSummary = jest.fn(async () => ({
+      entityRef: 'dataset:default/finance-transactions',
+      engine: 'duckdb',
+      snapshot: second.id,
+      totalColumns: 1,
+      matchingColumns: 1,
+      offset: 0,
+      limit: 25,
+      columns: [{ ...amountProfile, kind: 'numeric' as const }],
+    }));
     const getDatasetProfile = jest.fn(async () => amountProfile);
     await render(
       <DatasetProfileContent />,
-      { getDatasetSchema, getDatasetProfile, listDatasetSnapshots: listed },
+      {
+        getDatasetProfileSummary,
+        getDatasetProfile,
+        listDatasetSnapshots: listed,
+      },
       `/profile?snapshot=${second.id}`,
     );
     await waitFor(() =>
       expect(getDatasetProfile).toHaveBeenCalledWith(
         DATASET,
-        'transaction_id',
+        'amount',
         second.id,
       ),
     );
-    expect(getDatasetSchema).toHaveBeenCalledWith(DATASET, second.id);
+    expect(getDatasetProfileSummary).toHaveBeenCalledWith(
+      DATASET,
+      { offset: 0, limit: 25 },
+      second.id,
+    );
   });
 
   it('offers no selector while the dataset has no snapshot', async () => {

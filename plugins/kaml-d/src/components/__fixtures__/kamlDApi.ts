@@ -35,6 +35,7 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
     getDatasetSchema: unexpected('getDatasetSchema'),
     getDatasetPreview: unexpected('getDatasetPreview'),
     getDatasetProfile: unexpected('getDatasetProfile'),
+    getDatasetProfileSummary: unexpected('getDatasetProfileSummary'),
     getDatasetRowCount: unexpected('getDatasetRowCount'),
     rescanDatasets: unexpected('rescanDatasets'),
     runQuery: unexpected('runQuery'),
