@@ -158,7 +158,16 @@ describe('Dataset Profile tab', () => {
       await screen.findByRole('table', { name: 'Columns (3)' }),
     ).toBeInTheDocument();
     const amount = summaryRow('amount');
-    for (const text of ['DOUBLE', '0.5%', '35,812', '87.25', '310.5', '9.99', '24.5', '61.25']) {
+    for (const text of [
+      'DOUBLE',
+      '0.5%',
+      '35,812',
+      '87.25',
+      '310.5',
+      '9.99',
+      '24.5',
+      '61.25',
+    ]) {
       expect(amount.getByText(text)).toBeInTheDocument();
     }
     // a text column has no mean or quartiles
@@ -188,7 +197,9 @@ describe('Dataset Profile tab', () => {
       getDatasetProfileSummary: summaryOf(summaries),
       getDatasetProfile: async (_d, column) => profiles[column],
     });
-    await userEvent.click(await screen.findByRole('button', { name: 'amount' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'amount' }),
+    );
     const card = within(
       (await screen.findByText('amount (DOUBLE)')).closest(
         '.MuiCard-root',

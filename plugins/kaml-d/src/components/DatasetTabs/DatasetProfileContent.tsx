@@ -83,8 +83,7 @@ export function DatasetProfileContent() {
     );
   }
   const shown = summary.value.columns;
-  const column =
-    picked ?? (shown.length > 0 ? shown[0].column : undefined);
+  const column = picked ?? (shown.length > 0 ? shown[0].column : undefined);
   return (
     <>
       <SnapshotSelect />
