@@ -8,7 +8,7 @@ test('the Health tab of a model explains what to configure when nothing is obser
   await page.getByRole('link', { name: 'Health', exact: true }).click();
   await expect(page).toHaveURL(/\/catalog\/default\/model\/fraud-detector\/health/);
   await expect(page.getByText('Health needs Kubernetes or Prometheus')).toBeVisible();
-  await expect(page.getByText('kamlD.observation.kubernetes.clusters')).toBeVisible();
+  await expect(page.getByText('kamlD.workloadCluster')).toBeVisible();
   await expect(page.getByText('kamlD.observation.prometheus')).toBeVisible();
 });
 

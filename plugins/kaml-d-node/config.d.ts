@@ -1,11 +1,44 @@
 /*
- * The object store is configured once, here in the node library, because every KAML-D backend
- * package reads it: the backend plugin (preview, uploads, snapshots, download links) and the
- * catalog module (discovery) both build their storage adapters from `kamlD.storage`.
+ * The object store and the Kubernetes clusters are configured once, here in the node library,
+ * because every KAML-D backend package reads them: the backend plugin (preview, uploads,
+ * snapshots, download links, Runs, Health), the catalog module (discovery) and the scaffolder
+ * module (training and deploy actions).
  */
 export interface Config {
   /** Configuration of the KAML-D plugins. */
   kamlD?: {
+    /**
+     * The cluster KAML-D runs workloads on: the name of a cluster configured for Backstage's
+     * Kubernetes plugin (`kubernetes.clusterLocatorMethods`, type `config`, `authProvider:
+     * serviceAccount`; its `serviceAccountToken`, else the pod's mounted token). The scaffolder
+     * actions create training Jobs and model Deployments there, the Runs and Deployments tabs read
+     * it and PersistentVolumeClaim datasets are snapshotted there. Without it (and without the
+     * deprecated `kamlD.kubernetes`) those features say what to configure.
+     */
+    workloadCluster?: string;
+    /**
+     * KAML-D's options of the Kubernetes plugin's clusters, keyed by cluster name. The
+     * Observation Hub reads every cluster listed here and the workload cluster.
+     */
+    clusters?: {
+      [name: string]: {
+        /**
+         * Namespace of training Jobs.
+         * @default kaml-d-training
+         */
+        trainingNamespace?: string;
+        /**
+         * Namespace of model Deployments, Services and InferenceServices.
+         * @default kaml-d-models
+         */
+        modelsNamespace?: string;
+        /**
+         * Whether the Observation Hub (Health tab, SRE page) reads this cluster.
+         * @default true
+         */
+        observe?: boolean;
+      };
+    };
     /** Object storage of datasets: where `s3://` and `file://` locations are read and uploads go. */
     storage?: {
       /**
@@ -89,6 +122,64 @@ export interface Config {
          */
         pathStyle?: boolean;
       };
+    };
+    /**
+     * Deprecated, removed in the next release: use `kamlD.workloadCluster` (the cluster in
+     * `kubernetes.clusterLocatorMethods`) and `kamlD.clusters.<name>` (its namespaces). Read
+     * with a warning when set; not together with `kamlD.workloadCluster`. Set exactly one way of
+     * reaching the cluster: `url` + `token`, `kubeconfig`, `inCluster` or `cluster`.
+     * @deprecated use kamlD.workloadCluster and kamlD.clusters
+     */
+    kubernetes?: {
+      /** API server URL, such as `https://kubernetes.example.com:6443` (with `token`). */
+      url?: string;
+      /**
+       * Bearer token of the portal's ServiceAccount (with `url`).
+       * @visibility secret
+       */
+      token?: string;
+      /** Path of the PEM file of the API server's certificate authority (with `url`). */
+      caFile?: string;
+      /**
+       * PEM (or base64 of the PEM) of the API server's certificate authority, instead of `caFile`.
+       * @visibility secret
+       */
+      caData?: string;
+      /** Skip TLS verification of the API server (with `url`; never in production). */
+      skipTLSVerify?: boolean;
+      /**
+       * A kubeconfig file: `true` for `$KUBECONFIG` or `~/.kube/config`, a file path, or the
+       * path and one of its contexts (default: the file's current context).
+       */
+      kubeconfig?:
+        | boolean
+        | string
+        | {
+            path?: string;
+            context?: string;
+          };
+      /**
+       * Use the service account of the pod the backend runs in (its token and CA mounted under
+       * /var/run/secrets/kubernetes.io/serviceaccount, the API server from
+       * KUBERNETES_SERVICE_HOST/PORT). Grant it the RBAC in the module README.
+       */
+      inCluster?: boolean;
+      /**
+       * The name of a cluster configured for the Kubernetes plugin
+       * (`kubernetes.clusterLocatorMethods`, type `config`, `authProvider: serviceAccount`
+       * with `serviceAccountToken`), so one cluster entry serves both.
+       */
+      cluster?: string;
+      /**
+       * Namespace of training Jobs.
+       * @default kaml-d-training
+       */
+      trainingNamespace?: string;
+      /**
+       * Namespace of model Deployments, Services and InferenceServices.
+       * @default kaml-d-models
+       */
+      modelsNamespace?: string;
     };
   };
 }

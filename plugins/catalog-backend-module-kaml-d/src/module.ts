@@ -128,7 +128,7 @@ export const catalogModuleKamlD = createBackendModule({
         catalogProcessing.addEntityProvider(
           TrinoDatasetProvider.fromConfig(config, shared),
         );
-        // labelled PersistentVolumeClaims (kamlD.volumes with kamlD.kubernetes)
+        // labelled PersistentVolumeClaims (kamlD.volumes with kamlD.workloadCluster)
         const claims = PvcDatasetProvider.fromConfig(config, shared);
         if (claims) catalogProcessing.addEntityProvider(claims);
       },

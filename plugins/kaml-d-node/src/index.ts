@@ -70,16 +70,29 @@ export {
 export type { PrefixSummary, S3StorageConfig, StorageConfig } from './adapters';
 export {
   readKamlDClusterAccess,
+  readKamlDObservedClusters,
   CLUSTER_NOT_CONFIGURED_MESSAGE,
-  DEFAULT_MODELS_NAMESPACE,
-  DEFAULT_TRAINING_NAMESPACE,
-  SERVICE_ACCOUNT_DIR,
+  LEGACY_CLUSTER_ACCESS_WARNING,
+  LEGACY_OBSERVED_CLUSTERS_WARNING,
 } from './kubernetes/clusterAccess';
 export type {
   KamlDClusterAccess,
   KamlDClusterAccessEnvironment,
   KamlDClusterSource,
+  KamlDObservedCluster,
 } from './kubernetes/clusterAccess';
+export {
+  DEFAULT_MODELS_NAMESPACE,
+  DEFAULT_TRAINING_NAMESPACE,
+  readKamlDClusterOptions,
+} from './kubernetes/pluginClusters';
+export type { KamlDClusterOptions } from './kubernetes/pluginClusters';
+export {
+  buildKamlDKubeConfig,
+  buildKamlDPodKubeConfig,
+  SERVICE_ACCOUNT_DIR,
+} from './kubernetes/kubeConfig';
+export type { KamlDClusterConnection } from './kubernetes/kubeConfig';
 export {
   bindingHolders,
   bindingOf,

@@ -56,7 +56,35 @@ describe('scaffolderModuleKamlD', () => {
     }
   });
 
-  it('fails at startup on a broken kamlD.kubernetes block', async () => {
+  it('fails at startup on a broken workload cluster option', async () => {
+    await expect(
+      actionsWith({
+        kamlD: {
+          workloadCluster: 'ml',
+          clusters: { ml: { trainingNamespace: 'Not_Valid' } },
+        },
+        kubernetes: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                {
+                  name: 'ml',
+                  url: 'https://k8s.test',
+                  authProvider: 'serviceAccount',
+                  serviceAccountToken: 't',
+                },
+              ],
+            },
+          ],
+        },
+      }),
+    ).rejects.toThrow(
+      'kamlD.clusters.ml.trainingNamespace "Not_Valid" is not a valid namespace name',
+    );
+  });
+
+  it('fails at startup on a broken deprecated kamlD.kubernetes block', async () => {
     await expect(
       actionsWith({
         kamlD: {

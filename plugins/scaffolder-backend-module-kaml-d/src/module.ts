@@ -47,7 +47,7 @@ export const scaffolderModuleKamlD = createBackendModule({
         discovery,
         auth,
       }) {
-        const settings = readKamlDKubernetesSettings(config);
+        const settings = readKamlDKubernetesSettings(config, { logger });
         const kubernetes: KubeTarget | undefined = settings && {
           client: createKubeClient(settings),
           trainingNamespace: settings.trainingNamespace,
@@ -60,7 +60,7 @@ export const scaffolderModuleKamlD = createBackendModule({
         }
         if (!kubernetes) {
           logger.info(
-            'kamlD.kubernetes is not configured: the kaml-d:training and kaml-d:model actions will fail until it is',
+            'kamlD.workloadCluster is not configured: the kaml-d:training and kaml-d:model actions will fail until it is',
           );
         }
         scaffolder.addActions(

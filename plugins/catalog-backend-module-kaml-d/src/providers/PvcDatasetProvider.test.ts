@@ -101,7 +101,7 @@ describe('PvcDatasetProvider', () => {
     ).toBe('pvc://rig/a/two');
   });
 
-  it('is off without kamlD.volumes, and without kamlD.kubernetes when it would read the cluster', () => {
+  it('is off without kamlD.volumes, and without a workload cluster (kamlD.workloadCluster) when it would read the cluster', () => {
     expect(create([], {})).toBeUndefined();
     expect(
       PvcDatasetProvider.fromConfig(

@@ -71,7 +71,7 @@ export interface PvcDatasetProviderOptions {
   scheduler?: SchedulerService;
   schedule?: SchedulerServiceTaskRunner;
   bindingPolicy?: DatasetBindingPolicy;
-  /** Lists the claims instead of the cluster of `kamlD.kubernetes` (tests). */
+  /** Lists the claims instead of the workload cluster (`kamlD.workloadCluster`; tests). */
   lister?: LabelledClaimLister;
 }
 
@@ -123,7 +123,7 @@ function quantityBytes(quantity: string | undefined): number | undefined {
 /**
  * Discovers PersistentVolumeClaims labelled `kaml-d.io/dataset=<name>` as Dataset entities with
  * `spec.location: pvc://<cluster>/<namespace>/<claim>` (annotations `kaml-d.io/title`,
- * `description`, `owner`, `format`, `lifecycle`). On when `kamlD.kubernetes` and `kamlD.volumes`
+ * `description`, `owner`, `format`, `lifecycle`). On when the workload cluster (`kamlD.workloadCluster`) and `kamlD.volumes`
  * are configured; the cluster is `kamlD.volumes.cluster` (default `kaml-d`). The selector is a
  * constant (existence of the label): no configured or user value reaches it.
  *
@@ -133,7 +133,7 @@ export class PvcDatasetProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private readonly logger: LoggerService;
 
-  /** The provider, or undefined when `kamlD.volumes` or `kamlD.kubernetes` is absent. */
+  /** The provider, or undefined when `kamlD.volumes` or the workload cluster is absent. */
   static fromConfig(
     config: Config,
     options: PvcDatasetProviderOptions,
@@ -143,7 +143,7 @@ export class PvcDatasetProvider implements EntityProvider {
       config.getOptionalString('kamlD.volumes.cluster') ?? DEFAULT_CLUSTER;
     let lister = options.lister;
     if (!lister) {
-      const access = readKamlDClusterAccess(config);
+      const access = readKamlDClusterAccess(config, { logger: options.logger });
       if (!access) return undefined;
       const core = access.kubeConfig.makeApiClient(CoreV1Api);
       lister = async () =>

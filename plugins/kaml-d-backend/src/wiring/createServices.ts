@@ -127,7 +127,7 @@ export function createKamlDServices(deps: KamlDServiceDeps) {
     logger,
     engines,
     config: readSnapshotsConfig(config),
-    volumes: volumeSnapshotsFromConfig({ config, db, audit }),
+    volumes: volumeSnapshotsFromConfig({ config, db, audit, logger }),
   });
   // one upload or registration per new dataset name and folder, across replicas
   const claims = createDatasetNameClaims({ db, logger });
@@ -170,7 +170,7 @@ export function createKamlDServices(deps: KamlDServiceDeps) {
     accessRequests,
   });
 
-  const observationConfig = readObservationConfig(config);
+  const observationConfig = readObservationConfig(config, logger);
   const observation = createObservationService({
     config: observationConfig,
     catalog,
@@ -190,7 +190,7 @@ export function createKamlDServices(deps: KamlDServiceDeps) {
     audit,
   });
   const runs = createRunsService({
-    cluster: readKamlDClusterAccess(config),
+    cluster: readKamlDClusterAccess(config, { logger }),
     catalog,
     cache,
     telemetry: observationConfig.telemetry,

@@ -7,26 +7,20 @@ import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { KubeConfig } from '@kubernetes/client-node';
 import {
-  CLUSTER_NOT_CONFIGURED_MESSAGE,
+  LEGACY_OBSERVED_CLUSTERS_WARNING,
   readKamlDClusterAccess,
+  readKamlDObservedClusters,
 } from './clusterAccess';
+import { buildKamlDKubeConfig } from './kubeConfig';
 
 const PEM =
   '-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIJAKHHIG11kO6OMA0GCSqGSIb3DQEBCwUAMA0xCzAJBgNVBAMMAmNh\n-----END CERTIFICATE-----\n';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kaml-cluster-access-'));
+  dir = mkdtempSync(join(tmpdir(), 'kaml-clusters-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function read(config: JsonObject, env: Record<string, string> = {}) {
-  return readKamlDClusterAccess(new ConfigReader(config), {
-    env,
-    serviceAccountDir: join(dir, 'sa'),
-    homeDir: join(dir, 'home'),
-  });
-}
 
 /** The Authorization header the client would send. */
 async function authorization(kc: KubeConfig): Promise<unknown> {
@@ -36,275 +30,235 @@ async function authorization(kc: KubeConfig): Promise<unknown> {
   return headers?.Authorization;
 }
 
-const KUBECONFIG = `apiVersion: v1
-kind: Config
-clusters:
-  - name: dev
-    cluster: { server: 'https://dev.example.com:6443', insecure-skip-tls-verify: true }
-  - name: prod
-    cluster: { server: 'https://prod.example.com:6443', insecure-skip-tls-verify: true }
-users:
-  - name: dev-user
-    user: { token: dev-token }
-  - name: prod-user
-    user: { token: prod-token }
-contexts:
-  - name: dev
-    context: { cluster: dev, user: dev-user }
-  - name: prod
-    context: { cluster: prod, user: prod-user }
-current-context: dev
-`;
-
-describe('readKamlDClusterAccess', () => {
-  it('is undefined without kamlD.kubernetes', () => {
-    expect(read({})).toBeUndefined();
-  });
-
-  describe('url + token', () => {
-    it('uses the URL, the bearer token and the CA, with the default namespaces', async () => {
-      const access = read({
-        kamlD: {
-          kubernetes: {
-            url: 'https://kube.example.com:6443',
-            token: 'sa-token',
-            caData: Buffer.from(PEM).toString('base64'),
-          },
-        },
-      })!;
-      expect(access.source).toBe('token');
-      expect(access.server).toBe('https://kube.example.com:6443');
-      expect(access.trainingNamespace).toBe('kaml-d-training');
-      expect(access.modelsNamespace).toBe('kaml-d-models');
-      expect(await authorization(access.kubeConfig)).toBe('Bearer sa-token');
-      expect(
-        Buffer.from(
-          access.kubeConfig.getCurrentCluster()!.caData!,
-          'base64',
-        ).toString(),
-      ).toBe(PEM);
-    });
-
-    it('reads the CA from caFile and names an unreadable one', () => {
-      writeFileSync(join(dir, 'ca.crt'), PEM);
-      const access = read({
-        kamlD: {
-          kubernetes: {
-            url: 'https://kube.example.com',
-            token: 't',
-            caFile: join(dir, 'ca.crt'),
-          },
-        },
-      })!;
-      expect(
-        Buffer.from(
-          access.kubeConfig.getCurrentCluster()!.caData!,
-          'base64',
-        ).toString(),
-      ).toBe(PEM);
-      expect(() =>
-        read({
-          kamlD: {
-            kubernetes: {
-              url: 'https://kube.example.com',
-              token: 't',
-              caFile: join(dir, 'missing.crt'),
-            },
-          },
-        }),
-      ).toThrow(/kamlD\.kubernetes\.caFile .*missing\.crt cannot be read/);
-    });
-
-    it('says which half is missing and refuses a URL that is not one', () => {
-      expect(() =>
-        read({ kamlD: { kubernetes: { url: 'https://kube.example.com' } } }),
-      ).toThrow('kamlD.kubernetes: set both url and token (token is missing)');
-      expect(() =>
-        read({ kamlD: { kubernetes: { url: 'kube:6443x', token: 't' } } }),
-      ).toThrow('kamlD.kubernetes.url "kube:6443x" must be an https://');
-    });
-  });
-
-  describe('kubeconfig', () => {
-    it('uses the named context of the given file', async () => {
-      writeFileSync(join(dir, 'kubeconfig'), KUBECONFIG);
-      const access = read({
-        kamlD: {
-          kubernetes: {
-            kubeconfig: { path: join(dir, 'kubeconfig'), context: 'prod' },
-            trainingNamespace: 'ml-train',
-          },
-        },
-      })!;
-      expect(access.source).toBe('kubeconfig');
-      expect(access.server).toBe('https://prod.example.com:6443');
-      expect(access.description).toContain('context prod');
-      expect(access.trainingNamespace).toBe('ml-train');
-      expect(await authorization(access.kubeConfig)).toBe('Bearer prod-token');
-    });
-
-    it('with `true` reads $KUBECONFIG and its current context', async () => {
-      writeFileSync(join(dir, 'kubeconfig'), KUBECONFIG);
-      const access = read(
-        { kamlD: { kubernetes: { kubeconfig: true } } },
-        { KUBECONFIG: join(dir, 'kubeconfig') },
-      )!;
-      expect(access.server).toBe('https://dev.example.com:6443');
-      expect(await authorization(access.kubeConfig)).toBe('Bearer dev-token');
-    });
-
-    it('with `true` and no $KUBECONFIG reads ~/.kube/config', () => {
-      mkdirSync(join(dir, 'home', '.kube'), { recursive: true });
-      writeFileSync(join(dir, 'home', '.kube', 'config'), KUBECONFIG);
-      expect(
-        read({ kamlD: { kubernetes: { kubeconfig: true } } })!.server,
-      ).toBe('https://dev.example.com:6443');
-    });
-
-    it('names a missing file and lists the contexts of a file without the wanted one', () => {
-      expect(() =>
-        read({ kamlD: { kubernetes: { kubeconfig: join(dir, 'nope') } } }),
-      ).toThrow(
-        /the kubeconfig file .*nope does not exist; set kamlD\.kubernetes\.kubeconfig\.path/,
-      );
-      writeFileSync(join(dir, 'kubeconfig'), KUBECONFIG);
-      expect(() =>
-        read({
-          kamlD: {
-            kubernetes: {
-              kubeconfig: { path: join(dir, 'kubeconfig'), context: 'staging' },
-            },
-          },
-        }),
-      ).toThrow(
-        'kamlD.kubernetes.kubeconfig.context "staging" is not in ' +
-          `${join(dir, 'kubeconfig')}; its contexts are: dev, prod`,
-      );
-    });
-  });
-
-  describe('inCluster', () => {
-    it("uses the pod's API server variables and mounted service account token", async () => {
-      mkdirSync(join(dir, 'sa'));
-      writeFileSync(join(dir, 'sa', 'token'), 'projected-token');
-      writeFileSync(join(dir, 'sa', 'ca.crt'), PEM);
-      const access = read(
-        { kamlD: { kubernetes: { inCluster: true } } },
+/** The Kubernetes plugin's clusters, as an adopter already has them. */
+const kubernetes = {
+  clusterLocatorMethods: [
+    { type: 'catalog' },
+    {
+      type: 'config',
+      clusters: [
         {
-          KUBERNETES_SERVICE_HOST: '10.96.0.1',
-          KUBERNETES_SERVICE_PORT: '443',
+          name: 'ml-prod',
+          url: 'https://ml.example.com',
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 'plugin-token',
+          caData: PEM,
         },
-      )!;
-      expect(access.source).toBe('inCluster');
-      expect(access.server).toBe('https://10.96.0.1:443');
-      expect(await authorization(access.kubeConfig)).toBe(
-        'Bearer projected-token',
-      );
-    });
-
-    it('says the backend is not in a pod, or that the token is not mounted', () => {
-      expect(() =>
-        read({ kamlD: { kubernetes: { inCluster: true } } }),
-      ).toThrow(
-        'kamlD.kubernetes.inCluster is true but KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT are not set',
-      );
-      expect(() =>
-        read(
-          { kamlD: { kubernetes: { inCluster: true } } },
-          {
-            KUBERNETES_SERVICE_HOST: '10.96.0.1',
-            KUBERNETES_SERVICE_PORT: '443',
-          },
-        ),
-      ).toThrow(/token does not exist: mount the service account token/);
-    });
-  });
-
-  describe('cluster of the Kubernetes plugin', () => {
-    const kubernetes = {
-      clusterLocatorMethods: [
-        { type: 'catalog' },
         {
-          type: 'config',
-          clusters: [
-            {
-              name: 'ml-prod',
-              url: 'https://ml.example.com',
-              authProvider: 'serviceAccount',
-              serviceAccountToken: 'plugin-token',
-              caData: PEM,
-            },
-            {
-              name: 'oidc-only',
-              url: 'https://other.example.com',
-              authProvider: 'oidc',
-            },
-            { name: 'no-token', url: 'https://bare.example.com' },
-          ],
+          name: 'ml-edge',
+          url: 'https://edge.example.com',
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 'edge-token',
+          skipTLSVerify: true,
+        },
+        { name: 'in-pod', url: 'https://kubernetes.default.svc' },
+        {
+          name: 'oidc-only',
+          url: 'https://other.example.com',
+          authProvider: 'oidc',
         },
       ],
-    };
+    },
+  ],
+};
 
-    it('uses the named configured cluster with its service account token', async () => {
-      const access = read({
-        kamlD: { kubernetes: { cluster: 'ml-prod' } },
+function environment(env: Record<string, string> = {}) {
+  return { env, serviceAccountDir: join(dir, 'sa'), homeDir: dir };
+}
+
+describe('readKamlDClusterAccess', () => {
+  it('is undefined without kamlD.workloadCluster, whatever the Kubernetes plugin knows', () => {
+    expect(
+      readKamlDClusterAccess(new ConfigReader({ kubernetes }), environment()),
+    ).toBeUndefined();
+  });
+
+  it("uses the Kubernetes plugin's cluster named by kamlD.workloadCluster and its kamlD.clusters namespaces", async () => {
+    const warn = jest.fn();
+    const access = readKamlDClusterAccess(
+      new ConfigReader({
         kubernetes,
-      })!;
-      expect(access.source).toBe('cluster');
-      expect(access.server).toBe('https://ml.example.com');
-      expect(access.description).toBe('Kubernetes plugin cluster "ml-prod"');
-      expect(await authorization(access.kubeConfig)).toBe(
-        'Bearer plugin-token',
-      );
-    });
-
-    it('lists the configured names for an unknown one and refuses clusters without a token', () => {
-      expect(() =>
-        read({ kamlD: { kubernetes: { cluster: 'staging' } }, kubernetes }),
-      ).toThrow(
-        'kamlD.kubernetes.cluster "staging" is not among the clusters configured for the Kubernetes plugin (kubernetes.clusterLocatorMethods, type config): ml-prod, oidc-only, no-token',
-      );
-      expect(() =>
-        read({ kamlD: { kubernetes: { cluster: 'oidc-only' } }, kubernetes }),
-      ).toThrow('uses authProvider oidc');
-      expect(() =>
-        read({ kamlD: { kubernetes: { cluster: 'no-token' } }, kubernetes }),
-      ).toThrow('kubernetes cluster "no-token" has no serviceAccountToken');
-    });
+        kamlD: {
+          workloadCluster: 'ml-prod',
+          clusters: { 'ml-prod': { trainingNamespace: 'ml-train' } },
+        },
+      }),
+      { ...environment(), logger: { warn } },
+    )!;
+    expect(access.source).toBe('cluster');
+    expect(access.server).toBe('https://ml.example.com');
+    expect(access.description).toBe('Kubernetes plugin cluster "ml-prod"');
+    expect(access.trainingNamespace).toBe('ml-train');
+    expect(access.modelsNamespace).toBe('kaml-d-models');
+    expect(await authorization(access.kubeConfig)).toBe('Bearer plugin-token');
+    expect(
+      Buffer.from(
+        access.kubeConfig.getCurrentCluster()!.caData!,
+        'base64',
+      ).toString(),
+    ).toBe(PEM);
+    expect(warn).not.toHaveBeenCalled();
   });
 
-  it('refuses two ways at once and a block with none', () => {
-    expect(() =>
+  it("uses the pod's mounted token for a cluster without serviceAccountToken, as the Kubernetes plugin does", async () => {
+    const config = new ConfigReader({
+      kubernetes,
+      kamlD: { workloadCluster: 'in-pod' },
+    });
+    expect(() => readKamlDClusterAccess(config, environment())).toThrow(
+      `kubernetes cluster "in-pod" has no serviceAccountToken, so KAML-D uses the pod's service account token, but ${join(
+        dir,
+        'sa',
+        'token',
+      )} does not exist`,
+    );
+    mkdirSync(join(dir, 'sa'));
+    writeFileSync(join(dir, 'sa', 'token'), 'projected-token');
+    writeFileSync(join(dir, 'sa', 'ca.crt'), PEM);
+    const access = readKamlDClusterAccess(config, environment())!;
+    expect(access.server).toBe('https://kubernetes.default.svc');
+    expect(await authorization(access.kubeConfig)).toBe(
+      'Bearer projected-token',
+    );
+  });
+
+  it('names what to change for an unknown cluster, another auth provider, a misspelt options key or a bad namespace', () => {
+    const read = (kamlD: JsonObject) => () =>
+      readKamlDClusterAccess(
+        new ConfigReader({ kubernetes, kamlD }),
+        environment(),
+      );
+    expect(read({ workloadCluster: 'staging' })).toThrow(
+      'kamlD.workloadCluster "staging" is not among the clusters configured for the Kubernetes plugin (kubernetes.clusterLocatorMethods, type config): ml-prod, ml-edge, in-pod, oidc-only',
+    );
+    expect(read({ workloadCluster: 'oidc-only' })).toThrow(
+      'kamlD.workloadCluster "oidc-only" uses authProvider oidc',
+    );
+    expect(
+      read({ workloadCluster: 'ml-prod', clusters: { 'ml-prd': {} } }),
+    ).toThrow(
+      'kamlD.clusters.ml-prd: "ml-prd" is not among the clusters configured for the Kubernetes plugin',
+    );
+    expect(
       read({
+        workloadCluster: 'ml-prod',
+        clusters: { 'ml-prod': { modelsNamespace: 'Models' } },
+      }),
+    ).toThrow(
+      'kamlD.clusters.ml-prod.modelsNamespace "Models" is not a valid namespace name',
+    );
+  });
+});
+
+describe('readKamlDObservedClusters', () => {
+  it('reads the workload cluster and every kamlD.clusters entry, except those with observe: false', async () => {
+    const clusters = readKamlDObservedClusters(
+      new ConfigReader({
+        kubernetes,
         kamlD: {
-          kubernetes: {
-            url: 'https://kube.example.com',
-            token: 't',
-            inCluster: true,
+          workloadCluster: 'ml-prod',
+          clusters: { 'ml-edge': {}, 'in-pod': { observe: false } },
+        },
+      }),
+      environment(),
+    );
+    expect(clusters.map(c => [c.name, c.server])).toEqual([
+      ['ml-edge', 'https://edge.example.com'],
+      ['ml-prod', 'https://ml.example.com'],
+    ]);
+    expect(await authorization(clusters[0].kubeConfig)).toBe(
+      'Bearer edge-token',
+    );
+    expect(clusters[0].kubeConfig.getCurrentCluster()!.skipTLSVerify).toBe(
+      true,
+    );
+    expect(
+      readKamlDObservedClusters(
+        new ConfigReader({
+          kubernetes,
+          kamlD: {
+            workloadCluster: 'ml-prod',
+            clusters: { 'ml-prod': { observe: false } },
+          },
+        }),
+        environment(),
+      ),
+    ).toEqual([]);
+  });
+
+  it('still reads the deprecated kamlD.observation.kubernetes.clusters, with a warning naming the new keys', async () => {
+    const warn = jest.fn();
+    const clusters = readKamlDObservedClusters(
+      new ConfigReader({
+        kubernetes,
+        kamlD: {
+          workloadCluster: 'ml-prod',
+          observation: {
+            kubernetes: {
+              clusters: [
+                { name: 'old', url: 'https://old.example.com', token: 'o' },
+              ],
+            },
           },
         },
       }),
-    ).toThrow(
-      'kamlD.kubernetes sets url + token and inCluster; keep exactly one way of reaching the cluster',
+      { ...environment(), logger: { warn } },
     );
-    expect(() =>
-      read({ kamlD: { kubernetes: { trainingNamespace: 'x' } } }),
-    ).toThrow(CLUSTER_NOT_CONFIGURED_MESSAGE);
+    expect(clusters.map(c => c.name)).toEqual(['ml-prod', 'old']);
+    expect(await authorization(clusters[1].kubeConfig)).toBe('Bearer o');
+    expect(warn).toHaveBeenCalledWith(LEGACY_OBSERVED_CLUSTERS_WARNING);
+    expect(LEGACY_OBSERVED_CLUSTERS_WARNING).toContain(
+      'kubernetes.clusterLocatorMethods',
+    );
+    expect(LEGACY_OBSERVED_CLUSTERS_WARNING).toContain('kamlD.clusters');
   });
 
-  it('refuses a namespace that is not a DNS-1123 label', () => {
+  it('refuses a deprecated entry with the name of a cluster already read', () => {
     expect(() =>
-      read({
-        kamlD: {
-          kubernetes: {
-            url: 'https://kube.example.com',
-            token: 't',
-            modelsNamespace: 'Models_NS',
+      readKamlDObservedClusters(
+        new ConfigReader({
+          kubernetes,
+          kamlD: {
+            workloadCluster: 'ml-prod',
+            observation: {
+              kubernetes: {
+                clusters: [{ name: 'ml-prod', url: 'https://x.example.com' }],
+              },
+            },
           },
-        },
-      }),
+        }),
+        environment(),
+      ),
     ).toThrow(
-      'kamlD.kubernetes.modelsNamespace "Models_NS" is not a valid namespace name',
+      'kamlD.observation.kubernetes.clusters names "ml-prod", which kamlD.clusters or kamlD.workloadCluster already reads',
     );
+  });
+});
+
+describe('buildKamlDKubeConfig', () => {
+  it('takes a CA as PEM or base64 of the PEM, and names a setting that is not a URL', () => {
+    for (const caData of [PEM, Buffer.from(PEM).toString('base64')]) {
+      const kc = buildKamlDKubeConfig({
+        name: 'c',
+        url: 'https://c.example.com',
+        caData,
+        where: 'test',
+      });
+      expect(
+        Buffer.from(kc.getCurrentCluster()!.caData!, 'base64').toString(),
+      ).toBe(PEM);
+    }
+    expect(() =>
+      buildKamlDKubeConfig({ name: 'c', url: 'ftp://c', where: 'test' }),
+    ).toThrow('test.url "ftp://c" must be an https:// (or http://) URL');
+    expect(() =>
+      buildKamlDKubeConfig({
+        name: 'c',
+        url: 'https://c',
+        caFile: join(dir, 'missing.pem'),
+        caData: PEM,
+        where: 'test',
+      }),
+    ).toThrow('test: set caFile or caData, not both');
   });
 });

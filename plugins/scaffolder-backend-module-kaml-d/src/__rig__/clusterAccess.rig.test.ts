@@ -1,6 +1,8 @@
-// The four ways of configuring kamlD.kubernetes, each against the rig's API server: the actions
-// act as the portal's least-privilege ServiceAccount whichever way it is reached, and a launch
-// through an unreachable cluster fails the step and leaves nothing behind.
+// The ways of configuring the workload cluster, each against the rig's API server: the Kubernetes
+// plugin's cluster named by kamlD.workloadCluster (with its token, or the pod's mounted one), and
+// the four of the deprecated kamlD.kubernetes. The actions act as the portal's least-privilege
+// ServiceAccount whichever way it is reached, and a launch through an unreachable cluster fails
+// the step and leaves nothing behind.
 import {
   mkdirSync,
   mkdtempSync,
@@ -14,6 +16,7 @@ import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { BatchV1Api, V1Job } from '@kubernetes/client-node';
+import { LEGACY_CLUSTER_ACCESS_WARNING } from '@kaml-d/plugin-kaml-d-node';
 import { runAction } from '../__testUtils__/actionContext';
 import { createKubeClient } from '../kubernetes/client';
 import { readKamlDKubernetesSettings } from '../kubernetes/config';
@@ -57,9 +60,50 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The rig cluster as the Kubernetes plugin has it (app-config.rig.yaml), at `apiServer`. */
+function pluginCluster(apiServer: string, withToken = true): JsonObject {
+  return {
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: [
+          {
+            name: 'rig',
+            url: apiServer,
+            authProvider: 'serviceAccount',
+            ...(withToken
+              ? { serviceAccountToken: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN') }
+              : {}),
+            caFile: rigEnv('KAML_RIG_KUBE_CA'),
+          },
+        ],
+      },
+    ],
+  };
+}
+
 const modes: Array<[string, JsonObject, Record<string, string>]> = [
   [
-    'url + token + caFile',
+    'kamlD.workloadCluster: the Kubernetes plugin cluster and its serviceAccountToken',
+    {
+      kamlD: {
+        workloadCluster: 'rig',
+        clusters: { rig: { trainingNamespace: TRAINING } },
+      },
+      kubernetes: pluginCluster(rigEnv('KAML_RIG_KUBE_URL')),
+    },
+    {},
+  ],
+  [
+    "kamlD.workloadCluster: a Kubernetes plugin cluster without a token, the pod's mounted one",
+    {
+      kamlD: { workloadCluster: 'rig' },
+      kubernetes: pluginCluster(rigEnv('KAML_RIG_KUBE_URL'), false),
+    },
+    {},
+  ],
+  [
+    'deprecated kamlD.kubernetes: url + token + caFile',
     {
       kamlD: {
         kubernetes: {
@@ -72,7 +116,7 @@ const modes: Array<[string, JsonObject, Record<string, string>]> = [
     {},
   ],
   [
-    'a kubeconfig file and its context',
+    'deprecated kamlD.kubernetes: a kubeconfig file and its context',
     {
       kamlD: {
         kubernetes: {
@@ -86,7 +130,7 @@ const modes: Array<[string, JsonObject, Record<string, string>]> = [
     {},
   ],
   [
-    "the pod's service account (inCluster)",
+    "deprecated kamlD.kubernetes: the pod's service account (inCluster)",
     { kamlD: { kubernetes: { inCluster: true } } },
     {
       KUBERNETES_SERVICE_HOST: url.hostname,
@@ -94,25 +138,10 @@ const modes: Array<[string, JsonObject, Record<string, string>]> = [
     },
   ],
   [
-    'a cluster configured for the Kubernetes plugin',
+    'deprecated kamlD.kubernetes: a cluster configured for the Kubernetes plugin',
     {
       kamlD: { kubernetes: { cluster: 'rig' } },
-      kubernetes: {
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: [
-              {
-                name: 'rig',
-                url: rigEnv('KAML_RIG_KUBE_URL'),
-                authProvider: 'serviceAccount',
-                serviceAccountToken: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
-                caFile: rigEnv('KAML_RIG_KUBE_CA'),
-              },
-            ],
-          },
-        ],
-      },
+      kubernetes: pluginCluster(rigEnv('KAML_RIG_KUBE_URL')),
     },
     {},
   ],
@@ -150,15 +179,21 @@ const jobsOfTask = async (taskId: string): Promise<V1Job[]> =>
     })
   ).items;
 
-describe('kamlD.kubernetes against the rig cluster', () => {
+describe('the workload cluster settings against the rig cluster', () => {
   it.each(modes)(
     '%s: acts as the portal ServiceAccount and launches a training Job',
     async (mode, config, env) => {
+      const warn = jest.fn();
       const settings = readKamlDKubernetesSettings(new ConfigReader(config), {
         env,
         serviceAccountDir: join(dir, 'sa'),
+        logger: { warn },
       })!;
       expect(settings.server).toBe(rigEnv('KAML_RIG_KUBE_URL'));
+      // the deprecated block still works, and says what replaces it
+      expect(warn.mock.calls.map(c => c[0])).toEqual(
+        mode.startsWith('deprecated') ? [LEGACY_CLUSTER_ACCESS_WARNING] : [],
+      );
       const client = createKubeClient(settings);
       // least privilege: Jobs in the training namespace yes, Secrets no
       expect(
@@ -201,14 +236,9 @@ describe('kamlD.kubernetes against the rig cluster', () => {
   it('an unreachable cluster fails the launch step with the address, and no Job exists', async () => {
     const settings = readKamlDKubernetesSettings(
       new ConfigReader({
-        kamlD: {
-          kubernetes: {
-            // a loopback port nothing listens on
-            url: 'https://127.0.0.1:1',
-            token: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
-            caFile: rigEnv('KAML_RIG_KUBE_CA'),
-          },
-        },
+        kamlD: { workloadCluster: 'rig' },
+        // a loopback port nothing listens on
+        kubernetes: pluginCluster('https://127.0.0.1:1'),
       }),
     )!;
     const taskId = `access-down-${suffix}`;

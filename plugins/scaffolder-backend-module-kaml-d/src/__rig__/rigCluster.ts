@@ -8,16 +8,29 @@ import {
 import { KubeTarget } from '../kubernetes/target';
 import { rigEnv } from './rigEnv';
 
-/** The portal's settings for the rig cluster, as app-config.rig.yaml has them (url + token + caFile). */
+/**
+ * The portal's settings for the rig cluster, as app-config.rig.yaml has them: the Kubernetes
+ * plugin's cluster `rig` (url, portal token, CA file), named by kamlD.workloadCluster.
+ */
 export function rigSettings(): KamlDKubernetesSettings {
   return readKamlDKubernetesSettings(
     new ConfigReader({
-      kamlD: {
-        kubernetes: {
-          url: rigEnv('KAML_RIG_KUBE_URL'),
-          token: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
-          caFile: rigEnv('KAML_RIG_KUBE_CA'),
-        },
+      kamlD: { workloadCluster: 'rig' },
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'rig',
+                url: rigEnv('KAML_RIG_KUBE_URL'),
+                authProvider: 'serviceAccount',
+                serviceAccountToken: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
+                caFile: rigEnv('KAML_RIG_KUBE_CA'),
+              },
+            ],
+          },
+        ],
       },
     }),
   )!;

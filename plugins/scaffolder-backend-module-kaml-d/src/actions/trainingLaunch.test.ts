@@ -192,7 +192,7 @@ describe('kaml-d:training:launch', () => {
       catalog,
     });
     await expect(runAction(action, input)).rejects.toThrow(
-      'KAML-D Kubernetes access is not configured: set kamlD.kubernetes in app-config to one of url + token (+ caFile), kubeconfig',
+      'KAML-D Kubernetes access is not configured: configure the cluster for the Kubernetes plugin (kubernetes.clusterLocatorMethods, type config, authProvider serviceAccount) and set kamlD.workloadCluster to its name',
     );
   });
 

@@ -11,19 +11,20 @@ import {
 export { DEFAULT_MODELS_NAMESPACE, DEFAULT_TRAINING_NAMESPACE };
 
 /**
- * The cluster settings read from `kamlD.kubernetes` (token, kubeconfig, in-cluster or a named cluster).
+ * The workload cluster's settings: the Kubernetes plugin's cluster named by `kamlD.workloadCluster`
+ * (or the deprecated `kamlD.kubernetes`).
  *
  * @public
  */
 export type KamlDKubernetesSettings = KamlDClusterAccess;
 
-/** The sentence every action throws when `kamlD.kubernetes` is missing. */
+/** The sentence every action throws when no workload cluster is configured. */
 export const NOT_CONFIGURED_MESSAGE = `${CLUSTER_NOT_CONFIGURED_MESSAGE}, so the kaml-d:training and kaml-d:model actions can reach a cluster`;
 
 /**
- * Reads `kamlD.kubernetes`; undefined when the block is absent (the actions then fail with
- * a sentence that says how to set `kamlD.kubernetes`). A present but broken block throws at
- * startup.
+ * Reads the workload cluster (`kamlD.workloadCluster`, else the deprecated `kamlD.kubernetes`
+ * with a warning to `environment.logger`); undefined when neither is set (the actions then fail
+ * with a sentence that says what to configure). A broken setting throws at startup.
  *
  * @public
  */

@@ -160,7 +160,9 @@ describe('GET /api/kaml-d/observation/:namespace/:kind/:name', () => {
       traces: false,
     });
     expect(body.headline.status).toBe('unknown');
-    expect(body.headline.reason).toMatch(/configure kamlD\.observation/);
+    expect(body.headline.reason).toMatch(
+      /configure kamlD\.workloadCluster or kamlD\.clusters/,
+    );
   });
 
   it('returns what loaded beside the Prometheus and cluster that refused connections', async () => {

@@ -1,5 +1,9 @@
 import { Config } from '@backstage/config';
-import { readDatasetBindingPolicy } from '@kaml-d/plugin-kaml-d-node';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  readDatasetBindingPolicy,
+  readKamlDObservedClusters,
+} from '@kaml-d/plugin-kaml-d-node';
 import { PANEL_PRESETS } from './promql';
 import { readTelemetryConfig } from '../Telemetry/config';
 import { ObservationConfig } from './types';
@@ -11,19 +15,17 @@ export const OBSERVATION_DEFAULTS = {
   eventMaxAgeMinutes: 60,
 };
 
-/** Reads `kamlD.observation`; fails at start with a sentence naming the key to fix. */
-export function readObservationConfig(root: Config): ObservationConfig {
+/**
+ * Reads `kamlD.observation` and the clusters to observe (`kamlD.clusters`, `kamlD.workloadCluster`
+ * and the deprecated `kamlD.observation.kubernetes.clusters`, whose warning goes to `logger`);
+ * fails at start with a sentence naming the key to fix.
+ */
+export function readObservationConfig(
+  root: Config,
+  logger?: LoggerService,
+): ObservationConfig {
   const config = root.getOptionalConfig('kamlD.observation');
-  const clusters = (
-    config?.getOptionalConfigArray('kubernetes.clusters') ?? []
-  ).map(c => ({
-    name: c.getString('name'),
-    url: c.getString('url'),
-    token: c.getOptionalString('token'),
-    caData: c.getOptionalString('caData'),
-    caFile: c.getOptionalString('caFile'),
-    skipTLSVerify: c.getOptionalBoolean('skipTLSVerify') ?? false,
-  }));
+  const clusters = readKamlDObservedClusters(root, { logger });
   const prometheus = (config?.getOptionalConfigArray('prometheus') ?? []).map(
     p => ({
       name: p.getString('name'),

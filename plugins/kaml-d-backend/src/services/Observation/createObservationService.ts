@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
@@ -14,7 +16,10 @@ import {
   ObservationResponse,
   ObservationWorkload,
 } from '@kaml-d/plugin-kaml-d-common';
-import { isTrustedOrigin } from '@kaml-d/plugin-kaml-d-node';
+import {
+  isTrustedOrigin,
+  SERVICE_ACCOUNT_DIR,
+} from '@kaml-d/plugin-kaml-d-node';
 import { ClusterOverview, createClusterOverviewReader } from './overview';
 import { createSreOverview } from './sreOverview';
 import { partialFailure } from '../partialFailure';
@@ -88,10 +93,12 @@ export function createObservationService(options: {
     defaultTtl: { seconds: config.cacheSeconds },
   });
   const now = options.now ?? Date.now;
+  // the pod's service account, when the pod has one mounted (else nothing to observe, as before)
   const inCluster =
     config.clusters.length === 0 &&
     config.inCluster &&
-    Boolean(process.env.KUBERNETES_SERVICE_HOST);
+    Boolean(process.env.KUBERNETES_SERVICE_HOST) &&
+    existsSync(join(SERVICE_ACCOUNT_DIR, 'token'));
   const clusterReaders =
     options.clusterReaders ??
     (inCluster ? (['in-cluster'] as const) : config.clusters).map(cluster => ({

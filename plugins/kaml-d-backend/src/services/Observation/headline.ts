@@ -78,7 +78,7 @@ export function decideHeadline(input: HeadlineInput): {
     return {
       status: 'unknown',
       reason:
-        'Nothing to observe: configure kamlD.observation.kubernetes.clusters and kamlD.observation.prometheus',
+        'Nothing to observe: configure kamlD.workloadCluster or kamlD.clusters (clusters of kubernetes.clusterLocatorMethods) and kamlD.observation.prometheus',
     };
   }
   const unhealthy = workloads.filter(w => !w.healthy);

@@ -14,6 +14,7 @@ import {
   ObservationWorkload,
   isLabelValue,
 } from '@kaml-d/plugin-kaml-d-common';
+import { buildKamlDPodKubeConfig } from '@kaml-d/plugin-kaml-d-node';
 import { ObservationClusterConfig, ObservationCustomResource } from './types';
 
 /** Where an entity's objects live. */
@@ -185,26 +186,19 @@ export function customWorkload(
   };
 }
 
-/** A client configuration for one configured cluster, or the pod's own service account. */
+/**
+ * The client configuration of an observed cluster (built once by kaml-d-node from the cluster
+ * settings), or the pod's own service account.
+ */
 export function kubeConfigFor(
   cluster: ObservationClusterConfig | 'in-cluster',
 ): KubeConfig {
-  const kc = new KubeConfig();
   if (cluster === 'in-cluster') {
-    kc.loadFromCluster();
-    return kc;
+    return buildKamlDPodKubeConfig(
+      'kamlD.observation.kubernetes.inCluster is true',
+    );
   }
-  kc.loadFromClusterAndUser(
-    {
-      name: cluster.name,
-      server: cluster.url,
-      caData: cluster.caData,
-      caFile: cluster.caFile,
-      skipTLSVerify: cluster.skipTLSVerify,
-    },
-    { name: 'kaml-d', token: cluster.token },
-  );
-  return kc;
+  return cluster.kubeConfig;
 }
 
 /** A reader of one cluster through `@kubernetes/client-node`; lists run in parallel. */

@@ -102,7 +102,9 @@ describe('decideHeadline', () => {
       }),
     ).toEqual({
       status: 'unknown',
-      reason: expect.stringContaining('configure kamlD.observation'),
+      reason: expect.stringContaining(
+        'configure kamlD.workloadCluster or kamlD.clusters',
+      ),
     });
   });
 

@@ -4,17 +4,11 @@ import {
   ObservationResponse,
   SreOverviewResponse,
 } from '@kaml-d/plugin-kaml-d-common';
+import { KamlDObservedCluster } from '@kaml-d/plugin-kaml-d-node';
 import { TelemetryConfig } from '../Telemetry/types';
 
-/** A Kubernetes cluster the Observation Hub reads. */
-export interface ObservationClusterConfig {
-  name: string;
-  url: string;
-  token?: string;
-  caData?: string;
-  caFile?: string;
-  skipTLSVerify: boolean;
-}
+/** A Kubernetes cluster the Observation Hub reads, with its client configuration. */
+export type ObservationClusterConfig = KamlDObservedCluster;
 
 /** A custom resource whose `status.conditions` are read beside Deployments, pods and Jobs. */
 export interface ObservationCustomResource {

@@ -307,7 +307,7 @@ describe('RunsService', () => {
       cache: memoryCache(),
     });
     await expect(service.runs(ref, credentials)).rejects.toThrow(
-      /set kamlD.kubernetes in app-config to one of url \+ token \(\+ caFile\), kubeconfig .*, inCluster: true .* or cluster/,
+      /configure the cluster for the Kubernetes plugin \(kubernetes.clusterLocatorMethods, .*\) and set kamlD.workloadCluster to its name/,
     );
   });
 

@@ -23,7 +23,7 @@ export const MODEL_VERSION_LABEL = 'kaml-d.io/model-version';
 /** The label of a Deployment's track (stable or canary). */
 export const TRACK_LABEL = 'kaml-d.io/track';
 
-/** The cluster of the training Jobs and model Deployments (`kamlD.kubernetes`). */
+/** The cluster of the training Jobs and model Deployments (`kamlD.workloadCluster`). */
 export type RunsClusterConfig = Pick<
   KamlDClusterAccess,
   'kubeConfig' | 'trainingNamespace' | 'modelsNamespace'

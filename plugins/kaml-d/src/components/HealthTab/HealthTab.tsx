@@ -106,11 +106,11 @@ function NothingConfigured() {
       title="Health needs Kubernetes or Prometheus"
       description={
         <>
-          Nothing is configured to observe this entity. Add clusters under{' '}
-          <code>kamlD.observation.kubernetes.clusters</code> (name, url, token,
-          caFile) and Prometheus instances under{' '}
-          <code>kamlD.observation.prometheus</code> (name, url) in
-          app-config.yaml, and annotate the entity with{' '}
+          Nothing is configured to observe this entity. Name the clusters of the
+          Kubernetes plugin (<code>kubernetes.clusterLocatorMethods</code>) in{' '}
+          <code>kamlD.workloadCluster</code> or <code>kamlD.clusters</code> and
+          Prometheus instances under <code>kamlD.observation.prometheus</code>{' '}
+          (name, url) in app-config.yaml, and annotate the entity with{' '}
           <code>backstage.io/kubernetes-id</code> and{' '}
           <code>backstage.io/kubernetes-namespace</code>.
         </>

@@ -245,10 +245,10 @@ function Overview() {
         title="The SRE overview needs Kubernetes or Prometheus"
         description={
           <>
-            Configure clusters under{' '}
-            <code>kamlD.observation.kubernetes.clusters</code> and Prometheus
-            instances under <code>kamlD.observation.prometheus</code> in
-            app-config.yaml.
+            Name the clusters of the Kubernetes plugin in{' '}
+            <code>kamlD.workloadCluster</code> or <code>kamlD.clusters</code>{' '}
+            and Prometheus instances under{' '}
+            <code>kamlD.observation.prometheus</code> in app-config.yaml.
           </>
         }
       />

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import {
   CLUSTER_NOT_CONFIGURED_MESSAGE,
@@ -17,15 +18,19 @@ export { createVolumeSnapshots } from './volumeSnapshots';
 export type { VolumeDataset, VolumeSnapshots } from './volumeSnapshots';
 
 /**
- * The volume snapshots of the cluster `kamlD.kubernetes` names (`kamlD.volumes` for the rest);
- * without `kamlD.kubernetes` every pvc:// request says so (503) and the backend stays up.
+ * The volume snapshots of the workload cluster (`kamlD.workloadCluster`; `kamlD.volumes` for the
+ * rest); without one every pvc:// request says so (503) and the backend stays up. `logger` gets
+ * the warning of a deprecated cluster key.
  */
 export function volumeSnapshotsFromConfig(options: {
   config: Config;
   db: Knex;
   audit: AuditLogService;
+  logger?: LoggerService;
 }): VolumeSnapshots {
-  const access = readKamlDClusterAccess(options.config);
+  const access = readKamlDClusterAccess(options.config, {
+    logger: options.logger,
+  });
   return createVolumeSnapshots({
     db: options.db,
     audit: options.audit,
