@@ -59,7 +59,14 @@ describe('kaml-d:dataset:register', () => {
       res.setHeader('content-type', 'application/json');
       if (status !== 201) {
         res.end(
-          JSON.stringify({ error: { message: 'The bucket is read-only' } }),
+          // the body Backstage's error handler sends
+          JSON.stringify({
+            error: {
+              name: 'NotAllowedError',
+              message: 'The bucket is read-only',
+            },
+            response: { statusCode: status },
+          }),
         );
         return;
       }

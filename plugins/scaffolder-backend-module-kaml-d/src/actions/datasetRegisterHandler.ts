@@ -10,7 +10,6 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import {
   DatasetFormat,
-  DatasetUploadResponse,
   datasetUploadPermission,
 } from '@kaml-d/plugin-kaml-d-common';
 import { authorizeBasic } from './authorize';
@@ -22,7 +21,7 @@ import {
   uploadForm,
 } from './datasetRegisterRequest';
 import { withDefaults } from './input';
-import { postToKamlDBackend } from './kamlDBackend';
+import { kamlDBackendClient, orFail } from './kamlDBackend';
 
 /** The inputs of `kaml-d:dataset:register`, as its schema declares them. */
 export type DatasetRegisterInput = {
@@ -111,22 +110,20 @@ async function postRegistration(options: {
 }): Promise<Registered> {
   const { deps, credentials, entityRef, name, dataset, files, location } =
     options;
-  const request = { discovery: deps.discovery, auth: deps.auth };
-  const answer = files
-    ? await postToKamlDBackend<DatasetUploadResponse>({
-        ...request,
-        onBehalfOf: credentials,
-        path: '/datasets/upload',
-        body: await uploadForm(name, dataset, files),
-        failure: `Upload of ${entityRef} failed`,
-      })
-    : await postToKamlDBackend<DatasetUploadResponse>({
-        ...request,
-        onBehalfOf: credentials,
-        path: '/datasets/register',
-        body: registerBody(name, dataset, location),
-        failure: `Registration of ${location} as ${entityRef} failed`,
-      });
+  const client = kamlDBackendClient({
+    discovery: deps.discovery,
+    auth: deps.auth,
+    onBehalfOf: credentials,
+  });
+  // checkRegisterInput let through exactly one of the two
+  const answer =
+    location !== undefined
+      ? await orFail(`Registration of ${location} as ${entityRef} failed`, () =>
+          client.registerDataset(registerBody(name, dataset, location)),
+        )
+      : await orFail(`Upload of ${entityRef} failed`, async () =>
+          client.uploadDataset(await uploadForm(name, dataset, files ?? [])),
+        );
   return {
     entityRef: answer.entityRef,
     location: answer.location,

@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { DatasetFormat } from '@kaml-d/plugin-kaml-d-common';
+import {
+  DatasetFormat,
+  RegisterDatasetRequest,
+} from '@kaml-d/plugin-kaml-d-common';
 import { openAsBlob } from 'node:fs';
 import { WorkspaceFile } from './datasetRegisterFiles';
 
@@ -105,10 +108,11 @@ export async function uploadForm(
 export function registerBody(
   name: string,
   dataset: DatasetDescription,
-  location: string | undefined,
-) {
+  location: string,
+): RegisterDatasetRequest {
   return {
     ...registrationFields(name, dataset),
+    name,
     tags: dataset.tags,
     location,
   };

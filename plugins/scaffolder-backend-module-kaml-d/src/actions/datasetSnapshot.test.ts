@@ -29,9 +29,12 @@ describe('kaml-d:dataset:snapshot', () => {
           status === 201
             ? { id: `snap-${received.length}` }
             : {
+                // the body Backstage's error handler sends
                 error: {
+                  name: 'NotAllowedError',
                   message: 'You may not upload (kaml-d.dataset.upload).',
                 },
+                response: { statusCode: status },
               },
         ),
       );

@@ -2,8 +2,7 @@ import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { DatasetSnapshot } from '@kaml-d/plugin-kaml-d-common';
-import { postToKamlDBackend } from './kamlDBackend';
+import { kamlDBackendClient, orFail } from './kamlDBackend';
 import { examples } from './datasetSnapshot.examples';
 
 /**
@@ -70,16 +69,14 @@ export function createDatasetSnapshotAction(options: {
       const snapshotId = await ctx.checkpoint({
         key: `kaml-d.dataset.snapshot.${entityRef}.${ctx.step?.id ?? ''}`,
         fn: async () => {
-          const created = await postToKamlDBackend<DatasetSnapshot>({
+          const client = kamlDBackendClient({
             discovery,
             auth,
             onBehalfOf: await ctx.getInitiatorCredentials(),
-            path: `/datasets/${encodeURIComponent(
-              ref.namespace,
-            )}/${encodeURIComponent(ref.name)}/snapshots`,
-            body: { message: input.message },
-            failure: `Snapshot of ${entityRef} failed`,
           });
+          const created = await orFail(`Snapshot of ${entityRef} failed`, () =>
+            client.createDatasetSnapshot(ref, input.message),
+          );
           return created.id;
         },
       });

@@ -3,47 +3,53 @@ import {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
+import { isError, ResponseError } from '@backstage/errors';
+import { KamlDBackendClient } from '@kaml-d/plugin-kaml-d-common';
 
 /**
- * POSTs JSON (or, when `body` is a FormData, multipart/form-data) to the KAML-D backend on
- * behalf of the task's user and returns the parsed answer. A refused call throws with `failure`
- * and the backend's own error message.
+ * The KAML-D backend's client for a scaffolder action, on behalf of the task's user: every
+ * request carries a token for the `kaml-d` plugin issued for `onBehalfOf`.
  */
-export async function postToKamlDBackend<T>(options: {
+export function kamlDBackendClient(options: {
   discovery: DiscoveryService;
   auth: AuthService;
   onBehalfOf: BackstageCredentials;
-  /** Path below `/api/kaml-d`, with its segments already encoded. */
-  path: string;
-  body: unknown;
-  /** What failed, for the error: "Snapshot of dataset:default/x failed". */
-  failure: string;
-}): Promise<T> {
-  const { discovery, auth, onBehalfOf, path, body, failure } = options;
-  const baseUrl = await discovery.getBaseUrl('kaml-d');
-  const { token } = await auth.getPluginRequestToken({
-    onBehalfOf,
-    targetPluginId: 'kaml-d',
-  });
-  const multipart = body instanceof FormData;
-  const res = await fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    headers: {
-      // fetch sets the multipart content type with its boundary itself
-      ...(multipart ? {} : { 'content-type': 'application/json' }),
-      authorization: `Bearer ${token}`,
+}): KamlDBackendClient {
+  const { discovery, auth, onBehalfOf } = options;
+  return new KamlDBackendClient({
+    discoveryApi: discovery,
+    fetchApi: {
+      async fetch(input, init) {
+        const { token } = await auth.getPluginRequestToken({
+          onBehalfOf,
+          targetPluginId: 'kaml-d',
+        });
+        const headers = new Headers(init?.headers);
+        headers.set('authorization', `Bearer ${token}`);
+        return fetch(input, { ...init, headers });
+      },
     },
-    body: multipart ? body : JSON.stringify(body),
   });
-  if (!res.ok) {
-    const text = await res.text();
-    let message = text;
-    try {
-      message = JSON.parse(text)?.error?.message ?? text;
-    } catch {
-      // not JSON: keep the text
-    }
-    throw new Error(`${failure} (HTTP ${res.status}): ${message}`);
+}
+
+function isResponseError(error: unknown): error is ResponseError {
+  return isError(error) && error.name === 'ResponseError';
+}
+
+/**
+ * Runs one call to the KAML-D backend; a refused call fails the step with `failure`, the HTTP
+ * status and the backend's own message: "Snapshot of dataset:default/x failed (HTTP 403): …".
+ */
+export async function orFail<T>(
+  failure: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!isResponseError(error)) throw error;
+    throw new Error(
+      `${failure} (HTTP ${error.statusCode}): ${error.body.error.message}`,
+    );
   }
-  return (await res.json()) as T;
 }

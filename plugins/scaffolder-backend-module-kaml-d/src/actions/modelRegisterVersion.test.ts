@@ -40,7 +40,14 @@ describe('kaml-d:model:register-version', () => {
         JSON.stringify(
           status === 201
             ? { version: received.length, entityRef: 'model:default/x' }
-            : { error: { message: 'trainedOn[0]: no complete snapshot "s"' } },
+            : {
+                // the body Backstage's error handler sends
+                error: {
+                  name: 'InputError',
+                  message: 'trainedOn[0]: no complete snapshot "s"',
+                },
+                response: { statusCode: status },
+              },
         ),
       );
     });

@@ -2,8 +2,8 @@ import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import type { ModelVersion } from '@kaml-d/plugin-kaml-d-common';
-import { postToKamlDBackend } from './kamlDBackend';
+import type { RegisterModelVersionRequest } from '@kaml-d/plugin-kaml-d-common';
+import { kamlDBackendClient, orFail } from './kamlDBackend';
 import { examples } from './modelRegisterVersion.examples';
 
 /**
@@ -94,7 +94,7 @@ export function createModelRegisterVersionAction(options: {
       const versionUrl = `/catalog/${encodeURIComponent(
         ref.namespace,
       )}/model/${encodeURIComponent(ref.name)}/versions`;
-      const body = {
+      const body: RegisterModelVersionRequest = {
         artifactUri: input.artifactUri,
         ...(input.description ? { description: input.description } : {}),
         ...(input.metrics ? { metrics: input.metrics } : {}),
@@ -124,16 +124,15 @@ export function createModelRegisterVersionAction(options: {
       const version = await ctx.checkpoint({
         key: `kaml-d.model.register-version.${entityRef}.${ctx.step?.id ?? ''}`,
         fn: async () => {
-          const created = await postToKamlDBackend<ModelVersion>({
+          const client = kamlDBackendClient({
             discovery,
             auth,
             onBehalfOf: await ctx.getInitiatorCredentials(),
-            path: `/models/${encodeURIComponent(
-              ref.namespace,
-            )}/${encodeURIComponent(ref.name)}/versions`,
-            body: body,
-            failure: `Registering a version of ${entityRef} failed`,
           });
+          const created = await orFail(
+            `Registering a version of ${entityRef} failed`,
+            () => client.registerModelVersion(ref, body),
+          );
           return created.version;
         },
       });
