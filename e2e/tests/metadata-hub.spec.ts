@@ -14,7 +14,7 @@ const CSV = [
   '',
 ].join('\n');
 
-test('upload a CSV on the Workbench, see it registered, preview it, query it with SQL, find it by a column name', async ({
+test('upload a CSV on the Workbench, see it registered, preview and profile it, query it with SQL, find it by a column name', async ({
   page,
 }) => {
   test.setTimeout(300_000);
@@ -74,6 +74,41 @@ test('upload a CSV on the Workbench, see it registered, preview it, query it wit
       page.getByRole('row', { name: /south-2/ }).getByText('655'),
     ).toBeVisible();
     await expect(page.getByText(COLUMN)).toBeVisible();
+  });
+
+  await test.step('its Profile tab summarizes every column and draws a histogram with labelled axes', async () => {
+    await page.getByRole('link', { name: 'Profile', exact: true }).click();
+    const summary = page.getByRole('table', { name: 'Columns (3)' });
+    await expect(summary).toBeVisible();
+    // the engine's figures: mean and median of 21.5, 23.25 and 19.75
+    const temperature = summary.getByRole('row', { name: /temperature_c/ });
+    await expect(
+      temperature.getByRole('cell', { name: 'DOUBLE', exact: true }),
+    ).toBeVisible();
+    await expect(
+      temperature.getByRole('cell', { name: '21.5', exact: true }),
+    ).toHaveCount(2);
+    await summary.getByRole('button', { name: COLUMN }).click();
+    await expect(page.getByText(`${COLUMN} (BIGINT)`)).toBeVisible();
+    const histogram = page.getByRole('figure', {
+      name: `Histogram of ${COLUMN}`,
+    });
+    await expect(histogram).toBeVisible();
+    // recharts draws the axis labels in the SVG: the column below, Rows beside
+    await expect(
+      histogram.locator('svg .recharts-label', { hasText: 'Rows' }),
+    ).toBeVisible();
+    await expect(
+      histogram.locator('svg .recharts-label', { hasText: COLUMN }),
+    ).toBeVisible();
+    await expect(
+      histogram.locator('svg .recharts-bar-rectangle'),
+    ).not.toHaveCount(0);
+    await page.getByLabel('Search columns').fill('wetness');
+    await expect(summary.getByRole('button', { name: COLUMN })).toBeVisible();
+    await expect(summary.getByRole('button', { name: 'sensor' })).toHaveCount(
+      0,
+    );
   });
 
   await test.step('SQL mode runs a query over it and shows the result rows', async () => {
