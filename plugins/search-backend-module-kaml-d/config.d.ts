@@ -3,10 +3,10 @@ import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend
 export interface Config {
   search?: {
     collators?: {
-      /** The KAML-D dataset collator (documents of type `kaml-d-dataset`). */
+      /** The KAML-D dataset and model collators (documents of type `kaml-d-dataset` and `kaml-d-model`). */
       kamlDDataset?: {
         /**
-         * How often datasets are re-indexed.
+         * How often datasets and models are re-indexed.
          * @default every 10 minutes, 15 minutes timeout, first 10 seconds after start
          */
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;

@@ -1,12 +1,16 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { RegisterCollatorParameters } from '@backstage/plugin-search-backend-node';
+import {
+  RegisterCollatorParameters,
+  RegisterDecoratorParameters,
+} from '@backstage/plugin-search-backend-node';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
 import searchModuleKamlDDatasets from '.';
 
 describe('searchModuleKamlDDatasets', () => {
-  it('registers the dataset collator with the configured schedule', async () => {
+  it('registers the dataset and model collators with the configured schedule, and the catalog decorator', async () => {
     const collators: RegisterCollatorParameters[] = [];
+    const decorators: RegisterDecoratorParameters[] = [];
     const scheduler = mockServices.scheduler.mock();
     await startTestBackend({
       extensionPoints: [
@@ -14,7 +18,8 @@ describe('searchModuleKamlDDatasets', () => {
           searchIndexRegistryExtensionPoint,
           {
             addCollator: (c: RegisterCollatorParameters) => collators.push(c),
-            addDecorator: () => {},
+            addDecorator: (d: RegisterDecoratorParameters) =>
+              decorators.push(d),
           },
         ],
       ],
@@ -38,8 +43,13 @@ describe('searchModuleKamlDDatasets', () => {
         }),
       ],
     });
-    expect(collators).toHaveLength(1);
-    expect(collators[0].factory.type).toBe('kaml-d-dataset');
+    expect(collators.map(c => c.factory.type)).toEqual([
+      'kaml-d-dataset',
+      'kaml-d-model',
+    ]);
+    expect(decorators.map(d => d.factory.types)).toEqual([
+      ['software-catalog'],
+    ]);
     expect(scheduler.createScheduledTaskRunner).toHaveBeenCalledWith({
       frequency: { minutes: 5 },
       timeout: { minutes: 2 },

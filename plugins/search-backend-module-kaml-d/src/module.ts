@@ -6,7 +6,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
-import { DatasetCollatorFactory } from './collators';
+import {
+  CatalogKindsDecoratorFactory,
+  DatasetCollatorFactory,
+  ModelCollatorFactory,
+} from './collators';
 
 /**
  * Indexing schedule of datasets when `search.collators.kamlDDataset.schedule` is absent.
@@ -22,7 +26,10 @@ export const DEFAULT_DATASET_COLLATOR_SCHEDULE: SchedulerServiceTaskScheduleDefi
 
 /**
  * Search module that indexes KAML-D Dataset entities (type `kaml-d-dataset`) with their
- * columns, tags, format and size, for whichever search engine the search plugin uses.
+ * columns, tags, format and size, and Model entities (type `kaml-d-model`) with their framework,
+ * task and lineage, for whichever search engine the search plugin uses. The catalog's own
+ * documents of these two kinds are left out of its index (`software-catalog`), so each entity
+ * is one hit.
  *
  * @public
  */
@@ -48,6 +55,13 @@ export const searchModuleKamlDDatasets = createBackendModule({
         indexRegistry.addCollator({
           schedule: scheduler.createScheduledTaskRunner(schedule),
           factory: DatasetCollatorFactory.create({ catalog, auth }),
+        });
+        indexRegistry.addCollator({
+          schedule: scheduler.createScheduledTaskRunner(schedule),
+          factory: ModelCollatorFactory.create({ catalog, auth }),
+        });
+        indexRegistry.addDecorator({
+          factory: new CatalogKindsDecoratorFactory(),
         });
       },
     });

@@ -64,6 +64,8 @@ describe('datasetDocument', () => {
       text: 'Card transactions with a fraud label\ntransaction_id varchar\nmerchant_category varchar\namount double\nfinance pii\ncsv',
       location: '/catalog/default/dataset/finance-transactions',
       kind: 'Dataset',
+      type: 'other',
+      componentType: 'other',
       namespace: 'default',
       name: 'finance-transactions',
       owner: 'data-engineering',

@@ -28,6 +28,9 @@ export const DEFAULT_COLLATOR_BATCH_SIZE = 500;
  */
 export interface DatasetDocument extends IndexableDocument {
   kind: 'Dataset';
+  /** `spec.type` or `other`, as in the catalog's document this one replaces. */
+  type: string;
+  componentType: string;
   namespace: string;
   name: string;
   owner: string;
@@ -110,6 +113,8 @@ export function datasetDocument(entity: Entity): DatasetDocument {
       namespace,
     )}/dataset/${encodeURIComponent(name)}`,
     kind: 'Dataset',
+    type: stringField(entity, 'type') || 'other',
+    componentType: stringField(entity, 'type') || 'other',
     namespace,
     name,
     owner: stringField(entity, 'owner'),
