@@ -55,6 +55,12 @@ export interface Config {
       cluster?: string;
       /** VolumeSnapshotClass of new snapshots; left out, the cluster's default class. */
       snapshotClass?: string;
+      /**
+       * What the hourly sweep does with VolumeSnapshots labelled as KAML-D's that no snapshot
+       * record accounts for or whose dataset left the catalog: `report` (log) or `delete`.
+       * @default report
+       */
+      orphans?: 'report' | 'delete';
     };
 
     /** Query engines: schema, preview, profile and read-only SQL over datasets. */

@@ -10,6 +10,9 @@
 //    with reclaim policy Delete is deleted.
 //  - snapshotter: a VolumeSnapshotContent of the rig driver without status gets status
 //    readyToUse=true, a snapshotHandle, creationTime and restoreSize (the source PV's capacity).
+//    A content being deleted with deletionPolicy Delete loses the snapshotter's finalizer (there is
+//    no stored snapshot to remove), so the snapshot-controller can finish deleting it and its
+//    VolumeSnapshot.
 //
 // Everything else is the real thing: the VolumeSnapshot CRDs and the snapshot-controller (which
 // creates and binds the VolumeSnapshotContents) are upstream's, built from the Go module proxy.
@@ -50,9 +53,10 @@ function log(message: string) {
 }
 
 interface SnapshotContent {
-  metadata: { name: string; uid?: string };
+  metadata: { name: string; uid?: string; deletionTimestamp?: string; finalizers?: string[] };
   spec: {
     driver: string;
+    deletionPolicy?: string;
     source?: { volumeHandle?: string; snapshotHandle?: string };
   };
   status?: { readyToUse?: boolean };
@@ -133,6 +137,23 @@ async function cutSnapshot(content: SnapshotContent, pvs: V1PersistentVolume[]) 
   log(`snapshot content ${content.metadata.name} ready (volume ${volumeHandle})`);
 }
 
+const CONTENT_FINALIZER = 'snapshot.storage.kubernetes.io/volumesnapshotcontent-bound-protection';
+
+/** As external-snapshotter on delete: the stored snapshot is gone, so its finalizer goes. */
+async function release(content: SnapshotContent) {
+  const finalizers = content.metadata.finalizers ?? [];
+  if (content.spec.deletionPolicy !== 'Delete' || !finalizers.includes(CONTENT_FINALIZER)) return;
+  // a replace with the list read: a concurrent change fails it with a conflict, retried next pass
+  await custom.replaceClusterCustomObject({
+    group: GROUP, version: VERSION, plural: 'volumesnapshotcontents', name: content.metadata.name,
+    body: {
+      ...content,
+      metadata: { ...content.metadata, finalizers: finalizers.filter(f => f !== CONTENT_FINALIZER) },
+    },
+  });
+  log(`snapshot content ${content.metadata.name} deleted`);
+}
+
 async function pass() {
   const [claims, volumes, contents] = await Promise.all([
     core.listPersistentVolumeClaimForAllNamespaces(),
@@ -156,7 +177,12 @@ async function pass() {
     );
   }
   for (const content of contents.items) {
-    if (content.spec.driver !== DRIVER || content.status?.readyToUse) continue;
+    if (content.spec.driver !== DRIVER) continue;
+    if (content.metadata.deletionTimestamp) {
+      await release(content).catch(e => log(`releasing snapshot content ${content.metadata.name} failed: ${e}`));
+      continue;
+    }
+    if (content.status?.readyToUse) continue;
     await cutSnapshot(content, volumes.items).catch(e => log(`snapshot content ${content.metadata.name} failed: ${e}`));
   }
 }

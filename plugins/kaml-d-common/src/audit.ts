@@ -13,6 +13,7 @@ export type AuditAction =
   | 'dataset.rescan'
   | 'dataset.snapshot.create'
   | 'dataset.snapshot.restore'
+  | 'dataset.snapshot.delete'
   | 'model.version.register'
   | 'model.version.promote'
   | 'model.train'

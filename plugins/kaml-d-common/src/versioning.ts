@@ -75,7 +75,20 @@ export interface DatasetSnapshot {
   reason?: 'manual' | 'before-restore' | 'scaffolder';
   /** Set for a dataset on a PersistentVolumeClaim (`pvc://`): its VolumeSnapshot. */
   volume?: DatasetVolumeSnapshot;
+  /**
+   * Volume snapshots only: `pending` from the take until the VolumeSnapshot is readyToUse,
+   * then `complete`; `failed` when it did not become ready in time (`volume.error` says why).
+   * Snapshots of object datasets are always complete when listed.
+   */
+  state?: DatasetSnapshotState;
 }
+
+/**
+ * Where a snapshot is in its life (see {@link DatasetSnapshot.state}).
+ *
+ * @public
+ */
+export type DatasetSnapshotState = 'pending' | 'complete' | 'failed';
 
 /**
  * The VolumeSnapshot (snapshot.storage.k8s.io/v1) behind a snapshot of a `pvc://` dataset.

@@ -1,35 +1,5 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { AuthService } from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { readDatasetBindingPolicy } from '@kaml-d/plugin-kaml-d-node';
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-} from '@kubernetes/client-node';
-import knexFactory, { Knex } from 'knex';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { applyDatabaseMigrations } from '../database/migrations';
-import { createAuditLogService } from '../services/Audit';
-import { createModelVersionsService } from '../services/ModelVersions';
-import {
-  createQueryEngineService,
-  readQueryConfig,
-} from '../services/QueryEngine';
-import { createSnapshotsService } from '../services/Snapshots';
-import { volumeSnapshotsFromConfig } from '../services/Snapshots/volumes';
-import {
-  createLinkSigner,
-  createStorageService,
-  readStorageConfig,
-} from '../services/Storage';
-import { createStorageBindingsService } from '../services/StorageBindings';
 import { rigEnv } from './rigEnv';
+import { GROUP, NS, until, useVolumeRig } from './__testUtils__/volumeRig';
 
 // Snapshots of a pvc:// dataset through the snapshots service, against the rig's kube-apiserver
 // with the upstream VolumeSnapshot CRDs and snapshot-controller (service `snapshots`; its CSI
@@ -38,192 +8,19 @@ import { rigEnv } from './rigEnv';
 
 jest.setTimeout(240_000);
 
-const NS = 'kaml-d-training';
-const GROUP = 'snapshot.storage.k8s.io';
-const suffix = randomBytes(3).toString('hex');
-const dataset = `vol-rig-${suffix}`;
-const claimName = `vol-rig-${suffix}-data`;
-const unlabelled = `vol-rig-${suffix}-other`;
-const database = `kaml_d_vol_rig_${suffix}`;
-
-function connect(db: string): Knex {
-  return knexFactory({
-    client: 'pg',
-    connection: {
-      host: rigEnv('KAML_RIG_PG_HOST'),
-      port: Number(rigEnv('KAML_RIG_PG_PORT')),
-      user: rigEnv('KAML_RIG_PG_USER'),
-      password: rigEnv('KAML_RIG_PG_PASSWORD'),
-      database: db,
-    },
-    pool: { min: 0, max: 5 },
-  });
-}
-
-function datasetEntity(name: string, claim: string) {
-  return {
-    apiVersion: 'kaml-d.io/v1alpha1',
-    kind: 'Dataset',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      type: 'volume',
-      owner: 'group:default/data',
-      lifecycle: 'experimental',
-      format: 'binary',
-      location: `pvc://rig/${NS}/${claim}`,
-    },
-  };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>) {
-  const end = Date.now() + 120_000;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 500));
-  }
-}
-
 describe('pvc:// dataset snapshots on the rig cluster', () => {
-  const adminConfig = new KubeConfig();
-  adminConfig.loadFromFile(rigEnv('KAML_RIG_KUBECONFIG_ADMIN'));
-  const core = adminConfig.makeApiClient(CoreV1Api);
-  const custom = adminConfig.makeApiClient(CustomObjectsApi);
-  const alice = mockCredentials.user('user:default/alice');
-  const ref = { kind: 'dataset', namespace: 'default', name: dataset };
-  const pgAdmin = connect(rigEnv('KAML_RIG_PG_DATABASE'));
-  let db: Knex;
-  let root: string;
-  const restoredName = `${claimName}-v1`;
-
-  beforeAll(async () => {
-    await pgAdmin.raw('CREATE DATABASE ??', [database]);
-    db = connect(database);
-    await applyDatabaseMigrations(db);
-    root = await mkdtemp(join(tmpdir(), 'kaml-vol-rig-'));
-    for (const [name, labels] of [
-      [claimName, { 'kaml-d.io/dataset': dataset }],
-      [unlabelled, {}],
-    ] as const) {
-      await core.createNamespacedPersistentVolumeClaim({
-        namespace: NS,
-        body: {
-          metadata: {
-            name,
-            labels: { ...labels, 'kaml-d.io/rig-test': 'volumes' },
-          },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: rigEnv('KAML_RIG_STORAGE_CLASS'),
-            resources: { requests: { storage: '1Gi' } },
-          },
-        },
-      });
-    }
-  });
-
-  afterAll(async () => {
-    const list = (await custom
-      .listNamespacedCustomObject({
-        group: GROUP,
-        version: 'v1',
-        namespace: NS,
-        plural: 'volumesnapshots',
-        labelSelector: `kaml-d.io/dataset=${dataset}`,
-      })
-      .catch(() => ({ items: [] }))) as {
-      items: Array<{ metadata: { name: string } }>;
-    };
-    for (const s of list.items) {
-      await custom
-        .deleteNamespacedCustomObject({
-          group: GROUP,
-          version: 'v1',
-          namespace: NS,
-          plural: 'volumesnapshots',
-          name: s.metadata.name,
-        })
-        .catch(() => undefined);
-    }
-    for (const name of [restoredName, claimName, unlabelled]) {
-      await core
-        .deleteNamespacedPersistentVolumeClaim({ namespace: NS, name })
-        .catch(() => undefined);
-    }
-    await db?.destroy();
-    await pgAdmin.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [database]);
-    await pgAdmin.destroy();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
-
-  function services() {
-    const entities = [
-      datasetEntity(dataset, claimName),
-      datasetEntity(`${dataset}-x`, unlabelled),
-    ];
-    const catalog = catalogServiceMock({ entities });
-    const permissions = mockServices.permissions.mock();
-    permissions.authorize.mockImplementation(async reqs =>
-      reqs.map(() => ({ result: AuthorizeResult.ALLOW })),
-    );
-    const config = new ConfigReader({
-      kamlD: {
-        storage: { adapter: 'file', file: { root } },
-        kubernetes: {
-          url: rigEnv('KAML_RIG_KUBE_URL'),
-          token: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
-          caFile: rigEnv('KAML_RIG_KUBE_CA'),
-        },
-        volumes: {
-          cluster: 'rig',
-          snapshotClass: rigEnv('KAML_RIG_SNAPSHOT_CLASS'),
-        },
-      },
-    });
-    const audit = createAuditLogService({ db });
-    const snapshots = createSnapshotsService({
-      db,
-      catalog,
-      permissions,
-      audit,
-      logger: mockServices.logger.mock(),
-      storage: createStorageService({
-        config: readStorageConfig(config),
-        cache: {} as never,
-        discovery: mockServices.discovery(),
-        signer: createLinkSigner(async () => Buffer.from('secret')),
-      }),
-      engines: createQueryEngineService({
-        config: readQueryConfig(new ConfigReader({})),
-      }),
-      bindings: createStorageBindingsService({
-        policy: readDatasetBindingPolicy(config, {}),
-        catalog,
-        auth: {
-          getOwnServiceCredentials: async () => ({}),
-        } as unknown as AuthService,
-      }),
-      volumes: volumeSnapshotsFromConfig({ config, db, audit }),
-    });
-    const versions = createModelVersionsService({
-      db,
-      catalog: catalogServiceMock({
-        entities: [
-          ...entities,
-          {
-            apiVersion: 'kaml-d.io/v1alpha1',
-            kind: 'Model',
-            metadata: { name: `model-${suffix}`, namespace: 'default' },
-            spec: { owner: 'group:default/data' },
-          },
-        ],
-      }),
-      permissions,
-      audit,
-    });
-    return { snapshots, versions, audit };
-  }
+  const {
+    core,
+    custom,
+    alice,
+    ref,
+    claimName,
+    restoredName,
+    dataset,
+    suffix,
+    services,
+    completed,
+  } = useVolumeRig();
 
   it('takes a snapshot the real controller binds and the stand-in readies, lists, pins, restores into a new bound claim, audits', async () => {
     await until('the dataset claim Bound', async () => {
@@ -235,12 +32,20 @@ describe('pvc:// dataset snapshots on the rig cluster', () => {
     });
     const { snapshots, versions, audit } = services();
 
-    const snap = await snapshots.create(
+    const taken = await snapshots.create(
       ref,
       { message: 'before training' },
       alice,
     );
+    // answered at once; the Versions tab polls the list until it is complete
+    expect(taken).toMatchObject({
+      state: 'pending',
+      method: 'volume-snapshot',
+      volume: { readyToUse: false },
+    });
+    const snap = await completed(snapshots, taken.id);
     expect(snap).toMatchObject({
+      state: 'complete',
       method: 'volume-snapshot',
       volume: {
         readyToUse: true,
@@ -349,6 +154,7 @@ describe('pvc:// dataset snapshots on the rig cluster', () => {
     ]);
   });
 
+  /** Until the VolumeSnapshot is gone (the snapshot-controller removes its finalizers first). */
   it('refuses a dataset whose claim does not carry its label, and creates no VolumeSnapshot', async () => {
     const { snapshots } = services();
     await expect(

@@ -211,6 +211,21 @@ const migrations: Migration[] = [
       await knex.schema.dropTableIfExists('kaml_d_storage_secrets');
     },
   },
+  {
+    name: '20261207120000_snapshot_errors',
+    async up(knex) {
+      // Why a volume snapshot failed (state `failed`: not readyToUse in time, or its
+      // VolumeSnapshot vanished); a take returns at once and settles later, so the reason is kept.
+      await knex.schema.alterTable('kaml_d_dataset_snapshots', table => {
+        table.text('error').nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('kaml_d_dataset_snapshots', table => {
+        table.dropColumn('error');
+      });
+    },
+  },
 ];
 
 const migrationSource: Knex.MigrationSource<Migration> = {

@@ -13,8 +13,8 @@ import { KamlDServices } from './createServices';
 
 /**
  * The background work of the KAML-D backend, through the scheduler so that one replica at a
- * time runs each task: snapshot crash recovery, access-grant expiry and, in the embedded demo
- * only, the demo seed.
+ * time runs each task: snapshot crash recovery, the orphaned VolumeSnapshot sweep, access-grant
+ * expiry and, in the embedded demo only, the demo seed.
  */
 export async function scheduleKamlDTasks(options: {
   config: RootConfigService;
@@ -32,6 +32,25 @@ export async function scheduleKamlDTasks(options: {
     initialDelay: { seconds: 5 },
     fn: async () => {
       await services.snapshots.recover(5 * 60 * 1000);
+    },
+  });
+  // VolumeSnapshots labelled as KAML-D's that nothing accounts for (kamlD.volumes.orphans)
+  await scheduler.scheduleTask({
+    id: 'kaml-d-volume-snapshot-orphans',
+    frequency: { hours: 1 },
+    timeout: { minutes: 10 },
+    initialDelay: { minutes: 2 },
+    fn: async () => {
+      const orphans = await services.snapshots.sweepVolumeOrphans(
+        await auth.getOwnServiceCredentials(),
+      );
+      for (const o of orphans) {
+        logger.warn(
+          `Orphaned VolumeSnapshot ${o.namespace}/${o.name}${
+            o.entityRef ? ` of ${o.entityRef}` : ''
+          }: ${o.reason} (${o.action})`,
+        );
+      }
     },
   });
   // grants expire by the clock; the task only tidies the status column

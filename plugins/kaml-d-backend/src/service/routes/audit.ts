@@ -17,6 +17,7 @@ const auditActions = [
   'dataset.rescan',
   'dataset.snapshot.create',
   'dataset.snapshot.restore',
+  'dataset.snapshot.delete',
   'model.version.register',
   'model.version.promote',
   'model.train',

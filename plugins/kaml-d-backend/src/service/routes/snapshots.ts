@@ -43,9 +43,10 @@ const diffQuery = z.object({
 });
 
 /**
- * Dataset snapshots: list, take, diff, read a manifest, restore. Taking and reading need the
- * dataset's read permission (`kaml-d.dataset.preview`); restoring needs
- * `kaml-d.dataset.snapshot.restore`. `GET …/snapshots?include=models` adds to each snapshot the
+ * Dataset snapshots: list, take, diff, read a manifest, restore, delete (volume snapshots).
+ * Taking and reading need the dataset's read permission (`kaml-d.dataset.preview`); restoring
+ * and deleting need `kaml-d.dataset.snapshot.restore`. A take of a `pvc://` dataset answers
+ * 202 with the snapshot `pending`; it turns `complete` once its VolumeSnapshot is readyToUse. `GET …/snapshots?include=models` adds to each snapshot the
  * model versions trained on it (those the caller sees in the catalog), one answer for the
  * whole timeline.
  */
@@ -95,7 +96,9 @@ export function snapshotRoutes(options: {
     });
     const ref = datasetRef(req.params);
     const body = parseInput(createBody, req.body ?? {}, 'body');
-    res.status(201).json(await snapshots.create(ref, body, credentials));
+    const snapshot = await snapshots.create(ref, body, credentials);
+    // a volume snapshot is accepted pending and settles once readyToUse (poll the list)
+    res.status(snapshot.state === 'pending' ? 202 : 201).json(snapshot);
   });
 
   router.get('/datasets/:namespace/:name/snapshots/diff', async (req, res) => {
@@ -115,6 +118,19 @@ export function snapshotRoutes(options: {
     const id = parseInput(snapshotId, req.params.id, 'snapshot id');
     res.json(await snapshots.get(ref, id, credentials));
   });
+
+  router.delete(
+    '/datasets/:namespace/:name/snapshots/:id',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const ref = datasetRef(req.params);
+      const id = parseInput(snapshotId, req.params.id, 'snapshot id');
+      await snapshots.delete(ref, id, credentials);
+      res.status(204).end();
+    },
+  );
 
   router.post(
     '/datasets/:namespace/:name/snapshots/:id/restore',

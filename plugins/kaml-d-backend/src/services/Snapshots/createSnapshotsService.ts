@@ -151,6 +151,14 @@ export function createSnapshotsService(options: {
     return adapter;
   }
 
+  const recoverObjects = createRecovery({
+    db,
+    audit,
+    logger,
+    adapterOf,
+    copyConcurrency,
+  });
+
   return {
     async create(ref, request, credentials) {
       const actor = actorOf(credentials);
@@ -338,12 +346,37 @@ export function createSnapshotsService(options: {
       return { entityRef, restored, safetySnapshot };
     },
 
-    recover: createRecovery({
-      db,
-      audit,
-      logger,
-      adapterOf,
-      copyConcurrency,
-    }),
+    async delete(ref, id, credentials) {
+      const actor = actorOf(credentials);
+      const allowed = await authorized(
+        ref,
+        datasetSnapshotRestorePermission,
+        credentials,
+      );
+      const volume = volumeDataset(allowed);
+      if (!volume) {
+        throw new InputError(
+          `${allowed.entityRef} is an object dataset: only snapshots of PersistentVolumeClaim datasets (volume snapshots) can be deleted.`,
+        );
+      }
+      await options.volumes!.delete(volume, id, actor);
+    },
+
+    async sweepVolumeOrphans(credentials) {
+      if (!options.volumes) return [];
+      return options.volumes.sweepOrphans({
+        actor: actorOf(credentials),
+        datasetExists: async entityRef =>
+          Boolean(await catalog.getEntityByRef(entityRef, { credentials })),
+      });
+    },
+
+    async recover(olderThanMs) {
+      const result = await recoverObjects(olderThanMs);
+      const settled = (await options.volumes?.settlePending()) ?? 0;
+      if (settled > 0)
+        logger.info(`Settled ${settled} pending volume snapshots`);
+      return result;
+    },
   };
 }

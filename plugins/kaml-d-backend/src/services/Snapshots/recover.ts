@@ -91,8 +91,10 @@ export function createRecovery(options: {
     // snapshots of old that still share inodes with live files get blobs of their own first
     await unlinkLegacySnapshots({ db, logger, adapterOf });
     const cutoff = new Date(Date.now() - olderThanMs);
+    // volume snapshots settle on the cluster's word instead (volumes/settle.ts)
     const pending = await db<SnapshotRow>(SNAPSHOTS)
       .where({ state: 'pending' })
+      .whereNot({ method: 'volume-snapshot' })
       .andWhere('created_at', '<', cutoff);
     for (const row of pending) {
       const snapshot = toSnapshot(row);

@@ -30,6 +30,8 @@ export interface SnapshotRow {
   object_count: number | string;
   total_bytes: number | string;
   digest: string;
+  /** Why a volume snapshot failed (state `failed`). */
+  error?: string | null;
 }
 
 export function newSnapshotId(now: Date): string {

@@ -1,6 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ObjectDatasetSource } from '@kaml-d/plugin-kaml-d-node';
+import type { VolumeOrphan } from './volumes/remove';
 import {
   DatasetEntity,
   DatasetSnapshot,
@@ -55,8 +56,27 @@ export interface SnapshotsService {
     credentials: BackstageCredentials,
   ): Promise<RestoreDatasetSnapshotResponse>;
   /**
+   * Deletes a snapshot of a `pvc://` dataset with its VolumeSnapshot (needs
+   * `kaml-d.dataset.snapshot.restore`); 409 naming the model versions pinned to it. Snapshots
+   * of object datasets are not deleted (400).
+   */
+  delete(
+    ref: CompoundEntityRef,
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<void>;
+  /**
+   * The orphan sweep (`kamlD.volumes.orphans`): VolumeSnapshots labelled as KAML-D's that no
+   * recorded snapshot accounts for, or whose dataset left the catalog, reported or deleted.
+   * `credentials`: the backend's own, to look datasets up in the catalog.
+   */
+  sweepVolumeOrphans(
+    credentials: BackstageCredentials,
+  ): Promise<VolumeOrphan[]>;
+  /**
    * Crash recovery: deletes pending snapshots older than `olderThanMs` with their copied objects,
-   * and rolls forward restores a killed process left running.
+   * rolls forward restores a killed process left running, and settles volume snapshot takes a
+   * stopped process left pending.
    */
   recover(
     olderThanMs: number,

@@ -44,6 +44,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'dataset.rescan': 'Rescan asked for',
   'dataset.snapshot.create': 'Snapshot taken',
   'dataset.snapshot.restore': 'Snapshot restored',
+  'dataset.snapshot.delete': 'Snapshot deleted',
   'model.version.register': 'Model version registered',
   'model.version.promote': 'Alias promoted',
   'model.train': 'Training launched',

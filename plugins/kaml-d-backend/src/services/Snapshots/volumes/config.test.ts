@@ -6,7 +6,13 @@ describe('readVolumesConfig', () => {
     expect(readVolumesConfig(new ConfigReader({}))).toMatchObject({
       cluster: 'kaml-d',
       snapshotClass: undefined,
+      orphans: 'report',
     });
+    expect(
+      readVolumesConfig(
+        new ConfigReader({ kamlD: { volumes: { orphans: 'delete' } } }),
+      ).orphans,
+    ).toBe('delete');
   });
 
   it('names the key of a bad value', () => {
@@ -20,5 +26,10 @@ describe('readVolumesConfig', () => {
         new ConfigReader({ kamlD: { volumes: { snapshotClass: 'a b' } } }),
       ),
     ).toThrow(/kamlD.volumes.snapshotClass must be a VolumeSnapshotClass name/);
+    expect(() =>
+      readVolumesConfig(
+        new ConfigReader({ kamlD: { volumes: { orphans: 'purge' } } }),
+      ),
+    ).toThrow(/kamlD.volumes.orphans must be report .* or delete/);
   });
 });

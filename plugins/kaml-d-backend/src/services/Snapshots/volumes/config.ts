@@ -11,6 +11,10 @@ export interface VolumesConfig {
   readyTimeoutMs: number;
   /** How long a restore waits for the new claim to be Bound (it is returned Pending after). */
   bindTimeoutMs: number;
+  /** What the orphan sweep does with VolumeSnapshots nothing accounts for: report or delete. */
+  orphans: 'report' | 'delete';
+  /** VolumeSnapshots younger than this are never orphans (a take creates one before its row). */
+  orphanGraceMs: number;
 }
 
 export const DEFAULT_VOLUMES_CLUSTER = 'kaml-d';
@@ -19,6 +23,8 @@ export const DEFAULT_VOLUMES_CLUSTER = 'kaml-d';
 export const VOLUME_READY_TIMEOUT_MS = 300_000;
 /** A restore returns the new claim Pending when it is not Bound after this. */
 export const VOLUME_BIND_TIMEOUT_MS = 120_000;
+/** The orphan sweep leaves VolumeSnapshots younger than this alone (ready timeout + 10 min). */
+export const VOLUME_ORPHAN_GRACE_MS = VOLUME_READY_TIMEOUT_MS + 600_000;
 
 /** Reads `kamlD.volumes`; fails fast, naming the key, when a value is invalid. */
 export function readVolumesConfig(root: Config): VolumesConfig {
@@ -35,10 +41,18 @@ export function readVolumesConfig(root: Config): VolumesConfig {
       `kamlD.volumes.snapshotClass must be a VolumeSnapshotClass name, got "${snapshotClass}"`,
     );
   }
+  const orphans = root.getOptionalString('kamlD.volumes.orphans') ?? 'report';
+  if (orphans !== 'report' && orphans !== 'delete') {
+    throw new Error(
+      `kamlD.volumes.orphans must be report (log the orphaned VolumeSnapshots) or delete (delete them), got "${orphans}"`,
+    );
+  }
   return {
     cluster,
+    orphans,
     snapshotClass,
     readyTimeoutMs: VOLUME_READY_TIMEOUT_MS,
     bindTimeoutMs: VOLUME_BIND_TIMEOUT_MS,
+    orphanGraceMs: VOLUME_ORPHAN_GRACE_MS,
   };
 }

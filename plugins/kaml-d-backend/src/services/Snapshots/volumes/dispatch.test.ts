@@ -58,6 +58,9 @@ describe('snapshots of pvc:// datasets', () => {
     restore: jest.fn(
       async () => ({ entityRef: 'dataset:default/frames' } as never),
     ),
+    delete: jest.fn(async () => undefined),
+    settlePending: jest.fn(async () => 0),
+    sweepOrphans: jest.fn(async () => []),
   };
 
   it('goes to the volume snapshots with the dataset, its location and the actor', async () => {
@@ -86,11 +89,18 @@ describe('snapshots of pvc:// datasets', () => {
       { claimName: 'frames-v1' },
       'user:default/alice',
     );
+    await snapshots.delete(ref, 'snap-1', alice);
+    expect(volumes.delete).toHaveBeenCalledWith(
+      dataset,
+      'snap-1',
+      'user:default/alice',
+    );
     expect(
       permissions.authorize.mock.calls.map(c => c[0][0].permission.name),
     ).toEqual([
       'kaml-d.dataset.preview',
       'kaml-d.dataset.preview',
+      'kaml-d.dataset.snapshot.restore',
       'kaml-d.dataset.snapshot.restore',
     ]);
   });
@@ -106,7 +116,7 @@ describe('snapshots of pvc:// datasets', () => {
     );
   });
 
-  it('refuses claimName for an object dataset, which is restored in place', async () => {
+  it('refuses claimName for an object dataset, which is restored in place, and deleting its snapshots', async () => {
     const root = await mkdtemp(join(tmpdir(), 'kaml-dispatch-'));
     const { db, snapshots } = openHarness(root, ':memory:');
     try {
@@ -120,6 +130,9 @@ describe('snapshots of pvc:// datasets', () => {
       ).rejects.toThrow(
         /claimName is only for datasets on a PersistentVolumeClaim/,
       );
+      await expect(
+        snapshots.delete(REF, 'snap-20261126t070102z-3f9a1c', CREDENTIALS),
+      ).rejects.toThrow(/only snapshots of PersistentVolumeClaim datasets/);
     } finally {
       await db.destroy();
       await rm(root, { recursive: true, force: true });

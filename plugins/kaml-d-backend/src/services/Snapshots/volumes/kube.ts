@@ -57,6 +57,8 @@ export interface VolumeApi {
     namespace: string,
     labelSelector: string,
   ): Promise<VolumeSnapshotObject[]>;
+  /** VolumeSnapshots of every namespace matching a label selector (the orphan sweep). */
+  listAllSnapshots(labelSelector: string): Promise<VolumeSnapshotObject[]>;
   deleteSnapshot(namespace: string, name: string): Promise<void>;
 }
 
@@ -106,6 +108,13 @@ export function createVolumeApi(kubeConfig: KubeConfig): VolumeApi {
       const list = (await custom.listNamespacedCustomObject({
         ...group,
         namespace,
+        labelSelector,
+      })) as { items?: VolumeSnapshotObject[] };
+      return list.items ?? [];
+    },
+    async listAllSnapshots(labelSelector) {
+      const list = (await custom.listClusterCustomObject({
+        ...group,
         labelSelector,
       })) as { items?: VolumeSnapshotObject[] };
       return list.items ?? [];

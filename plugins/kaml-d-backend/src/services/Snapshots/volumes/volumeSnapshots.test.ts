@@ -1,96 +1,9 @@
-import { V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import { DatasetEntity } from '@kaml-d/plugin-kaml-d-common';
+import { DatasetSnapshot } from '@kaml-d/plugin-kaml-d-common';
 import knexFactory, { Knex } from 'knex';
 import { applyDatabaseMigrations } from '../../../database/migrations';
 import { createAuditLogService } from '../../Audit';
-import { VolumeApi, VolumeSnapshotObject } from './kube';
-import { VolumeDataset, createVolumeSnapshots } from './volumeSnapshots';
-
-const NS = 'kaml-d-training';
-
-/** A cluster in memory: snapshots become ready after `readyAfter` reads; claims bind on create. */
-function fakeCluster(options: { readyAfter?: number; down?: boolean } = {}) {
-  const claims = new Map<string, V1PersistentVolumeClaim>();
-  const snapshots = new Map<string, VolumeSnapshotObject>();
-  const reads = new Map<string, number>();
-  const deleted: string[] = [];
-  const check = () => {
-    if (options.down) throw new Error('connect ECONNREFUSED 127.0.0.1:6443');
-  };
-  const api: VolumeApi = {
-    async getClaim(_ns, name) {
-      check();
-      return claims.get(name);
-    },
-    async createClaim(_ns, claim) {
-      const bound = { ...claim, status: { phase: 'Bound' } };
-      claims.set(claim.metadata!.name!, bound);
-      return bound;
-    },
-    async createSnapshot(_ns, s) {
-      check();
-      snapshots.set(s.metadata.name, s);
-      return s;
-    },
-    async getSnapshot(_ns, name) {
-      check();
-      const s = snapshots.get(name);
-      if (!s) return undefined;
-      const n = (reads.get(name) ?? 0) + 1;
-      reads.set(name, n);
-      if (options.readyAfter !== undefined && n >= options.readyAfter) {
-        s.status = {
-          readyToUse: true,
-          restoreSize: '2Gi',
-          boundVolumeSnapshotContentName: `snapcontent-${name}`,
-        };
-      }
-      return s;
-    },
-    async listSnapshots(_ns, selector) {
-      check();
-      const [key, value] = selector.split('=');
-      return [...snapshots.values()].filter(
-        s => s.metadata.labels?.[key] === value,
-      );
-    },
-    async deleteSnapshot(_ns, name) {
-      deleted.push(name);
-      snapshots.delete(name);
-    },
-  };
-  claims.set('traffic', {
-    metadata: {
-      name: 'traffic',
-      namespace: NS,
-      labels: { 'kaml-d.io/dataset': 'traffic' },
-    },
-    spec: {
-      accessModes: ['ReadWriteOnce'],
-      storageClassName: 'fast',
-      resources: { requests: { storage: '1Gi' } },
-    },
-    status: { phase: 'Bound' },
-  });
-  return { api, claims, snapshots, deleted, options };
-}
-
-const entity = {
-  apiVersion: 'kaml-d.io/v1alpha1',
-  kind: 'Dataset',
-  metadata: { name: 'traffic', namespace: 'default' },
-  spec: {
-    type: 'table',
-    owner: 'group:default/data',
-    format: 'binary',
-    location: `pvc://rig/${NS}/traffic`,
-  },
-} as unknown as DatasetEntity;
-const dataset: VolumeDataset = {
-  entity,
-  entityRef: 'dataset:default/traffic',
-  location: { cluster: 'rig', namespace: NS, name: 'traffic' },
-};
+import { NS, dataset, fakeCluster } from './__testUtils__/fakeCluster';
+import { createVolumeSnapshots } from './volumeSnapshots';
 
 describe('volume snapshots', () => {
   let db: Knex;
@@ -107,6 +20,7 @@ describe('volume snapshots', () => {
   function service(
     cluster: ReturnType<typeof fakeCluster>,
     readyTimeoutMs = 5000,
+    orphans: 'report' | 'delete' = 'report',
   ) {
     const audit = createAuditLogService({ db });
     return {
@@ -120,19 +34,51 @@ describe('volume snapshots', () => {
           snapshotClass: 'rig-class',
           readyTimeoutMs,
           bindTimeoutMs: 5000,
+          orphans,
+          orphanGraceMs: 60_000,
         },
       }),
     };
   }
 
-  it('takes a VolumeSnapshot labelled with the dataset and id, waits until ready, records and audits it', async () => {
+  /** Polls the list until the snapshot is no longer pending (the take's watcher settles it). */
+  async function settled(
+    volumes: ReturnType<typeof service>['volumes'],
+    id: string,
+  ): Promise<DatasetSnapshot> {
+    const end = Date.now() + 20_000;
+    for (;;) {
+      const found = (await volumes.list(dataset)).find(s => s.id === id);
+      if (found && found.state !== 'pending') return found;
+      if (Date.now() > end) throw new Error(`${id} still pending`);
+      await new Promise(r => setTimeout(r, 100));
+    }
+  }
+
+  async function takeReady(
+    volumes: ReturnType<typeof service>['volumes'],
+  ): Promise<DatasetSnapshot> {
+    const snap = await volumes.take(dataset, 'x', 'user:default/alice');
+    return settled(volumes, snap.id);
+  }
+
+  it('takes a VolumeSnapshot labelled with the dataset and id, answers pending at once, completes once ready, audits it once', async () => {
     const cluster = fakeCluster({ readyAfter: 2 });
     const { volumes, audit } = service(cluster);
-    const snap = await volumes.take(
+    const pending = await volumes.take(
       dataset,
       'before training',
       'user:default/alice',
     );
+    expect(pending).toMatchObject({
+      state: 'pending',
+      method: 'volume-snapshot',
+      volume: { readyToUse: false, claim: 'traffic' },
+    });
+    expect((await audit.list({ entityRef: dataset.entityRef })).items).toEqual(
+      [],
+    );
+    const snap = await settled(volumes, pending.id);
     const object = cluster.snapshots.get(snap.id)!;
     expect(object.metadata.labels).toMatchObject({
       'kaml-d.io/dataset': 'traffic',
@@ -143,7 +89,9 @@ describe('volume snapshots', () => {
       volumeSnapshotClassName: 'rig-class',
     });
     expect(snap).toMatchObject({
+      state: 'complete',
       method: 'volume-snapshot',
+      message: 'before training',
       totalBytes: 2 * 2 ** 30,
       volume: {
         readyToUse: true,
@@ -176,15 +124,25 @@ describe('volume snapshots', () => {
     expect(cluster.snapshots.size).toBe(0);
   });
 
-  it('a snapshot that never becomes ready is removed, audited as a failure and not listed', async () => {
+  it('a snapshot that never becomes ready fails: its VolumeSnapshot is removed, the reason listed, the failure audited', async () => {
     const cluster = fakeCluster();
     const { volumes, audit } = service(cluster, 1200);
-    await expect(
-      volumes.take(dataset, 'x', 'user:default/alice'),
-    ).rejects.toThrow(/was not readyToUse within 1s/);
-    expect(cluster.deleted).toHaveLength(1);
+    const pending = await volumes.take(dataset, 'x', 'user:default/alice');
+    const failed = await settled(volumes, pending.id);
+    expect(failed).toMatchObject({
+      state: 'failed',
+      volume: {
+        readyToUse: false,
+        error: expect.stringMatching(
+          /was not readyToUse within 1s \(is the CSI driver/,
+        ),
+      },
+    });
+    expect(cluster.deleted).toEqual([pending.id]);
     expect(cluster.snapshots.size).toBe(0);
-    expect(await volumes.list(dataset)).toEqual([]);
+    await expect(
+      volumes.restore(dataset, pending.id, {}, 'user:default/bob'),
+    ).rejects.toThrow(/No snapshot/);
     const events = (await audit.list({ entityRef: dataset.entityRef })).items;
     expect(events.map(e => e.outcome)).toEqual(['failure']);
   });
@@ -192,7 +150,7 @@ describe('volume snapshots', () => {
   it('lists recorded snapshots with the reason when the cluster is down or the VolumeSnapshot is gone', async () => {
     const cluster = fakeCluster({ readyAfter: 1 });
     const { volumes } = service(cluster);
-    const snap = await volumes.take(dataset, 'x', 'user:default/alice');
+    const snap = await takeReady(volumes);
     cluster.snapshots.delete(snap.id);
     expect((await volumes.list(dataset))[0].volume).toMatchObject({
       readyToUse: false,
@@ -208,7 +166,7 @@ describe('volume snapshots', () => {
   it('restores into a new claim from the snapshot, never over an existing one', async () => {
     const cluster = fakeCluster({ readyAfter: 1 });
     const { volumes, audit } = service(cluster);
-    const snap = await volumes.take(dataset, 'x', 'user:default/alice');
+    const snap = await takeReady(volumes);
     const answer = await volumes.restore(
       dataset,
       snap.id,

@@ -1,19 +1,17 @@
 import {
-  ConflictError,
   InputError,
   NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  DatasetSnapshot,
+  DatasetSnapshotState,
+  DatasetVolumeSnapshot,
   PVC_DATASET_LABEL,
-  PVC_RESTORED_FROM_LABEL,
   PVC_SNAPSHOT_ID_LABEL,
   PvcLocation,
-  isKubernetesName,
-  pvcLocation,
 } from '@kaml-d/plugin-kaml-d-common';
-import { V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import { Knex } from 'knex';
 import { AuditLogService } from '../../Audit';
 import {
@@ -25,6 +23,9 @@ import {
 } from '../rows';
 import { VolumesConfig } from './config';
 import { onCluster } from './errors';
+import { createRemover } from './remove';
+import { restoreClaim } from './restoreClaim';
+import { createSettler, rowLocation } from './settle';
 import { SNAPSHOT_GROUP, VolumeApi, VolumeSnapshotObject } from './kube';
 import {
   MANAGED_BY,
@@ -33,11 +34,12 @@ import {
   VolumeSnapshots,
   datasetLabel,
   volumeOf,
-  waitFor,
 } from './volumeState';
 
 export type { VolumeDataset, VolumeSnapshots } from './volumeState';
-import { quantityBytes } from './quantity';
+
+const WATCH_POLL_MS = 1000;
+const WATCH_SLACK_MS = 30_000;
 
 /** Builds {@link VolumeSnapshots}; `api` undefined: `kamlD.kubernetes` is not configured. */
 export function createVolumeSnapshots(options: {
@@ -110,6 +112,49 @@ export function createVolumeSnapshots(options: {
     throw error;
   }
 
+  const remover = createRemover({
+    db,
+    audit,
+    apiFor,
+    cluster: config.cluster,
+    api: options.api,
+  });
+  const settlerOf = (api: VolumeApi) =>
+    createSettler({ db, audit, config, api });
+
+  function present(
+    row: SnapshotRow,
+    volume: DatasetVolumeSnapshot,
+  ): DatasetSnapshot {
+    return {
+      ...toSnapshot(row),
+      state: row.state as DatasetSnapshotState,
+      volume,
+    };
+  }
+
+  /**
+   * The take's own watcher: polls the VolumeSnapshot until the row settles, a little past the
+   * ready timeout at most (a cluster unreachable all that time leaves it to the recovery task).
+   */
+  function watch(api: VolumeApi, first: SnapshotRow) {
+    const settle = settlerOf(api);
+    const { namespace } = rowLocation(first);
+    const end = Date.now() + config.readyTimeoutMs + WATCH_SLACK_MS;
+    const step = async (row: SnapshotRow): Promise<SnapshotRow> => {
+      await new Promise(r => setTimeout(r, WATCH_POLL_MS));
+      const live = await api.getSnapshot(namespace, row.id).then(
+        found => ({ found }),
+        () => undefined,
+      );
+      return live ? settle(row, live.found).catch(() => row) : row;
+    };
+    void (async () => {
+      let row = first;
+      while (row.state === 'pending' && Date.now() < end) row = await step(row);
+    })().catch(() => undefined);
+  }
+
   return {
     async take(dataset, message, actor) {
       const { entity, entityRef, location } = dataset;
@@ -142,36 +187,11 @@ export function createVolumeSnapshots(options: {
       } catch (error) {
         return fail(actor, entityRef, id, 'dataset.snapshot.create', error);
       }
-      let last: VolumeSnapshotObject | undefined;
-      const ready = await waitFor(config.readyTimeoutMs, async () => {
-        last = await api.getSnapshot(location.namespace, id).catch(() => last);
-        return last?.status?.readyToUse ? last : undefined;
-      });
-      if (!ready) {
-        // nothing half-taken stays behind: the VolumeSnapshot goes, the failure is audited
-        await api.deleteSnapshot(location.namespace, id).catch(() => undefined);
-        const why = last?.status?.error?.message
-          ? `: ${last.status.error.message}`
-          : ' (is the CSI driver of its VolumeSnapshotClass running?)';
-        return fail(
-          actor,
-          entityRef,
-          id,
-          'dataset.snapshot.create',
-          new ServiceUnavailableError(
-            `The VolumeSnapshot ${location.namespace}/${id} of claim ${
-              location.name
-            } was not readyToUse within ${Math.round(
-              config.readyTimeoutMs / 1000,
-            )}s${why}`,
-          ),
-        );
-      }
-      const volume = volumeOf(location, id, ready);
-      const row = {
+      // answered at once: the row is pending until the VolumeSnapshot is readyToUse
+      const row: SnapshotRow = {
         id,
         entity_ref: entityRef,
-        state: 'complete',
+        state: 'pending',
         reason: 'manual',
         created_at: now,
         created_by: actor,
@@ -181,35 +201,55 @@ export function createVolumeSnapshots(options: {
         bucket: location.cluster,
         prefix: `${location.namespace}/${location.name}`,
         object_count: 0,
-        total_bytes: quantityBytes(volume.restoreSize) ?? 0,
-        digest: `vsc:${volume.content ?? ''}`.slice(0, 80),
+        total_bytes: 0,
+        digest: 'vsc:',
       };
-      await db.transaction(async tx => {
-        await tx(SNAPSHOTS).insert(row);
-        await audit.append(
-          {
-            actor,
-            action: 'dataset.snapshot.create',
-            entityRef,
-            outcome: 'success',
-            details: {
-              snapshotId: id,
-              method: VOLUME_SNAPSHOT_METHOD,
-              volumeSnapshot: `${location.namespace}/${id}`,
-              content: volume.content ?? '',
-              restoreSize: volume.restoreSize ?? '',
-            },
-          },
-          tx,
-        );
-      });
-      return { ...toSnapshot(row as unknown as SnapshotRow), volume };
+      try {
+        await db(SNAPSHOTS).insert(row);
+      } catch (error) {
+        await api.deleteSnapshot(location.namespace, id).catch(() => undefined);
+        return fail(actor, entityRef, id, 'dataset.snapshot.create', error);
+      }
+      watch(api, row);
+      return present(row, volumeOf(location, id, body));
     },
+
+    async delete(dataset, id, actor) {
+      await remover.remove(dataset, id, actor);
+    },
+
+    async settlePending() {
+      if (!options.api) return 0;
+      const api = options.api;
+      const rows = await db<SnapshotRow>(SNAPSHOTS).where({
+        state: 'pending',
+        method: VOLUME_SNAPSHOT_METHOD,
+      });
+      let settled = 0;
+      for (const row of rows) {
+        const { namespace } = rowLocation(row);
+        const after = await api
+          .getSnapshot(namespace, row.id)
+          .then(live => settlerOf(api)(row, live))
+          .catch(() => row);
+        if (after.state !== 'pending') settled++;
+      }
+      return settled;
+    },
+
+    sweepOrphans: ({ datasetExists, actor }) =>
+      remover.sweepOrphans({
+        del: config.orphans === 'delete',
+        graceMs: config.orphanGraceMs,
+        datasetExists,
+        actor,
+      }),
 
     async list(dataset) {
       const { entity, entityRef, location } = dataset;
       const rows = await db<SnapshotRow>(SNAPSHOTS)
-        .where({ entity_ref: entityRef, state: 'complete' })
+        .where({ entity_ref: entityRef, method: VOLUME_SNAPSHOT_METHOD })
+        .whereIn('state', ['pending', 'complete', 'failed'])
         .orderBy([
           { column: 'created_at', order: 'desc' },
           { column: 'id', order: 'desc' },
@@ -217,31 +257,47 @@ export function createVolumeSnapshots(options: {
       // the timeline stays readable when the cluster is not: each entry says why
       let live: Map<string, VolumeSnapshotObject> | undefined;
       let down: string | undefined;
+      let api: VolumeApi | undefined;
       try {
-        const api = apiFor(location);
+        api = apiFor(location);
         const selector = `${PVC_DATASET_LABEL}=${datasetLabel(entity)}`;
         const items = await onCluster(
           location.cluster,
           'Listing VolumeSnapshots',
-          () => api.listSnapshots(location.namespace, selector),
+          () => api!.listSnapshots(location.namespace, selector),
         );
         live = new Map(items.map(s => [s.metadata.name, s]));
       } catch (error) {
         down = error instanceof Error ? error.message : String(error);
       }
-      return rows.map(row => {
+      const listed: DatasetSnapshot[] = [];
+      for (let row of rows) {
         const id = row.id;
-        const volume = live
-          ? volumeOf(location, id, live.get(id))
-          : {
-              ...volumeOf(location, id, {
-                metadata: { name: id },
-                spec: { source: { persistentVolumeClaimName: location.name } },
-              }),
-              error: down,
-            };
-        return { ...toSnapshot(row), volume };
-      });
+        if (live && api && row.state === 'pending') {
+          const settle = settlerOf(api);
+          row = await settle(row, live.get(id)).catch(() => row);
+        }
+        let volume: DatasetVolumeSnapshot;
+        if (row.state === 'failed') {
+          volume = {
+            ...volumeOf(location, id, live?.get(id)),
+            readyToUse: false,
+            error: row.error ?? 'The snapshot failed.',
+          };
+        } else if (live) {
+          volume = volumeOf(location, id, live.get(id));
+        } else {
+          volume = {
+            ...volumeOf(location, id, {
+              metadata: { name: id },
+              spec: { source: { persistentVolumeClaimName: location.name } },
+            }),
+            error: down,
+          };
+        }
+        listed.push(present(row, volume));
+      }
+      return listed;
     },
 
     async get(dataset, id) {
@@ -256,104 +312,13 @@ export function createVolumeSnapshots(options: {
       return { ...manifest, volume: volumeOf(location, id, snapshot) };
     },
 
-    async restore(dataset, id, request, actor) {
-      const { entityRef, location } = dataset;
-      const manifest = await manifestOf(db, entityRef, id);
-      const { api, claim: source } = await boundClaim(dataset);
-      const claimName =
-        request.claimName ??
-        `${location.name.slice(0, 200)}-restore-${id.slice(-6)}`;
-      if (!isKubernetesName(claimName)) {
-        throw new InputError(
-          `"${claimName}" is not a PersistentVolumeClaim name: use lowercase letters, digits, dots and dashes (at most 253), starting and ending with a letter or digit.`,
-        );
-      }
-      const snapshot = await onCluster(
-        location.cluster,
-        'Reading the VolumeSnapshot',
-        () => api.getSnapshot(location.namespace, id),
-      );
-      const volume = volumeOf(location, id, snapshot);
-      if (!volume.readyToUse) {
-        throw new ConflictError(
-          `Snapshot ${id} cannot be restored: ${
-            volume.error ?? 'its VolumeSnapshot is not readyToUse yet'
-          }.`,
-        );
-      }
-      if (
-        await onCluster(location.cluster, 'Reading the claim', () =>
-          api.getClaim(location.namespace, claimName),
-        )
-      ) {
-        throw new ConflictError(
-          `A PersistentVolumeClaim ${location.namespace}/${claimName} already exists; choose another claimName (a restore never overwrites a claim).`,
-        );
-      }
-      const size =
-        volume.restoreSize ??
-        source.spec?.resources?.requests?.storage ??
-        '1Gi';
-      const body: V1PersistentVolumeClaim = {
-        metadata: {
-          name: claimName,
-          labels: { ...MANAGED_BY, [PVC_RESTORED_FROM_LABEL]: id },
-          annotations: {
-            'kaml-d.io/entity-ref': entityRef,
-            'kaml-d.io/restored-by': actor.slice(0, 512),
-          },
-        },
-        spec: {
-          accessModes: source.spec?.accessModes ?? ['ReadWriteOnce'],
-          ...(source.spec?.storageClassName
-            ? { storageClassName: source.spec.storageClassName }
-            : {}),
-          ...(source.spec?.volumeMode
-            ? { volumeMode: source.spec.volumeMode }
-            : {}),
-          resources: { requests: { storage: size } },
-          dataSource: {
-            apiGroup: SNAPSHOT_GROUP,
-            kind: 'VolumeSnapshot',
-            name: id,
-          },
-        },
-      };
-      try {
-        await onCluster(location.cluster, 'Creating the restored claim', () =>
-          api.createClaim(location.namespace, body),
-        );
-      } catch (error) {
-        return fail(actor, entityRef, id, 'dataset.snapshot.restore', error);
-      }
-      const bound = await waitFor(config.bindTimeoutMs, async () => {
-        const c = await api
-          .getClaim(location.namespace, claimName)
-          .catch(() => undefined);
-        return c?.status?.phase === 'Bound' ? c : undefined;
-      });
-      const restoredClaim = {
-        cluster: location.cluster,
-        namespace: location.namespace,
-        name: claimName,
-        location: pvcLocation({ ...location, name: claimName }),
-        phase: bound ? 'Bound' : 'Pending',
-      };
-      await audit.append({
+    restore: (dataset, id, request, actor) =>
+      restoreClaim(
+        { db, audit, config, boundClaim, fail },
+        dataset,
+        id,
+        request,
         actor,
-        action: 'dataset.snapshot.restore',
-        entityRef,
-        outcome: 'success',
-        details: {
-          snapshotId: id,
-          method: VOLUME_SNAPSHOT_METHOD,
-          claim: `${location.namespace}/${claimName}`,
-          phase: restoredClaim.phase,
-          message: request.message ?? '',
-        },
-      });
-      const { objects: _objects, ...restored } = manifest;
-      return { entityRef, restored: { ...restored, volume }, restoredClaim };
-    },
+      ),
   };
 }

@@ -9,6 +9,7 @@ import {
   RestoreDatasetSnapshotResponse,
 } from '@kaml-d/plugin-kaml-d-common';
 import { VolumeSnapshotObject } from './kube';
+import type { VolumeOrphan } from './remove';
 
 // The types and pure helpers of volume snapshots (volumeSnapshots.ts holds the service).
 
@@ -25,9 +26,10 @@ export interface VolumeDataset {
 }
 
 /**
- * Snapshots of `pvc://` datasets as CSI VolumeSnapshots: take (a VolumeSnapshot of the claim,
- * waited for until readyToUse), list (the database rows with the cluster's state), get, and
- * restore (always a NEW claim whose dataSource is the snapshot: a snapshot is never written).
+ * Snapshots of `pvc://` datasets as CSI VolumeSnapshots: take (a VolumeSnapshot of the claim;
+ * answered at once in state `pending`, complete once readyToUse), list (the database rows with
+ * the cluster's state), get, restore (always a NEW claim whose dataSource is the snapshot: a
+ * snapshot is never written), delete, and the sweep of orphaned VolumeSnapshots.
  */
 export interface VolumeSnapshots {
   take(
@@ -35,6 +37,15 @@ export interface VolumeSnapshots {
     message: string,
     actor: string,
   ): Promise<DatasetSnapshot>;
+  /** Deletes a snapshot and its VolumeSnapshot; 409 naming the model versions pinned to it. */
+  delete(dataset: VolumeDataset, id: string, actor: string): Promise<void>;
+  /** Settles pending takes a stopped backend left (recovery); returns how many it settled. */
+  settlePending(): Promise<number>;
+  /** See kamlD.volumes.orphans; `datasetExists` asks the catalog. */
+  sweepOrphans(options: {
+    datasetExists: (entityRef: string) => Promise<boolean>;
+    actor: string;
+  }): Promise<VolumeOrphan[]>;
   list(dataset: VolumeDataset): Promise<DatasetSnapshot[]>;
   get(dataset: VolumeDataset, id: string): Promise<DatasetSnapshotManifest>;
   restore(
