@@ -120,11 +120,13 @@ function SnapshotRow(props: {
             variant="caption"
             display="block"
             title={s.volume.error}
-            color={s.volume.readyToUse ? 'textSecondary' : 'error'}
+            color={
+              s.volume.readyToUse || s.state === 'pending'
+                ? 'textSecondary'
+                : 'error'
+            }
           >
-            {s.volume.readyToUse
-              ? `ready · ${s.volume.namespace}/${s.volume.claim}`
-              : `not ready${s.volume.error ? `: ${s.volume.error}` : ''}`}
+            {volumeStatus(s)}
           </Typography>
         )}
       </TableCell>
@@ -214,10 +216,22 @@ function SnapshotTable(props: {
   );
 }
 
+/** The state of a volume snapshot as the timeline shows it. */
+function volumeStatus(s: DatasetSnapshot): string {
+  const volume = s.volume!;
+  const error = volume.error ? `: ${volume.error}` : '';
+  if (s.state === 'pending') return 'taking… waiting until ready to use';
+  if (s.state === 'failed') return `failed${error}`;
+  return volume.readyToUse
+    ? `ready · ${volume.namespace}/${volume.claim}`
+    : `not ready${error}`;
+}
+
 /**
  * The snapshot timeline of a dataset in each of its states: loading, the server's error, no
  * snapshots yet, or the table.
  */
+
 export function SnapshotTimeline(props: {
   entityRef: string;
   datasetTitle: string;

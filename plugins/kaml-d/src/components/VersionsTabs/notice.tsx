@@ -3,7 +3,7 @@ import Alert from '@material-ui/lab/Alert';
 
 /** The outcome of the last action of a Versions tab, shown above its content. */
 export type Notice = {
-  severity: 'success' | 'error';
+  severity: 'success' | 'info' | 'error';
   text: string;
 };
 

@@ -7,7 +7,7 @@ import {
   DatasetSnapshotDiff,
   datasetSnapshotRestorePermission,
 } from '@kaml-d/plugin-kaml-d-common';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { kamlDApiRef } from '../../api';
@@ -15,6 +15,9 @@ import { useDatasetName } from '../DatasetTabs/useDatasetName';
 import { serverMessage } from '../shared/errors';
 import { Notice } from './notice';
 import { deniedPermission } from './permissions';
+
+/** How often the timeline is read again while a volume snapshot is pending. */
+export const PENDING_POLL_MS = 2000;
 
 /** Which action a 403 refused, and the permission the server named. */
 export type SnapshotDenied = Partial<Record<'snapshot' | 'restore', string>>;
@@ -63,6 +66,34 @@ export function useDatasetSnapshots() {
   const [confirm, setConfirm] = useState<DatasetSnapshot>();
   const [preview, setPreview] = useState<string>();
 
+  // while a volume snapshot is pending, the list is read again every few seconds
+  const [waitingFor, setWaitingFor] = useState<string>();
+  const items = snapshots.value?.items;
+  const pending = items?.some(s => s.state === 'pending') ?? false;
+  useEffect(() => {
+    if (!pending || snapshots.loading) return undefined;
+    const timer = setTimeout(snapshots.retry, PENDING_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [pending, snapshots.loading, snapshots.retry, items]);
+  useEffect(() => {
+    const settled = items?.find(s => s.id === waitingFor);
+    if (!settled || settled.state === 'pending') return;
+    setWaitingFor(undefined);
+    setNotice(
+      settled.state === 'failed'
+        ? {
+            severity: 'error',
+            text: `Snapshot ${settled.id} failed: ${
+              settled.volume?.error ?? 'see the audit log'
+            }`,
+          }
+        : {
+            severity: 'success',
+            text: `Snapshot ${settled.id} taken: its VolumeSnapshot is ready to use.`,
+          },
+    );
+  }, [items, waitingFor]);
+
   const fail = (action: keyof SnapshotDenied, what: string, error: Error) => {
     const permission = deniedPermission(error);
     if (permission) setRefused(d => ({ ...d, [action]: permission }));
@@ -78,10 +109,19 @@ export function useDatasetSnapshots() {
         message.trim(),
       );
       setMessage('');
-      setNotice({
-        severity: 'success',
-        text: `Snapshot ${snapshot.id} taken.`,
-      });
+      if (snapshot.state === 'pending') {
+        // a volume snapshot: accepted; the list is polled until it is ready (or failed)
+        setWaitingFor(snapshot.id);
+        setNotice({
+          severity: 'info',
+          text: `Snapshot ${snapshot.id} is being taken: waiting until its VolumeSnapshot is ready to use…`,
+        });
+      } else {
+        setNotice({
+          severity: 'success',
+          text: `Snapshot ${snapshot.id} taken.`,
+        });
+      }
       snapshots.retry();
     } catch (e) {
       fail('snapshot', 'Could not take a snapshot', e as Error);
