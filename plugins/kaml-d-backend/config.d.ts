@@ -205,7 +205,12 @@ export interface Config {
     observation?: {
       /** Kubernetes clusters whose Deployments, pods, Jobs and events are read. */
       kubernetes?: {
-        /** Clusters read in parallel; one failing cluster is reported beside the others' answers. */
+        /**
+         * Deprecated, removed in the next release: configure the clusters for the Kubernetes
+         * plugin (`kubernetes.clusterLocatorMethods`) and list them in `kamlD.clusters`. Read with
+         * a warning, besides those clusters.
+         * @deprecated use kubernetes.clusterLocatorMethods and kamlD.clusters
+         */
         clusters?: Array<{
           /** Name shown beside what was read from the cluster. */
           name: string;

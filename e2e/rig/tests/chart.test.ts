@@ -76,10 +76,18 @@ describe('helm lint and template', () => {
     const config = one(objects, 'ConfigMap').data['app-config.chart.yaml'] as string;
     assert.match(config, /url: https:\/\/kubernetes\.default\.svc/);
     assert.match(config, /accessKeyId: \$\{S3_ACCESS_KEY_ID\}/);
-    // the training/deploy actions use the pod's service account; the production file's
-    // `cluster` way is unset so exactly one way remains
-    const chartConfig = loadAllYaml(config)[0] as { kamlD: { kubernetes: unknown } };
-    assert.deepEqual(chartConfig.kamlD.kubernetes, { inCluster: true, cluster: null, trainingNamespace: TRAINING, modelsNamespace: MODELS });
+    // the training/deploy actions use the Kubernetes plugin's cluster (no token: the pod's
+    // service account), with the namespaces the RBAC below grants
+    const chartConfig = loadAllYaml(config)[0] as {
+      kamlD: { workloadCluster: string; clusters: unknown; kubernetes?: unknown };
+      kubernetes: { clusterLocatorMethods: Array<{ clusters: Array<Record<string, unknown>> }> };
+    };
+    assert.equal(chartConfig.kamlD.workloadCluster, 'in-cluster');
+    assert.deepEqual(chartConfig.kamlD.clusters, { 'in-cluster': { trainingNamespace: TRAINING, modelsNamespace: MODELS } });
+    assert.equal(chartConfig.kamlD.kubernetes, undefined);
+    const [cluster] = chartConfig.kubernetes.clusterLocatorMethods[0].clusters;
+    assert.equal(cluster.name, 'in-cluster');
+    assert.equal(cluster.serviceAccountToken, undefined);
     // RBAC: cluster-wide read, writes only in the two namespaces
     const bindings = objects.filter(o => o.kind === 'RoleBinding').map(o => `${o.metadata.namespace}/${o.roleRef.name}`);
     assert.deepEqual(bindings.sort(), [`${MODELS}/kaml-d-system-${release}-serve`, `${TRAINING}/kaml-d-system-${release}-train`]);

@@ -269,7 +269,7 @@ test('sign-in starts at the rig OpenID provider', async () => {
 });
 
 test('the training and deployment actions use the cluster configured for the Kubernetes plugin', () => {
-  // app-config.production.yaml: kamlD.kubernetes.cluster = KUBERNETES_CLUSTER_NAME ("rig" here)
+  // app-config.production.yaml: kamlD.workloadCluster = KUBERNETES_CLUSTER_NAME ("rig" here)
   assert.match(startupNotes.join(''), /kaml-d:model actions reach Kubernetes through Kubernetes plugin cluster \\?"rig\\?"/);
 });
 
