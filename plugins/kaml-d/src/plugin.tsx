@@ -8,6 +8,7 @@ import { kamlDEntityCards } from './entityCards';
 import { kamlDEntityContents } from './entityContents';
 import { accessRequestsPage, auditPage, srePage, workbenchPage } from './pages';
 import { accessRequestsRouteRef, auditRouteRef, rootRouteRef } from './routes';
+import { kamlDSearchExtensions } from './searchExtensions';
 
 /**
  * The KAML-D frontend plugin: the Workbench, dataset and model pages, health tabs.
@@ -34,5 +35,6 @@ export const kamlDPlugin = createFrontendPlugin({
     ...kamlDEntityContents,
     datasetFormatCatalogFilter,
     modelFrameworkCatalogFilter,
+    ...kamlDSearchExtensions,
   ],
 });

@@ -8,15 +8,32 @@ import { WorkbenchSearch } from './WorkbenchSearch';
 jest.setTimeout(20_000);
 
 describe('Workbench search box', () => {
-  it('finds datasets by column name and links them', async () => {
+  it('finds datasets by column name and links them, saying which column matched', async () => {
     const query = jest.fn(async () => ({
       results: [
         {
           type: 'kaml-d-dataset',
           document: {
             title: 'Sensor readings',
-            text: 'Columns: sensor_id, temperature_kelvin',
+            text: 'Readings per sensor\nsensor_id varchar\ntemperature_kelvin double',
             location: '/catalog/default/dataset/sensor-readings',
+            columns: 'sensor_id varchar, temperature_kelvin double',
+          },
+          highlight: {
+            preTag: '<mark>',
+            postTag: '</mark>',
+            fields: {
+              columns:
+                'sensor_id varchar, <mark>temperature</mark>_<mark>kelvin</mark> double',
+            },
+          },
+        },
+        {
+          type: 'kaml-d-model',
+          document: {
+            title: 'kelvin-forecaster',
+            text: 'Forecasts temperature\npytorch forecasting',
+            location: '/catalog/default/model/kelvin-forecaster',
           },
         },
         {
@@ -39,14 +56,22 @@ describe('Workbench search box', () => {
       within(results).getByRole('link', { name: 'Sensor readings' }),
     ).toHaveAttribute('href', '/catalog/default/dataset/sensor-readings');
     expect(within(results).getByText('Dataset')).toBeInTheDocument();
+    expect(within(results).getByText('Model')).toBeInTheDocument();
     expect(within(results).getByText('Catalog')).toBeInTheDocument();
+    // the matched column, not a dump of every column
     expect(
-      within(results).getByText('Columns: sensor_id, temperature_kelvin'),
+      within(results).getByText('matched column temperature_kelvin'),
     ).toBeInTheDocument();
+    expect(within(results).queryByText(/sensor_id/)).not.toBeInTheDocument();
+    // without a matched column: the description
+    expect(
+      within(results).getByText('Forecasts temperature'),
+    ).toBeInTheDocument();
+    expect(within(results).getAllByRole('listitem')).toHaveLength(3);
     expect(query).toHaveBeenCalledWith(
       expect.objectContaining({
         term: 'temperature_kelvin',
-        types: ['kaml-d-dataset', 'software-catalog'],
+        types: ['kaml-d-dataset', 'kaml-d-model', 'software-catalog'],
       }),
     );
   });

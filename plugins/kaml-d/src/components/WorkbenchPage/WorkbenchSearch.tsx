@@ -1,13 +1,10 @@
-import { InfoCard, Link, Progress } from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { SearchResultSet } from '@backstage/plugin-search-common';
 import { searchApiRef } from '@backstage/plugin-search-react';
 import { QueryResponse } from '@kaml-d/plugin-kaml-d-common';
 import Button from '@material-ui/core/Button';
-import Chip from '@material-ui/core/Chip';
 import List from '@material-ui/core/List';
-import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -18,14 +15,23 @@ import { FormEvent, KeyboardEvent, useState } from 'react';
 import { kamlDApiRef } from '../../api';
 import { serverMessage } from '../shared/errors';
 import { RowsTable } from '../shared/RowsTable';
+import { KamlDSearchResultItem } from '../Search/KamlDSearchResultItem';
+import { KAML_D_RESULT_TYPES } from '../Search/searchHit';
 
-/** Document types the text search asks for: datasets with their columns, and the catalog. */
-export const SEARCH_TYPES = ['kaml-d-dataset', 'software-catalog'];
+/**
+ * Document types the text search asks for: datasets with their columns, models, and the rest of
+ * the catalog (whose index leaves datasets and models out: one hit per entity).
+ */
+export const SEARCH_TYPES = [
+  'kaml-d-dataset',
+  'kaml-d-model',
+  'software-catalog',
+];
 /** Rows a SQL query returns at most from the Workbench (the server caps again). */
 export const QUERY_LIMIT = 200;
 
 const TYPE_LABELS: Record<string, string> = {
-  'kaml-d-dataset': 'Dataset',
+  ...KAML_D_RESULT_TYPES,
   'software-catalog': 'Catalog',
 };
 
@@ -46,11 +52,9 @@ const useStyles = makeStyles(theme => ({
   input: { flex: 1, minWidth: theme.spacing(30) },
   sql: { fontFamily: 'monospace' },
   results: { marginTop: theme.spacing(2) },
-  chip: { marginLeft: theme.spacing(1) },
 }));
 
 function SearchResults(props: { term: string; results: SearchResultSet }) {
-  const classes = useStyles();
   const { term, results } = props;
   if (results.results.length === 0) {
     return (
@@ -62,27 +66,13 @@ function SearchResults(props: { term: string; results: SearchResultSet }) {
   return (
     <List dense aria-label="Search results">
       {results.results.map(result => (
-        <ListItem
+        <KamlDSearchResultItem
           key={`${result.type}:${result.document.location}`}
-          disableGutters
-        >
-          <ListItemText
-            primary={
-              <>
-                <Link to={result.document.location}>
-                  {result.document.title}
-                </Link>
-                <Chip
-                  size="small"
-                  variant="outlined"
-                  className={classes.chip}
-                  label={TYPE_LABELS[result.type] ?? result.type}
-                />
-              </>
-            }
-            secondary={result.document.text}
-          />
-        </ListItem>
+          result={result.document}
+          type={result.type}
+          highlight={result.highlight}
+          typeLabel={TYPE_LABELS[result.type] ?? result.type}
+        />
       ))}
     </List>
   );
