@@ -16,13 +16,13 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
-import { FormEvent, useEffect, useState } from 'react';
+import { FormEvent, useState } from 'react';
 import { kamlDApiRef } from '../../api';
 import { serverMessage } from '../shared/errors';
 import { formatBytes } from '../shared/relations';
+import { ExistingDatasetNotice, Registration } from './uploadRegistration';
 
-/** How often and how long the dialog asks the catalog whether the new dataset arrived. */
-export const REGISTRATION_POLL = { intervalMs: 2000, attempts: 60 };
+export { REGISTRATION_POLL } from './uploadRegistration';
 
 const NAME = /^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/;
 
@@ -41,59 +41,6 @@ const useStyles = makeStyles(theme => ({
   files: { display: 'flex', alignItems: 'center', gap: theme.spacing(2) },
 }));
 
-/** Waits for the catalog to hold the new dataset; says so when it does. */
-function Registration(props: { entityRef: string; onRegistered: () => void }) {
-  const catalogApi = useApi(catalogApiRef);
-  const { entityRef, onRegistered } = props;
-  const [state, setState] = useState<'waiting' | 'registered' | 'late'>(
-    'waiting',
-  );
-
-  useEffect(() => {
-    let attempts = 0;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const check = async () => {
-      attempts += 1;
-      const found = await catalogApi
-        .getEntityByRef(entityRef)
-        .catch(() => undefined);
-      if (stopped) return;
-      if (found) {
-        setState('registered');
-        onRegistered();
-      } else if (attempts >= REGISTRATION_POLL.attempts) {
-        setState('late');
-      } else {
-        timer = setTimeout(check, REGISTRATION_POLL.intervalMs);
-      }
-    };
-    check();
-    return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    };
-  }, [catalogApi, entityRef, onRegistered]);
-
-  if (state === 'registered') {
-    return <Typography variant="body2">It is in the catalog now.</Typography>;
-  }
-  if (state === 'late') {
-    return (
-      <Typography variant="body2">
-        The catalog has not registered it yet. Discovery picks up new datasets
-        on its next scan; check the catalog&apos;s problems below if it does not
-        appear.
-      </Typography>
-    );
-  }
-  return (
-    <Typography variant="body2">
-      Waiting for the catalog to register it…
-    </Typography>
-  );
-}
-
 /**
  * The Upload dialog: files plus name, format, owner, project, description and tags, sent to
  * the backend; the catalog registers the new dataset through discovery.
@@ -103,10 +50,21 @@ export function UploadDialog(props: {
   onClose: () => void;
   /** Called after a successful upload and again once the catalog holds the dataset. */
   onChanged: () => void;
+  /**
+   * Called when the dialog is closed while the catalog has not registered the new dataset yet,
+   * so the Workbench keeps waiting and refreshes when it does.
+   */
+  onClosedWhileWaiting?: (entityRef: string) => void;
 }) {
   const classes = useStyles();
   const api = useApi(kamlDApiRef);
-  const { open, onClose, onChanged } = props;
+  const catalogApi = useApi(catalogApiRef);
+  const { open, onClose, onChanged, onClosedWhileWaiting } = props;
+  const [registered, setRegistered] = useState(false);
+  // the dataset of that name when it exists: asked before adding files to it
+  const [existing, setExisting] = useState<string | undefined>();
+  const [snapshotFirst, setSnapshotFirst] = useState(true);
+  const [added, setAdded] = useState(false);
   const [files, setFiles] = useState<File[]>([]);
   const [name, setName] = useState('');
   const [format, setFormat] = useState<DatasetFormat | ''>('');
@@ -133,10 +91,21 @@ export function UploadDialog(props: {
     setTags('');
     setError(undefined);
     setResult(undefined);
+    setRegistered(false);
+    setExisting(undefined);
+    setSnapshotFirst(true);
+    setAdded(false);
+  };
+
+  const onRegistered = () => {
+    setRegistered(true);
+    onChanged();
   };
 
   const close = () => {
     if (busy) return;
+    if (result && !registered && !added)
+      onClosedWhileWaiting?.(result.entityRef);
     reset();
     onClose();
   };
@@ -146,6 +115,22 @@ export function UploadDialog(props: {
     setBusy(true);
     setError(undefined);
     try {
+      const ref = `dataset:default/${name}`;
+      if (existing !== ref) {
+        const found = await catalogApi
+          .getEntityByRef(ref)
+          .catch(() => undefined);
+        if (found) {
+          // ask first: the next Upload press adds the files
+          setExisting(ref);
+          return;
+        }
+      } else if (snapshotFirst) {
+        await api.createDatasetSnapshot(
+          { namespace: 'default', name },
+          `Before uploading ${files.map(f => f.name).join(', ')}`,
+        );
+      }
       const uploaded = await api.uploadDataset({
         name,
         files,
@@ -158,6 +143,7 @@ export function UploadDialog(props: {
           .map(t => t.trim())
           .filter(Boolean),
       });
+      setAdded(existing === ref);
       setResult(uploaded);
       onChanged();
     } catch (e) {
@@ -189,15 +175,17 @@ export function UploadDialog(props: {
                 ) to <code>{result.location}</code>.
               </Typography>
               <Typography variant="body2">
-                New dataset:{' '}
+                {added ? 'Added to dataset:' : 'New dataset:'}{' '}
                 <EntityRefLink entityRef={result.entityRef} hideIcon>
                   {result.entityRef}
                 </EntityRefLink>
               </Typography>
-              <Registration
-                entityRef={result.entityRef}
-                onRegistered={onChanged}
-              />
+              {added ? null : (
+                <Registration
+                  entityRef={result.entityRef}
+                  onRegistered={onRegistered}
+                />
+              )}
             </Alert>
           </DialogContent>
           <DialogActions>
@@ -237,7 +225,10 @@ export function UploadDialog(props: {
               label="Name"
               required
               value={name}
-              onChange={e => setName(e.target.value)}
+              onChange={e => {
+                setName(e.target.value);
+                setExisting(undefined);
+              }}
               error={Boolean(nameProblem)}
               helperText={
                 nameProblem ??
@@ -247,6 +238,9 @@ export function UploadDialog(props: {
             />
             <TextField
               select
+              // the empty value is shown as "Detect", not as a blank field
+              SelectProps={{ displayEmpty: true }}
+              InputLabelProps={{ shrink: true }}
               id="kaml-d-upload-format"
               label="Format"
               value={format}
@@ -293,6 +287,14 @@ export function UploadDialog(props: {
               helperText="Comma-separated, such as finance, tabular."
               disabled={busy}
             />
+            {existing === `dataset:default/${name}` ? (
+              <ExistingDatasetNotice
+                entityRef={existing}
+                name={name}
+                snapshot={snapshotFirst}
+                onSnapshotChange={setSnapshotFirst}
+              />
+            ) : null}
             {busy ? <LinearProgress aria-label="Uploading" /> : null}
             {error ? (
               <Alert severity="error">
@@ -312,7 +314,9 @@ export function UploadDialog(props: {
                 busy || files.length === 0 || !name || Boolean(nameProblem)
               }
             >
-              Upload
+              {existing === `dataset:default/${name}`
+                ? `Add to ${name}`
+                : 'Upload'}
             </Button>
           </DialogActions>
         </form>

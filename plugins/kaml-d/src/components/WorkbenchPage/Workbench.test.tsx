@@ -148,7 +148,13 @@ describe('Workbench upload dialog', () => {
       <UploadDialog open onClose={() => {}} onChanged={onChanged} />,
       {
         kamlD: { uploadDataset },
-        entities: [discovered],
+        // no such dataset before the upload; discovery registers it after
+        catalog: {
+          getEntityByRef: jest
+            .fn()
+            .mockResolvedValueOnce(undefined)
+            .mockResolvedValue(discovered),
+        },
       },
     );
     await fillAndSubmit();

@@ -27,6 +27,7 @@ import { RescanButton } from '../shared/RescanButton';
 import { DatasetsPanel } from './DatasetsPanel';
 import { StorageLine } from './StorageLine';
 import { UploadDialog } from './UploadDialog';
+import { RegistrationWatcher } from './uploadRegistration';
 import { WorkbenchSearch } from './WorkbenchSearch';
 
 const dependencyColumns: TableColumn<DependencyHealth>[] = [
@@ -84,6 +85,15 @@ export function WorkbenchPage() {
   // bumped after an upload and when the catalog registers it: table and storage read again
   const [reloadKey, setReloadKey] = useState(0);
   const reload = useCallback(() => setReloadKey(k => k + 1), []);
+  // datasets still awaited by the catalog after the Upload dialog was closed
+  const [awaited, setAwaited] = useState<string[]>([]);
+  const onAwaitedRegistered = useCallback(
+    (ref: string) => {
+      setAwaited(refs => refs.filter(r => r !== ref));
+      reload();
+    },
+    [reload],
+  );
   return (
     <Content>
       <ContentHeader title="Datasets, models and platform health">
@@ -106,7 +116,17 @@ export function WorkbenchPage() {
         open={uploadOpen}
         onClose={() => setUploadOpen(false)}
         onChanged={reload}
+        onClosedWhileWaiting={ref =>
+          setAwaited(refs => (refs.includes(ref) ? refs : [...refs, ref]))
+        }
       />
+      {awaited.map(ref => (
+        <RegistrationWatcher
+          key={ref}
+          entityRef={ref}
+          onRegistered={onAwaitedRegistered}
+        />
+      ))}
       <Grid container spacing={3}>
         <Grid item xs={12}>
           <WorkbenchSearch />
