@@ -63,6 +63,8 @@ export const sidebarContent = NavContentBlueprint.make({
           <SidebarDivider />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:kaml-d')}
+            {/* the SRE page (Platform health) next to the Workbench, not among the rest */}
+            {nav.take('page:kaml-d/sre')}
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
             {/* the audit log only for users holding kaml-d.audit.read */}

@@ -7,10 +7,15 @@ import { kamlDApiRef } from '../../api';
 import { serverMessage } from '../shared/errors';
 import { formatBytes, formatCount } from '../shared/relations';
 
-/** `3 datasets, 52.4 MB, 5.2% of capacity`. */
+/**
+ * `3 folders, 52.4 MB, 5.2% of capacity`. The store counts its top-level folders, which is not
+ * the catalog's count of Dataset entities in the table below: a folder whose files the catalog
+ * could not register (see Catalog problems) is counted here only, a dataset declared in a catalog
+ * file over another location is counted there only. So the line says folders, not datasets.
+ */
 export function describeStorage(summary: StorageSummaryResponse): string {
   const datasets = `${formatCount(summary.datasets)} ${
-    summary.datasets === 1 ? 'dataset' : 'datasets'
+    summary.datasets === 1 ? 'folder' : 'folders'
   }`;
   const capacity =
     summary.percentUsed !== undefined
@@ -19,7 +24,7 @@ export function describeStorage(summary: StorageSummaryResponse): string {
   return `${datasets}, ${formatBytes(summary.bytes)}, ${capacity}`;
 }
 
-/** The storage line: how many datasets, how many bytes, how full. */
+/** The storage line: how many folders, how many bytes, how full. */
 export function StorageLine(props: { reloadKey?: number }) {
   const api = useApi(kamlDApiRef);
   const { value, loading, error } = useAsync(
@@ -44,7 +49,11 @@ export function StorageLine(props: { reloadKey?: number }) {
     );
   }
   return (
-    <Typography variant="body2" aria-label="Storage">
+    <Typography
+      variant="body2"
+      aria-label="Storage"
+      title="Folders in the store; the datasets table counts what the catalog registered"
+    >
       Storage: {describeStorage(value)}
     </Typography>
   );

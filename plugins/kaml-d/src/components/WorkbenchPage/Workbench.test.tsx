@@ -36,7 +36,7 @@ describe('Workbench storage line', () => {
   it('says how many datasets, how many bytes and how full', async () => {
     await render(<StorageLine />);
     expect(
-      await screen.findByText('Storage: 3 datasets, 61.3 MB, 6.1% of capacity'),
+      await screen.findByText('Storage: 3 folders, 61.3 MB, 6.1% of capacity'),
     ).toBeInTheDocument();
   });
 
@@ -55,7 +55,7 @@ describe('Workbench storage line', () => {
     });
     expect(
       await screen.findByText(
-        'Storage: 1 dataset, 1.5 kB, no capacity configured',
+        'Storage: 1 folder, 1.5 kB, no capacity configured',
       ),
     ).toBeInTheDocument();
   });

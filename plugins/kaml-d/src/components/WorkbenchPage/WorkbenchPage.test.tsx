@@ -81,13 +81,13 @@ describe('WorkbenchPage', () => {
       await screen.findByText('Platform status: degraded'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('Datasets, models and platform health'),
+      screen.getByText('Datasets and platform health'),
     ).toBeInTheDocument();
     expect(
       await screen.findByRole('button', { name: /Upload dataset/ }),
     ).toBeEnabled();
     expect(
-      await screen.findByText('Storage: 3 datasets, 61.3 MB, 6.1% of capacity'),
+      await screen.findByText('Storage: 3 folders, 61.3 MB, 6.1% of capacity'),
     ).toBeInTheDocument();
     expect(await screen.findByText('Datasets (4 of 4)')).toBeInTheDocument();
     expect(

@@ -96,7 +96,7 @@ export function WorkbenchPage() {
   );
   return (
     <Content>
-      <ContentHeader title="Datasets, models and platform health">
+      <ContentHeader title="Datasets and platform health">
         <GatedButton
           gate={upload}
           variant="contained"
@@ -108,8 +108,9 @@ export function WorkbenchPage() {
         </GatedButton>
         <RescanButton onRequested={reload} />
         <SupportButton>
-          Manage datasets, test and deploy machine-learning models, and see the
-          health of the platform.
+          Upload, find and query datasets, and see the health of the platform.
+          Models are in the catalog (Kind: Model); the SRE view is Platform
+          health in the sidebar.
         </SupportButton>
       </ContentHeader>
       <UploadDialog
