@@ -168,7 +168,10 @@ export function interpretTrainJobStatus(
     list.find(c => c.type === type && c.status === 'True');
   const failed = trueOf('Failed');
   if (failed) {
-    return { status: 'Failed', message: explain(failed, 'the TrainJob failed') };
+    return {
+      status: 'Failed',
+      message: explain(failed, 'the TrainJob failed'),
+    };
   }
   const complete = trueOf('Complete');
   if (complete) {
@@ -198,4 +201,30 @@ export function interpretTrainJobStatus(
         ? explain(list[list.length - 1], 'created')
         : 'no status reported yet: is the Kubeflow Trainer controller running?',
   };
+}
+
+/**
+ * A training runtime a TrainJob may run on, as the cluster lists it.
+ *
+ * @public
+ */
+export interface TrainingRuntimeSummary {
+  name: string;
+  kind: TrainingRuntimeKind;
+  /** Set for a TrainingRuntime: its namespace (the model's training namespace). */
+  namespace?: string;
+  /** The runtime's `trainer.kubeflow.org/framework` label, such as `torch`, if set. */
+  framework?: string;
+}
+
+/**
+ * `GET /runs/:namespace/:name/training-runtimes`: the ClusterTrainingRuntimes of the cluster and
+ * the TrainingRuntimes of the model's training namespace.
+ *
+ * @public
+ */
+export interface TrainingRuntimeList {
+  /** The model's training namespace (its project's, or the shared one). */
+  namespace: string;
+  items: TrainingRuntimeSummary[];
 }

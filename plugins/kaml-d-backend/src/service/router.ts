@@ -28,6 +28,8 @@ import { DatasetRegistrationService } from '../services/DatasetRegistration';
 import { datasetRegistrationRoutes } from './routes/datasetRegistration';
 import { NotebooksService } from '../services/Notebooks';
 import { notebookRoutes } from './routes/notebooks';
+import { TrainingRuntimesService } from '../services/TrainingRuntimes';
+import { trainingRuntimeRoutes } from './routes/trainingRuntimes';
 
 /** Everything the router needs; built once in the plugin's init. */
 export interface RouterOptions {
@@ -52,6 +54,8 @@ export interface RouterOptions {
   schemas?: SchemaReader;
   /** Starter notebooks in JupyterHub (`kamlD.notebooks`); their routes are left out when absent. */
   notebooks?: NotebooksService;
+  /** Kubeflow Trainer v2 runtimes of the cluster (the template's picker); left out when absent. */
+  trainingRuntimes?: TrainingRuntimesService;
 }
 
 /**
@@ -129,6 +133,11 @@ export async function createRouter(
   }
   if (options.notebooks) {
     router.use(notebookRoutes({ httpAuth, notebooks: options.notebooks }));
+  }
+  if (options.trainingRuntimes) {
+    router.use(
+      trainingRuntimeRoutes({ httpAuth, runtimes: options.trainingRuntimes }),
+    );
   }
 
   return router;

@@ -20,6 +20,7 @@ import {
 } from '@kaml-d/plugin-kaml-d-node';
 import { Knex } from 'knex';
 import { createAuditLogService } from '../services/Audit';
+import { createTrainingRuntimesService } from '../services/TrainingRuntimes';
 import {
   createAccessRequestsService,
   registerKamlDEntityPermissions,
@@ -220,6 +221,11 @@ export function createKamlDServices(deps: KamlDServiceDeps) {
       })
     : undefined;
   const health = createBackendHealth({ db, storage, engines, notebooks });
+  const trainingRuntimes = createTrainingRuntimesService({
+    cluster: readKamlDClusterAccess(config, { logger }),
+    catalog,
+    permissions,
+  });
 
   return {
     storageConfig,
@@ -235,6 +241,7 @@ export function createKamlDServices(deps: KamlDServiceDeps) {
     runs,
     modelVersions,
     notebooks,
+    trainingRuntimes,
     health,
   };
 }

@@ -1,0 +1,2 @@
+export { createTrainingRuntimesService } from './createTrainingRuntimesService';
+export type { TrainingRuntimesService } from './createTrainingRuntimesService';
