@@ -217,6 +217,47 @@ describe('Metadata Hub on the rig: MinIO storage, DuckDB through it, and Trino',
         0,
       ),
     ).toBe(5376 - profile.body.nulls);
+    expect(profile.body.categorical).toBe(profile.body.approxDistinct <= 12);
+
+    // every column's figures in Trino's SQL: approx_percentile quartiles, stddev_samp
+    const summary = await get('/datasets/default/traffic/profile/summary');
+    expect(summary.status).toBe(200);
+    expect(summary.body.engine).toBe('trino');
+    expect(summary.body.totalColumns).toBe(schema.body.columns.length);
+    const vehicles = summary.body.columns.find(
+      (c: { column: string }) => c.column === 'vehicles',
+    );
+    expect(vehicles).toMatchObject({ kind: 'numeric', rows: 5376 });
+    expect(vehicles.mean).toBeCloseTo(
+      profile.body.histogram.reduce(
+        (s: number, b: { lower: number; upper: number; count: number }) =>
+          s + ((b.lower + b.upper) / 2) * b.count,
+        0,
+      ) /
+        (5376 - profile.body.nulls),
+      -1,
+    );
+    expect(vehicles.p25).toBeLessThanOrEqual(vehicles.p50);
+    expect(vehicles.p50).toBeLessThanOrEqual(vehicles.p75);
+    expect(vehicles.stddev).toBeGreaterThan(0);
+    const station = await get(
+      '/datasets/default/traffic/profile/summary?search=STATION',
+    );
+    expect(
+      station.body.columns.map((c: { column: string }) => c.column),
+    ).toContain('station_id');
+    // the hourly counts' timestamps, in calendar buckets by Trino's date_trunc
+    const hour = await get('/datasets/default/traffic/profile?column=hour');
+    expect(hour.status).toBe(200);
+    expect(hour.body.kind).toBe('temporal');
+    expect(hour.body.timeHistogram.bins.length).toBeGreaterThan(0);
+    expect(
+      hour.body.timeHistogram.bins.reduce(
+        (s: number, b: { count: number }) => s + b.count,
+        0,
+      ),
+    ).toBe(5376 - hour.body.nulls);
+    expect(hour.body.timeHistogram.bins[0].start).toMatch(/^\d{4}/);
 
     const joined = await query(
       `SELECT count(*) FROM "churn-table" WHERE churned = 'true' AND CAST(tenure_months AS integer) > (SELECT min(vehicles) FROM traffic)`,
