@@ -25,6 +25,7 @@ import {
   RestoreDatasetSnapshotResponse,
   RunPastLogsResponse,
   RunPodLogResponse,
+  TrainingRuntimeList,
 } from '@kaml-d/plugin-kaml-d-common';
 
 /**
@@ -213,6 +214,8 @@ export interface KamlDApi {
     pod: string,
     options?: { container?: string; text?: string; limit?: number },
   ): Promise<RunPastLogsResponse>;
+  /** The Kubeflow Trainer v2 runtimes a TrainJob of the model may run on (needs kaml-d.model.train). */
+  listTrainingRuntimes(model: DatasetName): Promise<TrainingRuntimeList>;
 }
 
 /** @public */

@@ -25,6 +25,7 @@ import {
   RestoreDatasetSnapshotResponse,
   RunPastLogsResponse,
   RunPodLogResponse,
+  TrainingRuntimeList,
 } from '@kaml-d/plugin-kaml-d-common';
 import {
   CatalogProblem,
@@ -340,6 +341,14 @@ export class KamlDClient implements KamlDApi {
     options?: { container?: string; text?: string; limit?: number },
   ): Promise<RunPastLogsResponse> {
     return this.backend.searchRunPastLogs(model, pod, options);
+  }
+
+  async listTrainingRuntimes(model: DatasetName): Promise<TrainingRuntimeList> {
+    return this.backend.getJson(
+      `/runs/${encodeURIComponent(model.namespace)}/${encodeURIComponent(
+        model.name,
+      )}/training-runtimes`,
+    );
   }
 
   private modelPath(model: DatasetName, what: string): string {
