@@ -54,6 +54,7 @@ export function mockKamlDApi(answers: Partial<KamlDApi> = {}): KamlDApi {
     getModelRuns: unexpected('getModelRuns'),
     getRunPodLog: unexpected('getRunPodLog'),
     searchRunPastLogs: unexpected('searchRunPastLogs'),
+    listTrainingRuntimes: unexpected('listTrainingRuntimes'),
     ...answers,
   };
 }
