@@ -63,6 +63,16 @@ export interface Config {
       orphans?: 'report' | 'delete';
     };
 
+    /** The health answer (`GET /api/kaml-d/health`, the readiness probe). */
+    health?: {
+      /**
+       * Milliseconds each dependency (database, storage, query engines, JupyterHub) may take to
+       * answer before it is reported down; a DuckDB probe starts a sandbox process.
+       * @default 3000
+       */
+      probeTimeoutMs?: number;
+    };
+
     /** Query engines: schema, preview, profile and read-only SQL over datasets. */
     query?: {
       /**
@@ -95,15 +105,9 @@ export interface Config {
        * @default 30
        */
       timeoutSeconds?: number;
-      /**
-       * Most frequent values a column profile returns.
-       * @default 10
-       */
+      /** Most frequent values a column profile returns. @default 10 */
       profileTopValues?: number;
-      /**
-       * Bars of the histogram of a numeric column.
-       * @default 20
-       */
+      /** Bars of the histogram of a numeric column. @default 20 */
       profileHistogramBins?: number;
       /**
        * Bytes of values one result (query, preview, profile) may hold, from 1 to 1073741824; a
@@ -146,10 +150,7 @@ export interface Config {
          * @default 4194304
          */
         schemaSampleBytes?: number;
-        /**
-         * Worker threads of each DuckDB instance.
-         * @default 2
-         */
+        /** Worker threads of each DuckDB instance. @default 2 */
         threads?: number;
         /**
          * Memory limit of each DuckDB instance, such as `1GB` (DuckDB's buffer manager: joins,

@@ -1,15 +1,26 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { kamlDPlugin } from './plugin';
+import { TEST_PROBE_TIMEOUT_MS } from './__testUtils__/bindings';
 
 describe('kaml-d backend plugin', () => {
   async function start() {
     const { server } = await startTestBackend({
       features: [
         kamlDPlugin,
-        mockServices.rootConfig.factory({ data: {} }),
+        mockServices.rootConfig.factory({
+          data: {
+            kamlD: { health: { probeTimeoutMs: TEST_PROBE_TIMEOUT_MS } },
+          },
+        }),
         // requests without an Authorization header carry no credentials, as in production
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
       ],
     });
     return server;

@@ -107,6 +107,9 @@ export type KamlDTestBackendOptions = {
   features?: Array<BackendFeature | Promise<{ default: BackendFeature }>>;
 };
 
+/** The health probes' timeout in tests: long enough for a sandbox to start under load. */
+export const TEST_PROBE_TIMEOUT_MS = 60_000;
+
 /**
  * The KAML-D plugin in a test backend: file storage and DuckDB cache below `root`, the mock
  * catalog, HTTP auth without default credentials and {@link TEST_BINDINGS_CONFIG}.
@@ -117,6 +120,8 @@ export function startKamlDTestBackend(options: KamlDTestBackendOptions) {
     {
       storage: { file: { root: join(root, 'storage') } },
       query: { duckdb: { cacheDir: join(root, 'cache') } },
+      // a probe that starts a DuckDB sandbox may take seconds on a busy machine
+      health: { probeTimeoutMs: TEST_PROBE_TIMEOUT_MS },
       ...(bindings ? { bindings } : {}),
     },
     options.kamlD ?? {},

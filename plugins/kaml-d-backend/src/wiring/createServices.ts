@@ -220,7 +220,13 @@ export function createKamlDServices(deps: KamlDServiceDeps) {
         modelVersions,
       })
     : undefined;
-  const health = createBackendHealth({ db, storage, engines, notebooks });
+  const health = createBackendHealth({
+    config,
+    db,
+    storage,
+    engines,
+    notebooks,
+  });
   const trainingRuntimes = createTrainingRuntimesService({
     cluster: readKamlDClusterAccess(config, { logger }),
     catalog,

@@ -1,3 +1,4 @@
+import { RootConfigService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { createHealthService } from '../services/HealthService';
 import { NotebooksService } from '../services/Notebooks';
@@ -11,14 +12,16 @@ import { KAML_D_BACKEND_VERSION } from '../version';
  * stays up.
  */
 export function createBackendHealth(options: {
+  config: RootConfigService;
   db: Knex;
   storage: StorageService;
   engines: QueryEngineService;
   notebooks?: NotebooksService;
 }) {
-  const { db, storage, engines, notebooks } = options;
+  const { config, db, storage, engines, notebooks } = options;
   return createHealthService({
     version: KAML_D_BACKEND_VERSION,
+    timeoutMs: config.getOptionalNumber('kamlD.health.probeTimeoutMs'),
     probes: [
       {
         name: 'database',
