@@ -271,7 +271,7 @@ describe('KAML-D actions over MCP', () => {
       ],
       health: {
         status: 'unknown',
-        reason: expect.stringContaining('configure kamlD.observation'),
+        reason: expect.stringContaining('configure kamlD.workloadCluster'),
       },
     });
   });
