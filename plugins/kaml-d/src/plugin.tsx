@@ -9,6 +9,7 @@ import { kamlDEntityContents } from './entityContents';
 import { accessRequestsPage, auditPage, srePage, workbenchPage } from './pages';
 import { accessRequestsRouteRef, auditRouteRef, rootRouteRef } from './routes';
 import { kamlDSearchExtensions } from './searchExtensions';
+import { kamlDTrainingRuntimeField } from './scaffolderFields';
 
 /**
  * The KAML-D frontend plugin: the Workbench, dataset and model pages, health tabs.
@@ -36,5 +37,6 @@ export const kamlDPlugin = createFrontendPlugin({
     datasetFormatCatalogFilter,
     modelFrameworkCatalogFilter,
     ...kamlDSearchExtensions,
+    kamlDTrainingRuntimeField,
   ],
 });

@@ -26,3 +26,4 @@ export {
   EntityKamlDNotebooksCard,
 } from './entityCards';
 export { isKamlDDataset, isKamlDModel } from './conditions';
+export { KamlDTrainingRuntimePickerFieldExtension } from './scaffolderFields';
