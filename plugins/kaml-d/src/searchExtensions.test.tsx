@@ -11,11 +11,14 @@ import {
 
 describe('search page extensions', () => {
   it('offers Dataset and Model as result types', () => {
-    const types = [datasetSearchResultType, modelSearchResultType].map(e =>
-      createExtensionTester(e).get(
+    const types = [
+      createExtensionTester(datasetSearchResultType).get(
         SearchFilterResultTypeBlueprint.dataRefs.resultType,
       ),
-    );
+      createExtensionTester(modelSearchResultType).get(
+        SearchFilterResultTypeBlueprint.dataRefs.resultType,
+      ),
+    ];
     expect(types.map(t => [t.value, t.name])).toEqual([
       ['kaml-d-dataset', 'Dataset'],
       ['kaml-d-model', 'Model'],
