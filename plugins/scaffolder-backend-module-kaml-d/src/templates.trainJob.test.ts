@@ -1,6 +1,6 @@
 // "Train a model" with "Runs as: Kubeflow Trainer TrainJob": the form's runtime and nodes reach
-// the launch step, the wait step follows the TrainJob, and the form refuses a runtime it does
-// not list.
+// the launch step, the wait step follows the TrainJob, and the form refuses a runtime that is not
+// a Kubernetes name or kind.
 import { KubernetesObject } from '@kubernetes/client-node';
 import { JsonObject } from '@backstage/types';
 import { Schema, Validator } from 'jsonschema';
@@ -17,7 +17,7 @@ const values = {
   memory: '8Gi',
   timeoutMinutes: 120,
   kind: 'TrainJob',
-  runtime: 'deepspeed-distributed',
+  runtime: { name: 'deepspeed-distributed', kind: 'ClusterTrainingRuntime' },
   nodes: 2,
 };
 
@@ -52,7 +52,7 @@ describe('"Train a model" as a TrainJob', () => {
     );
   });
 
-  it('the form offers the upstream runtimes and needs one for a TrainJob only', () => {
+  it('the form takes a runtime by name and kind (picked from the cluster) and needs one for a TrainJob only', () => {
     const trainer = load('train-model.yaml').spec.parameters[1] as Schema;
     const v = new Validator();
     const errors = (form: object) =>
@@ -64,13 +64,34 @@ describe('"Train a model" as a TrainJob', () => {
       errors({
         ...base,
         kind: 'TrainJob',
-        runtime: 'torch-distributed',
+        runtime: { name: 'torch-distributed', kind: 'ClusterTrainingRuntime' },
         nodes: 1,
       }),
     ).toEqual([]);
+    expect(
+      errors({
+        ...base,
+        kind: 'TrainJob',
+        runtime: { name: 'team-torch', kind: 'TrainingRuntime' },
+        nodes: 1,
+      }),
+    ).toEqual([]);
+    expect(
+      errors({
+        ...base,
+        kind: 'TrainJob',
+        runtime: { name: 'team-torch', kind: 'Pod' },
+        nodes: 1,
+      }),
+    ).not.toEqual([]);
     expect(errors({ ...base, kind: 'TrainJob', nodes: 1 })).not.toEqual([]);
     expect(
-      errors({ ...base, kind: 'TrainJob', runtime: 'x;rm -rf', nodes: 1 }),
+      errors({
+        ...base,
+        kind: 'TrainJob',
+        runtime: { name: 'x;rm -rf', kind: 'ClusterTrainingRuntime' },
+        nodes: 1,
+      }),
     ).not.toEqual([]);
   });
 });

@@ -88,7 +88,7 @@ export const VALID: Record<string, JsonObject> = {
     timeoutMinutes: 120,
     // the TrainJob branch, so that its runtime field is checked (the steps drop it for a Job)
     kind: 'TrainJob',
-    runtime: 'torch-distributed',
+    runtime: { name: 'torch-distributed', kind: 'ClusterTrainingRuntime' },
     nodes: 2,
   },
 };
