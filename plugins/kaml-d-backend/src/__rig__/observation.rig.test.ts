@@ -8,6 +8,7 @@ import {
   createObservationService,
   readObservationConfig,
 } from '../services/Observation';
+import { rigClusterConfig } from './rigCluster';
 import { rigEnv } from './rigEnv';
 
 const NAMESPACE = 'kaml-d-models';
@@ -40,24 +41,15 @@ function model(name: string, id = name) {
 
 describe('Observation Hub against the rig Prometheus and kube-apiserver', () => {
   const config = readObservationConfig(
-    new ConfigReader({
-      kamlD: {
+    // the workload cluster of app-config.rig.yaml, which the Observation Hub reads too
+    new ConfigReader(
+      rigClusterConfig({
         observation: {
           prometheus: [{ name: 'rig', url: rigEnv('KAML_RIG_PROMETHEUS_URL') }],
-          kubernetes: {
-            clusters: [
-              {
-                name: 'rig',
-                url: rigEnv('KAML_RIG_KUBE_URL'),
-                token: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
-                caFile: rigEnv('KAML_RIG_KUBE_CA'),
-              },
-            ],
-          },
           cacheSeconds: 1,
         },
-      },
-    }),
+      }),
+    ),
   );
   const service = createObservationService({
     config,

@@ -5,6 +5,7 @@ import { BatchV1Api, KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { readKamlDClusterAccess } from '@kaml-d/plugin-kaml-d-node';
 import { createRunsService } from '../services/Runs';
+import { rigClusterConfig } from './rigCluster';
 import { rigEnv } from './rigEnv';
 import { CacheManager } from '@backstage/backend-defaults/cache';
 
@@ -14,17 +15,7 @@ const model = `runs-rig-${randomBytes(3).toString('hex')}`;
 const jobName = `${model}-train`;
 
 describe('Runs tab against the rig kube-apiserver (kwok completes the pods)', () => {
-  const cluster = readKamlDClusterAccess(
-    new ConfigReader({
-      kamlD: {
-        kubernetes: {
-          url: rigEnv('KAML_RIG_KUBE_URL'),
-          token: rigEnv('KAML_RIG_KUBE_PORTAL_TOKEN'),
-          caFile: rigEnv('KAML_RIG_KUBE_CA'),
-        },
-      },
-    }),
-  );
+  const cluster = readKamlDClusterAccess(new ConfigReader(rigClusterConfig()));
   const service = createRunsService({
     cluster,
     catalog: catalogServiceMock({
