@@ -191,10 +191,16 @@ export function readKamlDObservedClusters(
     }));
   if (root.has('kamlD.observation.kubernetes.clusters')) {
     environment.logger?.warn(LEGACY_OBSERVED_CLUSTERS_WARNING);
+    const fromPlugin = new Set(clusters.map(c => c.name));
     for (const legacy of readLegacyObservedClusters(root)) {
-      if (clusters.some(c => c.name === legacy.name)) {
+      if (fromPlugin.has(legacy.name)) {
         throw new Error(
           `kamlD.observation.kubernetes.clusters names "${legacy.name}", which kamlD.clusters or kamlD.workloadCluster already reads; remove the deprecated entry`,
+        );
+      }
+      if (clusters.some(c => c.name === legacy.name)) {
+        throw new Error(
+          `kamlD.observation.kubernetes.clusters names "${legacy.name}" twice; give every entry its own name`,
         );
       }
       clusters.push(legacy);
