@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { kamlDPlugin } from '../plugin';
 import { rigEnv } from './rigEnv';
-import { TEST_BINDINGS_CONFIG, testDataset } from '../__testUtils__/bindings';
+import {
+  TEST_BINDINGS_CONFIG,
+  TEST_PROBE_TIMEOUT_MS,
+  testDataset,
+} from '../__testUtils__/bindings';
 
 const ALICE = mockCredentials.user.header('user:default/alice');
 
@@ -42,6 +46,7 @@ describe('Metadata Hub on the rig: MinIO storage, DuckDB through it, and Trino',
             backend: { baseUrl: 'http://localhost:7007' },
             kamlD: {
               bindings: TEST_BINDINGS_CONFIG,
+              health: { probeTimeoutMs: TEST_PROBE_TIMEOUT_MS },
               storage: {
                 adapter: 's3',
                 capacityBytes: 100 * 1024 * 1024,
