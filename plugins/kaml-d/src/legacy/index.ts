@@ -27,3 +27,4 @@ export {
 } from './entityCards';
 export { isKamlDDataset, isKamlDModel } from './conditions';
 export { KamlDTrainingRuntimePickerFieldExtension } from './scaffolderFields';
+export type { TrainingRuntimeValue } from '../components/TrainingRuntimePicker';

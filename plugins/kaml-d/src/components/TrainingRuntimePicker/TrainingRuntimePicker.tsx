@@ -14,7 +14,11 @@ import useAsync from 'react-use/esm/useAsync';
 import { kamlDApiRef } from '../../api';
 import { serverMessage } from '../shared/errors';
 
-/** The value the field gives the template: the runtime's name and kind. */
+/**
+ * The value the training runtime field gives the template: the runtime's name and kind.
+ *
+ * @public
+ */
 export interface TrainingRuntimeValue {
   name: string;
   kind: TrainingRuntimeKind;
