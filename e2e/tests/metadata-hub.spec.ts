@@ -56,7 +56,7 @@ test('upload a CSV on the Workbench, see it registered, preview and profile it, 
     await expect(
       row.getByText('Leaf wetness and temperature per greenhouse sensor'),
     ).toBeVisible();
-    await expect(page.getByText(/^Storage: \d+ datasets?, /)).toBeVisible();
+    await expect(page.getByText(/^Storage: \d+ folders?, /)).toBeVisible();
   });
 
   await test.step('its Preview tab shows the first rows', async () => {
@@ -146,6 +146,13 @@ test('upload a CSV on the Workbench, see it registered, preview and profile it, 
     }).toPass({ timeout: 120_000, intervals: [3_000] });
     await expect(
       hit.first().getByText('Dataset', { exact: true }),
+    ).toBeVisible();
+    // one hit per dataset (not its catalog document too), saying which column matched
+    await expect(
+      results.getByRole('listitem').filter({ hasText: DATASET }),
+    ).toHaveCount(1);
+    await expect(
+      hit.first().getByText(`matched column ${COLUMN}`),
     ).toBeVisible();
     await hit.first().getByRole('link').first().click();
     await expect(page).toHaveURL(

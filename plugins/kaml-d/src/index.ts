@@ -13,7 +13,12 @@ export type {
   DatasetUploadRequest,
   ObservedEntityName,
 } from './api';
-export { rootRouteRef, auditRouteRef, accessRequestsRouteRef } from './routes';
+export {
+  rootRouteRef,
+  auditRouteRef,
+  accessRequestsRouteRef,
+  sreRouteRef,
+} from './routes';
 export { kamlDGovernanceApiRef } from './api/GovernanceApi';
 export type {
   KamlDGovernanceApi,

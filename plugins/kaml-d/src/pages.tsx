@@ -4,7 +4,12 @@ import SpeedIcon from '@material-ui/icons/Speed';
 import PolicyIcon from '@material-ui/icons/Policy';
 import LockOpenIcon from '@material-ui/icons/LockOpen';
 import { ACCESS_REQUESTS_PAGE_PATH } from '@kaml-d/plugin-kaml-d-common';
-import { accessRequestsRouteRef, auditRouteRef, rootRouteRef } from './routes';
+import {
+  accessRequestsRouteRef,
+  auditRouteRef,
+  rootRouteRef,
+  sreRouteRef,
+} from './routes';
 
 export const workbenchPage = PageBlueprint.make({
   params: {
@@ -24,6 +29,8 @@ export const srePage = PageBlueprint.make({
     path: '/kaml-d-sre',
     title: 'Platform health',
     icon: <SpeedIcon />,
+    // the app's navigation lists pages that have a route
+    routeRef: sreRouteRef,
     loader: () => import('./components/SrePage').then(m => <m.SrePage />),
   },
 });

@@ -7,7 +7,12 @@ import {
 import { kamlDEntityCards } from './entityCards';
 import { kamlDEntityContents } from './entityContents';
 import { accessRequestsPage, auditPage, srePage, workbenchPage } from './pages';
-import { accessRequestsRouteRef, auditRouteRef, rootRouteRef } from './routes';
+import {
+  accessRequestsRouteRef,
+  auditRouteRef,
+  rootRouteRef,
+  sreRouteRef,
+} from './routes';
 import { kamlDSearchExtensions } from './searchExtensions';
 import { kamlDTrainingRuntimeField } from './scaffolderFields';
 
@@ -23,6 +28,7 @@ export const kamlDPlugin = createFrontendPlugin({
     root: rootRouteRef,
     audit: auditRouteRef,
     accessRequests: accessRequestsRouteRef,
+    sre: sreRouteRef,
   },
   extensions: [
     kamlDApi,

@@ -8,3 +8,6 @@ export const auditRouteRef = createRouteRef();
 
 /** Access requests: the user's own and those to decide. @public */
 export const accessRequestsRouteRef = createRouteRef();
+
+/** The SRE page (Platform health): with a route it is an item of the sidebar. @public */
+export const sreRouteRef = createRouteRef();
