@@ -1,100 +1,28 @@
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import {
-  DeferredEntity,
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
+import { DeferredEntity } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { EventParams, EventsService } from '@backstage/plugin-events-node';
+import { EventsService } from '@backstage/plugin-events-node';
 import {
   DatasetUploadedEvent,
   FileStorageAdapter,
   KAML_D_DATASET_EVENTS_TOPIC,
-  originLocationRef,
 } from '@kaml-d/plugin-kaml-d-node';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { ObjectStoreDatasetProvider } from './ObjectStoreDatasetProvider';
-
-const bucket = 'kaml-datasets';
-
-/** Where the admin's own catalog file is read from (a trusted origin in the config below). */
-const SEED = originLocationRef('file', 'catalog/all.yaml');
-const HOSTILE = 'url:https://git.example.com/mallory/catalog-info.yaml';
-
-const declared: Entity = {
-  apiVersion: 'kaml-d.io/v1alpha1',
-  kind: 'Dataset',
-  metadata: {
-    name: 'finance-transactions',
-    annotations: {
-      'backstage.io/managed-by-location': SEED,
-      'backstage.io/managed-by-origin-location': SEED,
-    },
-  },
-  spec: {
-    owner: 'data-engineering',
-    lifecycle: 'production',
-    format: 'csv',
-    location: 's3://kaml-datasets/finance-transactions/',
-  },
-};
-
-function manifest(name: string, location: string): Entity {
-  return {
-    apiVersion: 'kaml-d.io/v1alpha1',
-    kind: 'Dataset',
-    metadata: {
-      name,
-      description: 'Uploaded sales',
-      tags: ['sales'],
-      labels: { team: 'bi' },
-    },
-    spec: {
-      owner: 'user:default/alice',
-      lifecycle: 'experimental',
-      format: 'csv',
-      location,
-      size: { bytes: 1, files: 1 },
-    },
-  };
-}
-
-class RecordingConnection implements EntityProviderConnection {
-  readonly mutations: EntityProviderMutation[] = [];
-  async applyMutation(mutation: EntityProviderMutation) {
-    this.mutations.push(mutation);
-  }
-  async refresh() {}
-}
-
-/** In-process events: publish calls the subscribers. */
-function localEvents(): EventsService {
-  const handlers: Array<{
-    topics: string[];
-    onEvent: (p: EventParams) => Promise<void>;
-  }> = [];
-  return {
-    async publish(params) {
-      for (const h of handlers) {
-        if (h.topics.includes(params.topic)) await h.onEvent(params);
-      }
-    },
-    async subscribe(options) {
-      handlers.push(options);
-    },
-  };
-}
-
-function write(root: string, key: string, body: string | Buffer) {
-  const path = join(root, bucket, key);
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, body);
-}
+import {
+  bucket,
+  declared,
+  HOSTILE,
+  localEvents,
+  manifest,
+  RecordingConnection,
+  write,
+} from '../__testUtils__/objectStore';
 
 describe('ObjectStoreDatasetProvider', () => {
   let root: string;
