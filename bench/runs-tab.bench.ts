@@ -15,26 +15,18 @@
 // Last line: `runs-tab: <per-pod API requests / Runs-call API requests>` (target ≥ 20; also
 // list requests per call ≤ 3, no per-pod GETs, p95 warm ≤ 300 ms). The namespace is deleted at
 // the end, also on failure.
-import { buildSync } from 'esbuild';
 import { randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { type IncomingMessage, type Server } from 'node:http';
-import {
-  createServer as createHttpsServer,
-  request as httpsRequest,
-  Agent,
-} from 'node:https';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { out, root } from './metadata-build.ts';
 import { percentile, requireFromRoot } from './discovery-build.ts';
+import {
+  ConfigReader,
+  type Counts,
+  loadRuns,
+  pool,
+  rigEnv,
+  startProxy,
+} from './lib/runs-tab-lib.ts';
 
 const JOBS = 200;
 const PODS_PER_JOB = 10;
@@ -43,193 +35,6 @@ const PARALLEL = 32;
 const COLD_CALLS = 10;
 const WARM_CALLS = 200;
 const LABEL = 'kaml-d.io/model';
-
-// ---- rig environment
-function rigEnv(): Record<string, string> {
-  const wanted = [
-    'KAML_RIG_KUBE_URL',
-    'KAML_RIG_KUBE_CA',
-    'KAML_RIG_KUBECONFIG_ADMIN',
-    'KAML_RIG_KUBE_PORTAL_TOKEN',
-  ];
-  const env: Record<string, string> = {};
-  const file = join(root, 'e2e', '.rig', 'rig.env');
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      const m = /^export (KAML_RIG_[A-Z0-9_]+)='(.*)'$/.exec(line.trim());
-      if (m) env[m[1]] = m[2];
-    }
-  }
-  for (const key of wanted) {
-    if (process.env[key]) env[key] = process.env[key]!;
-    if (!env[key]) {
-      throw new Error(
-        `${key} is not set: start the rig (e2e/rig/rig.sh start kube) and source e2e/.rig/rig.env`,
-      );
-    }
-  }
-  return env;
-}
-
-const { ConfigReader } = createRequire(import.meta.url)('@backstage/config');
-
-// ---- the Runs service, bundled as the backend runs it
-function loadRuns(): Record<string, any> {
-  mkdirSync(out, { recursive: true });
-  const entry = join(out, 'runs-entry.ts');
-  writeFileSync(
-    entry,
-    `export * from ${JSON.stringify(
-      join(root, 'plugins', 'kaml-d-backend', 'src', 'services', 'Runs'),
-    )};\nexport { readKamlDClusterAccess } from ${JSON.stringify(
-      join(
-        root,
-        'plugins',
-        'kaml-d-node',
-        'src',
-        'kubernetes',
-        'clusterAccess',
-      ),
-    )};\n`,
-  );
-  const bundle = join(out, 'runs-lib.cjs');
-  buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    outfile: bundle,
-    external: ['@backstage/*', '@kubernetes/client-node', 'zod', 'luxon'],
-    logLevel: 'warning',
-  });
-  return createRequire(import.meta.url)(bundle);
-}
-
-// ---- counting proxy: TLS on loopback (its own throwaway certificate, which the clients trust
-// through caData, as they must: @kubernetes/client-node refuses plain HTTP unless TLS checks are
-// off) in front of the API server (verified with the rig's CA)
-type Counts = {
-  list: number;
-  get: number;
-  discovery: number;
-  other: number;
-  paths: string[];
-};
-function newCounts(): Counts {
-  return { list: 0, get: 0, discovery: 0, other: 0, paths: [] };
-}
-async function startProxy(
-  target: string,
-  ca: string,
-): Promise<{
-  url: string;
-  caPem: string;
-  counts: () => Counts;
-  reset: () => void;
-  server: Server;
-}> {
-  let counts = newCounts();
-  const dir = join(out, `runs-tab-tls-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  const key = readFileSync(join(dir, 'key.pem'), 'utf8');
-  const caPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  rmSync(dir, { recursive: true, force: true });
-  const upstream = new URL(target);
-  const agent = new Agent({ ca, keepAlive: true, maxSockets: 64 });
-  const server = createHttpsServer(
-    { key, cert: caPem },
-    (req: IncomingMessage, res) => {
-      const path = req.url ?? '/';
-      const { pathname } = new URL(path, 'http://proxy');
-      // a collection (…/pods, …/jobs) is a list; …/pods/<name> is a get
-      const parts = pathname.split('/').filter(Boolean);
-      const isList =
-        req.method === 'GET' &&
-        ['pods', 'jobs', 'deployments'].includes(parts[parts.length - 1]);
-      // API discovery (/api, /apis, /apis/<group>/<version>): which resources are served,
-      // asked once a minute by the service, not an object read
-      const isDiscovery =
-        req.method === 'GET' &&
-        (parts.length <= 1 || (parts[0] === 'apis' && parts.length <= 3));
-      if (isList) counts.list += 1;
-      else if (isDiscovery) counts.discovery += 1;
-      else if (req.method === 'GET') counts.get += 1;
-      else counts.other += 1;
-      counts.paths.push(`${req.method} ${pathname}`);
-      const headers = { ...req.headers, host: upstream.host };
-      const up = httpsRequest(
-        {
-          hostname: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path,
-          headers,
-          agent,
-        },
-        upstreamRes => {
-          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-          upstreamRes.pipe(res);
-        },
-      );
-      up.on('error', e => {
-        res.writeHead(502);
-        res.end(String(e));
-      });
-      req.pipe(up);
-    },
-  );
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `https://127.0.0.1:${port}`,
-    caPem,
-    counts: () => counts,
-    reset: () => {
-      counts = newCounts();
-    },
-    server,
-  };
-}
-
-/** Runs `fn` over `items` with at most `n` at a time. */
-async function pool<T>(
-  items: T[],
-  n: number,
-  fn: (item: T) => Promise<unknown>,
-) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const item = items[next++];
-        await fn(item);
-      }
-    }),
-  );
-}
 
 async function main() {
   const env = rigEnv();
@@ -259,6 +64,29 @@ async function main() {
         },
       },
     });
+    // the namespace is a training namespace: the portal may read its TrainJobs there, as the
+    // chart and the rig bind kaml-d-portal-train in kaml-d-training (without it every TrainJob
+    // list is refused, and a partial answer is never cached)
+    await admin
+      .makeApiClient(k8s.RbacAuthorizationV1Api)
+      .createNamespacedRoleBinding({
+        namespace,
+        body: {
+          metadata: { name: 'kaml-d-portal-train' },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'ClusterRole',
+            name: 'kaml-d-portal-train',
+          },
+          subjects: [
+            {
+              kind: 'ServiceAccount',
+              name: 'kaml-d-portal',
+              namespace: 'kaml-d-system',
+            },
+          ],
+        },
+      });
     // ---- fixtures
     const jobNames = Array.from(
       { length: JOBS },
@@ -387,6 +215,11 @@ async function main() {
       coldRequests.push(proxy.counts());
     }
     if (answer.error) throw new Error(`Runs call failed: ${answer.error}`);
+    if (answer.errors?.length) {
+      throw new Error(
+        `Runs call answered in part: ${JSON.stringify(answer.errors)}`,
+      );
+    }
     const podsSeen = answer.runs.reduce(
       (n: number, r: any) => n + r.pods.length,
       0,
@@ -483,11 +316,20 @@ async function main() {
         perPod.get
       } get = ${perPodTotal} API requests in ${perPodMs.toFixed(0)} ms`,
     );
-    const everyCold = coldRequests.every(c => c.list <= 3 && c.get === 0);
+    // Jobs, pods and Deployments, then one list per custom kind the cluster serves
+    const customKinds = new Set(
+      coldRequests[0].paths.filter(p =>
+        /^GET \/apis\/[^/]*kubeflow\.org\/[^/]+\/namespaces\//.test(p),
+      ),
+    ).size;
+    const listBound = 3 + customKinds;
+    const everyCold = coldRequests.every(
+      c => c.list <= listBound && c.get === 0,
+    );
     console.log(
-      `targets: list requests per call ≤ 3 ${everyCold ? 'met' : 'MISSED'} (${
-        callRequests.list
-      }), no per-pod GETs ${
+      `targets: list requests per call ≤ 3 + ${customKinds} served custom kinds ${
+        everyCold ? 'met' : 'MISSED'
+      } (${callRequests.list}), no per-pod GETs ${
         callRequests.get === 0 ? 'met' : 'MISSED'
       }, ratio ≥ 20 ${ratio >= 20 ? 'met' : 'MISSED'}, p95 warm ≤ 300 ms ${
         p95Warm <= 300 ? 'met' : 'MISSED'
