@@ -1,178 +1,15 @@
-import {
-  TestDatabases,
-  mockCredentials,
-  mockErrorHandler,
-  mockServices,
-} from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import express from 'express';
 import { createHash } from 'node:crypto';
-import {
-  mkdtemp,
-  mkdir,
-  open,
-  readFile,
-  rm,
-  stat,
-  writeFile,
-} from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
-import { applyDatabaseMigrations } from '../../database/migrations';
-import { createAuditLogService } from '../../services/Audit';
-import {
-  createDatasetsService,
-  parseDatasetReference,
-} from '../../services/Datasets/createDatasetsService';
-import { createDatasetNameClaims } from '../../services/Datasets/nameClaims';
-import {
-  createQueryEngineService,
-  readQueryConfig,
-} from '../../services/QueryEngine';
-import { createSnapshotsService } from '../../services/Snapshots';
-import {
-  createLinkSigner,
-  createStorageService,
-  readStorageConfig,
-} from '../../services/Storage';
-import { datasetRoutes } from './datasets';
-import { queryRoutes } from './query';
-import { snapshotRoutes } from './snapshots';
-import {
-  testStorageBindings,
-  TRUSTED_TEST_ANNOTATIONS,
-} from '../../__testUtils__/bindings';
+import { useSnapshotReadApp } from '../../__testUtils__/snapshotReads';
 
 jest.setTimeout(60_000);
 
-describe('parseDatasetReference', () => {
-  it('reads a name, a namespaced name and a snapshot suffix', () => {
-    expect(parseDatasetReference('transactions')).toEqual({
-      ref: { kind: 'dataset', namespace: 'default', name: 'transactions' },
-    });
-    expect(
-      parseDatasetReference('finance/tx@snap-20261126t070102z-3f9a1c'),
-    ).toEqual({
-      ref: { kind: 'dataset', namespace: 'finance', name: 'tx' },
-      snapshot: 'snap-20261126t070102z-3f9a1c',
-    });
-  });
-
-  it('refuses a snapshot suffix that is not a snapshot id, naming the form to use', () => {
-    for (const bad of [
-      'tx@',
-      'tx@latest',
-      'tx@snap-20261126t070102z-3f9a1c/../x',
-      'tx@snap-20261126t070102z-3F9A1C',
-      '@snap-20261126t070102z-3f9a1c',
-    ]) {
-      expect(() => parseDatasetReference(bad)).toThrow(
-        /name@<snapshot id>|not a dataset name/,
-      );
-    }
-  });
-});
-
 describe('reading a dataset at a snapshot (file store, real files)', () => {
-  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-  let root: string;
-
-  beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'kaml-snapread-'));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
-
-  async function setup(options: { deny?: string[] } = {}) {
-    const db = await databases.init('SQLITE_3');
-    await applyDatabaseMigrations(db);
-    const data = join(root, 'datasets', 'transactions');
-    await mkdir(data, { recursive: true });
-    await writeFile(join(data, 'a.csv'), 'id,amount\n1,10\n2,20\n');
-    await writeFile(join(data, 'b.csv'), 'id,amount\n3,30\n');
-    const entity = {
-      apiVersion: 'kaml-d.io/v1alpha1',
-      kind: 'Dataset',
-      metadata: {
-        name: 'transactions',
-        namespace: 'default',
-        annotations: TRUSTED_TEST_ANNOTATIONS,
-      },
-      spec: {
-        type: 'table',
-        owner: 'group:default/data',
-        format: 'csv',
-        location: `file://${data}/`,
-      },
-    };
-    const storage = createStorageService({
-      config: readStorageConfig(
-        mockServices.rootConfig({
-          data: { kamlD: { storage: { adapter: 'file', file: { root } } } },
-        }),
-      ),
-      cache: mockServices.cache.mock(),
-      discovery: mockServices.discovery(),
-      signer: createLinkSigner(async () => Buffer.from('secret')),
-    });
-    const permissions = mockServices.permissions.mock();
-    permissions.authorize.mockImplementation(async reqs =>
-      reqs.map(r => ({
-        result: options.deny?.includes(r.permission.name)
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
-      })),
-    );
-    const catalog = catalogServiceMock({ entities: [entity] });
-    const engines = createQueryEngineService({
-      config: readQueryConfig(
-        mockServices.rootConfig({
-          data: {
-            kamlD: { query: { duckdb: { cacheDir: join(root, 'cache') } } },
-          },
-        }),
-      ),
-    });
-    const logger = mockServices.logger.mock();
-    const bindings = testStorageBindings(catalog);
-    const snapshots = createSnapshotsService({
-      bindings,
-      db,
-      catalog,
-      permissions,
-      storage,
-      audit: createAuditLogService({ db }),
-      logger,
-      engines,
-    });
-    const datasets = createDatasetsService({
-      claims: createDatasetNameClaims({ db }),
-      bindings,
-      catalog,
-      permissions,
-      storage,
-      engines,
-      cache: mockServices.cache.mock(),
-      events: mockServices.events.mock(),
-      logger,
-      maxUploadBytes: 1024 * 1024,
-      audit: createAuditLogService({ db }),
-      auth: mockServices.auth(),
-      userInfo: mockServices.userInfo(),
-      snapshots,
-    });
-    const httpAuth = mockServices.httpAuth();
-    const app = express();
-    app.use(express.json());
-    app.use(datasetRoutes({ httpAuth, datasets }));
-    app.use(queryRoutes({ httpAuth, datasets }));
-    app.use(snapshotRoutes({ httpAuth, snapshots }));
-    app.use(mockErrorHandler());
-    return { app, data };
-  }
+  const { setup, root } = useSnapshotReadApp();
 
   const alice = mockCredentials.user.header('user:default/alice');
   const BASE = '/datasets/default/transactions';
@@ -278,7 +115,7 @@ describe('reading a dataset at a snapshot (file store, real files)', () => {
       .expect(200);
     return Promise.all(
       manifest.body.objects.map(async (o: any) => {
-        const file = join(root, 'datasets', o.storedKey);
+        const file = join(root(), 'datasets', o.storedKey);
         const bytes = await readFile(file);
         // the manifest names the hash of the bytes the blob holds
         expect(o.sha256).toBe(sha256(bytes));
@@ -310,7 +147,7 @@ describe('reading a dataset at a snapshot (file store, real files)', () => {
     return preview.body.rows;
   }
 
-  it('attack: overwriting a live file in place after a snapshot leaves the snapshot\'s bytes, hash and preview unchanged', async () => {
+  it("attack: overwriting a live file in place after a snapshot leaves the snapshot's bytes, hash and preview unchanged", async () => {
     const { app, data } = await setup();
     const snap = await request(app)
       .post(`${BASE}/snapshots`)
