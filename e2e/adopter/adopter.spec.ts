@@ -74,7 +74,7 @@ test('a CSV in the store becomes a Dataset with Schema and Preview tabs', async 
 test('the Workbench lists the dataset', async ({ page }) => {
   await open(page, '/kaml-d');
   await expect(
-    page.getByText('Datasets, models and platform health'),
+    page.getByText('Datasets and platform health'),
   ).toBeVisible();
   await expect(
     page.getByRole('row', { name: new RegExp(DATASET) }),

@@ -9,7 +9,7 @@ test('a visitor signs in as guest and lands in the KAML-D portal', async ({ page
   await page.getByRole('button', { name: 'Enter' }).click();
   // the portal opens on the Workbench
   await expect(page.getByTestId('sidebar-root').getByRole('link', { name: 'Workbench', exact: true })).toBeVisible();
-  await expect(page.getByText('Datasets, models and platform health')).toBeVisible();
+  await expect(page.getByText('Datasets and platform health')).toBeVisible();
 });
 
 test('the catalog lists the example entities', async ({ page }) => {

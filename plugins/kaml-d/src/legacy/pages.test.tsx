@@ -79,7 +79,7 @@ describe('KAML-D pages in a legacy app', () => {
       await screen.findByRole('heading', { name: 'Workbench' }, slow),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('Datasets, models and platform health'),
+      screen.getByText('Datasets and platform health'),
     ).toBeInTheDocument();
     expect(
       await screen.findByText('Platform status: degraded', {}, slow),
