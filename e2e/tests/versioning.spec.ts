@@ -33,7 +33,9 @@ async function upload(page: Page, fileName: string, csv: string) {
   await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
   // a second upload under the same name is asked about first; the test takes its own snapshots
   const addTo = dialog.getByRole('button', { name: `Add to ${DATASET}` });
-  if (await addTo.isVisible({ timeout: 5_000 }).catch(() => false)) {
+  const uploaded = dialog.getByText(/Uploaded 1 file \(\d+ B\) to/);
+  await expect(addTo.or(uploaded)).toBeVisible();
+  if (await addTo.isVisible()) {
     await dialog
       .getByRole('checkbox', { name: `Take a snapshot of ${DATASET} first` })
       .uncheck();
