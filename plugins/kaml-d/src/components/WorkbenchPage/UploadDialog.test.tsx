@@ -1,6 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { DatasetSnapshot } from '@kaml-d/plugin-kaml-d-common';
 import { KamlDApi } from '../../api';
 import { financeTransactions } from '../__fixtures__/entities';
 import { renderWorkbenchPart as render } from '../__testUtils__/workbench';
@@ -38,7 +39,24 @@ describe('Upload dialog under an existing name', () => {
       ReturnType<KamlDApi['uploadDataset']>,
       Parameters<KamlDApi['uploadDataset']>
     >(async () => uploaded);
-    const createDatasetSnapshot = jest.fn(async () => ({} as any));
+    const taken: DatasetSnapshot = {
+      id: 'snap-20261207t120000z-abc123',
+      entityRef: 'dataset:default/sensor-readings',
+      createdAt: '2026-12-07T12:00:00Z',
+      createdBy: 'user:default/guest',
+      message: 'Before adding files',
+      method: 'copy',
+      adapter: 'file',
+      bucket: 'kaml-datasets',
+      prefix: 'sensor-readings/',
+      objectCount: 1,
+      totalBytes: 12,
+      digest: 'sha256:0',
+    };
+    const createDatasetSnapshot = jest.fn<
+      ReturnType<KamlDApi['createDatasetSnapshot']>,
+      Parameters<KamlDApi['createDatasetSnapshot']>
+    >(async () => taken);
     await render(
       <UploadDialog open onClose={() => {}} onChanged={() => {}} />,
       {
