@@ -7,6 +7,7 @@ import {
   IndexableDocument,
 } from '@backstage/plugin-search-common';
 import { Readable } from 'node:stream';
+import { catalogEntitiesOfKind } from './catalogPages';
 
 /**
  * Document type (index name) of datasets.
@@ -168,16 +169,13 @@ export class DatasetCollatorFactory implements DocumentCollatorFactory {
   /** Pages through every Dataset entity with the plugin's own credentials. */
   async *documents(): AsyncGenerator<DatasetDocument> {
     const { catalog, auth } = this.options;
-    const limit = this.options.batchSize ?? DEFAULT_COLLATOR_BATCH_SIZE;
-    let cursor: string | undefined;
-    do {
-      const credentials = await auth.getOwnServiceCredentials();
-      const page = await catalog.queryEntities(
-        cursor ? { cursor, limit } : { filter: { kind: 'Dataset' }, limit },
-        { credentials },
-      );
-      for (const entity of page.items) yield datasetDocument(entity);
-      cursor = page.pageInfo.nextCursor;
-    } while (cursor);
+    for await (const entity of catalogEntitiesOfKind({
+      catalog,
+      auth,
+      kind: 'Dataset',
+      limit: this.options.batchSize ?? DEFAULT_COLLATOR_BATCH_SIZE,
+    })) {
+      yield datasetDocument(entity);
+    }
   }
 }

@@ -7,6 +7,7 @@ import {
   IndexableDocument,
 } from '@backstage/plugin-search-common';
 import { Readable } from 'node:stream';
+import { catalogEntitiesOfKind } from './catalogPages';
 import { DEFAULT_COLLATOR_BATCH_SIZE } from './DatasetCollatorFactory';
 
 /**
@@ -124,16 +125,13 @@ export class ModelCollatorFactory implements DocumentCollatorFactory {
   /** Pages through every Model entity with the plugin's own credentials. */
   async *documents(): AsyncGenerator<ModelDocument> {
     const { catalog, auth } = this.options;
-    const limit = this.options.batchSize ?? DEFAULT_COLLATOR_BATCH_SIZE;
-    let cursor: string | undefined;
-    do {
-      const credentials = await auth.getOwnServiceCredentials();
-      const page = await catalog.queryEntities(
-        cursor ? { cursor, limit } : { filter: { kind: 'Model' }, limit },
-        { credentials },
-      );
-      for (const entity of page.items) yield modelDocument(entity);
-      cursor = page.pageInfo.nextCursor;
-    } while (cursor);
+    for await (const entity of catalogEntitiesOfKind({
+      catalog,
+      auth,
+      kind: 'Model',
+      limit: this.options.batchSize ?? DEFAULT_COLLATOR_BATCH_SIZE,
+    })) {
+      yield modelDocument(entity);
+    }
   }
 }
