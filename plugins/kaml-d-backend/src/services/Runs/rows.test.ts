@@ -6,9 +6,9 @@ import {
   toDeployment,
   toInferenceService,
   toOperatorRun,
-  toRun,
   toRunsResponse,
 } from './rows';
+import { toRun } from './jobRows';
 
 const START = new Date('2026-01-01T00:00:00Z');
 const NOW = START.getTime() + 600_000;

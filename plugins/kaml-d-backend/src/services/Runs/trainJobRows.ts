@@ -7,7 +7,7 @@ import {
   trainJobProgress,
 } from '@kaml-d/plugin-kaml-d-common';
 import { CustomResource } from './kubeReader';
-import { toRun } from './rows';
+import { toRun } from './jobRows';
 import { TrainingRun } from './types';
 
 /**
