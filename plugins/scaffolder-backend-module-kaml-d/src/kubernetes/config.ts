@@ -1,14 +1,15 @@
 import { Config } from '@backstage/config';
 import {
   CLUSTER_NOT_CONFIGURED_MESSAGE,
-  DEFAULT_MODELS_NAMESPACE,
-  DEFAULT_TRAINING_NAMESPACE,
   KamlDClusterAccess,
   KamlDClusterAccessEnvironment,
   readKamlDClusterAccess,
 } from '@kaml-d/plugin-kaml-d-node';
 
-export { DEFAULT_MODELS_NAMESPACE, DEFAULT_TRAINING_NAMESPACE };
+export {
+  DEFAULT_MODELS_NAMESPACE,
+  DEFAULT_TRAINING_NAMESPACE,
+} from '@kaml-d/plugin-kaml-d-node';
 
 /**
  * The workload cluster's settings: the Kubernetes plugin's cluster named by `kamlD.workloadCluster`
